@@ -1,0 +1,69 @@
+# Kierto: the two commands are `make run` and `make test`; the rest are their steps.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages the test suite drives for real (browsers, Ansible targets, printers, decoders).
+SYSTEM_PACKAGES := $(shell cat tests/system-packages.txt 2>/dev/null | sed 's/\#.*//')
+
+.PHONY: run test install install-test system-deps lint pytest pytest-sqlite pytest-postgres clean
+
+run: install
+	$(BIN)/kierto migrate
+	$(BIN)/kierto demo-data --if-empty
+	$(BIN)/kierto serve --host $(HOST) --port $(PORT)
+
+test: system-deps install-test lint pytest
+
+$(BIN)/python:
+	@if ! $(PYTHON) -m venv $(VENV) 2>/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && apt-get install -y -qq python3-venv && rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); \
+	  else echo "Python's venv module is missing: run 'sudo apt-get install python3-venv' and try again."; exit 1; fi; \
+	fi
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages for the tests: $$missing"; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	  elif [ "$${CI:-}" = true ]; then \
+	    echo "Missing Debian packages (run as root to install them): $$missing"; exit 1; \
+	  else \
+	    echo "Note: missing Debian packages, the tests that need them will say so: $$missing"; \
+	  fi; \
+	fi
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+pytest: pytest-sqlite pytest-postgres
+
+pytest-sqlite: install-test
+	$(BIN)/pytest
+
+# The database tests again, against the local PostgreSQL server.
+pytest-postgres: install-test
+	KIERTO_TEST_DATABASE=postgresql $(BIN)/pytest -m db
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Ansible integration: inventories, ansible-runner runs and typed progress events."""
