@@ -1,0 +1,1 @@
+"""Accounts: users, their sessions and API tokens, and login throttling."""

@@ -1,0 +1,124 @@
+"""API routes for the signed-in user, personal API tokens and user administration."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, delete, get, patch, post
+from litestar.params import Parameter
+
+from inventory.accounts import schemas
+from inventory.accounts.api_tokens import issue_token, revoke_token
+from inventory.accounts.sessions import end_all_sessions
+from inventory.accounts.tables import ApiToken
+from inventory.accounts.users import NewUser, UserChanges, create_user, get_user, list_users, update_user
+from inventory.actors import Actor
+from inventory.permissions import ROLE_PERMISSIONS, Permission
+
+RecordId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
+
+
+class MeController(Controller):
+    """The signed-in user and their API tokens, under /api/v1/me."""
+
+    path = "/api/v1/me"
+    tags = ["accounts"]
+
+    @get("/", operation_id="getMe", opt={"permission": Permission.SELF})
+    async def me(self, request: Request[Actor, Any, Any]) -> schemas.MeOut:
+        """Who you are and what you may do."""
+        actor = request.user
+        assert actor.user_id is not None
+        assert actor.role is not None
+        return schemas.MeOut(
+            id=actor.user_id,
+            username=actor.username,
+            display_name=actor.display_name,
+            role=actor.role,
+            site_id=actor.site_id,
+            language=actor.language,
+            permissions=sorted(p.value for p in ROLE_PERMISSIONS[actor.role]),
+        )
+
+    @get("/tokens", operation_id="listMyTokens", opt={"permission": Permission.SELF})
+    async def list_tokens(self, request: Request[Actor, Any, Any]) -> list[schemas.TokenOut]:
+        """Your API tokens (never their secrets)."""
+        rows = await ApiToken.select(
+            ApiToken.id,
+            ApiToken.name,
+            ApiToken.prefix,
+            ApiToken.scope,
+            ApiToken.created_at,
+            ApiToken.expires_at,
+            ApiToken.last_used_at,
+            ApiToken.revoked_at,
+        ).where(ApiToken.user == request.user.user_id)
+        return [schemas.TokenOut(**row) for row in rows]
+
+    @post("/tokens", operation_id="createMyToken", opt={"permission": Permission.SELF})
+    async def create_token(
+        self, data: schemas.TokenCreate, request: Request[Actor, Any, Any]
+    ) -> schemas.TokenIssued:
+        """Create a token; its secret is shown in this answer only."""
+        assert request.user.user_id is not None
+        issued = await issue_token(request.user.user_id, data.name, data.scope, data.expires_at)
+        return schemas.TokenIssued(
+            id=issued.id,
+            name=issued.name,
+            scope=issued.scope,
+            secret=issued.secret,
+            expires_at=issued.expires_at,
+        )
+
+    @delete("/tokens/{token_id:int}", operation_id="revokeMyToken", opt={"permission": Permission.SELF})
+    async def revoke_token(self, token_id: RecordId, request: Request[Actor, Any, Any]) -> None:
+        """Revoke one of your tokens at once."""
+        assert request.user.user_id is not None
+        await revoke_token(request.user.user_id, token_id)
+
+
+class UserController(Controller):
+    """User administration under /api/v1/users."""
+
+    path = "/api/v1/users"
+    tags = ["accounts"]
+
+    @get("/", operation_id="listUsers", opt={"permission": Permission.ADMINISTER})
+    async def list_users(self) -> list[schemas.UserOut]:
+        """Every account."""
+        return [schemas.UserOut(**row) for row in await list_users()]
+
+    @post("/", operation_id="createUser", opt={"permission": Permission.ADMINISTER})
+    async def create_user(self, data: schemas.UserCreate) -> schemas.UserOut:
+        """Create an account for one person (accounts are never shared)."""
+        user_id = await create_user(
+            NewUser(
+                username=data.username,
+                display_name=data.display_name,
+                role=data.role,
+                password=data.password,
+                site_code=data.site_code,
+                email=data.email,
+                language=data.language,
+            )
+        )
+        return schemas.UserOut(**await get_user(user_id))
+
+    @patch("/{user_id:int}", operation_id="updateUser", opt={"permission": Permission.ADMINISTER})
+    async def update_user(self, user_id: RecordId, data: schemas.UserUpdate) -> schemas.UserOut:
+        """Change an account; a new password or deactivation ends its sessions."""
+        await update_user(
+            user_id,
+            UserChanges(
+                display_name=data.display_name,
+                role=data.role,
+                site_code=data.site_code,
+                email=data.email,
+                language=data.language,
+                is_active=data.is_active,
+                password=data.password,
+            ),
+        )
+        if data.password is not None or data.is_active is False:
+            await end_all_sessions(user_id)
+        return schemas.UserOut(**await get_user(user_id))

@@ -1,0 +1,148 @@
+"""Pages for logging in and out and choosing the language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from inventory.accounts.middleware import session_cookie_name
+from inventory.accounts.sessions import end_session, resume_session, start_session
+from inventory.accounts.tables import User
+from inventory.accounts.throttling import is_throttled, record_attempt
+from inventory.accounts.users import authenticate
+from inventory.actors import Actor
+from inventory.i18n import gettext
+from inventory.language import LANGUAGE_COOKIE, SUPPORTED
+from inventory.permissions import N_, Permission
+from inventory.settings import Settings
+from inventory.web import page_context
+
+LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
+
+
+@dataclass
+class LoginForm:
+    """The login form."""
+
+    username: str = ""
+    password: str = ""
+    next: str = "/"
+
+
+@dataclass
+class LanguageForm:
+    """The language switcher."""
+
+    language: str = "fi"
+    next: str = "/"
+
+
+def safe_next(path: str) -> str:
+    """Only paths on this site are followed after login, never another site."""
+    if not path.startswith("/") or path.startswith("//") or "\\" in path or "\n" in path or "\r" in path:
+        return "/"
+    return path
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The peer address (a proxy in front must pass the real one through its own configuration)."""
+    return request.client.host if request.client else "unknown"
+
+
+class LoginPages(Controller):
+    """/login, /logout and /language."""
+
+    path = "/"
+    include_in_schema = False
+
+    @get("/login", opt={"permission": Permission.PUBLIC, "exclude_from_auth": True})
+    async def login_form(self, request: Request[Any, Any, Any], next: str = "/") -> Template:
+        """The login form (outside authentication, so it can set the CSRF cookie)."""
+        return Template(
+            "accounts/login.html",
+            context=page_context(request, next_path=safe_next(next), username="", error=None),
+        )
+
+    @post("/login", opt={"permission": Permission.PUBLIC, "exclude_from_auth": True}, status_code=303)
+    async def login(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+        settings: Settings,
+    ) -> Response[Any]:
+        """Check the password, open a fresh session and go where the user was heading."""
+        address = client_address(request)
+        username = data.username.strip().lower()[:64]
+        throttled = await is_throttled(username, address, settings)
+        if throttled:
+            error = N_("Too many failed attempts. Wait %(minutes)d minutes and try again.")
+        else:
+            actor = await authenticate(username, data.password[:1024])
+            await record_attempt(username, address, succeeded=actor is not None)
+            if actor is not None and actor.user_id is not None:
+                token = await start_session(actor.user_id, address)
+                old = request.cookies.get(session_cookie_name(settings))
+                if old:
+                    await end_session(old)
+                response: Response[Any] = Redirect(path=safe_next(data.next), status_code=303)
+                response.set_cookie(
+                    Cookie(
+                        key=session_cookie_name(settings),
+                        value=token,
+                        path="/",
+                        httponly=True,
+                        secure=settings.uses_https,
+                        samesite="lax",
+                        max_age=settings.session_absolute_hours * 3600,
+                    )
+                )
+                return response
+            error = N_("The username or the password is wrong.")
+        message = gettext(error) % {"minutes": settings.login_lockout_minutes}
+        return Template(
+            "accounts/login.html",
+            context=page_context(request, next_path=safe_next(data.next), username=username, error=message),
+            status_code=429 if throttled else 401,
+        )
+
+    @post("/logout", opt={"permission": Permission.SELF}, status_code=303)
+    async def logout(self, request: Request[Actor, Any, Any], settings: Settings) -> Redirect:
+        """End the session on the server and forget the cookie."""
+        if isinstance(request.auth, str):
+            await end_session(request.auth)
+        response = Redirect(path="/login", status_code=303)
+        response.delete_cookie(session_cookie_name(settings), path="/")
+        return response
+
+    @post("/language", opt={"permission": Permission.PUBLIC, "exclude_from_auth": True}, status_code=303)
+    async def choose_language(
+        self,
+        request: Request[Any, Any, Any],
+        data: Annotated[LanguageForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+        settings: Settings,
+    ) -> Redirect:
+        """Remember the chosen language in a cookie, and in the user's account when logged in."""
+        language = data.language if data.language in SUPPORTED else "fi"
+        cookie_value = request.cookies.get(session_cookie_name(settings))
+        if cookie_value:
+            actor = await resume_session(cookie_value, settings)
+            if actor is not None and actor.user_id is not None:
+                await User.update({User.language: language}).where(User.id == actor.user_id)
+        response = Redirect(path=safe_next(data.next), status_code=303)
+        response.set_cookie(
+            Cookie(
+                key=LANGUAGE_COOKIE,
+                value=language,
+                path="/",
+                samesite="lax",
+                secure=settings.uses_https,
+                max_age=LANGUAGE_COOKIE_SECONDS,
+            )
+        )
+        return response

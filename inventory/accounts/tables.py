@@ -1,0 +1,65 @@
+"""Tables for users, sessions, API tokens and login attempts."""
+
+from piccolo.columns import Boolean, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
+from piccolo.columns.column_types import Serial
+from piccolo.table import Table
+
+from inventory.choices import Language, TokenScope
+from inventory.permissions import Role
+from inventory.sites.tables import Site
+
+
+class User(Table, tablename="kierto_user"):
+    """One person with one account (accounts are never shared: the work log depends on it)."""
+
+    id: Serial
+
+    username = Varchar(length=64, unique=True)
+    display_name = Varchar(length=100)
+    email = Varchar(length=254, null=True, default=None)
+    role = Varchar(length=16, choices=Role)
+    site = ForeignKey(Site, null=True, on_delete=OnDelete.restrict)
+    password_hash = Text(secret=True)
+    language = Varchar(length=2, choices=Language, default=Language.FI)
+    is_active = Boolean(default=True)
+    created_at = Timestamptz()
+
+
+class UserSession(Table):
+    """A logged-in browser session; the cookie holds a random token, the table only its hash."""
+
+    id: Serial
+
+    token_hash = Varchar(length=64, unique=True)
+    user = ForeignKey(User, on_delete=OnDelete.cascade)
+    created_at = Timestamptz()
+    last_seen_at = Timestamptz()
+    address = Varchar(length=64, default="")
+
+
+class ApiToken(Table):
+    """A personal token for scripts and scanners, stored as a SHA-256 hash and revocable."""
+
+    id: Serial
+
+    user = ForeignKey(User, on_delete=OnDelete.cascade)
+    name = Varchar(length=100)
+    token_hash = Varchar(length=64, unique=True)
+    prefix = Varchar(length=12, help_text="The first characters, to recognise a token in a list.")
+    scope = Varchar(length=16, choices=TokenScope, default=TokenScope.READ_WRITE)
+    created_at = Timestamptz()
+    expires_at = Timestamptz(null=True, default=None)
+    last_used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class LoginAttempt(Table):
+    """One login attempt, kept for throttling repeated failures per account and per address."""
+
+    id: Serial
+
+    username = Varchar(length=64, index=True)
+    address = Varchar(length=64, index=True)
+    succeeded = Boolean(default=False)
+    at = Timestamptz(index=True)

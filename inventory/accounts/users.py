@@ -1,0 +1,168 @@
+"""Use cases for user accounts: creating users, checking a login, changing passwords."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from inventory.accounts.passwords import check_password_rules, hash_password, needs_rehash, verify_password
+from inventory.accounts.tables import User
+from inventory.actors import Actor
+from inventory.choices import Language
+from inventory.errors import Conflict, InvalidInput, NotFound
+from inventory.permissions import N_, Role
+from inventory.sites.tables import Site
+
+USERNAME_MAX = 64
+
+
+@dataclass(frozen=True)
+class NewUser:
+    """What an administrator enters for a new account."""
+
+    username: str
+    display_name: str
+    role: Role
+    password: str
+    site_code: str | None = None
+    email: str | None = None
+    language: Language = Language.FI
+
+
+def actor_from_row(row: dict[str, Any]) -> Actor:
+    """The actor for a user row (as returned by a Piccolo select)."""
+    return Actor(
+        label=f"user:{row['username']}",
+        user_id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        role=Role(row["role"]),
+        site_id=row["site"],
+        language=row["language"],
+    )
+
+
+async def create_user(new: NewUser) -> int:
+    """Create an account; refuses a taken username or a weak password."""
+    username = new.username.strip().lower()
+    if (
+        not username
+        or len(username) > USERNAME_MAX
+        or not username.replace(".", "").replace("-", "").isalnum()
+    ):
+        raise InvalidInput("username", N_("A username is 1-64 letters or digits (dots and hyphens allowed)."))
+    if not new.display_name.strip():
+        raise InvalidInput("display_name", N_("Give the person's name."))
+    check_password_rules(new.password)
+    site_id = None
+    if new.site_code:
+        site = await Site.select(Site.id).where(Site.code == new.site_code.upper()).first()
+        if site is None:
+            raise InvalidInput(
+                "site_code", N_("There is no site with the code {code}."), {"code": new.site_code}
+            )
+        site_id = site["id"]
+    if await User.exists().where(User.username == username):
+        raise Conflict(N_("The username {username} is already taken."), {"username": username})
+    rows = await User.insert(
+        User(
+            username=username,
+            display_name=new.display_name.strip(),
+            role=new.role.value,
+            password_hash=hash_password(new.password),
+            site=site_id,
+            email=new.email,
+            language=new.language.value,
+        )
+    ).returning(User.id)
+    return int(rows[0]["id"])
+
+
+async def authenticate(username: str, password: str) -> Actor | None:
+    """The actor for a correct username and password of an active account, else None."""
+    row = await User.select().where(User.username == username.strip().lower()).first()
+    stored_hash = row["password_hash"] if row and row["is_active"] else None
+    if not verify_password(stored_hash, password) or row is None:
+        return None
+    if needs_rehash(row["password_hash"]):
+        await User.update({User.password_hash: hash_password(password)}).where(User.id == row["id"])
+    return actor_from_row(row)
+
+
+async def set_password(user_id: int, password: str) -> None:
+    """Set a new password after checking the rules."""
+    check_password_rules(password)
+    updated = (
+        await User.update({User.password_hash: hash_password(password)})
+        .where(User.id == user_id)
+        .returning(User.id)
+    )
+    if not updated:
+        raise NotFound(N_("No such user."))
+
+
+USER_COLUMNS = (
+    User.id,
+    User.username,
+    User.display_name,
+    User.role,
+    User.site.as_alias("site_id"),
+    User.email,
+    User.language,
+    User.is_active,
+    User.created_at,
+)
+
+
+async def list_users() -> list[dict[str, Any]]:
+    """Every account, by username."""
+    return list(await User.select(*USER_COLUMNS).order_by(User.username))
+
+
+async def get_user(user_id: int) -> dict[str, Any]:
+    """One account."""
+    row = await User.select(*USER_COLUMNS).where(User.id == user_id).first()
+    if row is None:
+        raise NotFound(N_("No such user."))
+    return dict(row)
+
+
+@dataclass(frozen=True)
+class UserChanges:
+    """Changes an administrator makes to an account; None leaves a field as it is."""
+
+    display_name: str | None = None
+    role: Role | None = None
+    site_code: str | None = None
+    email: str | None = None
+    language: Language | None = None
+    is_active: bool | None = None
+    password: str | None = None
+
+
+async def update_user(user_id: int, changes: UserChanges) -> None:
+    """Change an account in one statement, after checking every field."""
+    await get_user(user_id)
+    values: dict[Any, Any] = {}
+    if changes.password is not None:
+        check_password_rules(changes.password)
+        values[User.password_hash] = hash_password(changes.password)
+    if changes.display_name is not None:
+        values[User.display_name] = changes.display_name.strip()
+    if changes.role is not None:
+        values[User.role] = changes.role.value
+    if changes.email is not None:
+        values[User.email] = changes.email or None
+    if changes.language is not None:
+        values[User.language] = changes.language.value
+    if changes.is_active is not None:
+        values[User.is_active] = changes.is_active
+    if changes.site_code is not None:
+        site = await Site.select(Site.id).where(Site.code == changes.site_code.upper()).first()
+        if site is None:
+            raise InvalidInput(
+                "site_code", N_("There is no site with the code {code}."), {"code": changes.site_code}
+            )
+        values[User.site] = site["id"]
+    if values:
+        await User.update(values).where(User.id == user_id)

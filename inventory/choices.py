@@ -1,0 +1,87 @@
+"""Choice sets shared by tables, schemas and pages: one place for each field's values and labels."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from inventory.permissions import N_
+
+
+class Language(StrEnum):
+    """Languages of the interface and the documents; Finnish first."""
+
+    FI = "fi"
+    SV = "sv"
+    EN = "en"
+
+
+LANGUAGE_LABELS = {Language.FI: "suomi", Language.SV: "svenska", Language.EN: "English"}
+
+
+class DeviceKind(StrEnum):
+    """What sort of computer a device is."""
+
+    LAPTOP = "laptop"
+    DESKTOP = "desktop"
+    TABLET = "tablet"
+    PHONE = "phone"
+    OTHER = "other"
+
+
+DEVICE_KIND_LABELS = {
+    DeviceKind.LAPTOP: N_("laptop"),
+    DeviceKind.DESKTOP: N_("desktop"),
+    DeviceKind.TABLET: N_("tablet"),
+    DeviceKind.PHONE: N_("phone"),
+    DeviceKind.OTHER: N_("other"),
+}
+
+
+class DiskKind(StrEnum):
+    """The storage technology of a disk, which decides the erasure method."""
+
+    HDD = "hdd"
+    SSD = "ssd"
+    NVME = "nvme"
+    EMMC = "emmc"
+    OTHER = "other"
+
+
+class DonorKind(StrEnum):
+    """Whether a donor is an organisation or a private person."""
+
+    ORGANISATION = "organisation"
+    PERSON = "person"
+
+
+class ConditionGrade(StrEnum):
+    """The condition grade given after the hardware check."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+class ErasureCategory(StrEnum):
+    """NIST SP 800-88 sanitisation categories."""
+
+    CLEAR = "clear"
+    PURGE = "purge"
+    DESTROY = "destroy"
+
+
+class ErasureTechnique(StrEnum):
+    """NIST SP 800-88 sanitisation techniques."""
+
+    OVERWRITE = "overwrite"
+    BLOCK_ERASE = "block_erase"
+    CRYPTOGRAPHIC_ERASE = "cryptographic_erase"
+    DESTRUCTION = "destruction"
+
+
+class TokenScope(StrEnum):
+    """What an API token may do."""
+
+    READ = "read"
+    READ_WRITE = "read_write"
+    BENCH = "bench"

@@ -1,0 +1,166 @@
+"""The `kierto` command: serve, migrate, create-user, demo-data, check."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import sys
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from inventory.choices import Language
+from inventory.permissions import Role
+from inventory.settings import get_settings
+
+T = TypeVar("T")
+DEMO_LOGINS_FILE = "demo-logins.txt"
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+def _engine() -> Any:
+    from inventory.piccolo_conf import DB
+
+    return DB
+
+
+def _demo_logins_path() -> Path:
+    return get_settings().data_dir / DEMO_LOGINS_FILE
+
+
+@click.group()
+def main() -> None:
+    """Kierto: device recycling and loans."""
+
+
+@main.command()
+def migrate() -> None:
+    """Apply the database migrations."""
+    from inventory.migrations import apply_migrations
+
+    async def work() -> list[str]:
+        engine = _engine()
+        return await apply_migrations(engine)
+
+    applied = _run(work())
+    click.echo(f"Database is up to date ({len(applied)} migration(s) applied).")
+
+
+@main.command("demo-data")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
+def demo_data(if_empty: bool) -> None:
+    """Load the demo data set and print the demo logins."""
+    from inventory.demo import database_is_empty, load_demo_data, write_logins
+
+    async def work() -> bool:
+        if not await database_is_empty():
+            return False
+        write_logins(_demo_logins_path(), await load_demo_data(_engine()))
+        return True
+
+    loaded = _run(work())
+    if not loaded and not if_empty:
+        click.echo("The database already has users; demo data was not loaded.", err=True)
+        sys.exit(1)
+    _print_demo_logins()
+
+
+def _print_demo_logins() -> None:
+    path = _demo_logins_path()
+    if not path.exists():
+        return
+    settings = get_settings()
+    click.echo(f"\nKierto demo: open {settings.base_url}/ and log in with one of these accounts:")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        username, password, role, _name = line.split("\t")
+        click.echo(f"  {role:<12} username {username:<15} password {password}")
+    click.echo("")
+
+
+@main.command("create-user")
+@click.option("--username", required=True)
+@click.option("--name", "display_name", required=True, help="The person's name.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--site", "site_code", default=None, help="Site code, e.g. JNS.")
+@click.option("--language", type=click.Choice([lang.value for lang in Language]), default="fi")
+def create_user_command(
+    username: str, display_name: str, role: str, site_code: str | None, language: str
+) -> None:
+    """Create an account; the password is asked for (or read from standard input when piped)."""
+    from inventory.accounts.users import NewUser, create_user
+    from inventory.errors import DomainError
+
+    password = getpass.getpass("Password: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
+    try:
+        user_id = _run(
+            create_user(
+                NewUser(
+                    username=username,
+                    display_name=display_name,
+                    role=Role(role),
+                    password=password,
+                    site_code=site_code,
+                    language=Language(language),
+                )
+            )
+        )
+    except DomainError as error:
+        click.echo(error.text("en"), err=True)
+        sys.exit(2)
+    click.echo(f"Created user {username} (id {user_id}).")
+
+
+@main.command()
+def check() -> None:
+    """Check the configuration and that the database is reachable and migrated."""
+    from inventory.migrations import pending_migrations
+
+    settings = get_settings()
+    click.echo(f"Database: {settings.resolved_database_url.split('@')[-1]}")
+
+    async def work() -> list[str]:
+        engine = _engine()
+        await engine.run_ddl("SELECT 1")
+        return await pending_migrations()
+
+    try:
+        pending = _run(work())
+    except Exception as error:
+        click.echo(f"The database cannot be reached: {error}", err=True)
+        sys.exit(1)
+    if pending:
+        click.echo(f"{len(pending)} migration(s) not applied: run `kierto migrate`.", err=True)
+        sys.exit(1)
+    if not settings.secret_key:
+        click.echo("Note: KIERTO_SECRET_KEY is not set; a key kept in the data directory is used.")
+    click.echo("Configuration and database are fine.")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the pages and the API."""
+    import uvicorn
+
+    _print_demo_logins()
+    uvicorn.run(
+        "inventory.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1",
+        access_log=False,
+    )
+
+
+if __name__ == "__main__":
+    main()

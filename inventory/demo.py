@@ -1,0 +1,148 @@
+"""The demo data set `make run` loads into an empty database: two sites, a donor, a dozen machines, users."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from piccolo.engine.base import Engine
+
+from inventory.accounts.tables import User
+from inventory.accounts.users import NewUser, create_user
+from inventory.actors import Actor
+from inventory.choices import DeviceKind, DiskKind, DonorKind
+from inventory.clock import today
+from inventory.devices.intake import NewDevice, NewDisk
+from inventory.donations.services import NewDonation, NewDonor, create_donation, create_donor
+from inventory.permissions import Role
+from inventory.sites.services import create_site
+
+GB = 10**9
+# No look-alikes such as l/1 or o/0.
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet, not a password
+
+DEMO_USERS = (
+    ("harjoittelija", "Harri Harjoittelija", Role.TRAINEE),
+    ("ohjaaja", "Outi Ohjaaja", Role.COUNSELLOR),
+    ("koordinaattori", "Kaisa Koordinaattori", Role.COORDINATOR),
+    ("admin", "Aki Ylläpitäjä", Role.ADMIN),
+)
+
+
+def _laptop(
+    make: str, model: str, serial: str, cpu: str, ram_gb: int, disk_gb: int, disk: DiskKind
+) -> NewDevice:
+    return NewDevice(
+        kind=DeviceKind.LAPTOP,
+        make=make,
+        model=model,
+        serial=serial,
+        cpu=cpu,
+        ram_mb=ram_gb * 1024,
+        disks=(
+            NewDisk(
+                model=f"{disk.value.upper()} {disk_gb} GB",
+                serial=f"{serial}D1",
+                size_bytes=disk_gb * GB,
+                kind=disk,
+            ),
+        ),
+    )
+
+
+def _desktop(
+    make: str, model: str, serial: str, cpu: str, ram_gb: int, disk_gb: int, disk: DiskKind
+) -> NewDevice:
+    return NewDevice(
+        kind=DeviceKind.DESKTOP,
+        make=make,
+        model=model,
+        serial=serial,
+        cpu=cpu,
+        ram_mb=ram_gb * 1024,
+        disks=(
+            NewDisk(
+                model=f"{disk.value.upper()} {disk_gb} GB",
+                serial=f"{serial}D1",
+                size_bytes=disk_gb * GB,
+                kind=disk,
+            ),
+        ),
+    )
+
+
+DEMO_DEVICES = (
+    _laptop("Lenovo", "ThinkPad T480", "PF1K8Z3A", "Intel Core i5-8250U", 8, 256, DiskKind.NVME),
+    _laptop("Lenovo", "ThinkPad T480", "PF1K8Z7Q", "Intel Core i5-8250U", 16, 512, DiskKind.NVME),
+    _laptop("Dell", "Latitude 5490", "7HQ2LN2", "Intel Core i5-8350U", 8, 256, DiskKind.SSD),
+    _laptop("HP", "EliteBook 840 G5", "5CG8331XYZ", "Intel Core i5-8350U", 16, 512, DiskKind.NVME),
+    _laptop("Lenovo", "ThinkPad X270", "PR0AB12C", "Intel Core i5-7300U", 8, 256, DiskKind.SSD),
+    _laptop("Dell", "Latitude E7470", "9KX3MC2", "Intel Core i5-6300U", 8, 256, DiskKind.SSD),
+    _laptop("HP", "ProBook 450 G5", "5CD81473QW", "Intel Core i5-8250U", 8, 500, DiskKind.HDD),
+    _laptop("Fujitsu", "LIFEBOOK E548", "DSAB012345", "Intel Core i5-8250U", 8, 256, DiskKind.SSD),
+    _desktop("Dell", "OptiPlex 7050", "4ZT5RJ2", "Intel Core i5-7500", 8, 500, DiskKind.HDD),
+    _desktop("HP", "EliteDesk 800 G3 SFF", "CZC7256LMN", "Intel Core i5-6500", 8, 256, DiskKind.SSD),
+    _desktop("Lenovo", "ThinkCentre M910q", "MJ05ABCD", "Intel Core i5-7500T", 8, 256, DiskKind.NVME),
+    _laptop("Acer", "TravelMate P259-G2-M", "NXVEPED0047", "Intel Core i3-7020U", 4, 500, DiskKind.HDD),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """One demo account and its generated password."""
+
+    username: str
+    display_name: str
+    role: Role
+    password: str
+
+
+async def database_is_empty() -> bool:
+    """Whether no user exists yet (the demo is loaded only then)."""
+    return not await User.exists()
+
+
+async def load_demo_data(engine: Engine) -> list[DemoLogin]:  # type: ignore[type-arg]
+    """Create the demo sites, donor, donation with a dozen machines, and one user per role."""
+    joensuu = await create_site("JNS", "Joensuu, Kierrätyskahvila")
+    await create_site("THJ", "Tohmajärvi, Työpaja")
+    logins = []
+    for username, name, role in DEMO_USERS:
+        password = "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
+        await create_user(
+            NewUser(username=username, display_name=name, role=role, password=password, site_code="JNS")
+        )
+        logins.append(DemoLogin(username, name, role, password))
+    donor = await create_donor(
+        NewDonor(
+            name="Esimerkki Energia Oy",
+            kind=DonorKind.ORGANISATION,
+            business_id="1234567-8",
+            contact_name="IT-tuki",
+            email="it-tuki@example.fi",
+        )
+    )
+    await create_donation(
+        engine,
+        NewDonation(
+            donor_id=donor,
+            site_id=joensuu,
+            received_on=today() - dt.timedelta(days=3),
+            reference="Laitekierrätys syksy",
+            devices=DEMO_DEVICES,
+        ),
+        Actor.system("demo-data"),
+    )
+    return logins
+
+
+def write_logins(path: Path, logins: list[DemoLogin]) -> None:
+    """Keep the demo passwords where `make run` can print them again (readable by the owner only)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        f"{login.username}\t{login.password}\t{login.role.value}\t{login.display_name}" for login in logins
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.chmod(0o600)

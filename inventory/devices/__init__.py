@@ -1,0 +1,1 @@
+"""Devices: intake, disks, erasures, the lifecycle events and scanning."""

@@ -1,0 +1,97 @@
+"""Asset tags `SITE-NNNNNN-C`: formatting, parsing what a scanner or a person typed, and check characters.
+
+The check character is ISO 7064 MOD 37,36 over the site code and the number: it catches every single
+mistyped character and every swap of two neighbours.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+from stdnum.iso7064 import mod_37_36
+
+NUMBER_DIGITS = 6
+MAX_NUMBER = 10**NUMBER_DIGITS - 1
+SITE_CODE_PATTERN = re.compile(r"^[A-Z]{2,5}$")
+_TAG_PATTERN = re.compile(r"^([A-Z]{2,5})[-\s]?(\d{1,6})(?:-([0-9A-Z]))?$")
+
+
+@dataclass(frozen=True)
+class ParsedTag:
+    """An asset tag as typed: the site code, the number and the check character if one was given."""
+
+    site_code: str
+    number: int
+    check: str | None
+
+    @property
+    def canonical(self) -> str:
+        """The tag as printed on the label."""
+        return format_tag(self.site_code, self.number)
+
+    @property
+    def check_matches(self) -> bool:
+        """True when no check character was typed or the typed one is right."""
+        return self.check is None or self.check == check_character(self.site_code, self.number)
+
+
+def check_character(site_code: str, number: int) -> str:
+    """The check character of a site code and number."""
+    return str(mod_37_36.calc_check_digit(f"{site_code}{number:0{NUMBER_DIGITS}d}"))
+
+
+def format_tag(site_code: str, number: int) -> str:
+    """Format a tag, e.g. `JNS-000042-3`."""
+    if not SITE_CODE_PATTERN.match(site_code):
+        raise ValueError(f"A site code is 2 to 5 capital letters A-Z, not {site_code!r}.")
+    if not 0 < number <= MAX_NUMBER:
+        raise ValueError(f"An asset tag number is between 1 and {MAX_NUMBER}, not {number}.")
+    return f"{site_code}-{number:0{NUMBER_DIGITS}d}-{check_character(site_code, number)}"
+
+
+def normalise_scan(text: str) -> str:
+    """What a scanner or keyboard sent, without stray whitespace and in capitals."""
+    return "".join(text.split()).upper()
+
+
+def parse_tag(text: str) -> ParsedTag | None:
+    """Read an asset tag from typed or scanned text; None when the text does not look like a tag."""
+    match = _TAG_PATTERN.match(normalise_scan(text))
+    if not match:
+        return None
+    site_code, digits, check = match.groups()
+    number = int(digits)
+    if number == 0:
+        return None
+    return ParsedTag(site_code=site_code, number=number, check=check)
+
+
+def likely_intended(tag: ParsedTag) -> list[str]:
+    """Tags that differ from a mistyped one by one character or one swap of neighbours and are valid.
+
+    The caller keeps those that exist; the typed check character is taken as typed, since the error
+    is as likely in the body as in the check character. The tag with only its check character
+    corrected comes first.
+    """
+    if tag.check is None:
+        return []
+    body = f"{tag.site_code}{tag.number:0{NUMBER_DIGITS}d}"
+    candidates: list[str] = [tag.canonical]
+    bodies: set[str] = set()
+    for index, char in enumerate(body):
+        pool = string.ascii_uppercase if index < len(tag.site_code) else string.digits
+        bodies.update(body[:index] + other + body[index + 1 :] for other in pool if other != char)
+    for index in range(len(body) - 1):
+        swapped = body[:index] + body[index + 1] + body[index] + body[index + 2 :]
+        if swapped != body:
+            bodies.add(swapped)
+    site_length = len(tag.site_code)
+    for candidate in sorted(bodies):
+        site_code, digits = candidate[:site_length], candidate[site_length:]
+        if not (SITE_CODE_PATTERN.match(site_code) and digits.isdigit() and int(digits) > 0):
+            continue
+        if mod_37_36.calc_check_digit(candidate) == tag.check:
+            candidates.append(format_tag(site_code, int(digits)))
+    return candidates

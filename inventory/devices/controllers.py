@@ -1,0 +1,216 @@
+"""API routes for devices: lists, one device, corrections, disks, history, lifecycle steps and scans."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, patch, post
+from litestar.params import Parameter
+from piccolo.engine.base import Engine
+
+from inventory.actors import Actor
+from inventory.choices import DeviceKind
+from inventory.devices.editing import DeviceChanges, add_disk, edit_device
+from inventory.devices.erasures import ErasedDisk, ErasureRecord
+from inventory.devices.intake import NewDisk
+from inventory.devices.presenters import device_out, device_summary, event_out
+from inventory.devices.queries import (
+    DEVICE_LIST_COLUMNS,
+    DeviceFilter,
+    device_events,
+    get_device,
+    list_devices,
+)
+from inventory.devices.scanning import resolve_scan
+from inventory.devices.schemas import (
+    DeviceOut,
+    DevicePage,
+    DeviceUpdate,
+    DiskCreate,
+    DiskOut,
+    EventOut,
+    ScanOut,
+    TransitionIn,
+    TransitionOut,
+)
+from inventory.devices.tables import Device
+from inventory.devices.transitions import TransitionRequest, transition
+from inventory.lifecycle import Action, State
+from inventory.permissions import Permission
+from inventory.schema_types import PageNumber, PageSize
+from inventory.settings import Settings
+
+TagParam = Annotated[str, Parameter(max_length=40, description="The asset tag, e.g. JNS-000042-3.")]
+
+
+def _transition_request(data: TransitionIn) -> TransitionRequest:
+    erasure = None
+    if data.erasure is not None:
+        erasure = ErasureRecord(
+            disks=tuple(
+                ErasedDisk(
+                    disk_id=d.disk_id, verified=d.verified, method=d.method, bytes_erased=d.bytes_erased
+                )
+                for d in data.erasure.disks
+            ),
+            method=data.erasure.method,
+            tool=data.erasure.tool,
+            tool_version=data.erasure.tool_version,
+            category=data.erasure.category,
+            technique=data.erasure.technique,
+            verification_method=data.erasure.verification_method,
+            verification_result=data.erasure.verification_result,
+            started_at=data.erasure.started_at,
+            finished_at=data.erasure.finished_at,
+        )
+    details: dict[str, Any] = {}
+    if data.condition_notes:
+        details["condition_notes"] = data.condition_notes
+    if data.accessories:
+        details["accessories"] = list(data.accessories)
+    return TransitionRequest(
+        reason=data.reason,
+        client_id=data.client_id,
+        due_on=data.due_on,
+        override_reason=data.override_reason,
+        recycler_reference=data.recycler_reference,
+        erasure=erasure,
+        details=details,
+    )
+
+
+class DeviceController(Controller):
+    """Devices under /api/v1/devices."""
+
+    path = "/api/v1/devices"
+    tags = ["devices"]
+
+    @get("/", operation_id="listDevices", opt={"permission": Permission.DEVICE_READ})
+    async def list_devices(
+        self,
+        states: Annotated[
+            list[State] | None, Parameter(query="state", description="Only devices in these states.")
+        ] = None,
+        site_id: Annotated[int | None, Parameter(ge=1, le=2**31 - 1)] = None,
+        donation_id: Annotated[int | None, Parameter(ge=1, le=2**31 - 1)] = None,
+        kind: DeviceKind | None = None,
+        q: Annotated[str, Parameter(max_length=100, description="Free text: tag, make, model, serial.")] = "",
+        page: PageNumber = 1,
+        per_page: PageSize = 50,
+    ) -> DevicePage:
+        """List devices, newest first, filtered by state, site, donation, type and free text."""
+        rows, total = await list_devices(
+            DeviceFilter(states=states or (), site_id=site_id, donation_id=donation_id, kind=kind, text=q),
+            page,
+            per_page,
+        )
+        return DevicePage(items=[device_summary(r) for r in rows], total=total, page=page, per_page=per_page)
+
+    @get("/{tag:str}", operation_id="getDevice", opt={"permission": Permission.DEVICE_READ})
+    async def get_device(self, tag: TagParam, request: Request[Actor, Any, Any]) -> DeviceOut:
+        """One device with its disks and the steps you may take now."""
+        return await device_out(await get_device(tag), request.user)
+
+    @patch("/{tag:str}", operation_id="updateDevice", opt={"permission": Permission.DEVICE_WORK})
+    async def update_device(
+        self,
+        tag: TagParam,
+        data: DeviceUpdate,
+        request: Request[Actor, Any, Any],
+        engine: Engine,  # type: ignore[type-arg]
+    ) -> DeviceOut:
+        """Correct a device's description; the change is recorded in its history."""
+        await edit_device(
+            engine,
+            tag,
+            DeviceChanges(
+                kind=data.kind,
+                make=data.make,
+                model=data.model,
+                serial=data.serial,
+                cpu=data.cpu,
+                ram_mb=data.ram_mb,
+                condition_grade=data.condition_grade,
+                notes=data.notes,
+            ),
+            request.user,
+        )
+        return await device_out(await get_device(tag), request.user)
+
+    @get("/{tag:str}/events", operation_id="listDeviceEvents", opt={"permission": Permission.DEVICE_READ})
+    async def list_events(self, tag: TagParam, request: Request[Actor, Any, Any]) -> list[EventOut]:
+        """The device's whole history, oldest first."""
+        device = await get_device(tag)
+        return [event_out(row, request.user) for row in await device_events(device["id"])]
+
+    @get("/{tag:str}/disks", operation_id="listDeviceDisks", opt={"permission": Permission.DEVICE_READ})
+    async def list_disks(self, tag: TagParam) -> list[DiskOut]:
+        """The device's disks."""
+        device = await get_device(tag)
+        return [DiskOut(**{k: disk[k] for k in DiskOut.__struct_fields__}) for disk in device["disks"]]
+
+    @post("/{tag:str}/disks", operation_id="addDeviceDisk", opt={"permission": Permission.DEVICE_WORK})
+    async def add_disk(
+        self,
+        tag: TagParam,
+        data: DiskCreate,
+        request: Request[Actor, Any, Any],
+        engine: Engine,  # type: ignore[type-arg]
+    ) -> DiskOut:
+        """Record a disk found in the device; it must be erased before the device moves on."""
+        disk_id = await add_disk(
+            engine,
+            tag,
+            NewDisk(
+                model=data.model,
+                serial=data.serial,
+                size_bytes=data.size_bytes,
+                kind=data.kind,
+                make=data.make,
+            ),
+            request.user,
+        )
+        device = await get_device(tag)
+        disk = next(d for d in device["disks"] if d["id"] == disk_id)
+        return DiskOut(**{k: disk[k] for k in DiskOut.__struct_fields__})
+
+    @post(
+        "/{tag:str}/transitions/{action:str}",
+        operation_id="transitionDevice",
+        opt={"permission": Permission.DEVICE_READ},
+        status_code=200,
+    )
+    async def take_step(
+        self,
+        tag: TagParam,
+        action: Action,
+        data: TransitionIn,
+        request: Request[Actor, Any, Any],
+        engine: Engine,  # type: ignore[type-arg]
+        settings: Settings,
+    ) -> TransitionOut:
+        """Take one lifecycle step; the step's own permission and guards decide (403, 409, 422)."""
+        result = await transition(engine, tag, action, request.user, settings, _transition_request(data))
+        return TransitionOut(
+            asset_tag=result.asset_tag,
+            action=action,
+            from_state=result.decision.source,
+            to_state=result.decision.target,
+            event_id=result.event_id,
+            certificate_number=result.certificate_number,
+        )
+
+
+class ScanController(Controller):
+    """Resolving scanned or typed codes."""
+
+    path = "/api/v1/scan"
+    tags = ["scan"]
+
+    @get("/{code:str}", operation_id="scanCode", opt={"permission": Permission.DEVICE_READ})
+    async def scan(self, code: Annotated[str, Parameter(max_length=100)]) -> ScanOut:
+        """Find a device by asset tag (any case, with or without check character) or by serial number."""
+        match = await resolve_scan(code)
+        row = await Device.select(*DEVICE_LIST_COLUMNS).where(Device.id == match.device_id).first()
+        assert row is not None
+        return ScanOut(matched_by=match.matched_by, device=device_summary(row))

@@ -1,0 +1,106 @@
+"""Use cases that change a device's data but not its state: corrections and added disks, each an event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from piccolo.engine.base import Engine
+
+from inventory.actors import Actor
+from inventory.choices import ConditionGrade, DeviceKind
+from inventory.clock import now
+from inventory.database import write_transaction
+from inventory.devices.events import record_event
+from inventory.devices.intake import NewDisk, normalise_serial
+from inventory.devices.tables import Device, Disk
+from inventory.errors import Conflict, NotFound
+from inventory.lifecycle import FINAL_STATES, State
+from inventory.permissions import N_
+
+EDIT_ACTION = "edited"
+DISK_ADDED_ACTION = "disk_added"
+
+
+@dataclass(frozen=True)
+class DeviceChanges:
+    """Fields to correct; None leaves a field as it is."""
+
+    kind: DeviceKind | None = None
+    make: str | None = None
+    model: str | None = None
+    serial: str | None = None
+    cpu: str | None = None
+    ram_mb: int | None = None
+    condition_grade: ConditionGrade | None = None
+    notes: str | None = None
+
+
+def _stored_value(name: str, given: Any) -> Any:
+    if name == "serial":
+        return normalise_serial(given)
+    if hasattr(given, "value"):
+        return given.value
+    return given.strip() if isinstance(given, str) else given
+
+
+async def _editable_device(asset_tag: str) -> dict[str, Any]:
+    device = await Device.select(Device.id, Device.state).where(Device.asset_tag == asset_tag).first()
+    if device is None:
+        raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+    if State(device["state"]) in FINAL_STATES:
+        raise Conflict(N_("This device has left the workshop; its record can no longer be changed."))
+    return dict(device)
+
+
+async def edit_device(engine: Engine, asset_tag: str, changes: DeviceChanges, actor: Actor) -> None:  # type: ignore[type-arg]
+    """Correct a device's description and record what changed."""
+    async with write_transaction(engine):
+        device = await _editable_device(asset_tag)
+        current = await Device.select().where(Device.id == device["id"]).first()
+        assert current is not None
+        values: dict[str, Any] = {}
+        for name, given in vars(changes).items():
+            if given is None:
+                continue
+            value = _stored_value(name, given)
+            if current[name] != value:
+                values[name] = value
+        if not values:
+            return
+        await Device.update({getattr(Device, name): value for name, value in values.items()}).where(
+            Device.id == device["id"]
+        )
+        state = State(device["state"])
+        before = {name: current[name] for name in values}
+        await record_event(
+            device["id"], EDIT_ACTION, state, state, actor, details={"before": before, "after": values}
+        )
+
+
+async def add_disk(engine: Engine, asset_tag: str, disk: NewDisk, actor: Actor) -> int:  # type: ignore[type-arg]
+    """Record a disk found in a device; it must then be erased before the device moves on."""
+    async with write_transaction(engine):
+        device = await _editable_device(asset_tag)
+        rows = await Disk.insert(
+            Disk(
+                device=device["id"],
+                make=disk.make,
+                model=disk.model,
+                serial=normalise_serial(disk.serial),
+                size_bytes=disk.size_bytes,
+                kind=disk.kind.value,
+                created_at=now(),
+            )
+        ).returning(Disk.id)
+        disk_id = int(rows[0]["id"])
+        state = State(device["state"])
+        await record_event(
+            device["id"],
+            DISK_ADDED_ACTION,
+            state,
+            state,
+            actor,
+            details={"disk_id": disk_id, "serial": disk.serial},
+        )
+    return disk_id

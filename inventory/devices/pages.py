@@ -1,0 +1,142 @@
+"""Pages for devices: the home queue, the device list, one device with its next steps, and scanning."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+from litestar.response import Redirect, Template
+from piccolo.engine.base import Engine
+from piccolo.query.functions.aggregate import Count
+
+from inventory.actors import Actor
+from inventory.devices.erasures import ErasedDisk, ErasureRecord
+from inventory.devices.presenters import device_out, event_out
+from inventory.devices.queries import DeviceFilter, device_events, get_device, list_devices
+from inventory.devices.scanning import resolve_scan
+from inventory.devices.tables import Device
+from inventory.devices.transitions import TransitionRequest, transition
+from inventory.errors import DomainError
+from inventory.i18n import gettext
+from inventory.lifecycle import Action, State
+from inventory.permissions import N_, Permission
+from inventory.settings import Settings
+from inventory.web import action_label, page_context
+
+PER_PAGE = 50
+
+
+@dataclass
+class StepForm:
+    """The fields a step's form may send."""
+
+    reason: str = ""
+    recycler_reference: str = ""
+    tool: str = ""
+    disk: list[int] = field(default_factory=list)
+
+
+async def _state_counts() -> list[tuple[State, int]]:
+    rows = await Device.select(Device.state, Count(Device.id).as_alias("n")).group_by(Device.state)
+    counts = {row["state"]: row["n"] for row in rows}
+    return [(state, counts.get(state.value, 0)) for state in State]
+
+
+async def _device_page(
+    request: Request[Actor, Any, Any], tag: str, error: str | None = None, status_code: int = 200
+) -> Template:
+    device = await get_device(tag)
+    shown = await device_out(device, request.user)
+    events = [event_out(row, request.user) for row in await device_events(device["id"])]
+    done = request.query_params.get("done")
+    notice = gettext(N_("Done: %(step)s")) % {"step": action_label(done)} if done and not error else None
+    return Template(
+        "devices/detail.html",
+        context=page_context(
+            request, device=shown, events=events, actions=shown.available_actions, error=error, notice=notice
+        ),
+        status_code=status_code,
+    )
+
+
+def _step_request(action: Action, form: StepForm) -> TransitionRequest:
+    erasure = None
+    if action is Action.WIPE_PASSED:
+        erasure = ErasureRecord(
+            disks=tuple(ErasedDisk(disk_id=disk_id, verified=True) for disk_id in form.disk),
+            method="manual",
+            tool=form.tool.strip()[:100],
+            verification_method=gettext(N_("Confirmed by the operator")),
+            verification_result="passed",
+        )
+    return TransitionRequest(
+        reason=form.reason.strip()[:1000],
+        recycler_reference=form.recycler_reference.strip()[:100] or None,
+        erasure=erasure,
+    )
+
+
+class DevicePages(Controller):
+    """The home page, /devices and /scan."""
+
+    path = "/"
+    include_in_schema = False
+
+    @get("/", opt={"permission": Permission.DEVICE_READ})
+    async def home(self, request: Request[Actor, Any, Any]) -> Template:
+        """The home page: how many devices are at each step."""
+        return Template("devices/home.html", context=page_context(request, counts=await _state_counts()))
+
+    @get("/devices", opt={"permission": Permission.DEVICE_READ})
+    async def device_list(
+        self,
+        request: Request[Actor, Any, Any],
+        q: Annotated[str, Parameter(max_length=100)] = "",
+        step: Annotated[str, Parameter(query="state", max_length=30)] = "",
+        page: Annotated[int, Parameter(ge=1, le=100_000)] = 1,
+    ) -> Template:
+        """Devices, filtered by step and free text."""
+        states = (State(step),) if step in {s.value for s in State} else ()
+        rows, total = await list_devices(DeviceFilter(states=states, text=q), page, PER_PAGE)
+        return Template(
+            "devices/list.html",
+            context=page_context(
+                request, devices=rows, total=total, q=q, state=step, page=page, per_page=PER_PAGE
+            ),
+        )
+
+    @get("/devices/{tag:str}", opt={"permission": Permission.DEVICE_READ})
+    async def device_detail(
+        self, request: Request[Actor, Any, Any], tag: Annotated[str, Parameter(max_length=40)]
+    ) -> Template:
+        """One device: its step, next steps, details, disks and history."""
+        return await _device_page(request, tag)
+
+    @post(
+        "/devices/{tag:str}/steps/{action:str}", opt={"permission": Permission.DEVICE_READ}, status_code=303
+    )
+    async def take_step(
+        self,
+        request: Request[Actor, Any, Any],
+        tag: Annotated[str, Parameter(max_length=40)],
+        action: Action,
+        data: Annotated[StepForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
+        engine: Engine,  # type: ignore[type-arg]
+        settings: Settings,
+    ) -> Redirect | Template:
+        """Take a step from the device page; a refusal shows on the page with its reason."""
+        try:
+            await transition(engine, tag, action, request.user, settings, _step_request(action, data))
+        except DomainError as refused:
+            return await _device_page(request, tag, error=refused.text(), status_code=refused.status_code)
+        return Redirect(path=f"/devices/{quote(tag)}?done={action.value}", status_code=303)
+
+    @get("/scan", opt={"permission": Permission.DEVICE_READ})
+    async def scan(self, code: Annotated[str, Parameter(max_length=100)] = "") -> Redirect:
+        """Open the device a scanned or typed code belongs to."""
+        match = await resolve_scan(code)
+        return Redirect(path=f"/devices/{quote(match.asset_tag)}")

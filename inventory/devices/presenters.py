@@ -1,0 +1,100 @@
+"""Turn device rows into API structs, leaving out what the asking role may not see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inventory.actors import Actor
+from inventory.clients.tables import Client
+from inventory.devices.schemas import ClientRef, DeviceOut, DeviceSummary, DiskOut, EventOut
+from inventory.i18n import gettext
+from inventory.lifecycle import STATE_LABELS, TRANSITIONS, Action, State, available_actions
+from inventory.permissions import Permission
+
+CLIENT_ACTIONS = frozenset(
+    a.value for a in (Action.RESERVE, Action.RELEASE, Action.HAND_OVER, Action.LEND, Action.RETURN)
+)
+
+
+def device_summary(row: dict[str, Any]) -> DeviceSummary:
+    """A list entry from a row of `DEVICE_LIST_COLUMNS`."""
+    return DeviceSummary(
+        id=row["id"],
+        asset_tag=row["asset_tag"],
+        site_code=row["site_code"],
+        kind=row["kind"],
+        make=row["make"],
+        model=row["model"],
+        serial=row["serial"],
+        state=State(row["state"]),
+        condition_grade=row["condition_grade"],
+        donation_id=row["donation"],
+        state_changed_at=row["state_changed_at"],
+    )
+
+
+async def _client_ref(client_id: int | None, actor: Actor) -> ClientRef | None:
+    if client_id is None or not actor.may(Permission.CLIENT_READ):
+        return None
+    row = await Client.select(Client.id, Client.code).where(Client.id == client_id).first()
+    return ClientRef(id=row["id"], code=row["code"]) if row else None
+
+
+async def device_out(device: dict[str, Any], actor: Actor) -> DeviceOut:
+    """The full device, with only the steps this actor may take, and client fields only if allowed."""
+    state = State(device["state"])
+    return DeviceOut(
+        id=device["id"],
+        asset_tag=device["asset_tag"],
+        site_code=device["site_code"],
+        kind=device["kind"],
+        make=device["make"],
+        model=device["model"],
+        serial=device["serial"],
+        cpu=device["cpu"],
+        ram_mb=device["ram_mb"],
+        condition_grade=device["condition_grade"],
+        notes=device["notes"],
+        state=state,
+        state_label=gettext(STATE_LABELS[state]),
+        cycle=device["cycle"],
+        donation_id=device["donation"],
+        reserved=device["reserved_for"] is not None,
+        loan_due_on=device["loan_due_on"],
+        state_changed_at=device["state_changed_at"],
+        created_at=device["created_at"],
+        disks=[
+            DiskOut(
+                id=disk["id"],
+                make=disk["make"],
+                model=disk["model"],
+                serial=disk["serial"],
+                size_bytes=disk["size_bytes"],
+                kind=disk["kind"],
+                destroyed_at=disk["destroyed_at"],
+                erasure_certificate=disk["erasure_certificate"],
+            )
+            for disk in device["disks"]
+        ],
+        available_actions=[a for a in available_actions(state) if actor.may(TRANSITIONS[a].permission)],
+        client=await _client_ref(device["reserved_for"] or device["holder"], actor),
+    )
+
+
+def event_out(row: dict[str, Any], actor: Actor) -> EventOut:
+    """A history entry; the client's id is left out for roles that may not see clients."""
+    details = dict(row["details"] or {})
+    reason = row["reason"]
+    if not actor.may(Permission.CLIENT_READ) and row["action"] in CLIENT_ACTIONS:
+        # Reasons and details of allocation steps may speak of the client: trainees see only the step.
+        details, reason = {}, ""
+    return EventOut(
+        id=row["id"],
+        action=row["action"],
+        from_state=State(row["from_state"]) if row["from_state"] else None,
+        to_state=State(row["to_state"]),
+        actor=row["actor"],
+        at=row["at"],
+        reason=reason,
+        details=details,
+    )

@@ -1,0 +1,69 @@
+"""Resolve what a scanner or a person typed to a device: an asset tag in any form, or a serial number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from inventory.devices.asset_tags import likely_intended, normalise_scan, parse_tag
+from inventory.devices.tables import Device
+from inventory.errors import Conflict, InvalidInput, NotFound
+from inventory.permissions import N_
+
+MAX_SCAN_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class ScanMatch:
+    """The device found and how: by its asset tag or by the manufacturer's serial number."""
+
+    device_id: int
+    asset_tag: str
+    matched_by: str
+
+
+async def resolve_scan(code: str) -> ScanMatch:
+    """Find the device for a scanned or typed code, refusing a tag whose check character is wrong."""
+    text = normalise_scan(code)
+    if not text or len(text) > MAX_SCAN_LENGTH:
+        raise InvalidInput("code", N_("Scan or type an asset tag or a serial number."))
+    tag = parse_tag(text)
+    if tag is not None and not tag.check_matches:
+        suggestions = await _existing(likely_intended(tag))
+        if suggestions:
+            raise Conflict(
+                N_("The check character of {typed} does not match. Did you mean {suggestion}?"),
+                {"typed": text, "suggestion": suggestions[0]},
+                code="check_mismatch",
+            )
+        raise Conflict(
+            N_("The check character of {typed} does not match. Check the tag and type it again."),
+            {"typed": text},
+            code="check_mismatch",
+        )
+    if tag is not None:
+        row = (
+            await Device.select(Device.id, Device.asset_tag).where(Device.asset_tag == tag.canonical).first()
+        )
+        if row is not None:
+            return ScanMatch(row["id"], row["asset_tag"], "asset_tag")
+    rows: list[dict[str, Any]] = (
+        await Device.select(Device.id, Device.asset_tag).where(Device.serial == text).limit(3)
+    )
+    if len(rows) == 1:
+        return ScanMatch(rows[0]["id"], rows[0]["asset_tag"], "serial")
+    if len(rows) > 1:
+        raise Conflict(
+            N_("Several devices have the serial {serial}: scan the asset tag instead."),
+            {"serial": text},
+            code="ambiguous_serial",
+        )
+    raise NotFound(N_("No device has the tag or serial {code}."), {"code": text})
+
+
+async def _existing(tags: list[str]) -> list[str]:
+    if not tags:
+        return []
+    rows = await Device.select(Device.asset_tag).where(Device.asset_tag.is_in(tags))
+    found = {row["asset_tag"] for row in rows}
+    return [tag for tag in tags if tag in found]

@@ -1,0 +1,172 @@
+"""The one use case that changes a device's state: guard, change and event in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from piccolo.engine.base import Engine
+
+from inventory.actors import Actor
+from inventory.clients.orientation import orientation_status
+from inventory.clients.tables import Client
+from inventory.clock import now, today
+from inventory.database import write_transaction
+from inventory.devices.erasures import ErasureRecord, record_erasure
+from inventory.devices.events import record_event
+from inventory.devices.facts import load_facts
+from inventory.devices.tables import Device
+from inventory.errors import Conflict, Forbidden, InvalidInput, LifecycleRefused, NotFound
+from inventory.lifecycle import TRANSITIONS, Action, Decision, Intent, State, TransitionRefused, decide
+from inventory.permissions import N_, Permission
+from inventory.settings import Settings
+
+
+@dataclass(frozen=True)
+class TransitionRequest:
+    """The details a transition may need; which ones are required is declared in the lifecycle."""
+
+    reason: str = ""
+    client_id: int | None = None
+    due_on: dt.date | None = None
+    override_reason: str | None = None
+    recycler_reference: str | None = None
+    erasure: ErasureRecord | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    """What happened: the decision, the event written and the erasure created, if any."""
+
+    device_id: int
+    asset_tag: str
+    decision: Decision
+    event_id: int
+    certificate_number: str | None = None
+
+
+def _check_required(action: Action, request: TransitionRequest) -> None:
+    for name in TRANSITIONS[action].required_fields:
+        value = getattr(request, name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise InvalidInput(name, N_("This step needs the field {field}."), {"field": name})
+    if action is Action.LEND and request.due_on is not None and request.due_on <= today():
+        raise InvalidInput("due_on", N_("The loan's due date must be after today."))
+
+
+async def _intent_for(action: Action, request: TransitionRequest, actor: Actor, settings: Settings) -> Intent:
+    if action not in (Action.RESERVE, Action.HAND_OVER, Action.LEND):
+        disks = request.erasure.disks if request.erasure else ()
+        erased = frozenset(d.disk_id for d in disks if d.verified)
+        return Intent(erasure_disk_ids=erased)
+    client = (
+        await Client.select(Client.id, Client.anonymised_at).where(Client.id == request.client_id).first()
+    )
+    if client is None or client["anonymised_at"] is not None:
+        raise InvalidInput("client_id", N_("There is no such client."))
+    complete = False
+    if action is not Action.RESERVE:
+        complete = (await orientation_status(client["id"], settings)).complete
+    return Intent(
+        client_id=client["id"],
+        orientation_complete=complete,
+        override_reason=request.override_reason,
+        may_override=actor.may(Permission.GUARD_OVERRIDE),
+    )
+
+
+def _changes_for(decision: Decision, request: TransitionRequest, cycle: int) -> dict[Any, Any]:
+    changes: dict[Any, Any] = {Device.state: decision.target.value, Device.state_changed_at: now()}
+    match decision.action:
+        case Action.RESERVE:
+            changes[Device.reserved_for] = request.client_id
+        case Action.RELEASE:
+            changes[Device.reserved_for] = None
+        case Action.HAND_OVER:
+            changes.update({Device.reserved_for: None, Device.holder: request.client_id})
+        case Action.LEND:
+            changes.update(
+                {
+                    Device.reserved_for: None,
+                    Device.holder: request.client_id,
+                    Device.loan_due_on: request.due_on,
+                }
+            )
+        case Action.RETURN:
+            changes.update({Device.holder: None, Device.loan_due_on: None, Device.cycle: cycle + 1})
+        case Action.HOLD:
+            changes[Device.state_before_hold] = decision.source.value
+        case Action.RELEASE_HOLD:
+            changes[Device.state_before_hold] = None
+        case _:
+            pass
+    return changes
+
+
+def _event_details(decision: Decision, request: TransitionRequest, certificate: str | None) -> dict[str, Any]:
+    details: dict[str, Any] = dict(request.details)
+    if request.client_id is not None:
+        details["client_id"] = request.client_id
+    if request.due_on is not None:
+        details["due_on"] = request.due_on.isoformat()
+    if request.recycler_reference:
+        details["recycler_reference"] = request.recycler_reference
+    if decision.overridden:
+        details["override_reason"] = request.override_reason
+    if certificate:
+        details["certificate_number"] = certificate
+    return details
+
+
+async def transition(
+    engine: Engine,  # type: ignore[type-arg]
+    asset_tag: str,
+    action: Action,
+    actor: Actor,
+    settings: Settings,
+    request: TransitionRequest | None = None,
+) -> TransitionResult:
+    """Take one lifecycle step on a device, or refuse with a reason; nothing is half written."""
+    request = request or TransitionRequest()
+    if not actor.may(TRANSITIONS[action].permission):
+        raise Forbidden(N_("Your role does not allow this step."))
+    _check_required(action, request)
+    async with write_transaction(engine):
+        device = (
+            await Device.select(Device.id, Device.asset_tag, Device.state, Device.cycle)
+            .where(Device.asset_tag == asset_tag)
+            .first()
+        )
+        if device is None:
+            raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+        facts = await load_facts(device["id"])
+        intent = await _intent_for(action, request, actor, settings)
+        try:
+            decision = decide(action, facts, intent)
+        except TransitionRefused as refused:
+            raise LifecycleRefused(refused.refusal) from refused
+
+        certificate = None
+        if action is Action.WIPE_PASSED and request.erasure is not None:
+            certificate = await record_erasure(device["id"], device["cycle"], request.erasure, actor, facts)
+        updated = (
+            await Device.update(_changes_for(decision, request, device["cycle"]))
+            .where((Device.id == device["id"]) & (Device.state == decision.source.value))
+            .returning(Device.id)
+        )
+        if not updated:
+            # Another request changed the device between our read and our write (PostgreSQL only;
+            # SQLite's immediate transaction already serialised us).
+            raise Conflict(N_("Someone else changed this device at the same moment. Reload and try again."))
+        event_id = await record_event(
+            device["id"],
+            action.value,
+            State(decision.source),
+            decision.target,
+            actor,
+            reason=request.reason or (request.override_reason if decision.overridden else "") or "",
+            details=_event_details(decision, request, certificate),
+        )
+    return TransitionResult(device["id"], device["asset_tag"], decision, event_id, certificate)

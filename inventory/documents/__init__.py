@@ -1,0 +1,1 @@
+"""Documents: certificate numbering and the printed PDFs."""

@@ -1,0 +1,1 @@
+"""Donors and donations: where devices come from."""

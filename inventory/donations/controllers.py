@@ -1,0 +1,206 @@
+"""API routes for donors, donations and spreadsheet intake."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+from piccolo.engine.base import Engine
+
+from inventory.actors import Actor
+from inventory.devices.intake import NewDevice, NewDisk
+from inventory.devices.schemas import DeviceCreate
+from inventory.donations import schemas
+from inventory.donations.importing import preview_import, run_import
+from inventory.donations.queries import get_donation, get_donor, list_donations, list_donors
+from inventory.donations.services import NewDonation, NewDonor, add_devices, create_donation, create_donor
+from inventory.donations.spreadsheet import Sheet
+from inventory.errors import InvalidInput
+from inventory.i18n import gettext
+from inventory.permissions import N_, Permission
+from inventory.settings import Settings
+
+RecordId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
+Upload = Annotated[schemas.ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)]
+
+
+def new_device(data: DeviceCreate) -> NewDevice:
+    """The service's input from the API's device struct."""
+    return NewDevice(
+        kind=data.kind,
+        make=data.make,
+        model=data.model,
+        serial=data.serial,
+        cpu=data.cpu,
+        ram_mb=data.ram_mb,
+        notes=data.notes,
+        disks=tuple(
+            NewDisk(model=d.model, serial=d.serial, size_bytes=d.size_bytes, kind=d.kind, make=d.make)
+            for d in data.disks
+        ),
+    )
+
+
+async def read_upload(upload: schemas.ImportUpload, settings: Settings) -> bytes:
+    """The uploaded bytes, refused when larger than the configured limit."""
+    data = await upload.file.read(settings.max_upload_bytes + 1)
+    await upload.file.close()
+    if len(data) > settings.max_upload_bytes:
+        raise InvalidInput(
+            "file",
+            N_("The file is larger than {limit} kB."),
+            {"limit": settings.max_upload_bytes // 1024},
+        )
+    return data
+
+
+def preview_out(sheet: Sheet) -> schemas.ImportPreview:
+    """The dry-run answer, with each problem as a sentence in the user's language."""
+    return schemas.ImportPreview(
+        columns=sheet.columns,
+        ignored_columns=list(sheet.ignored_columns),
+        rows=[
+            schemas.ImportRow(
+                line=row.line,
+                cells=row.cells,
+                ok=not row.problems,
+                problems=[
+                    schemas.ImportProblem(field=p.field, message=gettext(p.message).format(**p.values))
+                    for p in row.problems
+                ],
+            )
+            for row in sheet.rows
+        ],
+        problem_count=sheet.problem_count,
+        device_count=sum(1 for row in sheet.rows if not row.problems),
+    )
+
+
+class DonorController(Controller):
+    """Donors under /api/v1/donors."""
+
+    path = "/api/v1/donors"
+    tags = ["donations"]
+
+    @get("/", operation_id="listDonors", opt={"permission": Permission.DEVICE_WORK})
+    async def list_donors(self) -> list[schemas.DonorSummary]:
+        """Donors to choose from at intake (names only)."""
+        return [schemas.DonorSummary(id=r["id"], name=r["name"], kind=r["kind"]) for r in await list_donors()]
+
+    @get("/{donor_id:int}", operation_id="getDonor", opt={"permission": Permission.DONOR_MANAGE})
+    async def get_donor(self, donor_id: RecordId) -> schemas.DonorOut:
+        """One donor with contact details."""
+        return schemas.DonorOut(**await get_donor(donor_id))
+
+    @post("/", operation_id="createDonor", opt={"permission": Permission.DONOR_MANAGE})
+    async def create_donor(self, data: schemas.DonorCreate) -> schemas.DonorOut:
+        """Register a donor."""
+        donor_id = await create_donor(
+            NewDonor(
+                name=data.name,
+                kind=data.kind,
+                business_id=data.business_id,
+                contact_name=data.contact_name,
+                email=data.email,
+                phone=data.phone,
+                notes=data.notes,
+            )
+        )
+        return schemas.DonorOut(**await get_donor(donor_id))
+
+
+class DonationController(Controller):
+    """Donations under /api/v1/donations, with spreadsheet intake."""
+
+    path = "/api/v1/donations"
+    tags = ["donations"]
+
+    @get("/", operation_id="listDonations", opt={"permission": Permission.DEVICE_READ})
+    async def list_donations(
+        self,
+        limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> list[schemas.DonationOut]:
+        """Donations, newest first."""
+        return [schemas.DonationOut(**row) for row in await list_donations(limit, min(offset, 10**9))]
+
+    @get("/{donation_id:int}", operation_id="getDonation", opt={"permission": Permission.DEVICE_READ})
+    async def get_donation(self, donation_id: RecordId) -> schemas.DonationOut:
+        """One donation and its devices' tags."""
+        return schemas.DonationOut(**await get_donation(donation_id))
+
+    @post("/", operation_id="createDonation", opt={"permission": Permission.DEVICE_WORK})
+    async def create_donation(
+        self,
+        data: schemas.DonationCreate,
+        request: Request[Actor, Any, Any],
+        engine: Engine,  # type: ignore[type-arg]
+    ) -> schemas.DonationCreated:
+        """Record a donation with all its devices in one go; each device gets an asset tag."""
+        created = await create_donation(
+            engine,
+            NewDonation(
+                donor_id=data.donor_id,
+                site_id=data.site_id,
+                received_on=data.received_on,
+                reference=data.reference,
+                notes=data.notes,
+                devices=tuple(new_device(d) for d in data.devices),
+            ),
+            request.user,
+        )
+        return schemas.DonationCreated(id=created.id, asset_tags=list(created.asset_tags))
+
+    @post(
+        "/{donation_id:int}/devices",
+        operation_id="addDonationDevices",
+        opt={"permission": Permission.DEVICE_WORK},
+    )
+    async def add_devices(
+        self,
+        donation_id: RecordId,
+        data: schemas.DevicesAdd,
+        request: Request[Actor, Any, Any],
+        engine: Engine,  # type: ignore[type-arg]
+    ) -> schemas.DonationCreated:
+        """Register more devices to a donation."""
+        tags = await add_devices(
+            engine, donation_id, tuple(new_device(d) for d in data.devices), request.user
+        )
+        return schemas.DonationCreated(id=donation_id, asset_tags=list(tags))
+
+    @post(
+        "/import/preview",
+        operation_id="previewDonationImport",
+        opt={"permission": Permission.DEVICE_WORK},
+        status_code=200,
+    )
+    async def preview_import(self, data: Upload, settings: Settings) -> schemas.ImportPreview:
+        """Dry run: what the list would create, and every row's problems. Nothing is saved."""
+        return preview_out(await preview_import(await read_upload(data, settings)))
+
+    @post("/import", operation_id="importDonation", opt={"permission": Permission.DEVICE_WORK})
+    async def import_donation(
+        self,
+        data: Upload,
+        request: Request[Actor, Any, Any],
+        engine: Engine,  # type: ignore[type-arg]
+        settings: Settings,
+    ) -> schemas.ImportResult:
+        """Create the donation and all its devices from the list, or nothing if any row has a problem."""
+        if data.donor_id is None or not 0 < data.donor_id < 2**31:
+            raise InvalidInput("donor_id", N_("Choose the donor."))
+        if data.site_id is None or not 0 < data.site_id < 2**31:
+            raise InvalidInput("site_id", N_("Choose the site."))
+        _, created = await run_import(
+            engine,
+            await read_upload(data, settings),
+            data.donor_id,
+            data.site_id,
+            request.user,
+            received_on=data.received_on,
+            reference=data.reference.replace("\x00", "")[:100],
+        )
+        return schemas.ImportResult(donation_id=created.id, asset_tags=list(created.asset_tags))

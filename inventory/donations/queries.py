@@ -1,0 +1,71 @@
+"""Read-only queries about donors and donations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inventory.devices.tables import Device
+from inventory.donations.tables import Donation, Donor
+from inventory.errors import NotFound
+from inventory.permissions import N_
+
+DONATION_COLUMNS = (
+    Donation.id,
+    Donation.donor.as_alias("donor_id"),
+    Donation.donor.name.as_alias("donor_name"),
+    Donation.site.as_alias("site_id"),
+    Donation.site.code.as_alias("site_code"),
+    Donation.received_on,
+    Donation.reference,
+    Donation.notes,
+    Donation.created_at,
+    Donation.finalised_at,
+)
+
+
+async def list_donors() -> list[dict[str, Any]]:
+    """Every donor, by name."""
+    return list(await Donor.select().order_by(Donor.name))
+
+
+async def get_donor(donor_id: int) -> dict[str, Any]:
+    """One donor."""
+    row = await Donor.select().where(Donor.id == donor_id).first()
+    if row is None:
+        raise NotFound(N_("There is no such donor."))
+    return dict(row)
+
+
+async def _tags_by_donation(donation_ids: list[int]) -> dict[int, list[str]]:
+    if not donation_ids:
+        return {}
+    rows = (
+        await Device.select(Device.donation, Device.asset_tag)
+        .where(Device.donation.is_in(donation_ids))
+        .order_by(Device.id)
+    )
+    tags: dict[int, list[str]] = {}
+    for row in rows:
+        tags.setdefault(row["donation"], []).append(row["asset_tag"])
+    return tags
+
+
+async def list_donations(limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    """Donations, newest first, each with its device tags."""
+    rows = (
+        await Donation.select(*DONATION_COLUMNS)
+        .order_by(Donation.id, ascending=False)
+        .limit(limit)
+        .offset(offset)
+    )
+    tags = await _tags_by_donation([row["id"] for row in rows])
+    return [{**row, "asset_tags": tags.get(row["id"], [])} for row in rows]
+
+
+async def get_donation(donation_id: int) -> dict[str, Any]:
+    """One donation with its device tags."""
+    row = await Donation.select(*DONATION_COLUMNS).where(Donation.id == donation_id).first()
+    if row is None:
+        raise NotFound(N_("There is no such donation."))
+    tags = await _tags_by_donation([donation_id])
+    return {**row, "asset_tags": tags.get(donation_id, [])}

@@ -1,0 +1,131 @@
+"""API schemas for donors, donations and spreadsheet intake."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from litestar.datastructures import UploadFile
+from msgspec import Struct
+
+from inventory.choices import DonorKind
+from inventory.devices.schemas import DeviceCreate
+from inventory.schema_types import Email, Id, LongText, NameText, Phone, ShortText
+
+
+class DonorCreate(Struct, forbid_unknown_fields=True):
+    """A new donor."""
+
+    name: NameText
+    kind: DonorKind = DonorKind.ORGANISATION
+    business_id: ShortText | None = None
+    contact_name: ShortText | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    notes: LongText = ""
+
+
+class DonorSummary(Struct):
+    """A donor in a pick list: no contact details."""
+
+    id: int
+    name: str
+    kind: DonorKind
+
+
+class DonorOut(Struct):
+    """A donor with contact details, for coordinators."""
+
+    id: int
+    name: str
+    kind: DonorKind
+    business_id: str | None
+    contact_name: str | None
+    email: str | None
+    phone: str | None
+    notes: str
+    created_at: dt.datetime
+
+
+class DonationCreate(Struct, forbid_unknown_fields=True):
+    """A donation with the devices on its list, registered all at once."""
+
+    donor_id: Id
+    site_id: Id
+    received_on: dt.date | None = None
+    reference: ShortText = ""
+    notes: LongText = ""
+    devices: list[DeviceCreate] = []
+
+
+class DevicesAdd(Struct, forbid_unknown_fields=True):
+    """More devices for an existing donation."""
+
+    devices: list[DeviceCreate]
+
+
+class DonationOut(Struct):
+    """A donation and the tags of its devices."""
+
+    id: int
+    donor_id: int
+    donor_name: str
+    site_id: int
+    site_code: str
+    received_on: dt.date
+    reference: str
+    notes: str
+    created_at: dt.datetime
+    finalised_at: dt.datetime | None
+    asset_tags: list[str]
+
+
+class DonationCreated(Struct):
+    """The new donation's id and its devices' tags, in list order."""
+
+    id: int
+    asset_tags: list[str]
+
+
+@dataclass
+class ImportUpload:
+    """A donor's device list to check or import (CSV or XLSX)."""
+
+    file: UploadFile
+    donor_id: int | None = None
+    site_id: int | None = None
+    received_on: dt.date | None = None
+    reference: str = ""
+
+
+class ImportProblem(Struct):
+    """One problem on a row."""
+
+    field: str
+    message: str
+
+
+class ImportRow(Struct):
+    """One row of the list: what would be created, or why not."""
+
+    line: int
+    cells: dict[str, str]
+    ok: bool
+    problems: list[ImportProblem]
+
+
+class ImportPreview(Struct):
+    """The dry run: columns recognised and ignored, and every row."""
+
+    columns: dict[str, str]
+    ignored_columns: list[str]
+    rows: list[ImportRow]
+    problem_count: int
+    device_count: int
+
+
+class ImportResult(Struct):
+    """The real run: the donation created and its tags."""
+
+    donation_id: int
+    asset_tags: list[str]

@@ -1,0 +1,144 @@
+"""Turn every error into an answer a person can act on: JSON for the API, a page or a redirect for browsers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.response import Redirect, Template
+from litestar.status_codes import (
+    HTTP_401_UNAUTHORIZED,
+    HTTP_403_FORBIDDEN,
+    HTTP_404_NOT_FOUND,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
+
+from inventory.errors import DomainError, InvalidInput
+from inventory.i18n import gettext
+from inventory.permissions import N_
+from inventory.web import page_context
+
+logger = logging.getLogger("kierto.errors")
+
+DATABASE_UNAVAILABLE = N_("The database cannot be reached right now. Wait a moment and try again.")
+UNEXPECTED = N_("Something went wrong on our side. The error has been logged; try again in a moment.")
+
+
+def wants_json(request: Request[Any, Any, Any]) -> bool:
+    """API paths answer JSON; pages answer HTML."""
+    return request.url.path.startswith("/api/") or "text/html" not in request.headers.get("accept", "")
+
+
+def _error_response(
+    request: Request[Any, Any, Any],
+    status: int,
+    detail: str,
+    code: str,
+    field: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+) -> Response[Any]:
+    if wants_json(request):
+        body: dict[str, Any] = {"status": status, "code": code, "detail": detail}
+        if field is not None:
+            body["field"] = field
+        if errors:
+            body["errors"] = errors
+        return Response(body, status_code=status, media_type=MediaType.JSON)
+    return Template(
+        template_name="error.html",
+        context=page_context(request, status=status, detail=detail, field=field, errors=errors or []),
+        status_code=status,
+    )
+
+
+def domain_error(request: Request[Any, Any, Any], error: DomainError) -> Response[Any]:
+    """403/404/409/422 from a service, in the request's language."""
+    field = error.field if isinstance(error, InvalidInput) else None
+    return _error_response(request, error.status_code, error.text(), error.code, field)
+
+
+def validation_error(request: Request[Any, Any, Any], error: ValidationException) -> Response[Any]:
+    """Malformed input: 422 naming the first field that is wrong, and all of them."""
+    extra = error.extra if isinstance(error.extra, list) else []
+    errors = [
+        {"field": item.get("key", ""), "message": item.get("message", ""), "source": item.get("source", "")}
+        for item in extra
+        if isinstance(item, dict)
+    ]
+    field = next((e["field"] for e in errors if e["field"]), "body")
+    detail = gettext(N_("The field {field} is not valid: {message}")).format(
+        field=field, message=errors[0]["message"] if errors else error.detail
+    )
+    return _error_response(request, HTTP_422_UNPROCESSABLE_ENTITY, detail, "invalid", field, errors)
+
+
+def not_authorized(request: Request[Any, Any, Any], error: NotAuthorizedException) -> Response[Any]:
+    """401: the API says so; a page sends the browser to the login page and back."""
+    if wants_json(request):
+        return _error_response(request, HTTP_401_UNAUTHORIZED, gettext(error.detail), "not_authenticated")
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return Redirect(path=f"/login?next={quote(target, safe='')}")
+
+
+def permission_denied(request: Request[Any, Any, Any], error: PermissionDeniedException) -> Response[Any]:
+    """403 with the reason (CSRF failures included)."""
+    return _error_response(request, HTTP_403_FORBIDDEN, gettext(error.detail), "forbidden")
+
+
+def not_found(request: Request[Any, Any, Any], _: NotFoundException) -> Response[Any]:
+    """404 for unknown paths."""
+    return _error_response(
+        request, HTTP_404_NOT_FOUND, gettext(N_("There is nothing at this address.")), "not_found"
+    )
+
+
+def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
+    """Other HTTP errors (405, 413, 400 …) with their own status."""
+    return _error_response(request, error.status_code, gettext(error.detail), "http_error")
+
+
+def _is_database_outage(error: BaseException) -> bool:
+    names = {type(e).__name__ for e in (error, error.__cause__, error.__context__) if e is not None}
+    outage_names = {
+        "ConnectionRefusedError",
+        "CannotConnectNowError",
+        "ConnectionDoesNotExistError",
+        "InterfaceError",
+        "TooManyConnectionsError",
+        "PostgresConnectionError",
+        "ConnectionFailureError",
+    }
+    return bool(names & outage_names) or isinstance(error, OSError)
+
+
+def unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    """Anything else: 503 if the database is away, otherwise a logged 500 without internals."""
+    if _is_database_outage(error):
+        logger.warning("database unavailable: %s", type(error).__name__)
+        return _error_response(
+            request, HTTP_503_SERVICE_UNAVAILABLE, gettext(DATABASE_UNAVAILABLE), "unavailable"
+        )
+    logger.exception("unexpected error on %s %s", request.method, request.url.path)
+    return _error_response(request, HTTP_500_INTERNAL_SERVER_ERROR, gettext(UNEXPECTED), "internal")
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    DomainError: domain_error,
+    ValidationException: validation_error,
+    NotAuthorizedException: not_authorized,
+    PermissionDeniedException: permission_denied,
+    NotFoundException: not_found,
+    HTTPException: http_error,
+    Exception: unexpected_error,
+}

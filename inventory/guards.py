@@ -1,0 +1,43 @@
+"""The route guard: every route declares the permission it needs in `opt["permission"]`; none means no."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+
+from inventory.actors import Actor
+from inventory.choices import TokenScope
+from inventory.permissions import N_, Permission
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def route_permission(handler: BaseRouteHandler) -> Permission | None:
+    """The permission a route declares, if any."""
+    value = handler.opt.get("permission")
+    return Permission(value) if value is not None else None
+
+
+def require_declared_permission(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """Allow the request only if the route declares a permission and the actor holds it (fail closed)."""
+    permission = route_permission(handler)
+    if permission is None:
+        raise PermissionDeniedException(N_("This route declares no permission, so nobody may use it."))
+    if permission is Permission.PUBLIC:
+        return
+    actor = connection.user
+    if not isinstance(actor, Actor):
+        raise PermissionDeniedException(N_("Log in first."))
+    if actor.token_scope is TokenScope.BENCH and not handler.opt.get("bench"):
+        raise PermissionDeniedException(
+            N_("A bench token may only be used by the bench worker and check-in.")
+        )
+    if actor.token_scope is TokenScope.READ and connection.scope.get("method") not in SAFE_METHODS:
+        raise PermissionDeniedException(N_("This token may only read."))
+    if not actor.may(permission):
+        raise PermissionDeniedException(N_("Your role does not allow this."))

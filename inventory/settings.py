@@ -1,0 +1,74 @@
+"""Settings read from `KIERTO_*` environment variables, with defaults for one machine."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Language = Literal["fi", "sv", "en"]
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; each one is documented in the README with its default."""
+
+    model_config = SettingsConfigDict(env_prefix="KIERTO_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("var"), description="Where the SQLite file and secrets live.")
+    database_url: str = Field(
+        default="", description="sqlite:///path/to/file.sqlite3 or postgresql://user@host/db."
+    )
+    secret_key: str = Field(default="", description="Signs sessions and certificates.")
+    base_url: str = Field(default="http://127.0.0.1:8000", description="Public address used in QR codes.")
+    default_language: Language = "fi"
+    debug: bool = False
+    session_idle_minutes: int = Field(default=30, ge=1)
+    session_absolute_hours: int = Field(default=12, ge=1)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+    max_upload_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    database_pool_max: int = Field(default=10, ge=1)
+    orientation_min_sessions: int = Field(default=2, ge=0)
+    orientation_min_minutes: int = Field(default=90, ge=0)
+    orientation_required_topics: list[str] = Field(
+        default=["power_login", "safe_use", "strong_identification"],
+        description="Topic codes every client must have covered (JSON list in the environment).",
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to an SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'kierto.sqlite3').resolve()}"
+
+    @property
+    def uses_https(self) -> bool:
+        """Whether the service is reached over HTTPS (decides the Secure cookie flag)."""
+        return self.base_url.startswith("https://")
+
+    def resolved_secret_key(self) -> str:
+        """The configured secret, or one kept in the data directory for a one-machine install."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

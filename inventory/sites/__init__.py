@@ -1,0 +1,1 @@
+"""Sites: the workshops and offices that hold stock."""

@@ -1,0 +1,38 @@
+"""API routes for sites."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get, patch, post
+from litestar.params import Parameter
+
+from inventory.permissions import Permission
+from inventory.sites.schemas import SiteCreate, SiteOut, SiteUpdate
+from inventory.sites.services import create_site, list_sites, update_site
+
+SiteId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
+
+
+class SiteController(Controller):
+    """Sites under /api/v1/sites."""
+
+    path = "/api/v1/sites"
+    tags = ["sites"]
+
+    @get("/", operation_id="listSites", opt={"permission": Permission.DEVICE_READ})
+    async def list_sites(self) -> list[SiteOut]:
+        """Every site with its device count."""
+        return [SiteOut(**row) for row in await list_sites()]
+
+    @post("/", operation_id="createSite", opt={"permission": Permission.ADMINISTER})
+    async def create_site(self, data: SiteCreate) -> SiteOut:
+        """Create a site."""
+        site_id = await create_site(data.code, data.name, data.printer_queue)
+        return next(SiteOut(**row) for row in await list_sites() if row["id"] == site_id)
+
+    @patch("/{site_id:int}", operation_id="updateSite", opt={"permission": Permission.ADMINISTER})
+    async def update_site(self, site_id: SiteId, data: SiteUpdate) -> SiteOut:
+        """Rename a site or set its label printer."""
+        await update_site(site_id, data.name, data.printer_queue)
+        return next(SiteOut(**row) for row in await list_sites() if row["id"] == site_id)
