@@ -9,7 +9,7 @@ PORT ?= 8000
 # Debian packages the test suite drives for real (browsers, Ansible targets, printers, decoders).
 SYSTEM_PACKAGES := $(shell cat tests/system-packages.txt 2>/dev/null | sed 's/\#.*//')
 
-.PHONY: run test install install-test system-deps lint pytest pytest-sqlite pytest-postgres clean
+.PHONY: run test install install-test system-deps lint pytest pytest-sqlite pytest-postgres clean messages
 
 run: install
 	$(BIN)/kierto migrate
@@ -67,3 +67,12 @@ pytest-postgres: install-test
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# Extract translatable strings and merge them into the fi/sv/en catalogs (then translate the new ones).
+messages: install-test
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 --no-wrap --sort-by-file --project=Kierto -o inventory/locale/messages.pot .
+	for lang in fi sv en; do \
+	  if [ -f inventory/locale/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update --no-wrap --no-fuzzy-matching -i inventory/locale/messages.pot -d inventory/locale -l $$lang; \
+	  else $(BIN)/pybabel init --no-wrap -i inventory/locale/messages.pot -d inventory/locale -l $$lang; fi; \
+	done

@@ -79,13 +79,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     @asynccontextmanager
     async def database_pool(_: Litestar) -> AsyncGenerator[None, None]:
-        if isinstance(engine, PostgresEngine):
-            await engine.start_connection_pool(max_size=settings.database_pool_max)
+        # Start a pool unless the embedding process (a test, the bench) already runs one.
+        postgres = engine if isinstance(engine, PostgresEngine) and engine.pool is None else None
+        if postgres is not None:
+            await postgres.start_connection_pool(max_size=settings.database_pool_max)
         try:
             yield
         finally:
-            if isinstance(engine, PostgresEngine):
-                await engine.close_connection_pool()
+            if postgres is not None:
+                await postgres.close_connection_pool()
 
     csrf = CSRFConfig(
         secret=settings.resolved_secret_key(),

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from litestar.middleware.csrf import CSRFMiddleware
 from litestar.enums import ScopeType
+from litestar.middleware.csrf import CSRFMiddleware
 from litestar.types import Receive, Scope, Send
 
 

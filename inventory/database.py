@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from piccolo.columns.base import Column
+from piccolo.columns.combination import Where
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -35,6 +37,14 @@ def engine_from_url(url: str) -> Engine:  # type: ignore[type-arg]
 def is_sqlite(engine: Engine) -> bool:  # type: ignore[type-arg]
     """Whether the engine is the embedded SQLite one."""
     return isinstance(engine, SQLiteEngine)
+
+
+def contains_text(column: Column, text: str) -> Where:
+    """A case-insensitive substring match: ILIKE on PostgreSQL, LIKE (already case-insensitive) on SQLite."""
+    pattern = f"%{text}%"
+    if column._meta.engine_type == "sqlite":
+        return column.like(pattern)
+    return column.ilike(pattern)
 
 
 def write_transaction(engine: Engine) -> AbstractAsyncContextManager[Any]:  # type: ignore[type-arg]

@@ -57,12 +57,11 @@ class LanguageMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Set the language, then hand on."""
-        token = (
-            current_language.set(choose_language(scope)) if scope["type"] in {"http", "websocket"} else None
-        )
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            if token is not None:
-                current_language.reset(token)
+        """Set the language, then hand on.
+
+        The value is not reset afterwards: each request runs in its own task, and Litestar's error
+        handlers, which answer after this middleware has returned, must still see it.
+        """
+        if scope["type"] in {"http", "websocket"}:
+            current_language.set(choose_language(scope))
+        await self.app(scope, receive, send)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post
-from litestar.params import Parameter
+from litestar.params import JSONBody
 
 from inventory.accounts import schemas
 from inventory.accounts.api_tokens import issue_token, revoke_token
@@ -13,9 +13,8 @@ from inventory.accounts.sessions import end_all_sessions
 from inventory.accounts.tables import ApiToken
 from inventory.accounts.users import NewUser, UserChanges, create_user, get_user, list_users, update_user
 from inventory.actors import Actor
+from inventory.params import RecordIdPath
 from inventory.permissions import ROLE_PERMISSIONS, Permission
-
-RecordId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
 
 
 class MeController(Controller):
@@ -57,7 +56,7 @@ class MeController(Controller):
 
     @post("/tokens", operation_id="createMyToken", opt={"permission": Permission.SELF})
     async def create_token(
-        self, data: schemas.TokenCreate, request: Request[Actor, Any, Any]
+        self, data: JSONBody[schemas.TokenCreate], request: Request[Actor, Any, Any]
     ) -> schemas.TokenIssued:
         """Create a token; its secret is shown in this answer only."""
         assert request.user.user_id is not None
@@ -71,7 +70,7 @@ class MeController(Controller):
         )
 
     @delete("/tokens/{token_id:int}", operation_id="revokeMyToken", opt={"permission": Permission.SELF})
-    async def revoke_token(self, token_id: RecordId, request: Request[Actor, Any, Any]) -> None:
+    async def revoke_token(self, token_id: RecordIdPath, request: Request[Actor, Any, Any]) -> None:
         """Revoke one of your tokens at once."""
         assert request.user.user_id is not None
         await revoke_token(request.user.user_id, token_id)
@@ -89,7 +88,7 @@ class UserController(Controller):
         return [schemas.UserOut(**row) for row in await list_users()]
 
     @post("/", operation_id="createUser", opt={"permission": Permission.ADMINISTER})
-    async def create_user(self, data: schemas.UserCreate) -> schemas.UserOut:
+    async def create_user(self, data: JSONBody[schemas.UserCreate]) -> schemas.UserOut:
         """Create an account for one person (accounts are never shared)."""
         user_id = await create_user(
             NewUser(
@@ -105,7 +104,7 @@ class UserController(Controller):
         return schemas.UserOut(**await get_user(user_id))
 
     @patch("/{user_id:int}", operation_id="updateUser", opt={"permission": Permission.ADMINISTER})
-    async def update_user(self, user_id: RecordId, data: schemas.UserUpdate) -> schemas.UserOut:
+    async def update_user(self, user_id: RecordIdPath, data: JSONBody[schemas.UserUpdate]) -> schemas.UserOut:
         """Change an account; a new password or deactivation ends its sessions."""
         await update_user(
             user_id,

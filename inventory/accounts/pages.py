@@ -7,8 +7,8 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inventory.accounts.middleware import session_cookie_name
@@ -62,7 +62,9 @@ class LoginPages(Controller):
     include_in_schema = False
 
     @get("/login", opt={"permission": Permission.PUBLIC, "exclude_from_auth": True})
-    async def login_form(self, request: Request[Any, Any, Any], next: str = "/") -> Template:
+    async def login_form(
+        self, request: Request[Any, Any, Any], next: Annotated[str, QueryParameter(max_length=500)] = "/"
+    ) -> Template:
         """The login form (outside authentication, so it can set the CSRF cookie)."""
         return Template(
             "accounts/login.html",
@@ -73,8 +75,8 @@ class LoginPages(Controller):
     async def login(
         self,
         request: Request[Any, Any, Any],
-        data: Annotated[LoginForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-        settings: Settings,
+        data: URLEncodedBody[LoginForm],
+        settings: NamedDependency[Settings],
     ) -> Response[Any]:
         """Check the password, open a fresh session and go where the user was heading."""
         address = client_address(request)
@@ -112,7 +114,9 @@ class LoginPages(Controller):
         )
 
     @post("/logout", opt={"permission": Permission.SELF}, status_code=303)
-    async def logout(self, request: Request[Actor, Any, Any], settings: Settings) -> Redirect:
+    async def logout(
+        self, request: Request[Actor, Any, Any], settings: NamedDependency[Settings]
+    ) -> Redirect:
         """End the session on the server and forget the cookie."""
         if isinstance(request.auth, str):
             await end_session(request.auth)
@@ -124,8 +128,8 @@ class LoginPages(Controller):
     async def choose_language(
         self,
         request: Request[Any, Any, Any],
-        data: Annotated[LanguageForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-        settings: Settings,
+        data: URLEncodedBody[LanguageForm],
+        settings: NamedDependency[Settings],
     ) -> Redirect:
         """Remember the chosen language in a cookie, and in the user's account when logged in."""
         language = data.language if data.language in SUPPORTED else "fi"

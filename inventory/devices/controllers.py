@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, patch, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, JSONBody, QueryParameter
 from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
@@ -35,15 +36,13 @@ from inventory.devices.schemas import (
 )
 from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest, transition
-from inventory.lifecycle import Action, State
+from inventory.lifecycle import State
+from inventory.params import ActionPath, OptionalIdQuery, PageQuery, PerPageQuery, ScanCodePath, TagPath
 from inventory.permissions import Permission
-from inventory.schema_types import PageNumber, PageSize
 from inventory.settings import Settings
 
-TagParam = Annotated[str, Parameter(max_length=40, description="The asset tag, e.g. JNS-000042-3.")]
 
-
-def _transition_request(data: TransitionIn) -> TransitionRequest:
+def _transition_request(data: JSONBody[TransitionIn]) -> TransitionRequest:
     erasure = None
     if data.erasure is not None:
         erasure = ErasureRecord(
@@ -89,14 +88,16 @@ class DeviceController(Controller):
     async def list_devices(
         self,
         states: Annotated[
-            list[State] | None, Parameter(query="state", description="Only devices in these states.")
+            list[State] | None, QueryParameter(name="state", description="Only devices in these states.")
         ] = None,
-        site_id: Annotated[int | None, Parameter(ge=1, le=2**31 - 1)] = None,
-        donation_id: Annotated[int | None, Parameter(ge=1, le=2**31 - 1)] = None,
-        kind: DeviceKind | None = None,
-        q: Annotated[str, Parameter(max_length=100, description="Free text: tag, make, model, serial.")] = "",
-        page: PageNumber = 1,
-        per_page: PageSize = 50,
+        site_id: OptionalIdQuery = None,
+        donation_id: OptionalIdQuery = None,
+        kind: FromQuery[DeviceKind | None] = None,
+        q: Annotated[
+            str, QueryParameter(max_length=100, description="Free text: tag, make, model, serial.")
+        ] = "",
+        page: PageQuery = 1,
+        per_page: PerPageQuery = 50,
     ) -> DevicePage:
         """List devices, newest first, filtered by state, site, donation, type and free text."""
         rows, total = await list_devices(
@@ -107,17 +108,17 @@ class DeviceController(Controller):
         return DevicePage(items=[device_summary(r) for r in rows], total=total, page=page, per_page=per_page)
 
     @get("/{tag:str}", operation_id="getDevice", opt={"permission": Permission.DEVICE_READ})
-    async def get_device(self, tag: TagParam, request: Request[Actor, Any, Any]) -> DeviceOut:
+    async def get_device(self, tag: TagPath, request: Request[Actor, Any, Any]) -> DeviceOut:
         """One device with its disks and the steps you may take now."""
         return await device_out(await get_device(tag), request.user)
 
     @patch("/{tag:str}", operation_id="updateDevice", opt={"permission": Permission.DEVICE_WORK})
     async def update_device(
         self,
-        tag: TagParam,
-        data: DeviceUpdate,
+        tag: TagPath,
+        data: JSONBody[DeviceUpdate],
         request: Request[Actor, Any, Any],
-        engine: Engine,  # type: ignore[type-arg]
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
     ) -> DeviceOut:
         """Correct a device's description; the change is recorded in its history."""
         await edit_device(
@@ -138,13 +139,13 @@ class DeviceController(Controller):
         return await device_out(await get_device(tag), request.user)
 
     @get("/{tag:str}/events", operation_id="listDeviceEvents", opt={"permission": Permission.DEVICE_READ})
-    async def list_events(self, tag: TagParam, request: Request[Actor, Any, Any]) -> list[EventOut]:
+    async def list_events(self, tag: TagPath, request: Request[Actor, Any, Any]) -> list[EventOut]:
         """The device's whole history, oldest first."""
         device = await get_device(tag)
         return [event_out(row, request.user) for row in await device_events(device["id"])]
 
     @get("/{tag:str}/disks", operation_id="listDeviceDisks", opt={"permission": Permission.DEVICE_READ})
-    async def list_disks(self, tag: TagParam) -> list[DiskOut]:
+    async def list_disks(self, tag: TagPath) -> list[DiskOut]:
         """The device's disks."""
         device = await get_device(tag)
         return [DiskOut(**{k: disk[k] for k in DiskOut.__struct_fields__}) for disk in device["disks"]]
@@ -152,10 +153,10 @@ class DeviceController(Controller):
     @post("/{tag:str}/disks", operation_id="addDeviceDisk", opt={"permission": Permission.DEVICE_WORK})
     async def add_disk(
         self,
-        tag: TagParam,
-        data: DiskCreate,
+        tag: TagPath,
+        data: JSONBody[DiskCreate],
         request: Request[Actor, Any, Any],
-        engine: Engine,  # type: ignore[type-arg]
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
     ) -> DiskOut:
         """Record a disk found in the device; it must be erased before the device moves on."""
         disk_id = await add_disk(
@@ -182,12 +183,12 @@ class DeviceController(Controller):
     )
     async def take_step(
         self,
-        tag: TagParam,
-        action: Action,
-        data: TransitionIn,
+        tag: TagPath,
+        action: ActionPath,
+        data: JSONBody[TransitionIn],
         request: Request[Actor, Any, Any],
-        engine: Engine,  # type: ignore[type-arg]
-        settings: Settings,
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        settings: NamedDependency[Settings],
     ) -> TransitionOut:
         """Take one lifecycle step; the step's own permission and guards decide (403, 409, 422)."""
         result = await transition(engine, tag, action, request.user, settings, _transition_request(data))
@@ -208,7 +209,7 @@ class ScanController(Controller):
     tags = ["scan"]
 
     @get("/{code:str}", operation_id="scanCode", opt={"permission": Permission.DEVICE_READ})
-    async def scan(self, code: Annotated[str, Parameter(max_length=100)]) -> ScanOut:
+    async def scan(self, code: ScanCodePath) -> ScanOut:
         """Find a device by asset tag (any case, with or without check character) or by serial number."""
         match = await resolve_scan(code)
         row = await Device.select(*DEVICE_LIST_COLUMNS).where(Device.id == match.device_id).first()

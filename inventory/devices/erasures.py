@@ -47,10 +47,8 @@ class ErasureRecord:
     evidence: dict[str, Any] = field(default_factory=dict)
 
 
-async def record_erasure(
-    device_id: int, cycle: int, record: ErasureRecord, actor: Actor, facts: DeviceFacts
-) -> str:
-    """Store an erasure of this device's disks and return its certificate number."""
+def check_erasure(record: ErasureRecord, facts: DeviceFacts) -> None:
+    """Refuse an erasure record that names no disk, another device's disk or no tool."""
     if not record.disks:
         raise InvalidInput("erasure.disks", N_("An erasure must name at least one disk."))
     foreign = {d.disk_id for d in record.disks} - facts.disk_ids
@@ -58,6 +56,13 @@ async def record_erasure(
         raise InvalidInput("erasure.disks", N_("Some of the disks named do not belong to this device."))
     if not record.tool.strip():
         raise InvalidInput("erasure.tool", N_("Name the tool that erased the disks."))
+
+
+async def record_erasure(
+    device_id: int, cycle: int, record: ErasureRecord, actor: Actor, facts: DeviceFacts
+) -> str:
+    """Store an erasure of this device's disks and return its certificate number."""
+    check_erasure(record, facts)
     moment = now()
     year = (record.finished_at or moment).year
     number = certificate_number(

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from piccolo.engine.base import Engine
 from piccolo.query.functions.aggregate import Count
@@ -23,6 +23,7 @@ from inventory.devices.transitions import TransitionRequest, transition
 from inventory.errors import DomainError
 from inventory.i18n import gettext
 from inventory.lifecycle import Action, State
+from inventory.params import ActionPath, PageQuery, TagPath, TextQuery
 from inventory.permissions import N_, Permission
 from inventory.settings import Settings
 from inventory.web import action_label, page_context
@@ -95,9 +96,9 @@ class DevicePages(Controller):
     async def device_list(
         self,
         request: Request[Actor, Any, Any],
-        q: Annotated[str, Parameter(max_length=100)] = "",
-        step: Annotated[str, Parameter(query="state", max_length=30)] = "",
-        page: Annotated[int, Parameter(ge=1, le=100_000)] = 1,
+        q: TextQuery = "",
+        step: Annotated[str, QueryParameter(name="state", max_length=30)] = "",
+        page: PageQuery = 1,
     ) -> Template:
         """Devices, filtered by step and free text."""
         states = (State(step),) if step in {s.value for s in State} else ()
@@ -110,9 +111,7 @@ class DevicePages(Controller):
         )
 
     @get("/devices/{tag:str}", opt={"permission": Permission.DEVICE_READ})
-    async def device_detail(
-        self, request: Request[Actor, Any, Any], tag: Annotated[str, Parameter(max_length=40)]
-    ) -> Template:
+    async def device_detail(self, request: Request[Actor, Any, Any], tag: TagPath) -> Template:
         """One device: its step, next steps, details, disks and history."""
         return await _device_page(request, tag)
 
@@ -122,11 +121,11 @@ class DevicePages(Controller):
     async def take_step(
         self,
         request: Request[Actor, Any, Any],
-        tag: Annotated[str, Parameter(max_length=40)],
-        action: Action,
-        data: Annotated[StepForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-        engine: Engine,  # type: ignore[type-arg]
-        settings: Settings,
+        tag: TagPath,
+        action: ActionPath,
+        data: URLEncodedBody[StepForm],
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        settings: NamedDependency[Settings],
     ) -> Redirect | Template:
         """Take a step from the device page; a refusal shows on the page with its reason."""
         try:
@@ -136,7 +135,7 @@ class DevicePages(Controller):
         return Redirect(path=f"/devices/{quote(tag)}?done={action.value}", status_code=303)
 
     @get("/scan", opt={"permission": Permission.DEVICE_READ})
-    async def scan(self, code: Annotated[str, Parameter(max_length=100)] = "") -> Redirect:
+    async def scan(self, code: TextQuery = "") -> Redirect:
         """Open the device a scanned or typed code belongs to."""
         match = await resolve_scan(code)
         return Redirect(path=f"/devices/{quote(match.asset_tag)}")

@@ -10,6 +10,7 @@ from piccolo.columns.combination import And, Where
 from piccolo.query.base import Query
 
 from inventory.choices import DeviceKind
+from inventory.database import contains_text
 from inventory.devices.tables import Device, DeviceEvent, Disk, Erasure, ErasureDisk
 from inventory.errors import NotFound
 from inventory.lifecycle import State
@@ -58,12 +59,11 @@ def _conditions(device_filter: DeviceFilter) -> list[Where | And | Any]:
         conditions.append(Device.kind == device_filter.kind.value)
     text = _free_text(device_filter.text)
     if text:
-        pattern = f"%{text}%"
         conditions.append(
-            Device.asset_tag.ilike(pattern)
-            | Device.make.ilike(pattern)
-            | Device.model.ilike(pattern)
-            | Device.serial.ilike(pattern)
+            contains_text(Device.asset_tag, text)
+            | contains_text(Device.make, text)
+            | contains_text(Device.model, text)
+            | contains_text(Device.serial, text)
         )
     return conditions
 

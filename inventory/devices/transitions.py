@@ -13,7 +13,7 @@ from inventory.clients.orientation import orientation_status
 from inventory.clients.tables import Client
 from inventory.clock import now, today
 from inventory.database import write_transaction
-from inventory.devices.erasures import ErasureRecord, record_erasure
+from inventory.devices.erasures import ErasureRecord, check_erasure, record_erasure
 from inventory.devices.events import record_event
 from inventory.devices.facts import load_facts
 from inventory.devices.tables import Device
@@ -142,6 +142,8 @@ async def transition(
         if device is None:
             raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
         facts = await load_facts(device["id"])
+        if request.erasure is not None and action is Action.WIPE_PASSED:
+            check_erasure(request.erasure, facts)
         intent = await _intent_for(action, request, actor, settings)
         try:
             decision = decide(action, facts, intent)

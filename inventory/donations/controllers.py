@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.di import NamedDependency
+from litestar.params import JSONBody, MultipartBody, QueryParameter
 from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
@@ -19,14 +19,12 @@ from inventory.donations.services import NewDonation, NewDonor, add_devices, cre
 from inventory.donations.spreadsheet import Sheet
 from inventory.errors import InvalidInput
 from inventory.i18n import gettext
+from inventory.params import RecordIdPath
 from inventory.permissions import N_, Permission
 from inventory.settings import Settings
 
-RecordId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
-Upload = Annotated[schemas.ImportUpload, Body(media_type=RequestEncodingType.MULTI_PART)]
 
-
-def new_device(data: DeviceCreate) -> NewDevice:
+def new_device(data: JSONBody[DeviceCreate]) -> NewDevice:
     """The service's input from the API's device struct."""
     return NewDevice(
         kind=data.kind,
@@ -43,7 +41,7 @@ def new_device(data: DeviceCreate) -> NewDevice:
     )
 
 
-async def read_upload(upload: schemas.ImportUpload, settings: Settings) -> bytes:
+async def read_upload(upload: schemas.ImportUpload, settings: NamedDependency[Settings]) -> bytes:
     """The uploaded bytes, refused when larger than the configured limit."""
     data = await upload.file.read(settings.max_upload_bytes + 1)
     await upload.file.close()
@@ -90,12 +88,12 @@ class DonorController(Controller):
         return [schemas.DonorSummary(id=r["id"], name=r["name"], kind=r["kind"]) for r in await list_donors()]
 
     @get("/{donor_id:int}", operation_id="getDonor", opt={"permission": Permission.DONOR_MANAGE})
-    async def get_donor(self, donor_id: RecordId) -> schemas.DonorOut:
+    async def get_donor(self, donor_id: RecordIdPath) -> schemas.DonorOut:
         """One donor with contact details."""
         return schemas.DonorOut(**await get_donor(donor_id))
 
     @post("/", operation_id="createDonor", opt={"permission": Permission.DONOR_MANAGE})
-    async def create_donor(self, data: schemas.DonorCreate) -> schemas.DonorOut:
+    async def create_donor(self, data: JSONBody[schemas.DonorCreate]) -> schemas.DonorOut:
         """Register a donor."""
         donor_id = await create_donor(
             NewDonor(
@@ -120,23 +118,23 @@ class DonationController(Controller):
     @get("/", operation_id="listDonations", opt={"permission": Permission.DEVICE_READ})
     async def list_donations(
         self,
-        limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+        offset: Annotated[int, QueryParameter(ge=0, le=10**9)] = 0,
     ) -> list[schemas.DonationOut]:
         """Donations, newest first."""
         return [schemas.DonationOut(**row) for row in await list_donations(limit, min(offset, 10**9))]
 
     @get("/{donation_id:int}", operation_id="getDonation", opt={"permission": Permission.DEVICE_READ})
-    async def get_donation(self, donation_id: RecordId) -> schemas.DonationOut:
+    async def get_donation(self, donation_id: RecordIdPath) -> schemas.DonationOut:
         """One donation and its devices' tags."""
         return schemas.DonationOut(**await get_donation(donation_id))
 
     @post("/", operation_id="createDonation", opt={"permission": Permission.DEVICE_WORK})
     async def create_donation(
         self,
-        data: schemas.DonationCreate,
+        data: JSONBody[schemas.DonationCreate],
         request: Request[Actor, Any, Any],
-        engine: Engine,  # type: ignore[type-arg]
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
     ) -> schemas.DonationCreated:
         """Record a donation with all its devices in one go; each device gets an asset tag."""
         created = await create_donation(
@@ -160,10 +158,10 @@ class DonationController(Controller):
     )
     async def add_devices(
         self,
-        donation_id: RecordId,
-        data: schemas.DevicesAdd,
+        donation_id: RecordIdPath,
+        data: JSONBody[schemas.DevicesAdd],
         request: Request[Actor, Any, Any],
-        engine: Engine,  # type: ignore[type-arg]
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
     ) -> schemas.DonationCreated:
         """Register more devices to a donation."""
         tags = await add_devices(
@@ -177,17 +175,19 @@ class DonationController(Controller):
         opt={"permission": Permission.DEVICE_WORK},
         status_code=200,
     )
-    async def preview_import(self, data: Upload, settings: Settings) -> schemas.ImportPreview:
+    async def preview_import(
+        self, data: MultipartBody[schemas.ImportUpload], settings: NamedDependency[Settings]
+    ) -> schemas.ImportPreview:
         """Dry run: what the list would create, and every row's problems. Nothing is saved."""
         return preview_out(await preview_import(await read_upload(data, settings)))
 
     @post("/import", operation_id="importDonation", opt={"permission": Permission.DEVICE_WORK})
     async def import_donation(
         self,
-        data: Upload,
+        data: MultipartBody[schemas.ImportUpload],
         request: Request[Actor, Any, Any],
-        engine: Engine,  # type: ignore[type-arg]
-        settings: Settings,
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        settings: NamedDependency[Settings],
     ) -> schemas.ImportResult:
         """Create the donation and all its devices from the list, or nothing if any row has a problem."""
         if data.donor_id is None or not 0 < data.donor_id < 2**31:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
-import dataclasses
 from dataclasses import dataclass
 
 from inventory.choices import DeviceKind, DiskKind

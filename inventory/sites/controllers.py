@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from litestar import Controller, get, patch, post
-from litestar.params import Parameter
+from litestar.params import JSONBody
 
+from inventory.params import RecordIdPath
 from inventory.permissions import Permission
 from inventory.sites.schemas import SiteCreate, SiteOut, SiteUpdate
 from inventory.sites.services import create_site, list_sites, update_site
-
-SiteId = Annotated[int, Parameter(ge=1, le=2**31 - 1)]
 
 
 class SiteController(Controller):
@@ -26,13 +23,13 @@ class SiteController(Controller):
         return [SiteOut(**row) for row in await list_sites()]
 
     @post("/", operation_id="createSite", opt={"permission": Permission.ADMINISTER})
-    async def create_site(self, data: SiteCreate) -> SiteOut:
+    async def create_site(self, data: JSONBody[SiteCreate]) -> SiteOut:
         """Create a site."""
         site_id = await create_site(data.code, data.name, data.printer_queue)
         return next(SiteOut(**row) for row in await list_sites() if row["id"] == site_id)
 
     @patch("/{site_id:int}", operation_id="updateSite", opt={"permission": Permission.ADMINISTER})
-    async def update_site(self, site_id: SiteId, data: SiteUpdate) -> SiteOut:
+    async def update_site(self, site_id: RecordIdPath, data: JSONBody[SiteUpdate]) -> SiteOut:
         """Rename a site or set its label printer."""
         await update_site(site_id, data.name, data.printer_queue)
         return next(SiteOut(**row) for row in await list_sites() if row["id"] == site_id)

@@ -1,0 +1,183 @@
+"""Suite-wide fixtures: the test database (SQLite or PostgreSQL), a clean slate per test, a live server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TEST_DATABASE = os.environ.get("KIERTO_TEST_DATABASE", "sqlite")
+POSTGRES_ADMIN_DSN = os.environ.get("KIERTO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+_RUN_ID = uuid.uuid4().hex[:10]
+_STATE: dict[str, Any] = {}
+
+
+def _postgres_url(name: str) -> str:
+    base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0]
+    return f"{base}/{name}"
+
+
+async def _postgres_admin(statement: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(POSTGRES_ADMIN_DSN)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point the settings at a fresh test database before anything imports them."""
+    data_dir = Path(tempfile.mkdtemp(prefix="kierto-test-"))
+    _STATE["data_dir"] = data_dir
+    if TEST_DATABASE == "postgresql":
+        name = f"kierto_test_{_RUN_ID}"
+        try:
+            asyncio.run(_postgres_admin(f'CREATE DATABASE "{name}"'))
+        except OSError as error:
+            raise pytest.UsageError(
+                f"PostgreSQL is not reachable at {POSTGRES_ADMIN_DSN}: {error}"
+            ) from error
+        _STATE["postgres_database"] = name
+        url = _postgres_url(name)
+    elif TEST_DATABASE == "sqlite":
+        url = f"sqlite:///{data_dir / 'kierto-test.sqlite3'}"
+    else:
+        raise pytest.UsageError("KIERTO_TEST_DATABASE must be sqlite or postgresql.")
+    os.environ["KIERTO_DATABASE_URL"] = url
+    os.environ["KIERTO_DATA_DIR"] = str(data_dir)
+    os.environ["KIERTO_SECRET_KEY"] = "test-secret-key-not-for-production"
+    os.environ.setdefault("PICCOLO_CONF", "inventory.piccolo_conf")
+    _STATE["database_url"] = url
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Drop the PostgreSQL test database."""
+    name = _STATE.get("postgres_database")
+    if name:
+        asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses the database is marked `db`, so the PostgreSQL run picks it up."""
+    for item in items:
+        if "db" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    """The URL of this run's test database."""
+    return str(_STATE["database_url"])
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """This run's data directory."""
+    return Path(_STATE["data_dir"])
+
+
+@pytest.fixture(scope="session")
+def _migrated(database_url: str) -> None:
+    from inventory.migrations import apply_migrations
+    from inventory.piccolo_conf import DB
+
+    asyncio.run(apply_migrations(DB))
+
+
+async def _truncate_all() -> None:
+    from inventory.database import is_sqlite
+    from inventory.piccolo_app import TABLES
+    from inventory.piccolo_conf import DB
+
+    names = [table._meta.tablename for table in TABLES]
+    if is_sqlite(DB):
+        async with DB.transaction():
+            for name in reversed(names):
+                await DB.run_ddl(f'DELETE FROM "{name}"')
+    else:
+        quoted = ", ".join(f'"{name}"' for name in names)
+        await DB.run_ddl(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture
+async def db(_migrated: None) -> AsyncIterator[Any]:
+    """The migrated test database, emptied before the test; yields the Piccolo engine."""
+    from piccolo.engine.postgres import PostgresEngine
+
+    from inventory.piccolo_conf import DB
+
+    pooled = isinstance(DB, PostgresEngine)
+    if pooled:
+        await DB.start_connection_pool(min_size=1, max_size=10)
+    try:
+        await _truncate_all()
+        yield DB
+    finally:
+        if pooled:
+            await DB.close_connection_pool()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    """Wait until a server accepts connections, or fail with its output."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read().decode() if process.stdout else ""
+            raise RuntimeError(f"The server exited early:\n{output}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError("The server did not start in time.")
+
+
+@pytest.fixture(scope="session")
+def live_server(_migrated: None, data_dir: Path) -> Iterator[str]:
+    """The real application served by uvicorn in its own process; yields its base URL."""
+    port = free_port()
+    env = {**os.environ, "KIERTO_BASE_URL": f"http://127.0.0.1:{port}"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "inventory.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_for_port(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -1,0 +1,212 @@
+"""The JSON API: intake, lists, devices, history, steps and scans, with errors that name the problem."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from inventory.choices import Language
+from inventory.devices.asset_tags import check_character, format_tag
+from inventory.lifecycle import State
+from inventory.permissions import Role
+from tests import factories
+
+Client = httpx.AsyncClient
+HeadersFor = Callable[..., Awaitable[dict[str, str]]]
+
+LAPTOP = {
+    "kind": "laptop",
+    "make": "Lenovo",
+    "model": "ThinkPad T480",
+    "serial": "pf1k8z3a",
+    "ram_mb": 8192,
+    "disks": [{"model": "Samsung PM981", "serial": "S4EWNX0M", "size_bytes": 256000000000, "kind": "nvme"}],
+}
+
+
+async def _intake(client: Client, headers: dict[str, str], devices: int = 2) -> dict[str, Any]:
+    site_id = await factories.site()
+    donor_id = await factories.create_donor(factories.NewDonor(name="Esimerkki Oy"))
+    body = {
+        "donor_id": donor_id,
+        "site_id": site_id,
+        "reference": "syksy 2026",
+        "devices": [
+            {**LAPTOP, "serial": f"SER{i}", "disks": [{**LAPTOP["disks"][0], "serial": f"D{i}"}]}
+            for i in range(devices)
+        ],
+    }
+    response = await client.post("/api/v1/donations", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+async def test_a_donation_with_its_devices_in_one_request(client: Client, headers_for: HeadersFor) -> None:
+    trainee = await headers_for(Role.TRAINEE)
+    created = await _intake(client, trainee, devices=3)
+    assert created["asset_tags"] == [format_tag("JNS", n) for n in (1, 2, 3)]
+    donation = (await client.get(f"/api/v1/donations/{created['id']}", headers=trainee)).json()
+    assert donation["asset_tags"] == created["asset_tags"]
+    assert donation["donor_name"] == "Esimerkki Oy"
+
+
+async def test_device_list_filters_and_pages(client: Client, headers_for: HeadersFor, db: Any) -> None:
+    trainee = await headers_for(Role.TRAINEE)
+    tags = (await _intake(client, trainee, devices=5))["asset_tags"]
+    await factories.bring_to(db, tags[0], State.WIPING)
+    page = (await client.get("/api/v1/devices", params={"per_page": 2, "page": 2}, headers=trainee)).json()
+    assert (page["total"], page["page"], len(page["items"])) == (5, 2, 2)
+    wiping = (await client.get("/api/v1/devices", params={"state": "wiping"}, headers=trainee)).json()
+    assert [d["asset_tag"] for d in wiping["items"]] == [tags[0]]
+    found = (await client.get("/api/v1/devices", params={"q": "ser3"}, headers=trainee)).json()
+    assert [d["serial"] for d in found["items"]] == ["SER3"]
+    odd = (await client.get("/api/v1/devices", params={"q": "100%_\\"}, headers=trainee)).json()
+    assert odd["total"] == 0
+
+
+async def test_one_device_with_disks_and_the_steps_this_role_may_take(
+    client: Client, headers_for: HeadersFor
+) -> None:
+    trainee = await headers_for(Role.TRAINEE)
+    tag = (await _intake(client, trainee, devices=1))["asset_tags"][0]
+    device = (await client.get(f"/api/v1/devices/{tag}", headers=trainee)).json()
+    assert device["serial"] == "SER0"
+    assert device["disks"][0]["serial"] == "D0"
+    assert device["available_actions"] == ["start_wipe", "hold"]
+    coordinator = await headers_for(Role.COORDINATOR)
+    device = (await client.get(f"/api/v1/devices/{tag}", headers=coordinator)).json()
+    assert device["available_actions"] == ["start_wipe", "hold", "scrap"]
+
+
+async def test_steps_through_the_api_and_the_history(client: Client, headers_for: HeadersFor) -> None:
+    trainee = await headers_for(Role.TRAINEE)
+    tag = (await _intake(client, trainee, devices=1))["asset_tags"][0]
+    response = await client.post(f"/api/v1/devices/{tag}/transitions/start_wipe", json={}, headers=trainee)
+    assert response.status_code == 200, response.text
+    assert response.json()["to_state"] == "wiping"
+    disk_id = (await client.get(f"/api/v1/devices/{tag}", headers=trainee)).json()["disks"][0]["id"]
+    erasure = {
+        "disks": [{"disk_id": disk_id, "verified": True, "bytes_erased": 256000000000}],
+        "method": "zero-fill",
+        "tool": "nwipe",
+        "tool_version": "0.36",
+        "verification_method": "full read",
+        "verification_result": "all zero",
+    }
+    response = await client.post(
+        f"/api/v1/devices/{tag}/transitions/wipe_passed", json={"erasure": erasure}, headers=trainee
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["certificate_number"].startswith("E-")
+    history = (await client.get(f"/api/v1/devices/{tag}/events", headers=trainee)).json()
+    assert [(e["action"], e["to_state"]) for e in history] == [
+        ("intake", "received"), ("start_wipe", "wiping"), ("wipe_passed", "wiped"),
+    ]  # fmt: skip
+
+
+async def test_a_refused_step_is_409_in_the_users_language(client: Client, headers_for: HeadersFor) -> None:
+    swedish_speaker = await headers_for(Role.TRAINEE, language=Language.SV)
+    tag = (await _intake(client, swedish_speaker, devices=1))["asset_tags"][0]
+    response = await client.post(
+        f"/api/v1/devices/{tag}/transitions/provisioned", json={}, headers=swedish_speaker
+    )
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "wrong_state"
+    assert "mottagen" in body["detail"]
+    # Without a user, the browser's language decides.
+    anonymous = await client.get("/api/v1/devices", headers={"Accept-Language": "sv-FI,sv;q=0.9,en;q=0.5"})
+    assert anonymous.json()["detail"] == "Logga in först."
+
+
+async def test_bad_input_is_422_naming_the_field(client: Client, headers_for: HeadersFor) -> None:
+    trainee = await headers_for(Role.TRAINEE)
+    tag = (await _intake(client, trainee, devices=1))["asset_tags"][0]
+    response = await client.post(f"/api/v1/devices/{tag}/transitions/hold", json={}, headers=trainee)
+    assert (response.status_code, response.json()["field"]) == (422, "reason")
+    response = await client.post(
+        f"/api/v1/devices/{tag}/transitions/hold", json={"reason": 5}, headers=trainee
+    )
+    assert (response.status_code, response.json()["field"]) == (422, "reason")
+    response = await client.post("/api/v1/donations", json={"donor_id": "x", "site_id": 1}, headers=trainee)
+    assert (response.status_code, response.json()["field"]) == (422, "donor_id")
+    response = await client.post(f"/api/v1/devices/{tag}/transitions/fly_away", json={}, headers=trainee)
+    assert (response.status_code, response.json()["field"]) == (422, "action")
+
+
+async def test_unknown_things_are_404(client: Client, headers_for: HeadersFor) -> None:
+    trainee = await headers_for(Role.TRAINEE)
+    assert (await client.get("/api/v1/devices/JNS-999999-1", headers=trainee)).status_code == 404
+    assert (await client.get("/api/v1/donations/999", headers=trainee)).status_code == 404
+    assert (await client.get("/api/v1/nothing-here", headers=trainee)).status_code == 404
+
+
+async def test_scan_understands_tags_however_typed_and_serials(
+    client: Client, headers_for: HeadersFor
+) -> None:
+    trainee = await headers_for(Role.TRAINEE)
+    tag = (await _intake(client, trainee, devices=2))["asset_tags"][1]
+    check = check_character("JNS", 2)
+    for typed in (tag, tag.lower(), f"  {tag}\t", "JNS-000002", "jns-2"):
+        response = await client.get(f"/api/v1/scan/{quote(typed)}", headers=trainee)
+        assert response.status_code == 200, (typed, response.text)
+        assert response.json()["device"]["asset_tag"] == tag
+    by_serial = (await client.get("/api/v1/scan/ser1", headers=trainee)).json()
+    assert (by_serial["matched_by"], by_serial["device"]["asset_tag"]) == ("serial", tag)
+    wrong = "A" if check != "A" else "B"
+    response = await client.get(f"/api/v1/scan/JNS-000002-{wrong}", headers=trainee)
+    assert response.status_code == 409
+    assert tag in response.json()["detail"]
+    assert (await client.get("/api/v1/scan/NOPE123", headers=trainee)).status_code == 404
+
+
+async def test_spreadsheet_import_dry_run_then_all_or_nothing(
+    client: Client, headers_for: HeadersFor
+) -> None:
+    trainee = await headers_for(Role.TRAINEE)
+    site_id = await factories.site()
+    donor_id = await factories.create_donor(factories.NewDonor(name="Lahjoittaja Oy"))
+    good = b"merkki;malli;sarjanumero;muisti\nLenovo;T480;AB1;8 GB\nDell;E7470;AB2;8\n"
+    bad = good + b"HP;;AB1;huge\n"
+    files = {"file": ("laitteet.csv", bad, "text/csv")}
+    preview = await client.post("/api/v1/donations/import/preview", files=files, headers=trainee)
+    assert preview.status_code == 200, preview.text
+    rows = preview.json()["rows"]
+    assert [r["ok"] for r in rows] == [True, True, False]
+    assert {p["field"] for p in rows[2]["problems"]} == {"ram", "serial"}
+    form = {"donor_id": str(donor_id), "site_id": str(site_id)}
+    refused = await client.post("/api/v1/donations/import", files=files, data=form, headers=trainee)
+    assert (refused.status_code, refused.json()["field"]) == (422, "file")
+    assert (await client.get("/api/v1/devices", headers=trainee)).json()["total"] == 0
+    created = await client.post(
+        "/api/v1/donations/import", files={"file": ("x.csv", good, "text/csv")}, data=form, headers=trainee
+    )
+    assert created.status_code == 201, created.text
+    assert len(created.json()["asset_tags"]) == 2
+    again = await client.post(
+        "/api/v1/donations/import/preview", files={"file": ("x.csv", good, "text/csv")}, headers=trainee
+    )
+    assert all(not r["ok"] for r in again.json()["rows"])
+
+
+async def test_trainees_never_see_the_client(client: Client, headers_for: HeadersFor, db: Any) -> None:
+    trainee = await headers_for(Role.TRAINEE)
+    counsellor = await headers_for(Role.COUNSELLOR)
+    tag = (await _intake(client, trainee, devices=1))["asset_tags"][0]
+    client_id = await factories.client()
+    await factories.bring_to(db, tag, State.RESERVED, client_id=client_id)
+    as_trainee = (await client.get(f"/api/v1/devices/{tag}", headers=trainee)).json()
+    assert as_trainee["reserved"] is True
+    assert as_trainee["client"] is None
+    history = (await client.get(f"/api/v1/devices/{tag}/events", headers=trainee)).json()
+    reserve = next(e for e in history if e["action"] == "reserve")
+    assert (reserve["details"], reserve["reason"]) == ({}, "")
+    counsellor_history = (await client.get(f"/api/v1/devices/{tag}/events", headers=counsellor)).json()
+    assert (
+        next(e for e in counsellor_history if e["action"] == "reserve")["details"]["client_id"] == client_id
+    )
+    as_counsellor = (await client.get(f"/api/v1/devices/{tag}", headers=counsellor)).json()
+    assert as_counsellor["client"]["id"] == client_id
