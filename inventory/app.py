@@ -6,7 +6,7 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, get
+from litestar import Litestar, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
@@ -125,6 +125,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="Device recycling and loans: intake, erasure, provisioning, handover.",
             path="/schema",
             render_plugins=[SwaggerRenderPlugin()],
+            openapi_router=Router(
+                path="/schema",
+                route_handlers=[],
+                opt={"permission": Permission.PUBLIC, "exclude_from_auth": True},
+            ),
         ),
         lifespan=[database_pool],
         request_max_body_size=settings.max_upload_bytes + UPLOAD_BODY_MARGIN,
