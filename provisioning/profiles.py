@@ -1,4 +1,4 @@
-"""The default provisioning profiles as data the app can seed: a name and the role variables of provision.yml."""
+"""The default provisioning profiles as data the app can seed: names and provision.yml role variables."""
 
 from __future__ import annotations
 
