@@ -17,6 +17,51 @@ from provisioning.handle import RunHandle, start_thread
 from provisioning.jobs import Job
 
 
+class _NamedWriter:
+    """A writable stream with the `name` attribute ansible-runner's zip streaming reads.
+
+    ansible-runner asks `stream.name` to tell stdout apart; BytesIO and HTTP body writers have none.
+    """
+
+    name = "<kierto-stream>"
+
+    def __init__(self, target: IO[bytes]) -> None:
+        """Wrap the target stream."""
+        self._target = target
+
+    def write(self, data: bytes) -> int:
+        """Write through to the target."""
+        return self._target.write(data)
+
+    def flush(self) -> None:
+        """Flush the target, so that each event leaves as soon as it is written."""
+        self._target.flush()
+
+    def read(self, size: int = -1) -> bytes:  # noqa: ARG002 - present because Base64IO checks for it
+        """A writer has nothing to read."""
+        return b""
+
+    def writable(self) -> bool:
+        """The stream takes writes."""
+        return True
+
+    def readable(self) -> bool:
+        """The stream gives nothing to read."""
+        return False
+
+    def close(self) -> None:
+        """Closing is the owner's business: the wrapped stream stays open."""
+
+    @property
+    def closed(self) -> bool:
+        """Whether the wrapped stream is closed."""
+        return bool(getattr(self._target, "closed", False))
+
+
+def _writer(stream: IO[bytes]) -> Any:
+    return stream if hasattr(stream, "name") else _NamedWriter(stream)
+
+
 def transmit(job: Job, output: IO[bytes]) -> None:
     """Write the job as ansible-runner's job stream (kwargs, zipped private data dir, eof).
 
@@ -25,7 +70,7 @@ def transmit(job: Job, output: IO[bytes]) -> None:
     """
     with private_data_dir(job) as root:
         arguments = runner_arguments(job, root)
-        ansible_runner.run(streamer="transmit", _output=output, **arguments)
+        ansible_runner.run(streamer="transmit", _output=_writer(output), **arguments)
 
 
 def transmit_bytes(job: Job) -> bytes:
@@ -54,7 +99,7 @@ def work(
         if cancel is not None:
             options["cancel_callback"] = cancel.is_set
         worker = Worker(
-            _input=job_stream, _output=result_stream, keepalive_seconds=keepalive_seconds, **options
+            _input=job_stream, _output=_writer(result_stream), keepalive_seconds=keepalive_seconds, **options
         )
         status, _ = worker.run()
     try:
