@@ -87,7 +87,14 @@ def make_disks(tmp_path: Path) -> Iterator[object]:
 def _debootstrap(target: Path) -> None:
     require_tool("debootstrap", "apt-get install debootstrap")
     subprocess.run(
-        ["debootstrap", "--variant=minbase", "--include=python3,python3-apt", DEBIAN_SUITE, str(target), DEBIAN_MIRROR],
+        [
+            "debootstrap",
+            "--variant=minbase",
+            "--include=python3,python3-apt",
+            DEBIAN_SUITE,
+            str(target),
+            DEBIAN_MIRROR,
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
     )
@@ -121,7 +128,7 @@ def _in_chroot(root: Path, *command: str) -> None:
 
 @pytest.fixture
 def bench_chroot(debian_rootfs: Path, tmp_path: Path) -> Iterator[Path]:
-    """A copy of the Debian root as a freshly installed bench machine: bench user, key and sudo rule; no services."""
+    """A copy of the Debian root as a freshly installed bench machine: bench user, key, sudo rule."""
     root = tmp_path / "machine"
     subprocess.run(["cp", "-a", str(debian_rootfs), str(root)], check=True)
     policy = root / "usr" / "sbin" / "policy-rc.d"
@@ -131,9 +138,13 @@ def bench_chroot(debian_rootfs: Path, tmp_path: Path) -> Iterator[Path]:
     _in_chroot(root, "useradd", "--create-home", "--shell", "/bin/bash", BENCH_USER)
     ssh_dir = root / "home" / BENCH_USER / ".ssh"
     ssh_dir.mkdir(mode=0o700)
-    (ssh_dir / "authorized_keys").write_text("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchKeyForTests kierto-bench\n")
+    (ssh_dir / "authorized_keys").write_text(
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchKeyForTests kierto-bench\n"
+    )
     (root / "root" / ".ssh").mkdir(mode=0o700, exist_ok=True)
-    (root / "root" / ".ssh" / "authorized_keys").write_text("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchKeyForTests\n")
+    (root / "root" / ".ssh" / "authorized_keys").write_text(
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchKeyForTests\n"
+    )
     (root / "etc" / "sudoers.d").mkdir(exist_ok=True)
     (root / "etc" / "sudoers.d" / BENCH_USER).write_text(f"{BENCH_USER} ALL=(ALL) NOPASSWD: ALL\n")
     proc = root / "proc"

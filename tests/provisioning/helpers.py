@@ -33,7 +33,11 @@ def signature(events: list[Event]) -> dict[str, list[tuple[str, str, str]]]:
         if isinstance(event, TaskStarted):
             per_host.setdefault(event.host, []).append(("started", event.task, ""))
         elif isinstance(event, TaskResult):
-            per_host.setdefault(event.host, []).append(("result", event.task, f"{event.outcome}:{event.item}"))
+            per_host.setdefault(event.host, []).append(
+                ("result", event.task, f"{event.outcome}:{event.item}")
+            )
         elif isinstance(event, HostRecap):
-            per_host.setdefault(event.host, []).append(("recap", "", f"{event.ok}/{event.changed}/{event.failed}"))
+            per_host.setdefault(event.host, []).append(
+                ("recap", "", f"{event.ok}/{event.changed}/{event.failed}")
+            )
     return per_host

@@ -7,7 +7,15 @@ import time
 
 import pytest
 
-from provisioning.events import HostRecap, RunFinished, RunStatus, StatusChanged, TaskOutcome, TaskResult, TaskStarted
+from provisioning.events import (
+    HostRecap,
+    RunFinished,
+    RunStatus,
+    StatusChanged,
+    TaskOutcome,
+    TaskResult,
+    TaskStarted,
+)
 from provisioning.hosts import LocalHost
 from provisioning.jobs import Job, Playbook
 from provisioning.local_runner import start_local_run
@@ -35,8 +43,10 @@ def test_a_scan_gives_started_and_ok_events_for_every_host_and_a_recap() -> None
 def test_a_scan_result_has_cpu_memory_and_disks() -> None:
     events = run_job(Job(Playbook.SCAN, (LocalHost("bench-self"),)))
     scan = scan_results(events)["bench-self"]
-    assert scan.cpu_cores and scan.cpu_cores >= 1
-    assert scan.memory_bytes and scan.memory_bytes > 0
+    assert scan.cpu_cores
+    assert scan.cpu_cores >= 1
+    assert scan.memory_bytes
+    assert scan.memory_bytes > 0
     assert scan.disks, "the machine running the tests has at least one disk"
     assert scan.raw["disks"][0]["size_bytes"] == scan.disks[0].size_bytes
 
@@ -58,7 +68,9 @@ def test_a_failed_task_says_why_in_plain_words(make_disks) -> None:  # type: ign
     job = Job(
         Playbook.WIPE,
         (LocalHost("JNS-000042-7"),),
-        host_vars={"JNS-000042-7": {"disk_wipe_targets": [{"device": disk.device, "serial": "WD-NOT-THIS-ONE"}]}},
+        host_vars={
+            "JNS-000042-7": {"disk_wipe_targets": [{"device": disk.device, "serial": "WD-NOT-THIS-ONE"}]}
+        },
         extravars={"disk_wipe_allow_image_files": disk.is_image_file},
     )
     before = disk.digest()

@@ -1,4 +1,4 @@
-"""provision.yml into a debootstrapped Debian chroot through the local runner: every role, then idempotence."""
+"""provision.yml into a debootstrapped Debian chroot via the local runner: every role, then idempotence."""
 
 from __future__ import annotations
 
@@ -29,7 +29,10 @@ TEST_PROFILE = {
 
 def _password_hash() -> str:
     result = subprocess.run(
-        ["openssl", "passwd", "-6", "-salt", "kiertotest", "Tervetuloa2025"], capture_output=True, text=True, check=True
+        ["openssl", "passwd", "-6", "-salt", "kiertotest", "Tervetuloa2025"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return result.stdout.strip()
 
@@ -54,16 +57,27 @@ def test_provisioning_a_chroot_runs_every_role_and_a_second_run_changes_nothing(
     failures = [e.message for e in events if isinstance(e, TaskResult) and e.outcome is TaskOutcome.FAILED]
     assert final_status(events) == "successful", failures
     roles = {e.role for e in events if isinstance(e, TaskResult) and e.outcome is not TaskOutcome.SKIPPED}
-    assert roles >= {"base_system", "finnish_locale", "desktop_apps", "accessibility", "trusted_bookmarks",
-                     "client_account", "bench_cleanup"}
+    assert roles >= {
+        "base_system",
+        "finnish_locale",
+        "desktop_apps",
+        "accessibility",
+        "trusted_bookmarks",
+        "client_account",
+        "bench_cleanup",
+    }
 
     # Packages and automatic updates.
     assert _installed(root, "unattended-upgrades")
     assert _installed(root, "hunspell-sv")
-    assert 'APT::Periodic::Unattended-Upgrade "1";' in (root / "etc/apt/apt.conf.d/20auto-upgrades").read_text()
+    assert (
+        'APT::Periodic::Unattended-Upgrade "1";' in (root / "etc/apt/apt.conf.d/20auto-upgrades").read_text()
+    )
     # Locale, time zone, keyboard.
     assert "LANG=fi_FI.UTF-8" in (root / "etc/default/locale").read_text()
-    locales = subprocess.run(["chroot", str(root), "locale", "-a"], capture_output=True, text=True, check=True)
+    locales = subprocess.run(
+        ["chroot", str(root), "locale", "-a"], capture_output=True, text=True, check=True
+    )
     assert "fi_FI.utf8" in locales.stdout
     assert (root / "etc/timezone").read_text().strip() == "Europe/Helsinki"
     assert (root / "etc/localtime").readlink() == Path("/usr/share/zoneinfo/Europe/Helsinki")
@@ -73,8 +87,13 @@ def test_provisioning_a_chroot_runs_every_role_and_a_second_run_changes_nothing(
     # Trusted bookmarks only.
     policy = json.loads((root / "etc/firefox/policies/policies.json").read_text())["policies"]
     urls = [entry["url"] for entry in policy["ManagedBookmarks"] if "url" in entry]
-    assert urls == ["https://www.suomi.fi/", "https://www.kela.fi/", "https://www.kanta.fi/omakanta",
-                    "https://www.vero.fi/omavero/", "https://www.siunsote.fi/"]
+    assert urls == [
+        "https://www.suomi.fi/",
+        "https://www.kela.fi/",
+        "https://www.kanta.fi/omakanta",
+        "https://www.vero.fi/omavero/",
+        "https://www.siunsote.fi/",
+    ]
     assert policy["NoDefaultBookmarks"] is True
     # The client's account with an expired initial password.
     shadow = {line.split(":")[0]: line.split(":") for line in (root / "etc/shadow").read_text().splitlines()}

@@ -8,6 +8,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable
+from pathlib import PurePosixPath
 from typing import IO
 
 from provisioning.events import Event, RunStatus, TaskResult
@@ -16,8 +17,6 @@ from provisioning.jobs import Job, Playbook
 from provisioning.results import scan_results
 from provisioning.streaming import start_processing, transmit, transmit_bytes, work
 from tests.provisioning.helpers import final_status, run_job, signature
-
-from pathlib import PurePosixPath
 
 
 def _job() -> Job:

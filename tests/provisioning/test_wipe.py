@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 
 import pytest
 
@@ -44,8 +45,11 @@ def test_a_named_disk_reads_back_as_zeros_and_an_unnamed_one_is_untouched(make_d
     assert evidence.bytes_erased == evidence.size_bytes == 8 << 20
     assert evidence.verification_passed
     assert evidence.verification_method.startswith("full read")
-    assert evidence.started_at and evidence.finished_at and evidence.started_at <= evidence.finished_at
-    assert evidence.tool and evidence.tool_version
+    assert evidence.started_at
+    assert evidence.finished_at
+    assert evidence.started_at <= evidence.finished_at
+    assert evidence.tool
+    assert evidence.tool_version
 
 
 @pytest.mark.slow
@@ -72,11 +76,15 @@ def test_discard_and_sample_verification_erase_a_loop_device(make_disks) -> None
 
 
 def _root_disk() -> str | None:
-    source = subprocess.run(["findmnt", "-n", "-o", "SOURCE", "/"], capture_output=True, text=True, check=False)
+    source = subprocess.run(
+        ["findmnt", "-n", "-o", "SOURCE", "/"], capture_output=True, text=True, check=False
+    )
     device = source.stdout.strip()
     if not device.startswith("/dev/"):
         return None
-    parent = subprocess.run(["lsblk", "-n", "-d", "-o", "PKNAME", device], capture_output=True, text=True, check=False)
+    parent = subprocess.run(
+        ["lsblk", "-n", "-d", "-o", "PKNAME", device], capture_output=True, text=True, check=False
+    )
     name = parent.stdout.strip()
     return f"/dev/{name}" if name else device
 
@@ -117,11 +125,26 @@ def test_check_mode_reports_the_plan_and_writes_nothing(make_disks) -> None:  # 
     playbooks = Job(Playbook.WIPE, (LocalHost(HOST),)).playbooks_dir
     targets = f'{{"disk_wipe_targets": [{{"device": "{disk.device}", "serial": "{disk.serial}"}}]}}'
     result = subprocess.run(
-        ["ansible-playbook", "--check", "-i", "localhost,", "-c", "local", "wipe.yml", "-e", targets,
-         "-e", f"disk_wipe_allow_image_files={disk.is_image_file}",
-         "-e", f"ansible_python_interpreter={os.sys.executable}"],
-        cwd=playbooks, capture_output=True, text=True, check=False,
-        env={**os.environ, "PATH": f"{os.path.dirname(os.sys.executable)}:{os.environ['PATH']}"},
+        [
+            "ansible-playbook",
+            "--check",
+            "-i",
+            "localhost,",
+            "-c",
+            "local",
+            "wipe.yml",
+            "-e",
+            targets,
+            "-e",
+            f"disk_wipe_allow_image_files={disk.is_image_file}",
+            "-e",
+            f"ansible_python_interpreter={sys.executable}",
+        ],
+        cwd=playbooks,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PATH": f"{os.path.dirname(sys.executable)}:{os.environ['PATH']}"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "would be erased with overwrite" in result.stdout or "changed=" in result.stdout

@@ -84,6 +84,7 @@ disk_erase_evidence:
   type: dict
 """
 
+import contextlib
 import datetime
 import json
 import os
@@ -161,8 +162,18 @@ def in_use_reasons(module, disk_path, disk_name):
                     reasons.append(f"{node['path']} is mounted on {point}")
             if node.get("path") and os.path.realpath(node["path"]) in swaps:
                 reasons.append(f"{node['path']} is in use as swap")
-            if node is not top and node.get("type") in ("lvm", "crypt", "raid0", "raid1", "raid5", "raid6",
-                                                       "raid10", "dm", "md", "mpath"):
+            if node is not top and node.get("type") in (
+                "lvm",
+                "crypt",
+                "raid0",
+                "raid1",
+                "raid5",
+                "raid6",
+                "raid10",
+                "dm",
+                "md",
+                "mpath",
+            ):
                 reasons.append(f"{node['path']} ({node['type']}) is built on it")
     holders = os.path.join("/sys/block", disk_name, "holders")
     if os.path.isdir(holders) and os.listdir(holders) and not any("built on it" in r for r in reasons):
@@ -179,9 +190,17 @@ def identify(module, path, allow_image_file):
     if stat.S_ISREG(mode):
         if not allow_image_file:
             raise Refused(f"{path} is a regular file, not a disk; image files are accepted only on request.")
-        return {"path": real, "name": os.path.basename(real), "type": "file", "serial": real,
-                "model": "image file", "size": os.path.getsize(real), "rota": False, "tran": None,
-                "rotational": False}
+        return {
+            "path": real,
+            "name": os.path.basename(real),
+            "type": "file",
+            "serial": real,
+            "model": "image file",
+            "size": os.path.getsize(real),
+            "rota": False,
+            "tran": None,
+            "rotational": False,
+        }
     if not stat.S_ISBLK(mode):
         raise Refused(f"{path} is neither a disk nor an image file.")
     devices = lsblk(module, "--nodeps", "--output", "NAME,PATH,TYPE,SIZE,MODEL,SERIAL,ROTA,TRAN,VENDOR", real)
@@ -196,10 +215,19 @@ def identify(module, path, allow_image_file):
     serial = (device.get("serial") or "").strip()
     if device.get("type") == "loop":
         serial = read_text(os.path.join("/sys/block", device["name"], "loop", "backing_file")) or ""
-    model = " ".join(filter(None, [(device.get("vendor") or "").strip(), (device.get("model") or "").strip()]))
-    return {"path": real, "name": device["name"], "type": device["type"], "serial": serial,
-            "model": model or None, "size": int(device.get("size") or 0), "tran": device.get("tran"),
-            "rotational": bool(device.get("rota"))}
+    model = " ".join(
+        filter(None, [(device.get("vendor") or "").strip(), (device.get("model") or "").strip()])
+    )
+    return {
+        "path": real,
+        "name": device["name"],
+        "type": device["type"],
+        "serial": serial,
+        "model": model or None,
+        "size": int(device.get("size") or 0),
+        "tran": device.get("tran"),
+        "rotational": bool(device.get("rota")),
+    }
 
 
 def tool_version(module, command, pattern):
@@ -280,10 +308,8 @@ def device_size(path):
 
 def drop_cache(fd):
     """Ask the kernel to forget cached pages so that reads come from the disk."""
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-    except (AttributeError, OSError):
-        pass
 
 
 def overwrite(path, size, block_size):
@@ -365,8 +391,11 @@ def firmware_erase(module, method, disk, params):
         if security["frozen"]:
             raise RuntimeError(f"{path} is frozen: suspend and resume the machine, then try again.")
         password = params["ata_password"]
-        run_checked(module, [hdparm, "--user-master", "u", "--security-set-pass", password, path],
-                    "Setting the temporary ATA password")
+        run_checked(
+            module,
+            [hdparm, "--user-master", "u", "--security-set-pass", password, path],
+            "Setting the temporary ATA password",
+        )
         mode = "--security-erase-enhanced" if security["enhanced"] else "--security-erase"
         run_checked(module, [hdparm, "--user-master", "u", mode, password, path], "ATA secure erase")
         return "hdparm"
@@ -382,8 +411,13 @@ def firmware_erase(module, method, disk, params):
     run_checked(module, [nvme, "sanitize", controller, f"--sanact={action}"], "NVMe sanitize")
     deadline = time.monotonic() + params["timeout_seconds"]
     while time.monotonic() < deadline:
-        log = json.loads(run_checked(module, [nvme, "sanitize-log", controller, "--output-format=json"],
-                                     "Reading the NVMe sanitize log"))
+        log = json.loads(
+            run_checked(
+                module,
+                [nvme, "sanitize-log", controller, "--output-format=json"],
+                "Reading the NVMe sanitize log",
+            )
+        )
         entry = next(iter(log.values())) if log and isinstance(next(iter(log.values())), dict) else log
         status = int(entry.get("sstat", 0)) & 0x7
         if status == 1:
@@ -433,8 +467,13 @@ def main():
     disk["size"] = device_size(disk["path"]) or disk["size"]
     category, technique = TECHNIQUES[method]
     if module.check_mode:
-        module.exit_json(changed=True, device=path, method=method, serial=disk["serial"],
-                         msg=f"{path} ({disk['serial']}) would be erased with {method}.")
+        module.exit_json(
+            changed=True,
+            device=path,
+            method=method,
+            serial=disk["serial"],
+            msg=f"{path} ({disk['serial']}) would be erased with {method}.",
+        )
 
     block_size = params["block_size"]
     offsets = sample_offsets(disk["size"], block_size, params["sample_blocks"])
@@ -459,32 +498,52 @@ def main():
         else:
             tool = firmware_erase(module, method, disk, params)
             bytes_erased = disk["size"]
-            version = (tool_version(module, ["hdparm", "-V"], r"v([\d.]+)") if tool == "hdparm"
-                       else tool_version(module, ["nvme", "version"], r"version\s+([\d.]+)"))
+            version = (
+                tool_version(module, ["hdparm", "-V"], r"v([\d.]+)")
+                if tool == "hdparm"
+                else tool_version(module, ["nvme", "version"], r"version\s+([\d.]+)")
+            )
     except (OSError, RuntimeError) as error:
-        module.fail_json(msg=f"Erasing {path} failed: {error}", device=path, serial=disk["serial"],
-                         method=method, started_at=started, failed_at=now())
+        module.fail_json(
+            msg=f"Erasing {path} failed: {error}",
+            device=path,
+            serial=disk["serial"],
+            method=method,
+            started_at=started,
+            failed_at=now(),
+        )
     finished = now()
 
     if params["verify"] == "full" and method not in FIRMWARE_METHODS:
         verified_bytes, bad_offset = verify_zero_full(disk["path"], disk["size"], block_size)
         passed = bad_offset is None and verified_bytes == disk["size"]
         verification = "full read: every byte must read as zero"
-        detail = ("every byte read back as zero" if passed else
-                  f"a non-zero byte at offset {bad_offset}" if bad_offset is not None else
-                  f"only {verified_bytes} of {disk['size']} bytes could be read back")
+        detail = (
+            "every byte read back as zero"
+            if passed
+            else f"a non-zero byte at offset {bad_offset}"
+            if bad_offset is not None
+            else f"only {verified_bytes} of {disk['size']} bytes could be read back"
+        )
     else:
         blocks = read_blocks(disk["path"], offsets, block_size, disk["size"])
-        failures = [offset for offset, block in zip(offsets, blocks)
-                    if not (block_passes(before.get(offset), block) if method in FIRMWARE_METHODS
-                            else not any(block))]
+        failures = [
+            offset
+            for offset, block in zip(offsets, blocks)
+            if not (block_passes(before.get(offset), block) if method in FIRMWARE_METHODS else not any(block))
+        ]
         verified_bytes = sum(len(block) for block in blocks)
         passed = not failures
-        verification = (f"sample read of {len(offsets)} blocks of {block_size} bytes (first, last and "
-                        f"evenly spread): each must read as zero"
-                        + (" or differ from its content before the erase" if method in FIRMWARE_METHODS else ""))
-        detail = ("every sampled block passed" if passed else
-                  f"{len(failures)} sampled blocks still hold data, the first at offset {failures[0]}")
+        verification = (
+            f"sample read of {len(offsets)} blocks of {block_size} bytes (first, last and "
+            f"evenly spread): each must read as zero"
+            + (" or differ from its content before the erase" if method in FIRMWARE_METHODS else "")
+        )
+        detail = (
+            "every sampled block passed"
+            if passed
+            else f"{len(failures)} sampled blocks still hold data, the first at offset {failures[0]}"
+        )
     evidence = {
         "device": path,
         "serial": disk["serial"],
@@ -506,10 +565,14 @@ def main():
         "verified_at": now(),
     }
     if not passed:
-        module.fail_json(msg=f"{path} was erased but the verification failed: {detail}.",
-                         disk_erase_evidence=evidence)
-    module.exit_json(changed=True, disk_erase_evidence=evidence,
-                     msg=f"{path} ({disk['serial']}) erased with {method} and verified: {detail}.")
+        module.fail_json(
+            msg=f"{path} was erased but the verification failed: {detail}.", disk_erase_evidence=evidence
+        )
+    module.exit_json(
+        changed=True,
+        disk_erase_evidence=evidence,
+        msg=f"{path} ({disk['serial']}) erased with {method} and verified: {detail}.",
+    )
 
 
 if __name__ == "__main__":

@@ -46,8 +46,17 @@ from ansible.module_utils.basic import AnsibleModule
 DMI_DIR = "/sys/class/dmi/id"
 POWER_DIR = "/sys/class/power_supply"
 NET_DIR = "/sys/class/net"
-PLACEHOLDER_VALUES = {"", "to be filled by o.e.m.", "default string", "not specified", "system serial number",
-                      "none", "0", "0123456789", "n/a"}
+PLACEHOLDER_VALUES = {
+    "",
+    "to be filled by o.e.m.",
+    "default string",
+    "not specified",
+    "system serial number",
+    "none",
+    "0",
+    "0123456789",
+    "n/a",
+}
 
 
 def read_text(path):
@@ -76,6 +85,7 @@ def read_int(path):
 
 def system_facts():
     """Vendor, model and serial from the DMI tables."""
+
     def dmi(name):
         return meaningful(read_text(os.path.join(DMI_DIR, name)))
 
@@ -144,8 +154,15 @@ def disk_facts(module, include_loop):
     """Every whole disk lsblk reports, with model, serial, size and kind."""
     lsblk = module.get_bin_path("lsblk", required=True)
     rc, out, err = module.run_command(
-        [lsblk, "--json", "--bytes", "--nodeps", "--output",
-         "NAME,PATH,TYPE,SIZE,MODEL,SERIAL,ROTA,TRAN,RM,VENDOR,WWN,REV"])
+        [
+            lsblk,
+            "--json",
+            "--bytes",
+            "--nodeps",
+            "--output",
+            "NAME,PATH,TYPE,SIZE,MODEL,SERIAL,ROTA,TRAN,RM,VENDOR,WWN,REV",
+        ]
+    )
     if rc != 0:
         module.fail_json(msg=f"lsblk could not list the disks: {err.strip()}")
     disks = []
@@ -160,20 +177,24 @@ def disk_facts(module, include_loop):
         serial = (device.get("serial") or "").strip() or None
         if kind_of_device == "loop":
             serial = loop_backing_file(device["name"])
-        disks.append({
-            "name": device["name"],
-            "device": device["path"],
-            "model": " ".join(filter(None, [(device.get("vendor") or "").strip(),
-                                            (device.get("model") or "").strip()])) or None,
-            "serial": serial,
-            "wwn": device.get("wwn"),
-            "firmware": (device.get("rev") or "").strip() or None,
-            "size_bytes": int(device["size"]),
-            "rotational": bool(device.get("rota")),
-            "removable": bool(device.get("rm")),
-            "transport": device.get("tran"),
-            "kind": disk_kind(device),
-        })
+        disks.append(
+            {
+                "name": device["name"],
+                "device": device["path"],
+                "model": " ".join(
+                    filter(None, [(device.get("vendor") or "").strip(), (device.get("model") or "").strip()])
+                )
+                or None,
+                "serial": serial,
+                "wwn": device.get("wwn"),
+                "firmware": (device.get("rev") or "").strip() or None,
+                "size_bytes": int(device["size"]),
+                "rotational": bool(device.get("rota")),
+                "removable": bool(device.get("rm")),
+                "transport": device.get("tran"),
+                "kind": disk_kind(device),
+            }
+        )
     return disks
 
 
@@ -196,19 +217,21 @@ def battery_facts():
             design = read_int(os.path.join(base, "charge_full_design"))
             unit = "µAh"
         health = round(100.0 * full / design, 1) if full and design else None
-        batteries.append({
-            "name": name,
-            "manufacturer": meaningful(read_text(os.path.join(base, "manufacturer"))),
-            "model": meaningful(read_text(os.path.join(base, "model_name"))),
-            "serial": meaningful(read_text(os.path.join(base, "serial_number"))),
-            "technology": read_text(os.path.join(base, "technology")),
-            "full_capacity": full,
-            "design_capacity": design,
-            "capacity_unit": unit,
-            "health_percent": health,
-            "charge_percent": read_int(os.path.join(base, "capacity")),
-            "cycle_count": read_int(os.path.join(base, "cycle_count")),
-        })
+        batteries.append(
+            {
+                "name": name,
+                "manufacturer": meaningful(read_text(os.path.join(base, "manufacturer"))),
+                "model": meaningful(read_text(os.path.join(base, "model_name"))),
+                "serial": meaningful(read_text(os.path.join(base, "serial_number"))),
+                "technology": read_text(os.path.join(base, "technology")),
+                "full_capacity": full,
+                "design_capacity": design,
+                "capacity_unit": unit,
+                "health_percent": health,
+                "charge_percent": read_int(os.path.join(base, "capacity")),
+                "cycle_count": read_int(os.path.join(base, "cycle_count")),
+            }
+        )
     return batteries
 
 
@@ -222,15 +245,21 @@ def network_facts():
     for name in names:
         if name == "lo" or not os.path.exists(os.path.join(NET_DIR, name, "device")):
             continue
-        interfaces.append({"name": name, "mac": read_text(os.path.join(NET_DIR, name, "address")),
-                           "wireless": os.path.isdir(os.path.join(NET_DIR, name, "wireless"))})
+        interfaces.append(
+            {
+                "name": name,
+                "mac": read_text(os.path.join(NET_DIR, name, "address")),
+                "wireless": os.path.isdir(os.path.join(NET_DIR, name, "wireless")),
+            }
+        )
     return interfaces
 
 
 def main():
     """Gather the facts and return them unchanged."""
-    module = AnsibleModule(argument_spec={"include_loop_devices": {"type": "bool", "default": False}},
-                           supports_check_mode=True)
+    module = AnsibleModule(
+        argument_spec={"include_loop_devices": {"type": "bool", "default": False}}, supports_check_mode=True
+    )
     hardware = {
         "system": system_facts(),
         "cpu": cpu_facts(),
