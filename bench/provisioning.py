@@ -1,4 +1,4 @@
-"""Benchmark: bare ansible-playbook against Kierto's runner into one chroot; event ingestion with 20 hosts."""
+"""Benchmark (run: python -m bench.provisioning): bare ansible-playbook vs Kierto; 20-host event ingestion."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ MIRROR = os.environ.get("KIERTO_TEST_DEBIAN_MIRROR", "http://deb.debian.org/debi
 
 
 def build_rootfs(target: Path) -> None:
-    """Debootstrap a minimal Debian root with Python, and keep services from starting in it."""
+    """Debootstrap a minimal Debian root with Python."""
     subprocess.run(
         [
             "debootstrap",
@@ -44,6 +44,10 @@ def build_rootfs(target: Path) -> None:
         check=True,
         stdout=subprocess.DEVNULL,
     )
+
+
+def prepare_chroot(target: Path) -> None:
+    """Keep services from starting in the chroot and give it name resolution for apt."""
     policy = target / "usr/sbin/policy-rc.d"
     policy.write_text("#!/bin/sh\nexit 101\n")
     policy.chmod(0o755)
@@ -109,6 +113,7 @@ def main() -> None:
         else:
             print("Building a Debian root with debootstrap…", flush=True)
             build_rootfs(root)
+        prepare_chroot(root)
         password = subprocess.run(
             ["openssl", "passwd", "-6", "-salt", "kiertobench", "Tervetuloa2025"],
             capture_output=True,
