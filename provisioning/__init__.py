@@ -1,1 +1,1 @@
-"""Ansible integration: inventories, ansible-runner runs and typed progress events."""
+"""Ansible runs for Kierto: hardware scans, disk erasure and provisioning, locally or via a bench worker."""
