@@ -152,7 +152,7 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
 
 @pytest.fixture(scope="session")
 def live_server(_migrated: None, data_dir: Path) -> Iterator[str]:
-    """The real application served by uvicorn in its own process; yields its base URL."""
+    """The real application served by uvicorn with two worker processes; yields its base URL."""
     port = free_port()
     env = {**os.environ, "KIERTO_BASE_URL": f"http://127.0.0.1:{port}"}
     process = subprocess.Popen(
@@ -167,6 +167,8 @@ def live_server(_migrated: None, data_dir: Path) -> Iterator[str]:
             "--port",
             str(port),
             "--no-access-log",
+            "--workers",
+            "2",
         ],
         env=env,
         stdout=subprocess.PIPE,
