@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
 
@@ -36,3 +37,14 @@ def apply_metadata(
     canvas.setCreator(CREATOR)
     canvas.setAuthor(CREATOR)
     canvas.setDateFormatter(_fixed_date(pdf_date(created)))
+
+
+def reproducible_canvas_maker(created: date | datetime) -> Callable[..., Canvas]:
+    """A canvas factory for platypus whose canvases write ``created`` as the creation date."""
+
+    def make(*args: Any, **kwargs: Any) -> Canvas:
+        canvas = Canvas(*args, **kwargs)
+        canvas.setDateFormatter(_fixed_date(pdf_date(created)))
+        return canvas
+
+    return make

@@ -27,7 +27,8 @@ def text_width(text: str, font: str, size: float) -> float:
     return float(stringWidth(text, font, size))
 
 
-def _largest_size(text: str, font: str, max_width: float, max_size: float) -> float:
+def largest_size(text: str, font: str, *, max_width: float, max_size: float) -> float:
+    """The largest size up to ``max_size`` (in quarter points) at which ``text`` fits on one line."""
     unit_width = text_width(text, font, 1.0)
     if unit_width <= 0:
         return max_size
@@ -99,7 +100,7 @@ def fit_text(
     text = " ".join(text.split())
     if not text:
         return FittedText(size=max_size, lines=())
-    size = _largest_size(text, font, max_width, max_size)
+    size = largest_size(text, font, max_width=max_width, max_size=max_size)
     if size >= min_size:
         return FittedText(size=size, lines=(text,))
     lines = wrap(text, font, min_size, max_width)
