@@ -58,6 +58,7 @@ def render_asset_labels(labels: Sequence[AssetLabel], stock: LabelStock, start_p
         pagesize=(stock.page_width_mm * PT_PER_MM, stock.page_height_mm * PT_PER_MM),
         invariant=1,
         pageCompression=1,
+        initialFontName=regular,
     )
     apply_metadata(
         canvas,

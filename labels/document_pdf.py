@@ -249,6 +249,7 @@ def render_document(document: Document) -> bytes:
         pageCompression=1,
         lang=document.language,
         displayDocTitle=True,
+        initialFontName=register_fonts()[0],
     )
     frame = Frame(
         template.leftMargin,

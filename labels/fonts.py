@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from functools import cache
 from pathlib import Path
 
@@ -29,3 +30,19 @@ def register_fonts() -> tuple[str, str]:
     addMapping(REGULAR, 0, 1, REGULAR)
     addMapping(REGULAR, 1, 1, BOLD)
     return REGULAR, BOLD
+
+
+@cache
+def glyph_extent(name: str) -> tuple[float, float]:
+    """How far the font's glyphs reach above and below the baseline, in ems (hhea ascender and
+    descender; reportlab's own ascent is the typographic one, which accented capitals exceed).
+    """
+    data = (FONT_DIR / _FILES[name]).read_bytes()
+    tables: dict[bytes, int] = {}
+    (count,) = struct.unpack_from(">H", data, 4)
+    for index in range(count):
+        tag, _checksum, offset, _length = struct.unpack_from(">4sIII", data, 12 + 16 * index)
+        tables[tag] = offset
+    (units_per_em,) = struct.unpack_from(">H", data, tables[b"head"] + 18)
+    ascender, descender = struct.unpack_from(">hh", data, tables[b"hhea"] + 4)
+    return ascender / units_per_em, -descender / units_per_em

@@ -21,6 +21,8 @@ MIN_BAR_HEIGHT_TO_WIDTH = 0.15
 # The QR code takes at most this share of the label's printable width, to leave room for text.
 MAX_QR_WIDTH_SHARE = 0.45
 GAP_MM = 1.0
+# Some glyphs reach a little past their advance width (the hook of a "J"): keep text this far inside.
+TEXT_INSET_MM = 0.4
 
 
 @dataclass(frozen=True)
@@ -147,9 +149,9 @@ def layout_label(
     qr_placement = _qr(stock, printable, bars_top, qr_size, url)
     text_bottom = bars_top + GAP_MM
     text = Box(
-        printable.x,
+        printable.x + TEXT_INSET_MM,
         text_bottom,
-        qr_placement.x - qr_placement.quiet_zone_mm - printable.x,
+        qr_placement.x - qr_placement.quiet_zone_mm - printable.x - 2 * TEXT_INSET_MM,
         printable.top - text_bottom,
     )
     return LabelLayout(label=label, printable=printable, barcode=barcode, qr=qr_placement, text=text)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from reportlab.pdfbase.pdfmetrics import getAscentDescent
-
+from labels.fonts import glyph_extent
 from labels.label_layout import Box
 from labels.text_fit import FittedText, fit_text
 
@@ -31,12 +30,12 @@ class TextLine:
 
 
 def _line_height_pt(font: str, size: float) -> float:
-    ascent, descent = getAscentDescent(font, size)
-    return float(ascent - descent)
+    ascent, descent = glyph_extent(font)
+    return (ascent + descent) * size
 
 
 def _ascent_pt(font: str, size: float) -> float:
-    return float(getAscentDescent(font, size)[0])
+    return glyph_extent(font)[0] * size
 
 
 def layout_label_text(
