@@ -112,6 +112,7 @@ def _header(document: Document, width: float) -> PdfTable:
     table.setStyle(
         [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONTNAME", (0, 0), (-1, -1), register_fonts()[0]),
             ("LEFTPADDING", (0, 0), (0, 0), 0),
             ("RIGHTPADDING", (-1, 0), (-1, 0), 0),
         ]
@@ -129,6 +130,7 @@ def _fields(block: Fields, width: float) -> PdfTable:
     table.setStyle(
         [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONTNAME", (0, 0), (-1, -1), register_fonts()[0]),
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE_GREY),
             ("LEFTPADDING", (0, 0), (0, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
@@ -149,6 +151,7 @@ def _table(block: Table, width: float) -> PdfTable:
     table.setStyle(
         [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONTNAME", (0, 0), (-1, -1), register_fonts()[0]),
             ("GRID", (0, 0), (-1, -1), 0.25, RULE_GREY),
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_GREY),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
@@ -184,6 +187,7 @@ def _signatures(block: Signatures, width: float) -> PdfTable:
     table.setStyle(
         [
             ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+            ("FONTNAME", (0, 0), (-1, -1), register_fonts()[0]),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("RIGHTPADDING", (0, 0), (-1, -1), 12),
         ]

@@ -105,10 +105,11 @@ def donation_receipt(*, final: bool = False, devices: int = 3) -> DonationReceip
     )
 
 
-def signature_png() -> bytes:
-    """A small signature scribble as PNG bytes."""
+def signature_png(lift: int = 0) -> bytes:
+    """A small signature scribble as PNG bytes; ``lift`` makes another person's."""
     image = Image.new("L", (240, 60), 255)
-    ImageDraw.Draw(image).line([(5, 50), (60, 10), (110, 45), (170, 8), (230, 40)], fill=0, width=3)
+    points = [(5, 50), (60, 10 + lift), (110, 45), (170, 8 + lift), (230, 40)]
+    ImageDraw.Draw(image).line(points, fill=0, width=3)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
@@ -132,7 +133,7 @@ def handover(kind: AgreementKind = AgreementKind.LOAN, *, signed: bool = False) 
         support_text="Digituki auttaa maksutta tietokoneen käytössä.",
         support_contacts=(SupportContact("Digituki Joensuu", "ti 10–14, Siltakatu 2, 013 123 4567"),),
         client_signature_png=signature_png() if signed else None,
-        counsellor_signature_png=signature_png() if signed else None,
+        counsellor_signature_png=signature_png(lift=12) if signed else None,
     )
 
 
