@@ -16,6 +16,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     HRFlowable,
@@ -38,6 +39,7 @@ MARGIN_MM = 20.0
 FOOTER_MM = 16.0
 QR_SIDE_MM = 28.0
 SIGNATURE_HEIGHT_MM = 16.0
+HEADING_ROOM_MM = 35.0
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 RULE_GREY = colors.Color(0.6, 0.6, 0.6)
 HEADER_GREY = colors.Color(0.92, 0.92, 0.92)
@@ -60,9 +62,9 @@ def _styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _markup(text: str) -> str:
-    """Paragraph markup for plain text: escaped, line breaks kept, empty shown as a dash."""
-    return escape(text).replace("\n", "<br/>") if text.strip() else "–"
+def _markup(text: str, empty: str = "") -> str:
+    """Paragraph markup for plain text: escaped, line breaks kept, ``empty`` if there is no text."""
+    return escape(text).replace("\n", "<br/>") if text.strip() else empty
 
 
 class QrFlowable(Flowable):  # type: ignore[misc]
@@ -123,7 +125,7 @@ def _header(document: Document, width: float) -> PdfTable:
 def _fields(block: Fields, width: float) -> PdfTable:
     styles = _styles()
     rows = [
-        [Paragraph(_markup(label), styles["label"]), Paragraph(_markup(value), styles["cell"])]
+        [Paragraph(_markup(label), styles["label"]), Paragraph(_markup(value, "–"), styles["cell"])]
         for label, value in block.rows
     ]
     table = PdfTable(rows, colWidths=[0.34 * width, 0.66 * width])
@@ -198,9 +200,8 @@ def _signatures(block: Signatures, width: float) -> PdfTable:
 def _flowables(block: Block, width: float) -> list[Flowable]:
     styles = _styles()
     if isinstance(block, Heading):
-        heading = Paragraph(_markup(block.text), styles["heading"])
-        heading.keepWithNext = True
-        return [heading]
+        # A heading never ends a page: start a new one unless a few lines fit below it.
+        return [CondPageBreak(HEADING_ROOM_MM * PT_PER_MM), Paragraph(_markup(block.text), styles["heading"])]
     if isinstance(block, Text):
         return [Paragraph(_markup(block.text), styles["body"])]
     if isinstance(block, Fields):
