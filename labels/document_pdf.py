@@ -33,13 +33,15 @@ from labels.fonts import register_fonts
 from labels.label_layout import SymbolPlacement
 from labels.pdf_metadata import CREATOR, reproducible_canvas_maker
 from labels.qr import QUIET_ZONE_MODULES, qr_symbol
-from labels.text_fit import largest_size
+from labels.text_fit import largest_size, text_width
 
 MARGIN_MM = 20.0
 FOOTER_MM = 16.0
 QR_SIDE_MM = 28.0
 SIGNATURE_HEIGHT_MM = 16.0
 HEADING_ROOM_MM = 35.0
+# reportlab's default left and right cell padding, in points.
+CELL_PADDING = 6.0
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 RULE_GREY = colors.Color(0.6, 0.6, 0.6)
 HEADER_GREY = colors.Color(0.92, 0.92, 0.92)
@@ -122,17 +124,40 @@ def _header(document: Document, width: float) -> PdfTable:
     return table
 
 
+def _cell(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
+    """A table cell: plain text when it fits on one line (quick to lay out), else a wrapping paragraph."""
+    if "\n" not in text and text_width(text, style.fontName, style.fontSize) <= width:
+        return text
+    return Paragraph(_markup(text), style)
+
+
+def _cell_fonts(bold_cells: tuple[tuple[int, int], tuple[int, int]]) -> list[tuple[Any, ...]]:
+    """Table style commands that set plain-text cells like the paragraph styles, bold in one range."""
+    regular, bold = register_fonts()
+    styles = _styles()
+    return [
+        ("FONTNAME", (0, 0), (-1, -1), regular),
+        ("FONTNAME", bold_cells[0], bold_cells[1], bold),
+        ("FONTSIZE", (0, 0), (-1, -1), styles["cell"].fontSize),
+        ("LEADING", (0, 0), (-1, -1), styles["cell"].leading),
+    ]
+
+
 def _fields(block: Fields, width: float) -> PdfTable:
     styles = _styles()
+    label_width, value_width = 0.34 * width, 0.66 * width
     rows = [
-        [Paragraph(_markup(label), styles["label"]), Paragraph(_markup(value, "–"), styles["cell"])]
+        [
+            _cell(label, styles["label"], label_width - CELL_PADDING),
+            _cell(value if value.strip() else "–", styles["cell"], value_width - 2 * CELL_PADDING),
+        ]
         for label, value in block.rows
     ]
-    table = PdfTable(rows, colWidths=[0.34 * width, 0.66 * width])
+    table = PdfTable(rows, colWidths=[label_width, value_width])
     table.setStyle(
         [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("FONTNAME", (0, 0), (-1, -1), register_fonts()[0]),
+            *_cell_fonts(((0, 0), (0, -1))),
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE_GREY),
             ("LEFTPADDING", (0, 0), (0, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
@@ -144,16 +169,24 @@ def _fields(block: Fields, width: float) -> PdfTable:
 
 def _table(block: Table, width: float) -> PdfTable:
     styles = _styles()
-    header = [Paragraph(_markup(column), styles["label"]) for column in block.columns]
-    body = [[Paragraph(_markup(cell), styles["cell"]) for cell in row] for row in block.rows]
     total = sum(block.widths)
-    table = PdfTable(
-        [header, *body], colWidths=[share / total * width for share in block.widths], repeatRows=1
-    )
+    widths = [share / total * width for share in block.widths]
+    header = [
+        _cell(column, styles["label"], column_width - 2 * CELL_PADDING)
+        for column, column_width in zip(block.columns, widths, strict=True)
+    ]
+    body = [
+        [
+            _cell(cell, styles["cell"], column_width - 2 * CELL_PADDING)
+            for cell, column_width in zip(row, widths, strict=True)
+        ]
+        for row in block.rows
+    ]
+    table = PdfTable([header, *body], colWidths=widths, repeatRows=1)
     table.setStyle(
         [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("FONTNAME", (0, 0), (-1, -1), register_fonts()[0]),
+            *_cell_fonts(((0, 0), (-1, 0))),
             ("GRID", (0, 0), (-1, -1), 0.25, RULE_GREY),
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_GREY),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
