@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from functools import cache
 from typing import Any
-from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
     Flowable,
     Frame,
-    HRFlowable,
-    Image,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -28,45 +20,19 @@ from reportlab.platypus import (
 from reportlab.platypus import Table as PdfTable
 
 from labels.canvas_paint import PT_PER_MM, paint_qr
-from labels.document_model import Block, Document, Fields, Heading, Signatures, Signer, Table, Text
+from labels.document_model import Block, Document, Fields, Heading, Table, Text
+from labels.document_styles import RULE_GREY, markup, paragraph_styles
+from labels.document_tables import data_table, fields_table, signatures_table
 from labels.fonts import register_fonts
 from labels.label_layout import SymbolPlacement
 from labels.pdf_metadata import CREATOR, reproducible_canvas_maker
 from labels.qr import QUIET_ZONE_MODULES, qr_symbol
-from labels.text_fit import largest_size, text_width
+from labels.text_fit import largest_size
 
 MARGIN_MM = 20.0
 FOOTER_MM = 16.0
 QR_SIDE_MM = 28.0
-SIGNATURE_HEIGHT_MM = 16.0
 HEADING_ROOM_MM = 35.0
-# reportlab's default left and right cell padding, in points.
-CELL_PADDING = 6.0
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-RULE_GREY = colors.Color(0.6, 0.6, 0.6)
-HEADER_GREY = colors.Color(0.92, 0.92, 0.92)
-
-
-@cache
-def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = register_fonts()
-    body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12.5, spaceAfter=4)
-    return {
-        "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=17, leading=21, spaceAfter=3),
-        "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=10, leading=13),
-        "heading": ParagraphStyle(
-            "heading", parent=body, fontName=bold, fontSize=11.5, leading=14, spaceBefore=9, spaceAfter=4
-        ),
-        "body": body,
-        "label": ParagraphStyle("label", parent=body, fontName=bold, fontSize=8, leading=10.5, spaceAfter=0),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=10.5, spaceAfter=0),
-        "caption": ParagraphStyle("caption", parent=body, fontSize=7, leading=9, alignment=TA_CENTER),
-    }
-
-
-def _markup(text: str, empty: str = "") -> str:
-    """Paragraph markup for plain text: escaped, line breaks kept, ``empty`` if there is no text."""
-    return escape(text).replace("\n", "<br/>") if text.strip() else empty
 
 
 class QrFlowable(Flowable):  # type: ignore[misc]
@@ -90,26 +56,15 @@ class QrFlowable(Flowable):  # type: ignore[misc]
         paint_qr(self.canv, placement, self.symbol)
 
 
-def _signature_image(png: bytes, max_width: float) -> Image:
-    if not png.startswith(PNG_SIGNATURE):
-        raise ValueError("A signature must be given as a PNG image.")
-    try:
-        width, height = ImageReader(io.BytesIO(png)).getSize()
-    except Exception as error:
-        raise ValueError("A signature image could not be read as a PNG image.") from error
-    scale = min(max_width / width, SIGNATURE_HEIGHT_MM * PT_PER_MM / height)
-    return Image(io.BytesIO(png), width=width * scale, height=height * scale)
-
-
 def _header(document: Document, width: float) -> PdfTable:
-    styles = _styles()
+    styles = paragraph_styles()
     title = [
-        Paragraph(_markup(document.title), styles["title"]),
-        Paragraph(_markup(document.subtitle), styles["subtitle"]),
+        Paragraph(markup(document.title), styles["title"]),
+        Paragraph(markup(document.subtitle), styles["subtitle"]),
     ]
     qr = [
         QrFlowable(document.mark.verification_url, QR_SIDE_MM),
-        Paragraph(_markup(document.qr_caption), styles["caption"]),
+        Paragraph(markup(document.qr_caption), styles["caption"]),
     ]
     qr_width = (QR_SIDE_MM + 4) * PT_PER_MM
     table = PdfTable([[title, qr]], colWidths=[width - qr_width, qr_width])
@@ -124,124 +79,18 @@ def _header(document: Document, width: float) -> PdfTable:
     return table
 
 
-def _cell(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
-    """A table cell: plain text when it fits on one line (quick to lay out), else a wrapping paragraph."""
-    if "\n" not in text and text_width(text, style.fontName, style.fontSize) <= width:
-        return text
-    return Paragraph(_markup(text), style)
-
-
-def _cell_fonts(bold_cells: tuple[tuple[int, int], tuple[int, int]]) -> list[tuple[Any, ...]]:
-    """Table style commands that set plain-text cells like the paragraph styles, bold in one range."""
-    regular, bold = register_fonts()
-    styles = _styles()
-    return [
-        ("FONTNAME", (0, 0), (-1, -1), regular),
-        ("FONTNAME", bold_cells[0], bold_cells[1], bold),
-        ("FONTSIZE", (0, 0), (-1, -1), styles["cell"].fontSize),
-        ("LEADING", (0, 0), (-1, -1), styles["cell"].leading),
-    ]
-
-
-def _fields(block: Fields, width: float) -> PdfTable:
-    styles = _styles()
-    label_width, value_width = 0.34 * width, 0.66 * width
-    rows = [
-        [
-            _cell(label, styles["label"], label_width - CELL_PADDING),
-            _cell(value if value.strip() else "–", styles["cell"], value_width - 2 * CELL_PADDING),
-        ]
-        for label, value in block.rows
-    ]
-    table = PdfTable(rows, colWidths=[label_width, value_width])
-    table.setStyle(
-        [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            *_cell_fonts(((0, 0), (0, -1))),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE_GREY),
-            ("LEFTPADDING", (0, 0), (0, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ]
-    )
-    return table
-
-
-def _table(block: Table, width: float) -> PdfTable:
-    styles = _styles()
-    total = sum(block.widths)
-    widths = [share / total * width for share in block.widths]
-    header = [
-        _cell(column, styles["label"], column_width - 2 * CELL_PADDING)
-        for column, column_width in zip(block.columns, widths, strict=True)
-    ]
-    body = [
-        [
-            _cell(cell, styles["cell"], column_width - 2 * CELL_PADDING)
-            for cell, column_width in zip(row, widths, strict=True)
-        ]
-        for row in block.rows
-    ]
-    table = PdfTable([header, *body], colWidths=widths, repeatRows=1)
-    table.setStyle(
-        [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            *_cell_fonts(((0, 0), (-1, 0))),
-            ("GRID", (0, 0), (-1, -1), 0.25, RULE_GREY),
-            ("BACKGROUND", (0, 0), (-1, 0), HEADER_GREY),
-            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-        ]
-    )
-    return table
-
-
-def _signer_cell(signer: Signer, width: float) -> list[Flowable]:
-    styles = _styles()
-    mark: Flowable = (
-        _signature_image(signer.signature_png, width - 12)
-        if signer.signature_png is not None
-        else Spacer(width - 12, SIGNATURE_HEIGHT_MM * PT_PER_MM)
-    )
-    lines = [
-        mark,
-        HRFlowable(width="100%", thickness=0.6, color=colors.black, spaceBefore=1, spaceAfter=3),
-        Paragraph(_markup(signer.name), styles["cell"]),
-        Paragraph(_markup(signer.role), styles["label"]),
-    ]
-    if signer.date_text:
-        lines.append(Paragraph(_markup(signer.date_text), styles["cell"]))
-    return lines
-
-
-def _signatures(block: Signatures, width: float) -> PdfTable:
-    column = width / max(1, len(block.signers))
-    cells = [_signer_cell(signer, column) for signer in block.signers]
-    table = PdfTable([cells], colWidths=[column] * len(cells))
-    # The line to sign on runs under the signature space of every signer.
-    table.setStyle(
-        [
-            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-            ("FONTNAME", (0, 0), (-1, -1), register_fonts()[0]),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 12),
-        ]
-    )
-    return table
-
-
 def _flowables(block: Block, width: float) -> list[Flowable]:
-    styles = _styles()
+    styles = paragraph_styles()
     if isinstance(block, Heading):
         # A heading never ends a page: start a new one unless a few lines fit below it.
-        return [CondPageBreak(HEADING_ROOM_MM * PT_PER_MM), Paragraph(_markup(block.text), styles["heading"])]
+        return [CondPageBreak(HEADING_ROOM_MM * PT_PER_MM), Paragraph(markup(block.text), styles["heading"])]
     if isinstance(block, Text):
-        return [Paragraph(_markup(block.text), styles["body"])]
+        return [Paragraph(markup(block.text), styles["body"])]
     if isinstance(block, Fields):
-        return [_fields(block, width), Spacer(1, 5)]
+        return [fields_table(block, width), Spacer(1, 5)]
     if isinstance(block, Table):
-        return [_table(block, width), Spacer(1, 5)]
-    return [Spacer(1, 14), _signatures(block, width)]
+        return [data_table(block, width), Spacer(1, 5)]
+    return [Spacer(1, 14), signatures_table(block, width)]
 
 
 def _footer(document: Document) -> Callable[[Canvas, Any], None]:

@@ -4,106 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from labels.document_model import Block, Document, Fields, Heading, Signatures, Signer, Table, Text
 from labels.document_pdf import render_document
 from labels.document_text import make_document
 from labels.locale_format import format_day, format_size
 from labels.records import CertificateMark, Device, require_text
-from labels.translation import DEFAULT_LANGUAGE, N_, check_language, translator
-
-
-class SanitisationCategory(StrEnum):
-    """NIST SP 800-88 sanitisation categories."""
-
-    CLEAR = "clear"
-    PURGE = "purge"
-    DESTROY = "destroy"
-
-
-class SanitisationTechnique(StrEnum):
-    """How a disk was cleared or purged."""
-
-    OVERWRITE = "overwrite"
-    BLOCK_ERASE = "block_erase"
-    CRYPTOGRAPHIC_ERASE = "cryptographic_erase"
-
-
-class DestructionMethod(StrEnum):
-    """How a disk was destroyed (NIST SP 800-88's destroy techniques)."""
-
-    SHRED = "shred"
-    DISINTEGRATE = "disintegrate"
-    PULVERIZE = "pulverize"
-    INCINERATE = "incinerate"
-    MELT = "melt"
-
-
-class MediaType(StrEnum):
-    """The kind of storage medium."""
-
-    HDD = "hdd"
-    SSD = "ssd"
-    NVME = "nvme"
-    EMMC = "emmc"
-    OTHER = "other"
-
-
-class VerificationMethod(StrEnum):
-    """How the result was verified."""
-
-    FULL = "full"
-    SAMPLING = "sampling"
-    VISUAL = "visual"
-
-
-class MediaDestination(StrEnum):
-    """Where the media went after sanitisation."""
-
-    INTERNAL_REUSE = "internal_reuse"
-    EXTERNAL_REUSE = "external_reuse"
-    RECYCLING = "recycling"
-    MANUFACTURER = "manufacturer"
-    OTHER = "other"
-
-
-_CATEGORIES = {
-    SanitisationCategory.CLEAR: N_("Clear"),
-    SanitisationCategory.PURGE: N_("Purge"),
-    SanitisationCategory.DESTROY: N_("Destroy"),
-}
-_TECHNIQUES = {
-    SanitisationTechnique.OVERWRITE: N_("Overwrite"),
-    SanitisationTechnique.BLOCK_ERASE: N_("Block erase"),
-    SanitisationTechnique.CRYPTOGRAPHIC_ERASE: N_("Cryptographic erase"),
-}
-_DESTRUCTION = {
-    DestructionMethod.SHRED: N_("Shredded"),
-    DestructionMethod.DISINTEGRATE: N_("Disintegrated"),
-    DestructionMethod.PULVERIZE: N_("Pulverised"),
-    DestructionMethod.INCINERATE: N_("Incinerated"),
-    DestructionMethod.MELT: N_("Melted"),
-}
-_MEDIA = {
-    MediaType.HDD: N_("Hard disk drive"),
-    MediaType.SSD: N_("SATA solid-state drive"),
-    MediaType.NVME: N_("NVMe solid-state drive"),
-    MediaType.EMMC: N_("eMMC flash memory"),
-    MediaType.OTHER: N_("Other storage"),
-}
-_VERIFICATION = {
-    VerificationMethod.FULL: N_("Full read-back of every sector"),
-    VerificationMethod.SAMPLING: N_("Sampling of the disk's contents"),
-    VerificationMethod.VISUAL: N_("Visual inspection"),
-}
-_DESTINATIONS = {
-    MediaDestination.INTERNAL_REUSE: N_("Reuse within the organisation"),
-    MediaDestination.EXTERNAL_REUSE: N_("Reuse outside the organisation"),
-    MediaDestination.RECYCLING: N_("Recycling facility"),
-    MediaDestination.MANUFACTURER: N_("Returned to the manufacturer"),
-    MediaDestination.OTHER: N_("Other"),
-}
+from labels.sanitisation_terms import (
+    CATEGORY_CAPTIONS,
+    DESTINATION_CAPTIONS,
+    DESTRUCTION_CAPTIONS,
+    MEDIA_CAPTIONS,
+    TECHNIQUE_CAPTIONS,
+    VERIFICATION_CAPTIONS,
+    DestructionMethod,
+    MediaDestination,
+    MediaType,
+    SanitisationCategory,
+    SanitisationTechnique,
+    VerificationMethod,
+)
+from labels.translation import DEFAULT_LANGUAGE, check_language, translator
 
 
 @dataclass(frozen=True)
@@ -222,17 +143,17 @@ def _disk_rows(certificate: SanitisationCertificate, language: str) -> tuple[tup
     for entry in certificate.disks:
         disk = entry.disk
         if entry.destruction is not None:
-            technique = _(_DESTRUCTION[entry.destruction.method])
+            technique = _(DESTRUCTION_CAPTIONS[entry.destruction.method])
         else:
-            technique = _(_TECHNIQUES[entry.technique]) if entry.technique else ""
+            technique = _(TECHNIQUE_CAPTIONS[entry.technique]) if entry.technique else ""
         size = format_size(disk.size_bytes, language) if disk.size_bytes is not None else _("Unknown")
         rows.append(
             (
                 f"{disk.make} {disk.model}".strip(),
                 disk.serial,
                 size,
-                _(_MEDIA[disk.media_type]),
-                _(_CATEGORIES[entry.category]),
+                _(MEDIA_CAPTIONS[disk.media_type]),
+                _(CATEGORY_CAPTIONS[entry.category]),
                 technique,
             )
         )
@@ -250,7 +171,7 @@ def _destructions(certificate: SanitisationCertificate, language: str) -> list[B
             "Disk {serial} was physically destroyed ({method}) on {date} by {person}, witnessed by {witness}."
         ).format(
             serial=entry.disk.serial,
-            method=_(_DESTRUCTION[destruction.method]).lower(),
+            method=_(DESTRUCTION_CAPTIONS[destruction.method]).lower(),
             date=format_day(destruction.destroyed_on, language),
             person=destruction.destroyed_by,
             witness=destruction.witness,
@@ -270,20 +191,20 @@ def _verification_rows(certificate: SanitisationCertificate, language: str) -> l
             _("Tool and version"),
             " ".join(part for part in (certificate.tool, certificate.tool_version) if part),
         ),
-        (_("Verification method"), _(_VERIFICATION[verification.method])),
+        (_("Verification method"), _(VERIFICATION_CAPTIONS[verification.method])),
         (_("Verification result"), result),
     ]
     again = certificate.reverification
     if again is not None:
         outcome = _("Passed") if again.passed else _("Failed")
-        method = f" ({_(_VERIFICATION[again.method]).lower()})" if again.method else ""
+        method = f" ({_(VERIFICATION_CAPTIONS[again.method]).lower()})" if again.method else ""
         rows.append(
             (
                 _("Independent re-verification"),
                 f"{again.verified_by}, {format_day(again.verified_on, language)}{method}: {outcome}",
             )
         )
-    destination = _(_DESTINATIONS[certificate.destination])
+    destination = _(DESTINATION_CAPTIONS[certificate.destination])
     if certificate.destination_details.strip():
         destination = f"{destination}: {certificate.destination_details}"
     rows.append((_("Destination after sanitisation"), destination))

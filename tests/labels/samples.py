@@ -13,18 +13,20 @@ from labels.handover_agreement import AgreementKind, HandoverAgreement, SupportC
 from labels.orientation_certificate import OrientationCertificate, OrientationSession
 from labels.records import CertificateMark, Device
 from labels.sanitisation_certificate import (
-    DestructionMethod,
     Disk,
     DiskDestruction,
     DiskSanitisation,
+    Reverification,
+    SanitisationCertificate,
+    VerificationResult,
+)
+from labels.sanitisation_terms import (
+    DestructionMethod,
     MediaDestination,
     MediaType,
-    Reverification,
     SanitisationCategory,
-    SanitisationCertificate,
     SanitisationTechnique,
     VerificationMethod,
-    VerificationResult,
 )
 
 BASE_URL = "https://kierto.example.fi"

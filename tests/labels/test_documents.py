@@ -15,12 +15,14 @@ from labels.handover_agreement import AgreementKind, render_handover_agreement
 from labels.orientation_certificate import render_orientation_certificate
 from labels.pdf_metadata import pdf_date
 from labels.sanitisation_certificate import (
-    DestructionMethod,
     DiskDestruction,
     DiskSanitisation,
+    render_sanitisation_certificate,
+)
+from labels.sanitisation_terms import (
+    DestructionMethod,
     SanitisationCategory,
     SanitisationTechnique,
-    render_sanitisation_certificate,
 )
 from tests.labels import samples
 from tests.labels.pdf_reading import all_text, fonts, image_count, page_texts, render_pages
