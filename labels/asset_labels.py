@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from reportlab.pdfgen.canvas import Canvas
 
 from labels import code128
-from labels.canvas_paint import PT_PER_MM, paint_bars, paint_qr, paint_text
+from labels.canvas_paint import paint_bars, paint_qr, paint_text
 from labels.fonts import register_fonts
 from labels.label_layout import layout_label
 from labels.label_text import layout_label_text
 from labels.pdf_metadata import apply_metadata
 from labels.qr import qr_symbol
-from labels.stocks import LabelStock
+from labels.stocks import PT_PER_MM, LabelStock
 
 
 @dataclass(frozen=True)

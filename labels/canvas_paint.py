@@ -9,8 +9,7 @@ from reportlab.pdfgen.canvas import Canvas
 from labels.label_layout import SymbolPlacement
 from labels.label_text import TextLine
 from labels.qr import QrSymbol
-
-PT_PER_MM = 72 / 25.4
+from labels.stocks import PT_PER_MM
 
 
 def paint_bars(canvas: Canvas, placement: SymbolPlacement, runs: Iterable[tuple[int, int]]) -> None:

@@ -19,7 +19,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus import Table as PdfTable
 
-from labels.canvas_paint import PT_PER_MM, paint_qr
+from labels.canvas_paint import paint_qr
 from labels.document_model import Block, Document, Fields, Heading, Table, Text
 from labels.document_styles import RULE_GREY, markup, paragraph_styles
 from labels.document_tables import data_table, fields_table, signatures_table
@@ -27,6 +27,7 @@ from labels.fonts import register_fonts
 from labels.label_layout import SymbolPlacement
 from labels.pdf_metadata import CREATOR, reproducible_canvas_maker
 from labels.qr import QUIET_ZONE_MODULES, qr_symbol
+from labels.stocks import PT_PER_MM
 from labels.text_fit import largest_size
 
 MARGIN_MM = 20.0

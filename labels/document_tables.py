@@ -11,10 +11,10 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, HRFlowable, Image, Paragraph, Spacer
 from reportlab.platypus import Table as PdfTable
 
-from labels.canvas_paint import PT_PER_MM
 from labels.document_model import Fields, Signatures, Signer, Table
 from labels.document_styles import HEADER_GREY, RULE_GREY, markup, paragraph_styles
 from labels.fonts import register_fonts
+from labels.stocks import PT_PER_MM
 from labels.text_fit import text_width
 
 SIGNATURE_HEIGHT_MM = 16.0

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from labels.fonts import glyph_extent
 from labels.label_layout import Box
+from labels.stocks import PT_PER_MM
 from labels.text_fit import FittedText, fit_text
 
-PT_PER_MM = 72 / 25.4
 TAG_SIZES = (14.0, 6.0)
 SITE_SIZES = (7.5, 5.5)
 SPEC_SIZES = (7.0, 5.0)
@@ -50,9 +50,11 @@ def layout_label_text(
     tag_max = min(TAG_SIZES[0], TAG_HEIGHT_SHARE * height / unit_height)
     if tag_max < TAG_SIZES[1] or width <= 0:
         raise ValueError("The label has no room left for its text: choose a larger label stock.")
-    blocks: list[tuple[str, FittedText]] = [
-        (bold, fit_text(tag, bold, max_width=width, max_size=tag_max, min_size=TAG_SIZES[1]))
-    ]
+    tag_text = fit_text(tag, bold, max_width=width, max_size=tag_max, min_size=TAG_SIZES[1])
+    if tag_text.lines != (" ".join(tag.split()),):
+        # People type the tag by hand when the scanner fails: it is never shortened.
+        raise ValueError(f"The asset tag {tag!r} is too long to print in full on this label.")
+    blocks: list[tuple[str, FittedText]] = [(bold, tag_text)]
     used = _line_height_pt(bold, blocks[0][1].size) * len(blocks[0][1].lines)
     for text, (max_size, min_size), wanted_lines in ((site, SITE_SIZES, 1), (spec, SPEC_SIZES, 3)):
         room = height - used - LINE_GAP_PT

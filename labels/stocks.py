@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MM_PER_INCH = 25.4
+PT_PER_MM = 72 / MM_PER_INCH
 # Room for rounding when checking that the labels fit on the page.
 _TOLERANCE_MM = 1e-6
 

@@ -6,7 +6,8 @@ import pytest
 
 from labels.fonts import register_fonts
 from labels.label_layout import Box
-from labels.label_text import PT_PER_MM, layout_label_text
+from labels.label_text import layout_label_text
+from labels.stocks import PT_PER_MM
 from labels.text_fit import ELLIPSIS, fit_text, text_width, wrap
 from tests.labels.samples import LONG_MODEL
 
@@ -68,3 +69,8 @@ def test_label_text_stays_inside_its_box(tag: str, site: str, spec: str) -> None
 def test_a_box_too_small_for_any_text_is_refused() -> None:
     with pytest.raises(ValueError, match="no room left for its text"):
         layout_label_text(Box(0, 0, 30, 3), tag="JNS-1", site="", spec="", regular=REGULAR, bold=BOLD)
+
+
+def test_an_asset_tag_is_never_shortened() -> None:
+    with pytest.raises(ValueError, match="too long to print in full"):
+        layout_label_text(Box(0, 0, 15, 12), tag="JNS-000042-7", site="", spec="", regular=REGULAR, bold=BOLD)
