@@ -127,6 +127,8 @@ A4_70X37 = LabelStock(
     padding_mm=4.0,
 )
 
+# Adding a stock: define its LabelStock above and list it here; the layout adapts to its geometry,
+# and the tests decode every stock's labels.
 STOCKS: dict[str, LabelStock] = {stock.stock_id: stock for stock in (BROTHER_62X29, DYMO_54X25, A4_70X37)}
 
 
