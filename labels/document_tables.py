@@ -8,16 +8,17 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, HRFlowable, Image, Paragraph, Spacer
+from reportlab.platypus import Image, Paragraph
 from reportlab.platypus import Table as PdfTable
 
-from labels.document_model import Fields, Signatures, Signer, Table
+from labels.document_model import Fields, Signatures, Table
 from labels.document_styles import HEADER_GREY, RULE_GREY, markup, paragraph_styles
 from labels.fonts import register_fonts
 from labels.stocks import PT_PER_MM
 from labels.text_fit import text_width
 
 SIGNATURE_HEIGHT_MM = 16.0
+SIGNATURE_GAP = 24.0
 # reportlab's default left and right cell padding, in points.
 CELL_PADDING = 6.0
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -108,36 +109,43 @@ def data_table(block: Table, width: float) -> PdfTable:
     return table
 
 
-def _signer_cell(signer: Signer, width: float) -> list[Flowable]:
-    styles = paragraph_styles()
-    mark: Flowable = (
-        _signature_image(signer.signature_png, width - 12)
-        if signer.signature_png is not None
-        else Spacer(width - 12, SIGNATURE_HEIGHT_MM * PT_PER_MM)
-    )
-    lines = [
-        mark,
-        HRFlowable(width="100%", thickness=0.6, color=colors.black, spaceBefore=1, spaceAfter=3),
-        Paragraph(markup(signer.name), styles["cell"]),
-        Paragraph(markup(signer.role), styles["label"]),
-    ]
-    if signer.date_text:
-        lines.append(Paragraph(markup(signer.date_text), styles["cell"]))
-    return lines
-
-
 def signatures_table(block: Signatures, width: float) -> PdfTable:
-    """Signature lines side by side: the signature image or room to sign, a line, name, role, date."""
-    column = width / max(1, len(block.signers))
-    cells = [_signer_cell(signer, column) for signer in block.signers]
-    table = PdfTable([cells], colWidths=[column] * len(cells))
-    # The line to sign on runs under the signature space of every signer.
+    """Signature lines side by side: the signature image or room to sign above a line, then the
+    signer's name, role (bold) and date, one column per signer.
+    """
+    styles = paragraph_styles()
+    count = max(1, len(block.signers))
+    column = (width - SIGNATURE_GAP * (count - 1)) / count
+    text_width = column - CELL_PADDING
+    widths: list[float] = []
+    rows: list[list[Any]] = [[], [], [], []]
+    for index, signer in enumerate(block.signers):
+        if index:
+            widths.append(SIGNATURE_GAP)
+            for row in rows:
+                row.append("")
+        widths.append(column)
+        image = _signature_image(signer.signature_png, text_width) if signer.signature_png is not None else ""
+        rows[0].append(image)
+        rows[1].append(_cell(signer.name, styles["cell"], text_width))
+        rows[2].append(_cell(signer.role, styles["label"], text_width))
+        rows[3].append(_cell(signer.date_text, styles["cell"], text_width))
+    table = PdfTable(rows, colWidths=widths, rowHeights=[SIGNATURE_HEIGHT_MM * PT_PER_MM, None, None, None])
+    signer_columns = range(0, len(widths), 2)
     table.setStyle(
         [
-            ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-            ("FONTNAME", (0, 0), (-1, -1), register_fonts()[0]),
+            ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+            ("VALIGN", (0, 1), (-1, -1), "TOP"),
+            *_cell_fonts(((0, 2), (-1, 2))),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 12),
+            ("TOPPADDING", (0, 0), (-1, -1), 1),
+            ("TOPPADDING", (0, 1), (-1, 1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+            # The line to sign on, under each signer's signature space.
+            *(
+                ("LINEBELOW", (column_index, 0), (column_index, 0), 0.6, colors.black)
+                for column_index in signer_columns
+            ),
         ]
     )
     return table
