@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from labels.asset_labels import AssetLabel, render_asset_labels
 from labels.code128 import bar_runs, code128_pattern
-from labels.label_layout import Box, layout_label
+from labels.label_layout import Box, LabelLayout, layout_label
 from labels.qr import qr_symbol
 from labels.stocks import A4_70X37, BROTHER_62X29, DYMO_54X25, STOCKS, LabelStock
 from tests.labels.pdf_reading import all_text, fonts, image_count, mm_to_px, page_texts, render_pages
@@ -40,7 +40,7 @@ def _box_px(box: Box, stock: LabelStock, dpi: int, grow_px: int = 0) -> tuple[in
     )
 
 
-def _layout(label: AssetLabel, stock: LabelStock, position: int) -> object:
+def _layout(label: AssetLabel, stock: LabelStock, position: int) -> LabelLayout:
     runs = bar_runs(code128_pattern(label.asset_tag))
     return layout_label(
         stock,
@@ -109,14 +109,16 @@ def test_bars_and_modules_are_vectors_on_whole_printer_dots(stock: LabelStock) -
     assert image_count(pdf) == 0
     dot = 25.4 / stock.printer_dpi
     layout = _layout(LABELS[1], stock, position)
-    for symbol in (layout.barcode, layout.qr):  # type: ignore[attr-defined]
+    for symbol in (layout.barcode, layout.qr):
         assert symbol.module_mm / dot == pytest.approx(round(symbol.module_mm / dot))
         assert symbol.module_mm >= 0.25
         assert symbol.x / dot == pytest.approx(round(symbol.x / dot))
     # Every bar's left edge and width in the content stream fall on the printer's dot grid.
     dot_pt = 72 / stock.printer_dpi
-    content = PdfReader(io.BytesIO(pdf)).pages[-1].get_contents().get_data().decode("latin-1")
-    bar_height_pt = round(layout.barcode.height * 72 / 25.4, 2)  # type: ignore[attr-defined]
+    stream = PdfReader(io.BytesIO(pdf)).pages[-1].get_contents()
+    assert stream is not None
+    content = stream.get_data().decode("latin-1")
+    bar_height_pt = round(layout.barcode.height * 72 / 25.4, 2)
     bars = [
         (float(x), float(width))
         for x, _y, width, height in re.findall(r"([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) re", content)
@@ -130,7 +132,7 @@ def test_bars_and_modules_are_vectors_on_whole_printer_dots(stock: LabelStock) -
 
 def test_the_bars_are_at_least_15_percent_of_the_symbol_width_tall() -> None:
     for stock in STOCKS.values():
-        barcode = _layout(LABELS[1], stock, 0).barcode  # type: ignore[attr-defined]
+        barcode = _layout(LABELS[1], stock, 0).barcode
         assert barcode.height >= 0.15 * barcode.width - 25.4 / stock.printer_dpi
         assert barcode.quiet_zone_mm >= 10 * barcode.module_mm
 

@@ -14,7 +14,7 @@ def _decode(pattern: str) -> str:
     quiet = "0" * QUIET_ZONE_MODULES
     row = bytes(0 if module == "1" else 255 for module in quiet + pattern + quiet for _ in range(3))
     image = Image.frombytes("L", (len(row), 1), row).resize((len(row), 60))
-    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.Code128)
+    results = zxingcpp.read_barcodes(image, formats=zxingcpp.barcode_formats_from_str("Code128"))
     assert len(results) == 1
     return str(results[0].text)
 
