@@ -1,0 +1,158 @@
+"""Laying out and drawing a document on A4 with reportlab's platypus: header with QR, blocks, footer."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+)
+from reportlab.platypus import Table as PdfTable
+
+from labels.canvas_paint import paint_qr
+from labels.document_model import Block, Document, Fields, Heading, Table, Text
+from labels.document_styles import RULE_GREY, markup, paragraph_styles
+from labels.document_tables import data_table, fields_table, signatures_table
+from labels.fonts import register_fonts
+from labels.label_layout import SymbolPlacement
+from labels.pdf_metadata import CREATOR, reproducible_canvas_maker
+from labels.qr import QUIET_ZONE_MODULES, qr_symbol
+from labels.stocks import PT_PER_MM
+from labels.text_fit import largest_size
+
+MARGIN_MM = 20.0
+FOOTER_MM = 16.0
+QR_SIDE_MM = 28.0
+HEADING_ROOM_MM = 35.0
+
+
+class QrFlowable(Flowable):  # type: ignore[misc]
+    """A QR code with its quiet zone, drawn as vector rectangles, ``side_mm`` wide and tall."""
+
+    def __init__(self, data: str, side_mm: float) -> None:
+        super().__init__()
+        self.symbol = qr_symbol(data)
+        self.side_mm = side_mm
+
+    def wrap(self, _available_width: float, _available_height: float) -> tuple[float, float]:
+        side = self.side_mm * PT_PER_MM
+        return side, side
+
+    def draw(self) -> None:
+        module = self.side_mm / (self.symbol.size + 2 * QUIET_ZONE_MODULES)
+        quiet = QUIET_ZONE_MODULES * module
+        symbol_side = self.symbol.size * module
+        placement = SymbolPlacement(quiet, quiet, module, symbol_side, symbol_side, quiet)
+        self.canv.setFillGray(0)
+        paint_qr(self.canv, placement, self.symbol)
+
+
+def _header(document: Document, width: float) -> PdfTable:
+    styles = paragraph_styles()
+    title = [
+        Paragraph(markup(document.title), styles["title"]),
+        Paragraph(markup(document.subtitle), styles["subtitle"]),
+    ]
+    qr = [
+        QrFlowable(document.mark.verification_url, QR_SIDE_MM),
+        Paragraph(markup(document.qr_caption), styles["caption"]),
+    ]
+    qr_width = (QR_SIDE_MM + 4) * PT_PER_MM
+    table = PdfTable([[title, qr]], colWidths=[width - qr_width, qr_width])
+    table.setStyle(
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONTNAME", (0, 0), (-1, -1), register_fonts()[0]),
+            ("LEFTPADDING", (0, 0), (0, 0), 0),
+            ("RIGHTPADDING", (-1, 0), (-1, 0), 0),
+        ]
+    )
+    return table
+
+
+def _flowables(block: Block, width: float) -> list[Flowable]:
+    styles = paragraph_styles()
+    if isinstance(block, Heading):
+        # A heading never ends a page: start a new one unless a few lines fit below it.
+        return [CondPageBreak(HEADING_ROOM_MM * PT_PER_MM), Paragraph(markup(block.text), styles["heading"])]
+    if isinstance(block, Text):
+        return [Paragraph(markup(block.text), styles["body"])]
+    if isinstance(block, Fields):
+        return [fields_table(block, width), Spacer(1, 5)]
+    if isinstance(block, Table):
+        return [data_table(block, width), Spacer(1, 5)]
+    return [Spacer(1, 14), signatures_table(block, width)]
+
+
+def _footer(document: Document) -> Callable[[Canvas, Any], None]:
+    regular, _ = register_fonts()
+    width = A4[0] - 2 * MARGIN_MM * PT_PER_MM
+
+    def draw(canvas: Canvas, template: Any) -> None:
+        canvas.saveState()
+        x = MARGIN_MM * PT_PER_MM
+        y = FOOTER_MM * PT_PER_MM
+        canvas.setStrokeColor(RULE_GREY)
+        canvas.setLineWidth(0.25)
+        canvas.line(x, y + 9, x + width, y + 9)
+        page = document.page_caption.format(page=template.page)
+        canvas.setFont(regular, 7.5)
+        canvas.drawRightString(x + width, y, page)
+        for offset, text in ((0, document.mark_line), (-10, document.verify_line)):
+            # Numbers, codes and URLs are shrunk to fit, never cut.
+            canvas.setFont(regular, largest_size(text, regular, max_width=width - 60, max_size=7.5))
+            canvas.drawString(x, y + offset, text)
+        canvas.restoreState()
+
+    return draw
+
+
+def render_document(document: Document) -> bytes:
+    """Lay the document out on A4 pages and return the PDF bytes (the same input gives the same bytes)."""
+    register_fonts()
+    buffer = io.BytesIO()
+    margin = MARGIN_MM * PT_PER_MM
+    template = BaseDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin * 0.8,
+        bottomMargin=(FOOTER_MM + 12) * PT_PER_MM,
+        title=document.title,
+        subject=f"{document.title} {document.mark.number}",
+        author=CREATOR,
+        creator=CREATOR,
+        invariant=1,
+        pageCompression=1,
+        lang=document.language,
+        displayDocTitle=True,
+        initialFontName=register_fonts()[0],
+    )
+    frame = Frame(
+        template.leftMargin,
+        template.bottomMargin,
+        template.width,
+        template.height,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_footer(document))])
+    story: list[Flowable] = [_header(document, template.width), Spacer(1, 6)]
+    for block in document.blocks:
+        story.extend(_flowables(block, template.width))
+    template.build(story, canvasmaker=reproducible_canvas_maker(document.created))
+    return buffer.getvalue()

@@ -1,0 +1,66 @@
+"""Dates, times, storage sizes and durations written the way each document language writes them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+from babel.units import format_unit
+
+from labels.translation import check_language
+
+# Finnish and Swedish as written in Finland; British English for the English documents.
+BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
+HELSINKI = ZoneInfo("Europe/Helsinki")
+_DECIMAL_UNITS = (
+    (10**12, "digital-terabyte"),
+    (10**9, "digital-gigabyte"),
+    (10**6, "digital-megabyte"),
+    (10**3, "digital-kilobyte"),
+    (1, "digital-byte"),
+)
+
+
+def _locale(language: str) -> str:
+    return BABEL_LOCALES[check_language(language)]
+
+
+def format_day(day: date, language: str) -> str:
+    """A date, e.g. "1.3.2025", "1 mars 2025", "1 Mar 2025"."""
+    return format_date(day, "medium", locale=_locale(language))
+
+
+def format_moment(moment: datetime, language: str) -> str:
+    """A date and time of day, in Finnish time when the moment carries a time zone."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(HELSINKI)
+    locale = _locale(language)
+    day = format_date(moment.date(), "medium", locale=locale)
+    return f"{day} {format_time(moment.time(), 'short', locale=locale)}"
+
+
+def format_size(size_bytes: int, language: str) -> str:
+    """A storage size in decimal units as disk makers state them, e.g. "256 GB" (Finnish: "256 Gt")."""
+    if size_bytes < 0:
+        raise ValueError("A storage size cannot be negative.")
+    for factor, unit in _DECIMAL_UNITS:
+        if size_bytes >= factor or factor == 1:
+            value = size_bytes / factor
+            pattern = "#,##0" if value >= 100 else "#,##0.#"
+            return str(format_unit(value, unit, length="short", format=pattern, locale=_locale(language)))
+    raise AssertionError("unreachable")
+
+
+def format_duration(minutes: int, language: str) -> str:
+    """A duration in hours and minutes, e.g. "1 t 30 min", "1 tim 30 min", "1 hr 30 min"."""
+    if minutes < 0:
+        raise ValueError("A duration cannot be negative.")
+    locale = _locale(language)
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(str(format_unit(hours, "duration-hour", length="short", locale=locale)))
+    if rest or not hours:
+        parts.append(str(format_unit(rest, "duration-minute", length="short", locale=locale)))
+    return " ".join(parts)

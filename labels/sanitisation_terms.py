@@ -1,0 +1,99 @@
+"""NIST SP 800-88 terms on a certificate of sanitisation, each with its caption (translated where shown)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from labels.translation import N_
+
+
+class SanitisationCategory(StrEnum):
+    """NIST SP 800-88 sanitisation categories."""
+
+    CLEAR = "clear"
+    PURGE = "purge"
+    DESTROY = "destroy"
+
+
+class SanitisationTechnique(StrEnum):
+    """How a disk was cleared or purged."""
+
+    OVERWRITE = "overwrite"
+    BLOCK_ERASE = "block_erase"
+    CRYPTOGRAPHIC_ERASE = "cryptographic_erase"
+
+
+class DestructionMethod(StrEnum):
+    """How a disk was destroyed (NIST SP 800-88's destroy techniques)."""
+
+    SHRED = "shred"
+    DISINTEGRATE = "disintegrate"
+    PULVERIZE = "pulverize"
+    INCINERATE = "incinerate"
+    MELT = "melt"
+
+
+class MediaType(StrEnum):
+    """The kind of storage medium."""
+
+    HDD = "hdd"
+    SSD = "ssd"
+    NVME = "nvme"
+    EMMC = "emmc"
+    OTHER = "other"
+
+
+class VerificationMethod(StrEnum):
+    """How the result was verified."""
+
+    FULL = "full"
+    SAMPLING = "sampling"
+    VISUAL = "visual"
+
+
+class MediaDestination(StrEnum):
+    """Where the media went after sanitisation."""
+
+    INTERNAL_REUSE = "internal_reuse"
+    EXTERNAL_REUSE = "external_reuse"
+    RECYCLING = "recycling"
+    MANUFACTURER = "manufacturer"
+    OTHER = "other"
+
+
+CATEGORY_CAPTIONS = {
+    SanitisationCategory.CLEAR: N_("Clear"),
+    SanitisationCategory.PURGE: N_("Purge"),
+    SanitisationCategory.DESTROY: N_("Destroy"),
+}
+TECHNIQUE_CAPTIONS = {
+    SanitisationTechnique.OVERWRITE: N_("Overwrite"),
+    SanitisationTechnique.BLOCK_ERASE: N_("Block erase"),
+    SanitisationTechnique.CRYPTOGRAPHIC_ERASE: N_("Cryptographic erase"),
+}
+DESTRUCTION_CAPTIONS = {
+    DestructionMethod.SHRED: N_("Shredded"),
+    DestructionMethod.DISINTEGRATE: N_("Disintegrated"),
+    DestructionMethod.PULVERIZE: N_("Pulverised"),
+    DestructionMethod.INCINERATE: N_("Incinerated"),
+    DestructionMethod.MELT: N_("Melted"),
+}
+MEDIA_CAPTIONS = {
+    MediaType.HDD: N_("Hard disk drive"),
+    MediaType.SSD: N_("SATA solid-state drive"),
+    MediaType.NVME: N_("NVMe solid-state drive"),
+    MediaType.EMMC: N_("eMMC flash memory"),
+    MediaType.OTHER: N_("Other storage"),
+}
+VERIFICATION_CAPTIONS = {
+    VerificationMethod.FULL: N_("Full read-back of every sector"),
+    VerificationMethod.SAMPLING: N_("Sampling of the disk's contents"),
+    VerificationMethod.VISUAL: N_("Visual inspection"),
+}
+DESTINATION_CAPTIONS = {
+    MediaDestination.INTERNAL_REUSE: N_("Reuse within the organisation"),
+    MediaDestination.EXTERNAL_REUSE: N_("Reuse outside the organisation"),
+    MediaDestination.RECYCLING: N_("Recycling facility"),
+    MediaDestination.MANUFACTURER: N_("Returned to the manufacturer"),
+    MediaDestination.OTHER: N_("Other"),
+}
