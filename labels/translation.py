@@ -53,6 +53,6 @@ def translator(language: str) -> Callable[[str], str]:
     return gettext
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:
     """Mark a string for translation where it is defined; translate it where it is shown."""
     return message
