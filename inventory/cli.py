@@ -24,8 +24,13 @@ def _run(coroutine: Coroutine[Any, Any, T]) -> T:
 
 
 def _engine() -> Any:
-    from inventory.piccolo_conf import DB
+    from inventory.database import DatabaseURLError
 
+    try:
+        from inventory.piccolo_conf import DB
+    except DatabaseURLError as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)
     return DB
 
 

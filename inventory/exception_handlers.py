@@ -47,6 +47,7 @@ def _error_response(
     code: str,
     field: str | None = None,
     errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response[Any]:
     if wants_json(request):
         body: dict[str, Any] = {"status": status, "code": code, "detail": detail}
@@ -54,11 +55,12 @@ def _error_response(
             body["field"] = field
         if errors:
             body["errors"] = errors
-        return Response(body, status_code=status, media_type=MediaType.JSON)
+        return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
     return Template(
         template_name="error.html",
         context=page_context(request, status=status, detail=detail, field=field, errors=errors or []),
         status_code=status,
+        headers=headers,
     )
 
 
@@ -104,8 +106,9 @@ def not_found(request: Request[Any, Any, Any], _: NotFoundException) -> Response
 
 
 def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Response[Any]:
-    """Other HTTP errors (405, 413, 400 …) with their own status."""
-    return _error_response(request, error.status_code, gettext(error.detail), "http_error")
+    """Other HTTP errors (405, 413, 400 …) with their own status and headers (e.g. Allow)."""
+    headers = {str(k): str(v) for k, v in (error.headers or {}).items()}
+    return _error_response(request, error.status_code, gettext(error.detail), "http_error", headers=headers)
 
 
 def _is_database_outage(error: BaseException) -> bool:

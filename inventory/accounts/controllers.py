@@ -13,6 +13,7 @@ from inventory.accounts.sessions import end_all_sessions
 from inventory.accounts.tables import ApiToken
 from inventory.accounts.users import NewUser, UserChanges, create_user, get_user, list_users, update_user
 from inventory.actors import Actor
+from inventory.api_docs import API_ERRORS
 from inventory.params import RecordIdPath
 from inventory.permissions import ROLE_PERMISSIONS, Permission
 
@@ -23,7 +24,7 @@ class MeController(Controller):
     path = "/api/v1/me"
     tags = ["accounts"]
 
-    @get("/", operation_id="getMe", opt={"permission": Permission.SELF})
+    @get("/", operation_id="getMe", responses=API_ERRORS, opt={"permission": Permission.SELF})
     async def me(self, request: Request[Actor, Any, Any]) -> schemas.MeOut:
         """Who you are and what you may do."""
         actor = request.user
@@ -39,7 +40,7 @@ class MeController(Controller):
             permissions=sorted(p.value for p in ROLE_PERMISSIONS[actor.role]),
         )
 
-    @get("/tokens", operation_id="listMyTokens", opt={"permission": Permission.SELF})
+    @get("/tokens", operation_id="listMyTokens", responses=API_ERRORS, opt={"permission": Permission.SELF})
     async def list_tokens(self, request: Request[Actor, Any, Any]) -> list[schemas.TokenOut]:
         """Your API tokens (never their secrets)."""
         rows = await ApiToken.select(
@@ -54,7 +55,7 @@ class MeController(Controller):
         ).where(ApiToken.user == request.user.user_id)
         return [schemas.TokenOut(**row) for row in rows]
 
-    @post("/tokens", operation_id="createMyToken", opt={"permission": Permission.SELF})
+    @post("/tokens", operation_id="createMyToken", responses=API_ERRORS, opt={"permission": Permission.SELF})
     async def create_token(
         self, data: JSONBody[schemas.TokenCreate], request: Request[Actor, Any, Any]
     ) -> schemas.TokenIssued:
@@ -69,7 +70,12 @@ class MeController(Controller):
             expires_at=issued.expires_at,
         )
 
-    @delete("/tokens/{token_id:int}", operation_id="revokeMyToken", opt={"permission": Permission.SELF})
+    @delete(
+        "/tokens/{token_id:int}",
+        operation_id="revokeMyToken",
+        responses=API_ERRORS,
+        opt={"permission": Permission.SELF},
+    )
     async def revoke_token(self, token_id: RecordIdPath, request: Request[Actor, Any, Any]) -> None:
         """Revoke one of your tokens at once."""
         assert request.user.user_id is not None
@@ -82,12 +88,12 @@ class UserController(Controller):
     path = "/api/v1/users"
     tags = ["accounts"]
 
-    @get("/", operation_id="listUsers", opt={"permission": Permission.ADMINISTER})
+    @get("/", operation_id="listUsers", responses=API_ERRORS, opt={"permission": Permission.ADMINISTER})
     async def list_users(self) -> list[schemas.UserOut]:
         """Every account."""
         return [schemas.UserOut(**row) for row in await list_users()]
 
-    @post("/", operation_id="createUser", opt={"permission": Permission.ADMINISTER})
+    @post("/", operation_id="createUser", responses=API_ERRORS, opt={"permission": Permission.ADMINISTER})
     async def create_user(self, data: JSONBody[schemas.UserCreate]) -> schemas.UserOut:
         """Create an account for one person (accounts are never shared)."""
         user_id = await create_user(
@@ -103,7 +109,12 @@ class UserController(Controller):
         )
         return schemas.UserOut(**await get_user(user_id))
 
-    @patch("/{user_id:int}", operation_id="updateUser", opt={"permission": Permission.ADMINISTER})
+    @patch(
+        "/{user_id:int}",
+        operation_id="updateUser",
+        responses=API_ERRORS,
+        opt={"permission": Permission.ADMINISTER},
+    )
     async def update_user(self, user_id: RecordIdPath, data: JSONBody[schemas.UserUpdate]) -> schemas.UserOut:
         """Change an account; a new password or deactivation ends its sessions."""
         await update_user(

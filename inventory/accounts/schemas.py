@@ -8,7 +8,7 @@ from msgspec import Struct
 
 from inventory.choices import Language, TokenScope
 from inventory.permissions import Role
-from inventory.schema_types import Email, NameText, ShortText, SiteCode
+from inventory.schema_types import Email, NameText, ShortText, SiteCode, Username
 
 
 class MeOut(Struct):
@@ -57,7 +57,7 @@ class TokenIssued(Struct):
 class UserCreate(Struct, forbid_unknown_fields=True):
     """A new account for one person."""
 
-    username: ShortText
+    username: Username
     display_name: NameText
     role: Role
     password: ShortText

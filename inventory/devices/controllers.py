@@ -10,6 +10,7 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
+from inventory.api_docs import API_ERRORS
 from inventory.choices import DeviceKind
 from inventory.devices.editing import DeviceChanges, add_disk, edit_device
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
@@ -84,7 +85,7 @@ class DeviceController(Controller):
     path = "/api/v1/devices"
     tags = ["devices"]
 
-    @get("/", operation_id="listDevices", opt={"permission": Permission.DEVICE_READ})
+    @get("/", operation_id="listDevices", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
     async def list_devices(
         self,
         states: Annotated[
@@ -107,12 +108,22 @@ class DeviceController(Controller):
         )
         return DevicePage(items=[device_summary(r) for r in rows], total=total, page=page, per_page=per_page)
 
-    @get("/{tag:str}", operation_id="getDevice", opt={"permission": Permission.DEVICE_READ})
+    @get(
+        "/{tag:str}",
+        operation_id="getDevice",
+        responses=API_ERRORS,
+        opt={"permission": Permission.DEVICE_READ},
+    )
     async def get_device(self, tag: TagPath, request: Request[Actor, Any, Any]) -> DeviceOut:
         """One device with its disks and the steps you may take now."""
         return await device_out(await get_device(tag), request.user)
 
-    @patch("/{tag:str}", operation_id="updateDevice", opt={"permission": Permission.DEVICE_WORK})
+    @patch(
+        "/{tag:str}",
+        operation_id="updateDevice",
+        responses=API_ERRORS,
+        opt={"permission": Permission.DEVICE_WORK},
+    )
     async def update_device(
         self,
         tag: TagPath,
@@ -138,19 +149,34 @@ class DeviceController(Controller):
         )
         return await device_out(await get_device(tag), request.user)
 
-    @get("/{tag:str}/events", operation_id="listDeviceEvents", opt={"permission": Permission.DEVICE_READ})
+    @get(
+        "/{tag:str}/events",
+        operation_id="listDeviceEvents",
+        responses=API_ERRORS,
+        opt={"permission": Permission.DEVICE_READ},
+    )
     async def list_events(self, tag: TagPath, request: Request[Actor, Any, Any]) -> list[EventOut]:
         """The device's whole history, oldest first."""
         device = await get_device(tag)
         return [event_out(row, request.user) for row in await device_events(device["id"])]
 
-    @get("/{tag:str}/disks", operation_id="listDeviceDisks", opt={"permission": Permission.DEVICE_READ})
+    @get(
+        "/{tag:str}/disks",
+        operation_id="listDeviceDisks",
+        responses=API_ERRORS,
+        opt={"permission": Permission.DEVICE_READ},
+    )
     async def list_disks(self, tag: TagPath) -> list[DiskOut]:
         """The device's disks."""
         device = await get_device(tag)
         return [DiskOut(**{k: disk[k] for k in DiskOut.__struct_fields__}) for disk in device["disks"]]
 
-    @post("/{tag:str}/disks", operation_id="addDeviceDisk", opt={"permission": Permission.DEVICE_WORK})
+    @post(
+        "/{tag:str}/disks",
+        operation_id="addDeviceDisk",
+        responses=API_ERRORS,
+        opt={"permission": Permission.DEVICE_WORK},
+    )
     async def add_disk(
         self,
         tag: TagPath,
@@ -178,6 +204,7 @@ class DeviceController(Controller):
     @post(
         "/{tag:str}/transitions/{action:str}",
         operation_id="transitionDevice",
+        responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
         status_code=200,
     )
@@ -208,7 +235,12 @@ class ScanController(Controller):
     path = "/api/v1/scan"
     tags = ["scan"]
 
-    @get("/{code:str}", operation_id="scanCode", opt={"permission": Permission.DEVICE_READ})
+    @get(
+        "/{code:str}",
+        operation_id="scanCode",
+        responses=API_ERRORS,
+        opt={"permission": Permission.DEVICE_READ},
+    )
     async def scan(self, code: ScanCodePath) -> ScanOut:
         """Find a device by asset tag (any case, with or without check character) or by serial number."""
         match = await resolve_scan(code)

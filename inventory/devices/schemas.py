@@ -9,7 +9,7 @@ from msgspec import Struct
 
 from inventory.choices import ConditionGrade, DeviceKind, DiskKind, ErasureCategory, ErasureTechnique
 from inventory.lifecycle import Action, State
-from inventory.schema_types import Bytes, Id, LongText, Megabytes, Reason, ShortText
+from inventory.schema_types import Bytes, Id, LongText, Megabytes, MethodName, Reason, ShortText
 
 
 class DiskCreate(Struct, forbid_unknown_fields=True):
@@ -141,7 +141,7 @@ class ErasedDiskIn(Struct, forbid_unknown_fields=True):
 
     disk_id: Id
     verified: bool
-    method: ShortText = ""
+    method: MethodName = ""
     bytes_erased: Bytes | None = None
 
 
@@ -149,7 +149,7 @@ class ErasureIn(Struct, forbid_unknown_fields=True):
     """An erasure reported by a person or an offline wipe station."""
 
     disks: list[ErasedDiskIn]
-    method: ShortText
+    method: MethodName
     tool: ShortText
     tool_version: ShortText = ""
     category: ErasureCategory = ErasureCategory.CLEAR

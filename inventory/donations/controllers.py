@@ -10,6 +10,7 @@ from litestar.params import JSONBody, MultipartBody, QueryParameter
 from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
+from inventory.api_docs import API_ERRORS
 from inventory.devices.intake import NewDevice, NewDisk
 from inventory.devices.schemas import DeviceCreate
 from inventory.donations import schemas
@@ -82,17 +83,22 @@ class DonorController(Controller):
     path = "/api/v1/donors"
     tags = ["donations"]
 
-    @get("/", operation_id="listDonors", opt={"permission": Permission.DEVICE_WORK})
+    @get("/", operation_id="listDonors", responses=API_ERRORS, opt={"permission": Permission.DEVICE_WORK})
     async def list_donors(self) -> list[schemas.DonorSummary]:
         """Donors to choose from at intake (names only)."""
         return [schemas.DonorSummary(id=r["id"], name=r["name"], kind=r["kind"]) for r in await list_donors()]
 
-    @get("/{donor_id:int}", operation_id="getDonor", opt={"permission": Permission.DONOR_MANAGE})
+    @get(
+        "/{donor_id:int}",
+        operation_id="getDonor",
+        responses=API_ERRORS,
+        opt={"permission": Permission.DONOR_MANAGE},
+    )
     async def get_donor(self, donor_id: RecordIdPath) -> schemas.DonorOut:
         """One donor with contact details."""
         return schemas.DonorOut(**await get_donor(donor_id))
 
-    @post("/", operation_id="createDonor", opt={"permission": Permission.DONOR_MANAGE})
+    @post("/", operation_id="createDonor", responses=API_ERRORS, opt={"permission": Permission.DONOR_MANAGE})
     async def create_donor(self, data: JSONBody[schemas.DonorCreate]) -> schemas.DonorOut:
         """Register a donor."""
         donor_id = await create_donor(
@@ -115,7 +121,7 @@ class DonationController(Controller):
     path = "/api/v1/donations"
     tags = ["donations"]
 
-    @get("/", operation_id="listDonations", opt={"permission": Permission.DEVICE_READ})
+    @get("/", operation_id="listDonations", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
     async def list_donations(
         self,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
@@ -124,12 +130,19 @@ class DonationController(Controller):
         """Donations, newest first."""
         return [schemas.DonationOut(**row) for row in await list_donations(limit, min(offset, 10**9))]
 
-    @get("/{donation_id:int}", operation_id="getDonation", opt={"permission": Permission.DEVICE_READ})
+    @get(
+        "/{donation_id:int}",
+        operation_id="getDonation",
+        responses=API_ERRORS,
+        opt={"permission": Permission.DEVICE_READ},
+    )
     async def get_donation(self, donation_id: RecordIdPath) -> schemas.DonationOut:
         """One donation and its devices' tags."""
         return schemas.DonationOut(**await get_donation(donation_id))
 
-    @post("/", operation_id="createDonation", opt={"permission": Permission.DEVICE_WORK})
+    @post(
+        "/", operation_id="createDonation", responses=API_ERRORS, opt={"permission": Permission.DEVICE_WORK}
+    )
     async def create_donation(
         self,
         data: JSONBody[schemas.DonationCreate],
@@ -154,6 +167,7 @@ class DonationController(Controller):
     @post(
         "/{donation_id:int}/devices",
         operation_id="addDonationDevices",
+        responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_WORK},
     )
     async def add_devices(
@@ -172,6 +186,7 @@ class DonationController(Controller):
     @post(
         "/import/preview",
         operation_id="previewDonationImport",
+        responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_WORK},
         status_code=200,
     )
@@ -181,7 +196,12 @@ class DonationController(Controller):
         """Dry run: what the list would create, and every row's problems. Nothing is saved."""
         return preview_out(await preview_import(await read_upload(data, settings)))
 
-    @post("/import", operation_id="importDonation", opt={"permission": Permission.DEVICE_WORK})
+    @post(
+        "/import",
+        operation_id="importDonation",
+        responses=API_ERRORS,
+        opt={"permission": Permission.DEVICE_WORK},
+    )
     async def import_donation(
         self,
         data: MultipartBody[schemas.ImportUpload],

@@ -10,15 +10,15 @@ from msgspec import Struct
 
 from inventory.choices import DonorKind
 from inventory.devices.schemas import DeviceCreate
-from inventory.schema_types import Email, Id, LongText, NameText, Phone, ShortText
+from inventory.schema_types import BusinessId, Email, Id, LongNameText, LongText, Phone, ShortText
 
 
 class DonorCreate(Struct, forbid_unknown_fields=True):
     """A new donor."""
 
-    name: NameText
+    name: LongNameText
     kind: DonorKind = DonorKind.ORGANISATION
-    business_id: ShortText | None = None
+    business_id: BusinessId | None = None
     contact_name: ShortText | None = None
     email: Email | None = None
     phone: Phone | None = None

@@ -25,14 +25,21 @@ async def test_racing_the_same_step_on_one_device_lets_exactly_one_through(db: A
     headers = await _bearer(Role.TRAINEE)
     async with httpx.AsyncClient(base_url=live_server, timeout=60) as http:
         responses = await asyncio.gather(
-            *(http.post(f"/api/v1/devices/{tag}/transitions/start_wipe", json={}, headers=headers) for _ in range(RACERS))
+            *(
+                http.post(f"/api/v1/devices/{tag}/transitions/start_wipe", json={}, headers=headers)
+                for _ in range(RACERS)
+            )
         )
     statuses = sorted(r.status_code for r in responses)
-    assert statuses == [200] + [409] * (RACERS - 1), [r.text for r in responses if r.status_code not in (200, 409)]
+    assert statuses == [200] + [409] * (RACERS - 1), [
+        r.text for r in responses if r.status_code not in (200, 409)
+    ]
     device = await Device.select(Device.id, Device.state).where(Device.asset_tag == tag).first()
     assert device is not None
     assert device["state"] == State.WIPING
-    events = await DeviceEvent.count().where((DeviceEvent.device == device["id"]) & (DeviceEvent.action == "start_wipe"))
+    events = await DeviceEvent.count().where(
+        (DeviceEvent.device == device["id"]) & (DeviceEvent.action == "start_wipe")
+    )
     assert events == 1
 
 
@@ -44,7 +51,11 @@ async def test_a_device_goes_to_one_client_only(db: Any, live_server: str) -> No
     async with httpx.AsyncClient(base_url=live_server, timeout=60) as http:
         responses = await asyncio.gather(
             *(
-                http.post(f"/api/v1/devices/{tag}/transitions/reserve", json={"client_id": client_id}, headers=headers)
+                http.post(
+                    f"/api/v1/devices/{tag}/transitions/reserve",
+                    json={"client_id": client_id},
+                    headers=headers,
+                )
                 for client_id in clients
             )
         )
@@ -61,9 +72,15 @@ async def test_concurrent_intake_gives_every_tag_once_without_gaps(db: Any, live
     donor_id = await factories.create_donor(factories.NewDonor(name="Kiire Oy"))
     headers = await _bearer(Role.TRAINEE)
     per_donation = 4
-    body = {"donor_id": donor_id, "site_id": site_id, "devices": [{"make": "HP", "model": "x"}] * per_donation}
+    body = {
+        "donor_id": donor_id,
+        "site_id": site_id,
+        "devices": [{"make": "HP", "model": "x"}] * per_donation,
+    }
     async with httpx.AsyncClient(base_url=live_server, timeout=60) as http:
-        responses = await asyncio.gather(*(http.post("/api/v1/donations", json=body, headers=headers) for _ in range(RACERS)))
+        responses = await asyncio.gather(
+            *(http.post("/api/v1/donations", json=body, headers=headers) for _ in range(RACERS))
+        )
     assert all(r.status_code == 201 for r in responses), [r.text for r in responses if r.status_code != 201]
     tags = [tag for r in responses for tag in r.json()["asset_tags"]]
     assert sorted(tags) == sorted(format_tag("JNS", n) for n in range(1, RACERS * per_donation + 1))
