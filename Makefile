@@ -9,7 +9,7 @@ PORT ?= 8000
 # Debian packages the test suite drives for real (browsers, Ansible targets, printers, decoders).
 SYSTEM_PACKAGES := $(shell cat tests/system-packages.txt 2>/dev/null | sed 's/\#.*//')
 
-.PHONY: run test install install-test system-deps lint pytest pytest-sqlite pytest-postgres clean messages
+.PHONY: run test install install-test system-deps lint pytest pytest-sqlite pytest-postgres clean messages migration
 
 run: install
 	$(BIN)/kierto migrate
@@ -77,3 +77,11 @@ messages: install-test
 	    $(BIN)/pybabel update --no-wrap --no-fuzzy-matching -i inventory/locale/messages.pot -d inventory/locale -l $$lang; \
 	  else $(BIN)/pybabel init --no-wrap -i inventory/locale/messages.pot -d inventory/locale -l $$lang; fi; \
 	done
+
+# Generate a migration for table changes against a scratch PostgreSQL database (auto migrations are
+# unreliable on SQLite): make migration DESC="what changed" [SCRATCH_DB=kierto_dev_<you>]
+SCRATCH_DB ?= kierto_dev
+migration: install-test
+	psql -q -h 127.0.0.1 -U postgres -c 'DROP DATABASE IF EXISTS "$(SCRATCH_DB)"' -c 'CREATE DATABASE "$(SCRATCH_DB)"'
+	KIERTO_DATABASE_URL=postgresql://postgres@127.0.0.1/$(SCRATCH_DB) PICCOLO_CONF=inventory.piccolo_conf $(BIN)/piccolo migrations forwards inventory
+	KIERTO_DATABASE_URL=postgresql://postgres@127.0.0.1/$(SCRATCH_DB) PICCOLO_CONF=inventory.piccolo_conf $(BIN)/piccolo migrations new inventory --auto --desc "$(DESC)"

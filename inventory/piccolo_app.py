@@ -7,7 +7,7 @@ from piccolo.conf.apps import AppConfig
 from inventory.accounts.tables import ApiToken, LoginAttempt, User, UserSession
 from inventory.clients.tables import Client, OrientationSession
 from inventory.devices.tables import Device, DeviceEvent, Disk, Erasure, ErasureDisk
-from inventory.documents.tables import DocumentSequence
+from inventory.documents.tables import DocumentSequence, IssuedDocument
 from inventory.donations.tables import Donation, Donor
 from inventory.sites.tables import Site
 
@@ -27,6 +27,7 @@ TABLES = [
     ErasureDisk,
     DeviceEvent,
     DocumentSequence,
+    IssuedDocument,
 ]
 
 APP_CONFIG = AppConfig(

@@ -1,0 +1,88 @@
+"""Issue documents once and reprint them the same: numbers, verification codes and the public facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from inventory.actors import Actor
+from inventory.clock import now
+from inventory.documents.numbering import certificate_number, next_number
+from inventory.documents.tables import IssuedDocument
+from inventory.documents.verification import Verdict, check, split_code, verification_code
+
+# Number prefixes per kind of document.
+PREFIXES = {
+    "erasure_certificate": "E",
+    "donation_receipt": "D",
+    "handover_certificate": "H",
+    "loan_agreement": "L",
+    "orientation_certificate": "O",
+}
+
+
+@dataclass(frozen=True)
+class Issued:
+    """An issued document: its number, its verification code, the facts it certifies and when."""
+
+    kind: str
+    number: str
+    code: str
+    facts: dict[str, Any]
+    issued_at: Any
+
+
+def _issued(row: dict[str, Any]) -> Issued:
+    return Issued(row["kind"], row["number"], row["code"], row["facts"], row["issued_at"])
+
+
+async def issue(
+    kind: str,
+    subject: str,
+    facts: dict[str, Any],
+    actor: Actor,
+    secret: str,
+    number: str | None = None,
+) -> Issued:
+    """The document for a subject: issued now with a new number, or the one issued before.
+
+    Call inside the caller's write transaction. `number` is given when the subject already has one
+    (an erasure's certificate number); otherwise the kind's yearly sequence gives the next.
+    """
+    key = f"{kind}:{subject}"
+    existing = await IssuedDocument.select().where(IssuedDocument.key == key).output(load_json=True).first()
+    if existing is not None:
+        return _issued(existing)
+    moment = now()
+    if number is None:
+        prefix = PREFIXES[kind]
+        number = certificate_number(prefix, moment.year, await next_number(prefix, moment.year))
+    code = verification_code(secret, kind, number, facts)
+    await IssuedDocument.insert(
+        IssuedDocument(
+            key=key, kind=kind, number=number, code=code, facts=facts, issued_at=moment, issued_by=actor.label
+        )
+    )
+    return Issued(kind, number, code, facts, moment)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The answer of the verification page."""
+
+    verdict: Verdict
+    document: Issued | None = None
+
+
+async def verify(code: str, secret: str) -> Verification:
+    """Whether a code belongs to a genuine document, a tampered one, or none we issued."""
+    parts = split_code(code)
+    if parts is None:
+        return Verification(Verdict.UNKNOWN)
+    row = (
+        await IssuedDocument.select().where(IssuedDocument.number == parts[0]).output(load_json=True).first()
+    )
+    if row is None:
+        return Verification(Verdict.UNKNOWN)
+    verdict = check(secret, code, row["kind"], row["number"], row["facts"])
+    return Verification(verdict, _issued(row) if verdict is Verdict.GENUINE else None)
