@@ -18,6 +18,7 @@ from inventory.choices import DEVICE_KIND_LABELS, LANGUAGE_LABELS, DeviceKind
 from inventory.clock import HELSINKI
 from inventory.i18n import current_language, gettext, ngettext
 from inventory.lifecycle import STATE_LABELS, TRANSITIONS, Action, State
+from inventory.navigation import menu_for
 from inventory.permissions import N_, ROLE_LABELS, Permission, Role
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -113,5 +114,6 @@ def page_context(request: Request[Any, Any, Any], **values: Any) -> dict[str, An
         "may": (lambda permission: actor is not None and actor.may(permission)),
         "language": current_language.get(),
         "role_label": gettext(ROLE_LABELS[Role(actor.role)]) if actor and actor.role else "",
+        "menu": menu_for(actor),
         **values,
     }

@@ -89,6 +89,10 @@ class Erasure(Table):
     finished_at = Timestamptz(null=True, default=None)
     evidence = JSON(default={})
     created_at = Timestamptz()
+    reverified_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    reverified_at = Timestamptz(null=True, default=None)
+    reverification_passed = Boolean(null=True, default=None)
+    reverification_method = Varchar(length=200, default="")
 
 
 class ErasureDisk(Table):
