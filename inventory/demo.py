@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from piccolo.engine.base import Engine
 
@@ -31,11 +32,11 @@ DEMO_USERS = (
 )
 
 
-def _laptop(
-    make: str, model: str, serial: str, cpu: str, ram_gb: int, disk_gb: int, disk: DiskKind
+def _machine(
+    kind: DeviceKind, make: str, model: str, serial: str, cpu: str, ram_gb: int, disk_gb: int, disk: DiskKind
 ) -> NewDevice:
     return NewDevice(
-        kind=DeviceKind.LAPTOP,
+        kind=kind,
         make=make,
         model=model,
         serial=serial,
@@ -52,25 +53,12 @@ def _laptop(
     )
 
 
-def _desktop(
-    make: str, model: str, serial: str, cpu: str, ram_gb: int, disk_gb: int, disk: DiskKind
-) -> NewDevice:
-    return NewDevice(
-        kind=DeviceKind.DESKTOP,
-        make=make,
-        model=model,
-        serial=serial,
-        cpu=cpu,
-        ram_mb=ram_gb * 1024,
-        disks=(
-            NewDisk(
-                model=f"{disk.value.upper()} {disk_gb} GB",
-                serial=f"{serial}D1",
-                size_bytes=disk_gb * GB,
-                kind=disk,
-            ),
-        ),
-    )
+def _laptop(*spec: Any) -> NewDevice:
+    return _machine(DeviceKind.LAPTOP, *spec)
+
+
+def _desktop(*spec: Any) -> NewDevice:
+    return _machine(DeviceKind.DESKTOP, *spec)
 
 
 DEMO_DEVICES = (
