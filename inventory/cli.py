@@ -57,7 +57,11 @@ def migrate() -> None:
 
 
 @main.command("demo-data")
-@click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Only when the database has no users yet; quietly (serve prints the logins).",
+)
 def demo_data(if_empty: bool) -> None:
     """Load the demo data set and print the demo logins."""
     from inventory.demo import database_is_empty, load_demo_data, write_logins
@@ -69,7 +73,10 @@ def demo_data(if_empty: bool) -> None:
         return True
 
     loaded = _run(work())
-    if not loaded and not if_empty:
+    if if_empty:
+        click.echo("Demo data loaded." if loaded else "The database has data already; demo data not loaded.")
+        return
+    if not loaded:
         click.echo("The database already has users; demo data was not loaded.", err=True)
         sys.exit(1)
     _print_demo_logins()

@@ -38,12 +38,13 @@ def test_one_machine_install_from_empty(tmp_path: Path) -> None:
     assert (tmp_path / "var" / "kierto.sqlite3").exists()
     first = _run(["demo-data", "--if-empty"], env)
     assert first.returncode == 0, first.stderr
-    logins = [line for line in first.stdout.splitlines() if "username" in line]
-    assert len(logins) == 4
-    assert {"trainee", "counsellor", "coordinator", "admin"} == {line.split()[0] for line in logins}
+    assert "loaded" in first.stdout
+    logins = (tmp_path / "var" / "demo-logins.txt").read_text().splitlines()
+    assert {"trainee", "counsellor", "coordinator", "admin"} == {line.split("\t")[2] for line in logins}
     second = _run(["demo-data", "--if-empty"], env)
     assert second.returncode == 0
-    assert second.stdout.count("username") == 4  # the same logins are printed again, nothing is added
+    assert "not loaded" in second.stdout
+    assert (tmp_path / "var" / "demo-logins.txt").read_text().splitlines() == logins
     assert _run(["demo-data"], env).returncode == 1
     check = _run(["check"], env)
     assert check.returncode == 0, check.stderr
