@@ -11,15 +11,17 @@ from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.static_files import create_static_files_router
 from msgspec import Struct
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
+from inventory.accounts.account_pages import AccountPages
 from inventory.accounts.controllers import MeController, UserController
 from inventory.accounts.middleware import KiertoAuthenticationMiddleware
 from inventory.accounts.pages import LoginPages
+from inventory.accounts.second_factor_pages import SecondFactorPages
 from inventory.csrf import SessionCSRFMiddleware
 from inventory.devices.controllers import DeviceController, ScanController
 from inventory.devices.pages import DevicePages
@@ -28,11 +30,17 @@ from inventory.exception_handlers import EXCEPTION_HANDLERS
 from inventory.guards import require_declared_permission
 from inventory.language import LanguageMiddleware, apply_user_language
 from inventory.permissions import Permission
+from inventory.security_headers import security_headers_hook
 from inventory.settings import Settings, get_settings
 from inventory.sites.controllers import SiteController
 from inventory.web import STATIC_DIR, template_config
 
-CSRF_COOKIE = "kierto_csrf"
+
+def csrf_cookie_name(settings: Settings) -> str:
+    """`__Host-` prefixed when served over HTTPS, like the session cookie."""
+    return "__Host-kierto_csrf" if settings.uses_https else "kierto_csrf"
+
+
 UPLOAD_BODY_MARGIN = 64 * 1024
 
 
@@ -62,6 +70,8 @@ CONTROLLERS: list[Any] = [
     MeController,
     UserController,
     LoginPages,
+    SecondFactorPages,
+    AccountPages,
     DevicePages,
 ]
 
@@ -91,7 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     csrf = CSRFConfig(
         secret=settings.resolved_secret_key(),
-        cookie_name=CSRF_COOKIE,
+        cookie_name=csrf_cookie_name(settings),
         cookie_secure=settings.uses_https,
         cookie_samesite="lax",
         cookie_httponly=False,
@@ -113,6 +123,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ],
         guards=[require_declared_permission],
         before_request=apply_user_language,
+        before_send=[security_headers_hook(settings.uses_https)],
         dependencies={
             "engine": Provide(lambda: engine, use_cache=True, sync_to_thread=False),
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
@@ -124,7 +135,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version="1",
             description="Device recycling and loans: intake, erasure, provisioning, handover.",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            # No HTML viewer: those load scripts from CDNs, which the CSP (and offline sites) refuse.
+            render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
             openapi_router=Router(
                 path="/schema",
                 route_handlers=[],

@@ -61,7 +61,7 @@ async def actor_for_token(secret: str) -> Actor | None:
             ApiToken.expires_at,
             ApiToken.revoked_at,
             ApiToken.last_used_at,
-            *ApiToken.user.all_columns(exclude=[User.password_hash]),
+            *ApiToken.user.all_columns(exclude=[User.password_hash, User.totp_secret]),
         )
         .where(ApiToken.token_hash == token_hash(secret))
         .first()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -13,6 +14,19 @@ from inventory.accounts.api_tokens import actor_for_token
 from inventory.accounts.sessions import resume_session
 from inventory.permissions import N_
 from inventory.settings import Settings
+
+
+@dataclass(frozen=True)
+class BrowserSession:
+    """`request.auth` of a request authenticated by the session cookie."""
+
+    token: str
+
+
+@dataclass(frozen=True)
+class BearerToken:
+    """`request.auth` of a request authenticated by an API token."""
+
 
 PUBLIC_PATHS = ["^/static/", "^/schema", "^/health$", "^/favicon.ico$"]
 
@@ -41,10 +55,10 @@ class KiertoAuthenticationMiddleware(AbstractAuthenticationMiddleware):
             )
             if actor is None:
                 raise NotAuthorizedException(N_("The API token is unknown, expired or revoked."))
-            return AuthenticationResult(user=actor, auth="token")
+            return AuthenticationResult(user=actor, auth=BearerToken())
         cookie = connection.cookies.get(session_cookie_name(self.settings))
         if cookie:
             actor = await resume_session(cookie, self.settings)
             if actor is not None:
-                return AuthenticationResult(user=actor, auth=cookie)
+                return AuthenticationResult(user=actor, auth=BrowserSession(cookie))
         raise NotAuthorizedException(N_("Log in first."))

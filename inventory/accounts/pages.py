@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
@@ -11,7 +12,8 @@ from litestar.di import NamedDependency
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from inventory.accounts.middleware import session_cookie_name
+from inventory.accounts import second_factor
+from inventory.accounts.middleware import BrowserSession, session_cookie_name
 from inventory.accounts.sessions import end_session, resume_session, start_session
 from inventory.accounts.tables import User
 from inventory.accounts.throttling import is_throttled, record_attempt
@@ -55,6 +57,39 @@ def client_address(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def session_cookie(settings: Settings, token: str) -> Cookie:
+    """The session cookie: HttpOnly, SameSite=Lax, Secure and `__Host-` over HTTPS."""
+    return Cookie(
+        key=session_cookie_name(settings),
+        value=token,
+        path="/",
+        httponly=True,
+        secure=settings.uses_https,
+        samesite="lax",
+        max_age=settings.session_absolute_hours * 3600,
+    )
+
+
+async def _open_session(
+    request: Request[Any, Any, Any], actor: Actor, next_path: str, address: str, settings: Settings
+) -> Response[Any]:
+    """A fresh session id; with a second factor (or an administrator still to set one up) it waits for the code."""
+    assert actor.user_id is not None
+    has_code = await second_factor.is_enabled(actor.user_id)
+    pending = has_code or (actor.role is not None and second_factor.second_factor_required(actor.role))
+    token = await start_session(actor.user_id, address, second_factor_pending=pending)
+    old = request.cookies.get(session_cookie_name(settings))
+    if old:
+        await end_session(old)
+    target = safe_next(next_path)
+    if pending:
+        step = "/login/code" if has_code else "/login/code/setup"
+        target = f"{step}?next={quote(target, safe='')}"
+    response: Response[Any] = Redirect(path=target, status_code=303)
+    response.set_cookie(session_cookie(settings, token))
+    return response
+
+
 class LoginPages(Controller):
     """/login, /logout and /language."""
 
@@ -88,23 +123,7 @@ class LoginPages(Controller):
             actor = await authenticate(username, data.password[:1024])
             await record_attempt(username, address, succeeded=actor is not None)
             if actor is not None and actor.user_id is not None:
-                token = await start_session(actor.user_id, address)
-                old = request.cookies.get(session_cookie_name(settings))
-                if old:
-                    await end_session(old)
-                response: Response[Any] = Redirect(path=safe_next(data.next), status_code=303)
-                response.set_cookie(
-                    Cookie(
-                        key=session_cookie_name(settings),
-                        value=token,
-                        path="/",
-                        httponly=True,
-                        secure=settings.uses_https,
-                        samesite="lax",
-                        max_age=settings.session_absolute_hours * 3600,
-                    )
-                )
-                return response
+                return await _open_session(request, actor, data.next, address, settings)
             error = N_("The username or the password is wrong.")
         message = gettext(error) % {"minutes": settings.login_lockout_minutes}
         return Template(
@@ -118,8 +137,8 @@ class LoginPages(Controller):
         self, request: Request[Actor, Any, Any], settings: NamedDependency[Settings]
     ) -> Redirect:
         """End the session on the server and forget the cookie."""
-        if isinstance(request.auth, str):
-            await end_session(request.auth)
+        if isinstance(request.auth, BrowserSession):
+            await end_session(request.auth.token)
         response = Redirect(path="/login", status_code=303)
         response.delete_cookie(session_cookie_name(settings), path="/")
         return response

@@ -1,6 +1,10 @@
-"""Password hashing with argon2 and the password rules."""
+"""Password hashing with argon2 and the password rules: long enough, not common, not guessable."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -9,6 +13,11 @@ from inventory.errors import InvalidInput
 from inventory.permissions import N_
 
 MIN_PASSWORD_LENGTH = 12
+# zxcvbn's score: 0 too guessable … 4 very unguessable; 3 means "safely unguessable" for online attacks.
+MIN_STRENGTH = 3
+ZXCVBN_MAX_LENGTH = 72  # zxcvbn refuses longer input; a longer password is judged by its start
+MIN_NAME_PART = 3  # shorter parts of a name ("Li", "Ek") occur in ordinary words
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
 _hasher = PasswordHasher()
 # A real hash to verify against when the user does not exist, so both paths cost the same time.
 _DUMMY_HASH = _hasher.hash("kierto-timing-equaliser")
@@ -32,11 +41,35 @@ def needs_rehash(stored_hash: str) -> bool:
     return _hasher.check_needs_rehash(stored_hash)
 
 
-def check_password_rules(password: str, field: str = "password") -> None:
-    """Refuse a password that is too short."""
+@lru_cache(maxsize=1)
+def _local_common_words() -> tuple[str, ...]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def check_password_rules(password: str, field: str = "password", personal: Sequence[str] = ()) -> None:
+    """Refuse a password that is too short, common or leaked, or easy to guess from the person's own names.
+
+    The lists are zxcvbn's (30,000 passwords from leaks and common words) and our Finnish and Swedish
+    supplement in common_passwords.txt; `personal` holds the username and name of the account.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
             field,
             N_("A password needs at least {minimum} characters."),
             {"minimum": MIN_PASSWORD_LENGTH},
+        )
+    lowered = password.lower()
+    if any(len(part) >= MIN_NAME_PART and part.lower() in lowered for part in personal):
+        raise InvalidInput(field, N_("Do not use your own name or username in your password."))
+    from zxcvbn import zxcvbn  # imported here: building its dictionaries takes a moment
+
+    words = [*_local_common_words(), *(p.lower() for p in personal if p)]
+    if zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=words)["score"] < MIN_STRENGTH:
+        raise InvalidInput(
+            field,
+            N_(
+                "This password is too easy to guess: it is common, has been leaked or is built from "
+                "your own name. Try three or four unrelated words."
+            ),
         )

@@ -1,6 +1,6 @@
 """Tables for users, sessions, API tokens and login attempts."""
 
-from piccolo.columns import Boolean, ForeignKey, Text, Timestamptz, Varchar
+from piccolo.columns import BigInt, Boolean, ForeignKey, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.column_types import Serial
 from piccolo.table import Table
@@ -24,6 +24,11 @@ class User(Table, tablename="kierto_user"):
     language = Varchar(length=2, choices=Language, default=Language.FI)
     is_active = Boolean(default=True)
     created_at = Timestamptz()
+    totp_secret = Text(null=True, default=None, secret=True, help_text="Encrypted with the server key.")
+    totp_enabled_at = Timestamptz(null=True, default=None)
+    totp_last_step = BigInt(
+        null=True, default=None, help_text="The last time step used, so a code works once."
+    )
 
 
 class UserSession(Table):
@@ -36,6 +41,10 @@ class UserSession(Table):
     created_at = Timestamptz()
     last_seen_at = Timestamptz()
     address = Varchar(length=64, default="")
+    second_factor_pending = Boolean(default=False, help_text="Password given; the one-time code not yet.")
+    authenticated_at = Timestamptz(
+        help_text="When the password (and code) were last given: login or re-check."
+    )
 
 
 class ApiToken(Table):

@@ -53,7 +53,7 @@ async def create_user(new: NewUser) -> int:
         raise InvalidInput("username", N_("A username is 1-64 letters or digits (dots and hyphens allowed)."))
     if not new.display_name.strip():
         raise InvalidInput("display_name", N_("Give the person's name."))
-    check_password_rules(new.password)
+    check_password_rules(new.password, personal=(username, *new.display_name.split()))
     site_id = None
     if new.site_code:
         site = await Site.select(Site.id).where(Site.code == new.site_code.upper()).first()
@@ -91,7 +91,8 @@ async def authenticate(username: str, password: str) -> Actor | None:
 
 async def set_password(user_id: int, password: str) -> None:
     """Set a new password after checking the rules."""
-    check_password_rules(password)
+    user = await get_user(user_id)
+    check_password_rules(password, personal=(user["username"], *user["display_name"].split()))
     updated = (
         await User.update({User.password_hash: hash_password(password)})
         .where(User.id == user_id)
@@ -142,10 +143,10 @@ class UserChanges:
 
 async def update_user(user_id: int, changes: UserChanges) -> None:
     """Change an account in one statement, after checking every field."""
-    await get_user(user_id)
+    user = await get_user(user_id)
     values: dict[Any, Any] = {}
     if changes.password is not None:
-        check_password_rules(changes.password)
+        check_password_rules(changes.password, personal=(user["username"], *user["display_name"].split()))
         values[User.password_hash] = hash_password(changes.password)
     if changes.display_name is not None:
         values[User.display_name] = changes.display_name.strip()

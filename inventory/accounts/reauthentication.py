@@ -1,0 +1,26 @@
+"""Re-authentication: some acts (erasing or exporting a client) need the password given a moment ago."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar import Request
+
+from inventory.accounts.middleware import BrowserSession
+from inventory.accounts.sessions import authenticated_within
+from inventory.errors import Forbidden
+from inventory.permissions import N_
+
+RECENT = dt.timedelta(minutes=5)
+REAUTHENTICATION_REQUIRED = "reauthentication_required"
+
+
+async def require_recent_authentication(request: Request[Any, Any, Any]) -> None:
+    """Refuse unless this browser session gave its password within the last few minutes.
+
+    API tokens cannot re-authenticate, so they are refused too: these acts are done in the browser.
+    """
+    session = request.auth if isinstance(request.auth, BrowserSession) else None
+    if session is None or not await authenticated_within(session.token, RECENT):
+        raise Forbidden(N_("For this step, confirm your password first."), code=REAUTHENTICATION_REQUIRED)
