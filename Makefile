@@ -84,4 +84,4 @@ SCRATCH_DB ?= kierto_dev
 migration: install-test
 	psql -q -h 127.0.0.1 -U postgres -c 'DROP DATABASE IF EXISTS "$(SCRATCH_DB)"' -c 'CREATE DATABASE "$(SCRATCH_DB)"'
 	KIERTO_DATABASE_URL=postgresql://postgres@127.0.0.1/$(SCRATCH_DB) PICCOLO_CONF=inventory.piccolo_conf $(BIN)/piccolo migrations forwards inventory
-	KIERTO_DATABASE_URL=postgresql://postgres@127.0.0.1/$(SCRATCH_DB) PICCOLO_CONF=inventory.piccolo_conf $(BIN)/piccolo migrations new inventory --auto --desc "$(DESC)"
+	KIERTO_DATABASE_URL=postgresql://postgres@127.0.0.1/$(SCRATCH_DB) PICCOLO_CONF=inventory.piccolo_conf $(BIN)/piccolo migrations new inventory --auto --desc="$(DESC)"
