@@ -23,6 +23,8 @@ from inventory.accounts.pages import LoginPages
 from inventory.csrf import SessionCSRFMiddleware
 from inventory.devices.controllers import DeviceController, ScanController
 from inventory.devices.pages import DevicePages
+from inventory.documents.controllers import DocumentController, VerificationController
+from inventory.documents.pages import DocumentPages
 from inventory.donations.controllers import DonationController, DonorController
 from inventory.exception_handlers import EXCEPTION_HANDLERS
 from inventory.guards import require_declared_permission
@@ -63,6 +65,9 @@ CONTROLLERS: list[Any] = [
     UserController,
     LoginPages,
     DevicePages,
+    DocumentController,
+    VerificationController,
+    DocumentPages,
 ]
 
 
