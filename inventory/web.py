@@ -73,6 +73,8 @@ ACTIVITY_LABELS = {
     "edited": N_("Details corrected"),
     "disk_added": N_("Disk added"),
     "label_printed": N_("Label printed"),
+    "disk_destroyed": N_("Disk destroyed"),
+    "erasure_reverified": N_("Erasure re-verified"),
 }
 
 
