@@ -14,14 +14,14 @@ from inventory.i18n import current_language
 # translators, who might add spaces or letters a file name cannot carry.
 FILE_WORDS: dict[str, dict[str, str]] = {
     "labels": {"fi": "tarrat", "sv": "etiketter", "en": "labels"},
-    "donation_labels": {"fi": "tarrat-lahjoitus", "sv": "etiketter-gava", "en": "labels-donation"},
+    "donation_labels": {"fi": "tarrat-lahjoitus", "sv": "etiketter-donation", "en": "labels-donation"},
     "erasure_certificate": {
         "fi": "tyhjennystodistus",
         "sv": "raderingsintyg",
         "en": "sanitisation-certificate",
     },
-    "donation_receipt": {"fi": "lahjoituskuitti", "sv": "gavokvitto", "en": "donation-receipt"},
-    "donation_report": {"fi": "lahjoitusraportti", "sv": "gavorapport", "en": "donation-report"},
+    "donation_receipt": {"fi": "lahjoituskuitti", "sv": "donationskvitto", "en": "donation-receipt"},
+    "donation_report": {"fi": "lahjoitusraportti", "sv": "donationsrapport", "en": "donation-report"},
 }
 PDF_MEDIA_TYPE = "application/pdf"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
