@@ -30,7 +30,10 @@ from inventory.permissions import Permission
 from inventory.settings import Settings
 
 NumberPath = Annotated[
-    str, PathParameter(max_length=32, description="A certificate number, e.g. E-2026-000123.")
+    str,
+    PathParameter(
+        max_length=32, pattern=r"^[A-Za-z0-9-]+$", description="A certificate number, e.g. E-2026-000123."
+    ),
 ]
 CodePath = Annotated[
     str, PathParameter(max_length=80, description="A verification code, e.g. E-2026-000123.K4Q2…")
@@ -41,7 +44,9 @@ LanguageQuery = Annotated[
 ]
 PDF_RESPONSES = {
     **API_ERRORS,
-    200: ResponseSpec(data_container=bytes, media_type="application/pdf", description="The PDF."),
+    200: ResponseSpec(
+        data_container=bytes, media_type="application/pdf", description="The PDF.", generate_examples=False
+    ),
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,6 +76,8 @@ async def issue(
 
 
 REVISION_MARK = "-R"
+# What a number and code can contain; anything else cannot be one of ours.
+CODE_CHARACTERS = re.compile(r"[A-Za-z0-9.-]{1,80}")
 
 
 def content_digest(kind: str, facts: dict[str, Any]) -> str:
@@ -139,7 +142,7 @@ class Verification:
 
 async def verify(code: str, secret: str) -> Verification:
     """Whether a code belongs to a genuine document, a tampered one, or none we issued."""
-    parts = split_code(code)
+    parts = split_code(code) if CODE_CHARACTERS.fullmatch(code.strip()) else None
     if parts is None:
         return Verification(Verdict.UNKNOWN)
     row = (

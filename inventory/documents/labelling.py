@@ -211,12 +211,12 @@ async def make_labels(
     start_position: int = 0,
 ) -> Labels:
     """Render the selected devices' labels as a PDF to download, and note it in their histories."""
+    devices = await resolve_devices(selection)
+    stock = choose_stock(stock_id, await site_for(actor, devices))
+    _check_position(stock, start_position)
+    pdf = render_asset_labels(await _asset_labels(devices, settings.base_url), stock, start_position)
+    # Only the history entries are written, so the write transaction stays short.
     async with write_transaction(engine):
-        devices = await resolve_devices(selection)
-        stock = choose_stock(stock_id, await site_for(actor, devices))
-        _check_position(stock, start_position)
-        labels = await _asset_labels(devices, settings.base_url)
-        pdf = render_asset_labels(labels, stock, start_position)
         await _record(devices, actor, stock, PDF_DESTINATION, "")
     return Labels(pdf, stock, tuple(device["asset_tag"] for device in devices))
 

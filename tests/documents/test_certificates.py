@@ -7,10 +7,10 @@ from typing import Any
 import httpx
 
 from inventory.choices import DestructionMethod, Language
-from inventory.devices.sanitisation_records import record_disk_destruction, record_reverification
-from inventory.devices.tables import Device, Disk
 from inventory.devices.editing import add_disk
 from inventory.devices.intake import NewDisk
+from inventory.devices.sanitisation_records import record_disk_destruction, record_reverification
+from inventory.devices.tables import Device, Disk
 from inventory.permissions import Role
 from tests import factories
 from tests.documents.helpers import decoded_symbols, pdf_text, wipe
@@ -37,7 +37,8 @@ async def test_the_certificate_states_the_appendix_g_fields_from_the_rows(
     text = pdf_text(response.content)
     device = await Device.select(Device.serial, Device.donation.donor.name.as_alias("donor")).first()  # type: ignore[union-attr]
     disk = await Disk.select(Disk.serial).first()
-    assert device is not None and disk is not None
+    assert device is not None
+    assert disk is not None
     for expected in (
         "Certificate of sanitisation",
         "Matti.M",  # the operator's display name
@@ -77,7 +78,9 @@ async def test_printing_again_gives_the_same_bytes_and_a_re_verification_a_new_r
     assert "Tyhjennystodistus" in pdf_text(first.content) or "todistus" in pdf_text(first.content).lower()
     assert 'filename="tyhjennystodistus-' in first.headers["content-disposition"]
     checker = await factories.user(Role.COORDINATOR, username="pekka.v")
-    await record_reverification(db, number, passed=True, method="sampling of 5 % of the sectors", actor=checker)
+    await record_reverification(
+        db, number, passed=True, method="sampling of 5 % of the sectors", actor=checker
+    )
     revised = await client.get(url, headers=headers)
     assert revised.content != first.content
     text = pdf_text(revised.content)
@@ -99,11 +102,15 @@ async def test_destroyed_disks_are_on_the_certificate_with_their_witness(
     created = await factories.donation(db, devices=1)
     tag = created.asset_tags[0]
     trainee = await factories.user(Role.TRAINEE, username="asa.o")
-    extra = await add_disk(db, tag, NewDisk(model="ST1000LM035", serial="WDE1XYZ9", size_bytes=10**12), trainee)
+    extra = await add_disk(
+        db, tag, NewDisk(model="ST1000LM035", serial="WDE1XYZ9", size_bytes=10**12), trainee
+    )
     await record_disk_destruction(db, tag, extra, DestructionMethod.SHRED, "Élise Lindström", trainee)
     number = await wipe(db, tag, trainee)
     headers = await headers_for(Role.TRAINEE)
-    text = pdf_text((await client.get(f"/api/v1/erasures/{number}/certificate?language=sv", headers=headers)).content)
+    text = pdf_text(
+        (await client.get(f"/api/v1/erasures/{number}/certificate?language=sv", headers=headers)).content
+    )
     assert "Intyg om radering" in text or "radering" in text.lower()
     assert "WDE1XYZ9" in text
     assert "Élise Lindström" in text
@@ -142,4 +149,6 @@ async def test_no_certificate_for_a_failed_or_unknown_erasure(
     assert unknown.status_code == 404
     assert "E-1999-000001" in unknown.json()["detail"]
     counsellor = await headers_for(Role.COUNSELLOR)
-    assert (await client.get("/api/v1/erasures/E-1999-000001/certificate", headers=counsellor)).status_code == 403
+    assert (
+        await client.get("/api/v1/erasures/E-1999-000001/certificate", headers=counsellor)
+    ).status_code == 403

@@ -98,7 +98,9 @@ async def test_the_final_report_lists_each_device_with_its_certificate_number(
     numbers = [part for part in text.split() if part.startswith("E-")]
     assert len(set(numbers)) >= 2, "the destroyed device has its own certificate number"
     assert (await client.get(body["pdf_url"], headers=coordinator)).content == report.content
-    verdict = await client.get(f"/api/v1/verify/{body['verification_code']}", headers={"accept-language": "en"})
+    verdict = await client.get(
+        f"/api/v1/verify/{body['verification_code']}", headers={"accept-language": "en"}
+    )
     assert verdict.json()["verdict"] == "genuine"
     assert verdict.json()["kind_label"] == "Donation report"
     added = await client.post(

@@ -18,7 +18,7 @@ from inventory.sites.services import update_site
 from inventory.sites.tables import Site
 from labels import get_stock
 from tests import factories
-from tests.documents.helpers import decoded_symbols, pdf_text, star_site_code
+from tests.documents.helpers import decoded_symbols, pdf_text, star_site_code, wipe
 from tests.labels.pdf_reading import mm_to_px, render_pages
 
 BASE_URL = "http://127.0.0.1:8000"
@@ -38,7 +38,9 @@ async def test_a_star_tag_label_reads_back_as_the_tag_and_the_escaped_device_url
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/pdf"
     assert response.headers["cache-control"] == "no-store"
-    assert response.headers["content-disposition"].startswith(f'attachment; filename="tarrat-{tag[:-1]}_.pdf"')
+    assert response.headers["content-disposition"].startswith(
+        f'attachment; filename="tarrat-{tag[:-1]}_.pdf"'
+    )
     url = f"{BASE_URL}/devices/{quote(tag, safe='')}"
     assert url.endswith("-%2A")
     assert decoded_symbols(response.content) == [{"Code 128": tag, "QR Code": url}]
@@ -108,7 +110,9 @@ async def test_the_stock_defaults_to_the_one_loaded_at_the_users_site(
     assert site is not None
     await Site.update({Site.label_stock: "dymo-54x25"}).where(Site.id == site["id"])
     headers = await headers_for(Role.TRAINEE)
-    response = await client.post("/api/v1/labels/pdf", json={"tags": list(created.asset_tags)}, headers=headers)
+    response = await client.post(
+        "/api/v1/labels/pdf", json={"tags": list(created.asset_tags)}, headers=headers
+    )
     events = (await client.get(f"/api/v1/devices/{created.asset_tags[0]}/events", headers=headers)).json()
     assert events[-1]["details"]["stock"] == "dymo-54x25"
     box = PdfReader(io.BytesIO(response.content)).pages[0].mediabox
@@ -123,7 +127,9 @@ async def test_refusals_name_what_is_wrong(db: Any, client: httpx.AsyncClient, h
     unknown = await client.post("/api/v1/labels/pdf", json={"tags": [tag, "JNS-999999-0"]}, headers=headers)
     assert unknown.status_code == 404
     assert "JNS-999999-0" in unknown.json()["detail"]
-    stock = await client.post("/api/v1/labels/pdf", json={"tags": [tag], "stock": "zebra-1x1"}, headers=headers)
+    stock = await client.post(
+        "/api/v1/labels/pdf", json={"tags": [tag], "stock": "zebra-1x1"}, headers=headers
+    )
     assert stock.status_code == 422
     assert stock.json()["field"] == "stock"
     assert "brother-62x29" in stock.json()["detail"]
@@ -161,3 +167,21 @@ async def test_the_label_page_downloads_or_shows_the_refusal(
     assert refused.status_code == 404
     assert "JNS-424242" in refused.text
     assert 'role="alert"' in refused.text
+
+
+async def test_the_device_page_offers_labels_and_certificates_to_the_bench_only(
+    db: Any, client: httpx.AsyncClient, headers_for: Any
+) -> None:
+    created = await factories.donation(db, devices=1)
+    tag = created.asset_tags[0]
+    trainee = await factories.user(Role.TRAINEE)
+    number = await wipe(db, tag, trainee)
+    bench = {**await headers_for(Role.TRAINEE, language=Language.EN), "accept": "text/html"}
+    page = await client.get(f"/devices/{tag}", headers=bench)
+    assert "Print label" in page.text
+    assert f"/api/v1/erasures/{number}/certificate?language=en" in page.text
+    counsellor = {**await headers_for(Role.COUNSELLOR, language=Language.EN), "accept": "text/html"}
+    page = await client.get(f"/devices/{tag}", headers=counsellor)
+    assert page.status_code == 200
+    assert "Print label" not in page.text
+    assert "/certificate" not in page.text

@@ -65,7 +65,9 @@ def cups_pdf_queue() -> Iterator[tuple[str, Path]]:
             time.sleep(0.2)
     queue = f"kierto-test-{uuid.uuid4().hex[:8]}"
     subprocess.run(
-        [lpadmin, "-p", queue, "-E", "-v", "cups-pdf:/", "-P", str(CUPS_PDF_PPD)], check=True, capture_output=True
+        [lpadmin, "-p", queue, "-E", "-v", "cups-pdf:/", "-P", str(CUPS_PDF_PPD)],
+        check=True,
+        capture_output=True,
     )
     try:
         yield queue, _output_directory()
@@ -137,7 +139,9 @@ async def test_a_queue_cups_does_not_know_is_refused_in_plain_words(
     assert site_row is not None
     await update_site(site_row["id"], None, "no-such-printer-here")
     headers = await headers_for(Role.TRAINEE)
-    response = await client.post("/api/v1/labels/print", json={"tags": list(created.asset_tags)}, headers=headers)
+    response = await client.post(
+        "/api/v1/labels/print", json={"tags": list(created.asset_tags)}, headers=headers
+    )
     assert response.status_code == 409
     assert "no-such-printer-here" in response.json()["detail"]
     assert await DeviceEvent.count().where(DeviceEvent.action == "label_printed") == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -42,7 +43,11 @@ async def test_the_page_says_genuine_tampered_or_unknown_in_the_readers_language
     code, tag = await _issued_code(db)
     number = code.rsplit(".", 1)[0]
     headers = {"accept-language": language, "accept": "text/html"}
-    cases = {"genuine": code, "tampered": _tampered(code), "unknown": f"E-1999-000001.{code.rsplit('.', 1)[1]}"}
+    cases = {
+        "genuine": code,
+        "tampered": _tampered(code),
+        "unknown": f"E-1999-000001.{code.rsplit('.', 1)[1]}",
+    }
     for verdict, typed in cases.items():
         page = await client.get(f"/verify/{typed}", headers=headers)
         assert page.status_code == 200
@@ -77,7 +82,8 @@ async def test_a_genuine_certificate_shows_what_it_certifies_and_no_persons_name
     row = await IssuedDocument.select(IssuedDocument.facts).output(load_json=True).first()
     assert row is not None
     donor = row["facts"]["document"]["source"]
-    assert donor and donor.lower() not in flat
+    assert donor
+    assert donor.lower() not in flat
 
 
 async def test_facts_altered_in_the_database_no_longer_verify(db: Any, client: httpx.AsyncClient) -> None:
@@ -102,3 +108,16 @@ async def test_the_form_sends_a_typed_code_to_its_page(db: Any, client: httpx.As
     assert typed.status_code in (301, 302, 303, 307)
     followed = await client.get(typed.headers["location"], headers={"accept-language": "en"})
     assert "Genuine" in followed.text
+
+
+async def test_a_code_that_cannot_be_ours_is_unknown_and_shown_escaped(
+    db: Any, client: httpx.AsyncClient
+) -> None:
+    for typed in ("<script>alert(1)", "E-2026-000001.ABC", "a" * 80, "E-2026%00.AAAAAAAAAAAAAAAA"):
+        answer = await client.get(f"/api/v1/verify/{quote(typed, safe='')}")
+        assert answer.status_code == 200
+        assert answer.json()["verdict"] == "unknown"
+    page = await client.get("/verify/%3Cscript%3E", headers={"accept": "text/html"})
+    assert page.status_code == 200
+    assert "<script>" not in page.text
+    assert "&lt;script&gt;" in page.text
