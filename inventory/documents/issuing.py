@@ -9,6 +9,7 @@ from typing import Any
 
 from inventory.actors import Actor
 from inventory.clock import now
+from inventory.database import is_sqlite
 from inventory.documents.numbering import certificate_number, next_number
 from inventory.documents.tables import IssuedDocument
 from inventory.documents.verification import Verdict, canonical, check, split_code, verification_code
@@ -45,6 +46,13 @@ async def find_issued(key: str) -> Issued | None:
     return _issued(row) if row is not None else None
 
 
+async def _serialise(key: str) -> None:
+    """Let one transaction at a time issue a given document (PostgreSQL: a transaction-level advisory
+    lock on the key; SQLite's immediate write transaction already serialises every writer)."""
+    if not is_sqlite(IssuedDocument._meta.db):
+        await IssuedDocument.raw("SELECT pg_advisory_xact_lock(hashtext({}))", key)
+
+
 async def issue(
     kind: str,
     subject: str,
@@ -59,6 +67,7 @@ async def issue(
     (an erasure's certificate number); otherwise the kind's yearly sequence gives the next.
     """
     key = f"{kind}:{subject}"
+    await _serialise(key)
     existing = await IssuedDocument.select().where(IssuedDocument.key == key).output(load_json=True).first()
     if existing is not None:
         return _issued(existing)
@@ -101,6 +110,7 @@ async def issue_revision(
     write transaction.
     """
     prefix = f"{kind}:{subject}:"
+    await _serialise(prefix)
     existing = (
         await IssuedDocument.select()
         .where(IssuedDocument.key == prefix + content_digest(kind, facts))

@@ -14,7 +14,6 @@ from pypdf import PdfReader
 from inventory.choices import Language
 from inventory.devices.tables import DeviceEvent
 from inventory.permissions import Role
-from inventory.sites.services import update_site
 from inventory.sites.tables import Site
 from labels import get_stock
 from tests import factories
@@ -102,13 +101,26 @@ async def test_a_whole_donation_on_a_half_used_sheet_starts_at_the_first_free_la
     assert found == list(created.asset_tags)
 
 
-async def test_the_stock_defaults_to_the_one_loaded_at_the_users_site(
+async def test_the_stock_defaults_to_the_one_an_administrator_set_for_the_users_site(
     db: Any, client: httpx.AsyncClient, headers_for: Any
 ) -> None:
     created = await factories.donation(db, devices=1)
     site = await Site.select(Site.id).where(Site.code == "JNS").first()
     assert site is not None
-    await Site.update({Site.label_stock: "dymo-54x25"}).where(Site.id == site["id"])
+    admin = await headers_for(Role.ADMIN, language=Language.EN)
+    bad = await client.patch(
+        f"/api/v1/sites/{site['id']}", json={"printer_queue": "Brother QL"}, headers=admin
+    )
+    assert bad.status_code == 422
+    assert bad.json()["field"] == "printer_queue"
+    unknown = await client.patch(f"/api/v1/sites/{site['id']}", json={"label_stock": "zebra"}, headers=admin)
+    assert unknown.status_code == 422
+    assert unknown.json()["field"] == "label_stock"
+    changed = await client.patch(
+        f"/api/v1/sites/{site['id']}", json={"label_stock": "dymo-54x25"}, headers=admin
+    )
+    assert changed.status_code == 200
+    assert changed.json()["label_stock"] == "dymo-54x25"
     headers = await headers_for(Role.TRAINEE)
     response = await client.post(
         "/api/v1/labels/pdf", json={"tags": list(created.asset_tags)}, headers=headers
@@ -117,7 +129,6 @@ async def test_the_stock_defaults_to_the_one_loaded_at_the_users_site(
     assert events[-1]["details"]["stock"] == "dymo-54x25"
     box = PdfReader(io.BytesIO(response.content)).pages[0].mediabox
     assert (float(box.width), float(box.height)) == pytest.approx((54 / 25.4 * 72, 25 / 25.4 * 72))
-    await update_site(site["id"], None, None)
 
 
 async def test_refusals_name_what_is_wrong(db: Any, client: httpx.AsyncClient, headers_for: Any) -> None:

@@ -102,8 +102,7 @@ async def test_print_sends_the_label_to_the_sites_queue_and_it_comes_out(
     tag = created.asset_tags[0]
     site_row = await Site.select(Site.id).where(Site.code == site).first()
     assert site_row is not None
-    await update_site(site_row["id"], None, queue)
-    await Site.update({Site.label_stock: "brother-62x29"}).where(Site.id == site_row["id"])
+    await update_site(site_row["id"], None, queue, "brother-62x29")
     before = set(out_dir.glob("*.pdf")) if out_dir.exists() else set()
     headers = await headers_for(Role.TRAINEE, site_code=site)
     response = await client.post("/api/v1/labels/print", json={"tags": [tag]}, headers=headers)
