@@ -13,6 +13,7 @@ from typing import Any
 
 from piccolo.engine.base import Engine
 
+from inventory.accounts.tables import User
 from inventory.actors import Actor
 from inventory.choices import ErasureCategory, ErasureTechnique
 from inventory.clock import HELSINKI
@@ -83,8 +84,6 @@ def _disk_line(disk: dict[str, Any]) -> str:
 
 
 async def _names(user_ids: set[int]) -> dict[int, str]:
-    from inventory.accounts.tables import User
-
     ids = sorted(user_id for user_id in user_ids if user_id is not None)
     if not ids:
         return {}

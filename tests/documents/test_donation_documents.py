@@ -127,3 +127,32 @@ async def test_the_donation_page_shows_status_and_finalises(
     assert done.status_code == 303
     final = await client.get(done.headers["location"], headers=coordinator)
     assert "Final donor report" in final.text
+
+
+def test_a_receipt_with_every_number_is_still_a_receipt_until_the_donation_is_finalised() -> None:
+    from datetime import date
+
+    import pytest
+
+    from labels import CertificateMark, DonatedDevice, DonationReceipt, render_donation_receipt
+    from labels import Device as Listed
+
+    devices = (DonatedDevice(Listed("JNS-000001-3", "Lenovo", "T480", "PF1"), "E-2026-000001"),)
+    base = {
+        "mark": CertificateMark(
+            "D-2026-000001", "D-2026-000001.ABCDEFGHIJKLMNOP", "https://k.example/verify/x"
+        ),
+        "donor_name": "Lahjoittaja Oy",
+        "received_on": date(2026, 1, 5),
+        "organisation": "Kierto ry",
+        "site_name": "Joensuu",
+        "received_by": "Maija",
+        "devices": devices,
+    }
+    receipt = DonationReceipt(**base, final=False)
+    assert not receipt.is_final
+    assert "Donation receipt" in pdf_text(render_donation_receipt(receipt, "en"))
+    assert DonationReceipt(**base).is_final, "without the flag, every number filled in means final"
+    pending = (DonatedDevice(Listed("JNS-000002-1", "HP", "840", "CN2"), ""),)
+    with pytest.raises(ValueError, match="every device"):
+        DonationReceipt(**{**base, "devices": devices + pending}, final=True)
