@@ -25,6 +25,8 @@ from inventory.accounts.second_factor_pages import SecondFactorPages
 from inventory.csrf import SessionCSRFMiddleware
 from inventory.devices.controllers import DeviceController, ScanController
 from inventory.devices.pages import DevicePages
+from inventory.documents.controllers import DocumentController, VerificationController
+from inventory.documents.pages import DocumentPages
 from inventory.donations.controllers import DonationController, DonorController
 from inventory.exception_handlers import EXCEPTION_HANDLERS
 from inventory.guards import require_declared_permission
@@ -73,6 +75,9 @@ CONTROLLERS: list[Any] = [
     SecondFactorPages,
     AccountPages,
     DevicePages,
+    DocumentController,
+    VerificationController,
+    DocumentPages,
 ]
 
 

@@ -79,6 +79,25 @@ class ErasureTechnique(StrEnum):
     DESTRUCTION = "destruction"
 
 
+class DestructionMethod(StrEnum):
+    """How a disk that could not be erased was destroyed (NIST SP 800-88 destroy techniques)."""
+
+    SHRED = "shred"
+    DISINTEGRATE = "disintegrate"
+    PULVERIZE = "pulverize"
+    INCINERATE = "incinerate"
+    MELT = "melt"
+
+
+DESTRUCTION_METHOD_LABELS = {
+    DestructionMethod.SHRED: N_("shredded"),
+    DestructionMethod.DISINTEGRATE: N_("disintegrated"),
+    DestructionMethod.PULVERIZE: N_("pulverised"),
+    DestructionMethod.INCINERATE: N_("incinerated"),
+    DestructionMethod.MELT: N_("melted"),
+}
+
+
 class TokenScope(StrEnum):
     """What an API token may do."""
 

@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     secret_key: str = Field(default="", description="Signs sessions and certificates.")
     base_url: str = Field(default="http://127.0.0.1:8000", description="Public address used in QR codes.")
     default_language: Language = "fi"
+    organisation_name: str = Field(
+        default="Kierto", max_length=200, description="The organisation named on certificates and receipts."
+    )
+    cups_server: str = Field(
+        default="", max_length=200, description="CUPS server for label printers; empty: the client's default."
+    )
     debug: bool = False
     session_idle_minutes: int = Field(default=30, ge=1)
     session_absolute_hours: int = Field(default=12, ge=1)

@@ -72,6 +72,9 @@ ACTIVITY_LABELS = {
     "intake": N_("Received"),
     "edited": N_("Details corrected"),
     "disk_added": N_("Disk added"),
+    "label_printed": N_("Label printed"),
+    "disk_destroyed": N_("Disk destroyed"),
+    "erasure_reverified": N_("Erasure re-verified"),
 }
 
 

@@ -34,6 +34,7 @@ class DonationReceipt:
     devices: tuple[DonatedDevice, ...]
     donor_details: str = ""
     issued_on: date | None = None
+    final: bool | None = None
 
     def __post_init__(self) -> None:
         require_text(self.donor_name, "The donor's name")
@@ -41,10 +42,15 @@ class DonationReceipt:
         require_text(self.received_by, "The person who received the donation")
         if not self.devices:
             raise ValueError("A donation receipt must list at least one device.")
+        if self.final and not all(entry.certificate_number.strip() for entry in self.devices):
+            raise ValueError("The final report needs every device's erasure certificate number.")
 
     @property
     def is_final(self) -> bool:
-        """Whether every device has its erasure certificate number: the receipt is then the final report."""
+        """Whether this is the final report: as ``final`` says when given (the service decides when a
+        donation is finalised), otherwise when every device has its erasure certificate number."""
+        if self.final is not None:
+            return self.final
         return all(entry.certificate_number.strip() for entry in self.devices)
 
 

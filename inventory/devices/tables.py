@@ -16,7 +16,14 @@ from piccolo.columns.column_types import Serial
 from piccolo.table import Table
 
 from inventory.accounts.tables import User
-from inventory.choices import ConditionGrade, DeviceKind, DiskKind, ErasureCategory, ErasureTechnique
+from inventory.choices import (
+    ConditionGrade,
+    DestructionMethod,
+    DeviceKind,
+    DiskKind,
+    ErasureCategory,
+    ErasureTechnique,
+)
 from inventory.clients.tables import Client
 from inventory.donations.tables import Donation
 from inventory.lifecycle import State
@@ -64,6 +71,9 @@ class Disk(Table):
     destroyed_at = Timestamptz(null=True, default=None)
     destroyed_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     destruction_witness = Varchar(length=200, null=True, default=None)
+    destruction_method = Varchar(
+        length=16, choices=DestructionMethod, null=True, default=None, help_text="shred, disintegrate, …"
+    )
     created_at = Timestamptz()
 
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from inventory.actors import Actor
 from inventory.clock import now
+from inventory.database import is_sqlite
 from inventory.documents.numbering import certificate_number, next_number
 from inventory.documents.tables import IssuedDocument
-from inventory.documents.verification import Verdict, check, split_code, verification_code
+from inventory.documents.verification import Verdict, canonical, check, split_code, verification_code
 
 # Number prefixes per kind of document.
 PREFIXES = {
     "erasure_certificate": "E",
     "donation_receipt": "D",
+    "donation_report": "R",
     "handover_certificate": "H",
     "loan_agreement": "L",
     "orientation_certificate": "O",
@@ -36,6 +40,19 @@ def _issued(row: dict[str, Any]) -> Issued:
     return Issued(row["kind"], row["number"], row["code"], row["facts"], row["issued_at"])
 
 
+async def find_issued(key: str) -> Issued | None:
+    """The document issued under a key (`<kind>:<subject>`), if any."""
+    row = await IssuedDocument.select().where(IssuedDocument.key == key).output(load_json=True).first()
+    return _issued(row) if row is not None else None
+
+
+async def _serialise(key: str) -> None:
+    """Let one transaction at a time issue a given document (PostgreSQL: a transaction-level advisory
+    lock on the key; SQLite's immediate write transaction already serialises every writer)."""
+    if not is_sqlite(IssuedDocument._meta.db):
+        await IssuedDocument.raw("SELECT pg_advisory_xact_lock(hashtext({}))", key)
+
+
 async def issue(
     kind: str,
     subject: str,
@@ -50,6 +67,7 @@ async def issue(
     (an erasure's certificate number); otherwise the kind's yearly sequence gives the next.
     """
     key = f"{kind}:{subject}"
+    await _serialise(key)
     existing = await IssuedDocument.select().where(IssuedDocument.key == key).output(load_json=True).first()
     if existing is not None:
         return _issued(existing)
@@ -66,6 +84,64 @@ async def issue(
     return Issued(kind, number, code, facts, moment)
 
 
+REVISION_MARK = "-R"
+# What a number and code can contain; anything else cannot be one of ours.
+CODE_CHARACTERS = re.compile(r"[A-Za-z0-9.-]{1,80}")
+
+
+def content_digest(kind: str, facts: dict[str, Any]) -> str:
+    """A short fingerprint of a document's content: the same facts always give the same digest."""
+    return hashlib.sha256(canonical(kind, "", facts)).hexdigest()[:16]
+
+
+async def issue_revision(
+    kind: str,
+    subject: str,
+    facts: dict[str, Any],
+    actor: Actor,
+    secret: str,
+    number: str | None = None,
+) -> Issued:
+    """The document stating these facts about a subject: the one issued before if nothing changed.
+
+    When the facts differ from every earlier issue (a re-verification was recorded, devices were
+    added), a new revision is issued: the first revision's number with `-R2`, `-R3` … and a code of
+    its own, so the earlier paper still verifies as what it stated then. Call inside the caller's
+    write transaction.
+    """
+    prefix = f"{kind}:{subject}:"
+    await _serialise(prefix)
+    existing = (
+        await IssuedDocument.select()
+        .where(IssuedDocument.key == prefix + content_digest(kind, facts))
+        .output(load_json=True)
+        .first()
+    )
+    if existing is not None:
+        return _issued(existing)
+    earlier = (
+        await IssuedDocument.select(IssuedDocument.key, IssuedDocument.number)
+        .where(IssuedDocument.key.like(prefix + "%"))
+        .order_by(IssuedDocument.id)
+    )
+    earlier = [row for row in earlier if row["key"].startswith(prefix)]
+    if earlier:
+        number = f"{earlier[0]['number']}{REVISION_MARK}{len(earlier) + 1}"
+    return await issue(kind, f"{subject}:{content_digest(kind, facts)}", facts, actor, secret, number)
+
+
+async def issued_revisions(kind: str, subject: str) -> list[Issued]:
+    """Every revision issued for a subject, the first one first."""
+    prefix = f"{kind}:{subject}:"
+    rows = (
+        await IssuedDocument.select()
+        .where(IssuedDocument.key.like(prefix + "%"))
+        .order_by(IssuedDocument.id)
+        .output(load_json=True)
+    )
+    return [_issued(row) for row in rows if row["key"].startswith(prefix)]
+
+
 @dataclass(frozen=True)
 class Verification:
     """The answer of the verification page."""
@@ -76,7 +152,7 @@ class Verification:
 
 async def verify(code: str, secret: str) -> Verification:
     """Whether a code belongs to a genuine document, a tampered one, or none we issued."""
-    parts = split_code(code)
+    parts = split_code(code) if CODE_CHARACTERS.fullmatch(code.strip()) else None
     if parts is None:
         return Verification(Verdict.UNKNOWN)
     row = (

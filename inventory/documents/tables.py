@@ -17,8 +17,11 @@ class DocumentSequence(Table):
 class IssuedDocument(Table):
     """A certificate or receipt as issued: its number, what it certifies, and its verification code.
 
-    `facts` holds only what the public verification page may show (never a client's personal data);
-    printing again reuses the row, so the number and the content stay the same.
+    `facts` is the document's content as printed, signed by the code: its `summary` is all the public
+    verification page shows, and it never holds a client's personal data. Printing again reuses the
+    row, so the number and the content stay the same. When what a document states changes (a
+    re-verification recorded, a device added to a donation), a new revision is issued: the same number
+    with `-R2`, `-R3` … and its own code; the earlier paper still verifies as what it stated then.
     """
 
     id: Serial

@@ -26,7 +26,7 @@ class SiteController(Controller):
     @post("/", operation_id="createSite", responses=API_ERRORS, opt={"permission": Permission.ADMINISTER})
     async def create_site(self, data: JSONBody[SiteCreate]) -> SiteOut:
         """Create a site."""
-        site_id = await create_site(data.code, data.name, data.printer_queue)
+        site_id = await create_site(data.code, data.name, data.printer_queue, data.label_stock)
         return next(SiteOut(**row) for row in await list_sites() if row["id"] == site_id)
 
     @patch(
@@ -36,6 +36,6 @@ class SiteController(Controller):
         opt={"permission": Permission.ADMINISTER},
     )
     async def update_site(self, site_id: RecordIdPath, data: JSONBody[SiteUpdate]) -> SiteOut:
-        """Rename a site or set its label printer."""
-        await update_site(site_id, data.name, data.printer_queue)
+        """Rename a site, or set its label printer (a CUPS queue) and the label stock loaded in it."""
+        await update_site(site_id, data.name, data.printer_queue, data.label_stock)
         return next(SiteOut(**row) for row in await list_sites() if row["id"] == site_id)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from msgspec import Struct
+from typing import Annotated
+
+from msgspec import Meta, Struct
 
 from inventory.schema_types import NameText, ShortText, SiteCode
+
+# A label stock id such as brother-62x29; an empty string clears the site's choice.
+LabelStockId = Annotated[str, Meta(max_length=20, pattern=r"^[a-z0-9-]*$")]
 
 
 class SiteCreate(Struct, forbid_unknown_fields=True):
@@ -13,6 +18,7 @@ class SiteCreate(Struct, forbid_unknown_fields=True):
     code: SiteCode
     name: NameText
     printer_queue: ShortText | None = None
+    label_stock: LabelStockId | None = None
 
 
 class SiteUpdate(Struct, forbid_unknown_fields=True):
@@ -20,6 +26,7 @@ class SiteUpdate(Struct, forbid_unknown_fields=True):
 
     name: NameText | None = None
     printer_queue: ShortText | None = None
+    label_stock: LabelStockId | None = None
 
 
 class SiteOut(Struct):
@@ -29,4 +36,5 @@ class SiteOut(Struct):
     code: str
     name: str
     printer_queue: str | None
+    label_stock: str | None
     device_count: int

@@ -8,12 +8,30 @@ from piccolo.query.functions.aggregate import Count
 
 from inventory.devices.asset_tags import SITE_CODE_PATTERN
 from inventory.devices.tables import Device
+from inventory.documents.printing import QUEUE_PATTERN
 from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.permissions import N_
 from inventory.sites.tables import Site
+from labels import STOCKS
 
 
-async def create_site(code: str, name: str, printer_queue: str | None = None) -> int:
+def _check_printing(printer_queue: str | None, label_stock: str | None) -> None:
+    if printer_queue and not QUEUE_PATTERN.match(printer_queue.strip()):
+        raise InvalidInput(
+            "printer_queue",
+            N_("A printer queue name is the CUPS queue's name: letters, digits, '-', '_' or '.', no spaces."),
+        )
+    if label_stock and label_stock not in STOCKS:
+        raise InvalidInput(
+            "label_stock",
+            N_("There is no label stock {stock}; choose one of: {known}."),
+            {"stock": label_stock, "known": ", ".join(sorted(STOCKS))},
+        )
+
+
+async def create_site(
+    code: str, name: str, printer_queue: str | None = None, label_stock: str | None = None
+) -> int:
     """Create a site; its code (2-5 letters) is fixed for good because labels carry it."""
     code = code.strip().upper()
     if not SITE_CODE_PATTERN.match(code):
@@ -22,14 +40,23 @@ async def create_site(code: str, name: str, printer_queue: str | None = None) ->
         raise InvalidInput("name", N_("Give the site's name."))
     if await Site.exists().where(Site.code == code):
         raise Conflict(N_("The site code {code} is already in use."), {"code": code})
-    rows = await Site.insert(Site(code=code, name=name.strip(), printer_queue=printer_queue)).returning(
-        Site.id
-    )
+    _check_printing(printer_queue, label_stock)
+    rows = await Site.insert(
+        Site(
+            code=code,
+            name=name.strip(),
+            printer_queue=(printer_queue or "").strip() or None,
+            label_stock=label_stock or None,
+        )
+    ).returning(Site.id)
     return int(rows[0]["id"])
 
 
-async def update_site(site_id: int, name: str | None, printer_queue: str | None) -> None:
-    """Rename a site or set its label printer."""
+async def update_site(
+    site_id: int, name: str | None, printer_queue: str | None, label_stock: str | None = None
+) -> None:
+    """Rename a site or set its label printer and the label stock loaded in it ("" clears either)."""
+    _check_printing(printer_queue, label_stock)
     values: dict[Any, Any] = {}
     if name is not None:
         if not name.strip():
@@ -37,6 +64,8 @@ async def update_site(site_id: int, name: str | None, printer_queue: str | None)
         values[Site.name] = name.strip()
     if printer_queue is not None:
         values[Site.printer_queue] = printer_queue.strip() or None
+    if label_stock is not None:
+        values[Site.label_stock] = label_stock or None
     if not await Site.exists().where(Site.id == site_id):
         raise NotFound(N_("There is no such site."))
     if values:
@@ -45,7 +74,9 @@ async def update_site(site_id: int, name: str | None, printer_queue: str | None)
 
 async def list_sites() -> list[dict[str, Any]]:
     """Every site with how many devices it holds."""
-    sites = await Site.select(Site.id, Site.code, Site.name, Site.printer_queue).order_by(Site.code)
+    sites = await Site.select(Site.id, Site.code, Site.name, Site.printer_queue, Site.label_stock).order_by(
+        Site.code
+    )
     counts = await Device.select(Device.site, Count(Device.id).as_alias("n")).group_by(Device.site)
     by_site = {row["site"]: row["n"] for row in counts}
     return [{**site, "device_count": by_site.get(site["id"], 0)} for site in sites]

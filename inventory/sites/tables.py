@@ -14,4 +14,10 @@ class Site(Table):
     name = Varchar(length=100)
     tag_counter = Integer(default=0, help_text="The number of the last asset tag given out here.")
     printer_queue = Varchar(length=100, null=True, default=None, help_text="CUPS queue for labels.")
+    label_stock = Varchar(
+        length=20,
+        null=True,
+        default=None,
+        help_text="The label stock loaded at this site, e.g. brother-62x29.",
+    )
     created_at = Timestamptz()

@@ -75,6 +75,22 @@ MATRIX: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/api/v1/users"): ADMINS,
     ("POST", "/api/v1/users"): ADMINS,
     ("PATCH", "/api/v1/users/{user_id:int}"): ADMINS,
+    # Labels and documents (inventory/documents): printed at the bench; the donor's report too.
+    ("POST", "/api/v1/labels/pdf"): BENCH,
+    ("POST", "/api/v1/labels/print"): BENCH,
+    ("GET", "/api/v1/erasures/{number:str}/certificate"): BENCH,
+    ("GET", "/api/v1/devices/{tag:str}/destruction-certificate"): BENCH,
+    ("GET", "/api/v1/devices/{tag:str}/certificates"): BENCH,
+    ("GET", "/api/v1/donations/{donation_id:int}/receipt"): BENCH,
+    ("GET", "/api/v1/donations/{donation_id:int}/report"): BENCH,
+    ("POST", "/api/v1/donations/{donation_id:int}/finalise"): MANAGERS,
+    ("GET", "/api/v1/verify/{code:str}"): PUBLIC,
+    ("GET", "/labels"): BENCH,
+    ("POST", "/labels"): BENCH,
+    ("GET", "/donations/{donation_id:int}/documents"): BENCH,
+    ("POST", "/donations/{donation_id:int}/finalise"): MANAGERS,
+    ("GET", "/verify"): PUBLIC,
+    ("GET", "/verify/{code:str}"): PUBLIC,
 }
 
 # A step each role may take, so that only the route's own guard is under test here.
@@ -82,6 +98,7 @@ STEP_FOR = {None: "hold", T: "hold", CS: "release", CO: "hold", AD: "hold"}
 PATH_VALUES = {
     "{tag:str}": "JNS-000001-X",
     "{code:str}": "JNS-000001",
+    "{number:str}": "E-2026-000001",
     "{file_path:path}": "kierto.css",
     "{path:str}": "openapi.yaml",
 }

@@ -1,0 +1,425 @@
+"""Certificates of sanitisation: one per passed erasure, or one for a device whose every disk was destroyed.
+
+The facts come from the Device, Disk, Erasure and ErasureDisk rows (NIST SP 800-88 Rev. 1 Appendix G:
+who, where, when, the device and each disk, the donor as source, category and technique, tool,
+verification and re-verification, destination). They are stored when the certificate is first
+printed, so printing again gives the same bytes; a later re-verification gives a new revision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from piccolo.engine.base import Engine
+
+from inventory.accounts.tables import User
+from inventory.actors import Actor
+from inventory.choices import ErasureCategory, ErasureTechnique
+from inventory.clock import HELSINKI
+from inventory.database import write_transaction
+from inventory.devices.tables import Device, Disk, Erasure, ErasureDisk
+from inventory.documents.issuing import Issued, issue_revision
+from inventory.documents.summary import build_summary
+from inventory.errors import Conflict, NotFound
+from inventory.permissions import N_
+from inventory.settings import Settings
+from labels import (
+    CertificateMark,
+    DestructionMethod,
+    DiskDestruction,
+    DiskSanitisation,
+    MediaDestination,
+    MediaType,
+    Reverification,
+    SanitisationCategory,
+    SanitisationCertificate,
+    SanitisationTechnique,
+    VerificationMethod,
+    VerificationResult,
+    render_sanitisation_certificate,
+)
+from labels import (
+    Device as CertifiedDevice,
+)
+from labels import (
+    Disk as CertifiedDisk,
+)
+from labels.translation import translator
+
+KIND = "erasure_certificate"
+
+# Words in a recorded verification method that tell how thoroughly it was checked (fi, sv, en).
+# Anything else is described no more strongly than a visual check; the recorded words are printed too.
+_SAMPLING_WORDS = ("sampl", "otanta", "pistokoe", "stickprov")
+_FULL_WORDS = ("full", "every sector", "read-back", "read back", "readback", "koko", "hela", "all zero")
+
+
+def verification_method(text: str) -> VerificationMethod:
+    """The NIST verification method that a recorded description claims, never more than it says."""
+    lowered = text.casefold()
+    if any(word in lowered for word in _SAMPLING_WORDS):
+        return VerificationMethod.SAMPLING
+    if any(word in lowered for word in _FULL_WORDS):
+        return VerificationMethod.FULL
+    return VerificationMethod.VISUAL
+
+
+def _date(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(HELSINKI).date().isoformat() if moment else None
+
+
+def _size_text(size_bytes: int | None) -> str:
+    if size_bytes is None:
+        return ""
+    if size_bytes >= 10**12:
+        return f"{size_bytes / 10**12:.1f} TB"
+    return f"{round(size_bytes / 10**9)} GB"
+
+
+def _disk_line(disk: dict[str, Any]) -> str:
+    """A disk for the public summary: make, model, serial and size; no person's data."""
+    parts = [f"{disk['make']} {disk['model']}".strip(), disk["serial"], _size_text(disk["size_bytes"])]
+    return " · ".join(part for part in parts if part)
+
+
+async def _names(user_ids: set[int]) -> dict[int, str]:
+    ids = sorted(user_id for user_id in user_ids if user_id is not None)
+    if not ids:
+        return {}
+    rows = await User.select(User.id, User.display_name).where(User.id.is_in(ids))
+    return {row["id"]: row["display_name"] for row in rows}
+
+
+async def _device_facts(device_id: int) -> dict[str, Any]:
+    device = (
+        await Device.select(
+            Device.id,
+            Device.asset_tag,
+            Device.make,
+            Device.model,
+            Device.serial,
+            Device.cycle,
+            Device.site.name.as_alias("site_name"),
+            Device.donation.donor.name.as_alias("donor_name"),  # type: ignore[union-attr]
+        )
+        .where(Device.id == device_id)
+        .first()
+    )
+    if device is None:
+        raise NotFound(N_("No such device."))
+    return dict(device)
+
+
+async def _destroyed_disks(device_id: int) -> list[dict[str, Any]]:
+    disks = (
+        await Disk.select()
+        .where((Disk.device == device_id) & Disk.destroyed_at.is_not_null())
+        .order_by(Disk.id)
+    )
+    names = await _names({disk["destroyed_by"] for disk in disks})
+    entries = []
+    for disk in disks:
+        if not disk["destruction_method"] or not disk["destruction_witness"]:
+            raise Conflict(
+                N_(
+                    "Disk {serial} is recorded as destroyed, but not how or before which witness. "
+                    "Record the destruction in full before printing the certificate."
+                ),
+                {"serial": disk["serial"] or disk["model"] or str(disk["id"])},
+            )
+        entries.append(
+            {
+                "make": disk["make"],
+                "model": disk["model"],
+                "serial": disk["serial"] or "",
+                "media_type": disk["kind"],
+                "size_bytes": disk["size_bytes"],
+                "category": SanitisationCategory.DESTROY.value,
+                "technique": None,
+                "destruction": {
+                    "destroyed_by": names.get(disk["destroyed_by"], ""),
+                    "witness": disk["destruction_witness"],
+                    "destroyed_on": _date(disk["destroyed_at"]),
+                    "method": disk["destruction_method"],
+                },
+            }
+        )
+    return entries
+
+
+def _summary(
+    device: dict[str, Any], document: dict[str, Any], settings: Settings, result: str, category: str
+) -> dict[str, Any]:
+    erased = [disk for disk in document["disks"] if disk["destruction"] is None]
+    destroyed = [disk for disk in document["disks"] if disk["destruction"] is not None]
+    reverification = document["reverification"]
+    return build_summary(
+        asset_tag=device["asset_tag"],
+        device=f"{device['make']} {device['model']}".strip() or None,
+        serial=device["serial"] or None,
+        date=document["sanitised_on"],
+        category=category,
+        technique=erased[0]["technique"] if erased else None,
+        tool=" ".join(part for part in (document["tool"], document["tool_version"]) if part) or None,
+        verification=document["verification"]["method"],
+        result=result,
+        reverification=(
+            None if reverification is None else ("passed" if reverification["passed"] else "failed")
+        ),
+        disks=[_disk_line(disk) for disk in erased] or None,
+        destroyed_disks=[_disk_line(disk) for disk in destroyed] or None,
+        site=document["location"] or None,
+        organisation=settings.organisation_name,
+    )
+
+
+async def erasure_facts(erasure: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """The facts a certificate of one erasure states, from the rows as they are now."""
+    if erasure["category"] == ErasureCategory.DESTROY.value or (
+        erasure["technique"] == ErasureTechnique.DESTRUCTION.value
+    ):
+        raise Conflict(
+            N_(
+                "Erasure {number} is recorded as a destruction. Record destroyed disks on the disks "
+                "themselves; their certificate is printed from the device."
+            ),
+            {"number": erasure["certificate_number"]},
+        )
+    device = await _device_facts(erasure["device"])
+    parts = (
+        await ErasureDisk.select(
+            ErasureDisk.method,
+            ErasureDisk.verified,
+            ErasureDisk.disk.make.as_alias("make"),
+            ErasureDisk.disk.model.as_alias("model"),
+            ErasureDisk.disk.serial.as_alias("serial"),
+            ErasureDisk.disk.kind.as_alias("kind"),
+            ErasureDisk.disk.size_bytes.as_alias("size_bytes"),
+        )
+        .where(ErasureDisk.erasure == erasure["id"])
+        .order_by(ErasureDisk.disk)
+    )
+    names = await _names({erasure["operator"], erasure["reverified_by"]})
+    disks = [
+        {
+            "make": part["make"],
+            "model": part["model"],
+            "serial": part["serial"] or "",
+            "media_type": part["kind"],
+            "size_bytes": part["size_bytes"],
+            "category": erasure["category"],
+            "technique": erasure["technique"],
+            "destruction": None,
+        }
+        for part in parts
+    ]
+    disks += await _destroyed_disks(erasure["device"])
+    reverification = None
+    if erasure["reverified_at"] is not None and erasure["reverification_passed"] is not None:
+        reverification = {
+            "verified_by": names.get(erasure["reverified_by"], ""),
+            "verified_on": _date(erasure["reverified_at"]),
+            "passed": bool(erasure["reverification_passed"]),
+            "method": verification_method(erasure["reverification_method"]).value
+            if erasure["reverification_method"]
+            else None,
+        }
+    recorded = ": ".join(
+        part for part in (erasure["verification_method"], erasure["verification_result"]) if part
+    )
+    document = {
+        "performed_by": names.get(erasure["operator"], ""),
+        "organisation": settings.organisation_name,
+        "location": device["site_name"],
+        "sanitised_on": _date(erasure["finished_at"] or erasure["created_at"]),
+        "device": {
+            "asset_tag": device["asset_tag"],
+            "make": device["make"],
+            "model": device["model"],
+            "serial": device["serial"] or "",
+        },
+        "source": device["donor_name"] or "",
+        "disks": disks,
+        "verification": {
+            "method": verification_method(erasure["verification_method"]).value,
+            "passed": bool(erasure["passed"]),
+            "details": recorded,
+        },
+        "destination": MediaDestination.EXTERNAL_REUSE.value,
+        "tool": erasure["tool"],
+        "tool_version": erasure["tool_version"],
+        "reverification": reverification,
+    }
+    result = "passed" if erasure["passed"] else "failed"
+    return {
+        "summary": _summary(device, document, settings, result, erasure["category"]),
+        "document": document,
+    }
+
+
+async def issue_erasure_certificate(
+    engine: Engine,  # type: ignore[type-arg]
+    number: str,
+    actor: Actor,
+    settings: Settings,
+) -> Issued:
+    """The certificate of the erasure with this number (the one printed before, if nothing changed)."""
+    async with write_transaction(engine):
+        erasure = await Erasure.select().where(Erasure.certificate_number == number.strip().upper()).first()
+        if erasure is None:
+            raise NotFound(
+                N_("There is no erasure with the certificate number {number}."), {"number": number}
+            )
+        if not erasure["passed"]:
+            raise Conflict(
+                N_("Erasure {number} did not pass, so it has no certificate. Wipe the device again."),
+                {"number": erasure["certificate_number"]},
+            )
+        facts = await erasure_facts(dict(erasure), settings)
+        return await issue_revision(
+            KIND,
+            f"erasure:{erasure['id']}",
+            facts,
+            actor,
+            settings.resolved_secret_key(),
+            number=erasure["certificate_number"],
+        )
+
+
+async def destruction_facts(device_id: int, settings: Settings) -> dict[str, Any]:
+    """The facts a certificate states for a device whose every disk was physically destroyed."""
+    device = await _device_facts(device_id)
+    disk_count = await Disk.count().where(Disk.device == device_id)
+    disks = await _destroyed_disks(device_id)
+    if not disks or len(disks) != disk_count:
+        raise Conflict(
+            N_(
+                "Not every disk of {tag} has been destroyed. A device with an erased disk gets the "
+                "certificate of its erasure instead."
+            ),
+            {"tag": device["asset_tag"]},
+        )
+    last = max(disk["destruction"]["destroyed_on"] for disk in disks)
+    document = {
+        "performed_by": disks[-1]["destruction"]["destroyed_by"],
+        "organisation": settings.organisation_name,
+        "location": device["site_name"],
+        "sanitised_on": last,
+        "device": {
+            "asset_tag": device["asset_tag"],
+            "make": device["make"],
+            "model": device["model"],
+            "serial": device["serial"] or "",
+        },
+        "source": device["donor_name"] or "",
+        "disks": disks,
+        "verification": {"method": VerificationMethod.VISUAL.value, "passed": True, "details": ""},
+        "destination": MediaDestination.RECYCLING.value,
+        "tool": "",
+        "tool_version": "",
+        "reverification": None,
+    }
+    summary = _summary(device, document, settings, "passed", SanitisationCategory.DESTROY.value)
+    return {"summary": summary, "document": document}
+
+
+async def issue_destruction_certificate_in_transaction(
+    device_id: int, actor: Actor, settings: Settings
+) -> Issued:
+    """Issue (or find) the destruction certificate of a device, inside the caller's transaction."""
+    cycle = await Device.select(Device.cycle).where(Device.id == device_id).first()
+    if cycle is None:
+        raise NotFound(N_("No such device."))
+    facts = await destruction_facts(device_id, settings)
+    return await issue_revision(
+        KIND,
+        f"destruction:device:{device_id}:cycle:{cycle['cycle']}",
+        facts,
+        actor,
+        settings.resolved_secret_key(),
+    )
+
+
+async def issue_destruction_certificate(
+    engine: Engine,  # type: ignore[type-arg]
+    asset_tag: str,
+    actor: Actor,
+    settings: Settings,
+) -> Issued:
+    """The certificate of a device whose every disk was physically destroyed (it has no erasure)."""
+    async with write_transaction(engine):
+        device = await Device.select(Device.id).where(Device.asset_tag == asset_tag).first()
+        if device is None:
+            raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+        return await issue_destruction_certificate_in_transaction(device["id"], actor, settings)
+
+
+def certificate_model(issued: Issued, language: str, base_url: str) -> SanitisationCertificate:
+    """The labels library's certificate from the stored facts, in a language for the words we add."""
+    _ = translator(language)
+    document = issued.facts["document"]
+    not_recorded = _("Unknown")
+    disks = []
+    for entry in document["disks"]:
+        disk = CertifiedDisk(
+            make=entry["make"],
+            model=entry["model"],
+            serial=entry["serial"] or not_recorded,
+            media_type=MediaType(entry["media_type"]),
+            size_bytes=entry["size_bytes"],
+        )
+        destruction = entry["destruction"]
+        disks.append(
+            DiskSanitisation(
+                disk,
+                SanitisationCategory(entry["category"]),
+                technique=SanitisationTechnique(entry["technique"]) if entry["technique"] else None,
+                destruction=(
+                    DiskDestruction(
+                        destroyed_by=destruction["destroyed_by"] or not_recorded,
+                        witness=destruction["witness"],
+                        destroyed_on=dt.date.fromisoformat(destruction["destroyed_on"]),
+                        method=DestructionMethod(destruction["method"]),
+                    )
+                    if destruction
+                    else None
+                ),
+            )
+        )
+    again = document["reverification"]
+    device = document["device"]
+    performed_by = document["performed_by"] or f"{document['organisation']} ({document['tool']})"
+    return SanitisationCertificate(
+        mark=CertificateMark(issued.number, issued.code, f"{base_url}/verify/{issued.code}"),
+        performed_by=performed_by,
+        organisation=document["organisation"],
+        location=document["location"],
+        sanitised_on=dt.date.fromisoformat(document["sanitised_on"]),
+        device=CertifiedDevice(device["asset_tag"], device["make"], device["model"], device["serial"]),
+        source=document["source"] or not_recorded,
+        disks=tuple(disks),
+        verification=VerificationResult(
+            VerificationMethod(document["verification"]["method"]),
+            passed=document["verification"]["passed"],
+            details=document["verification"]["details"],
+        ),
+        destination=MediaDestination(document["destination"]),
+        tool=document["tool"],
+        tool_version=document["tool_version"],
+        reverification=(
+            Reverification(
+                verified_by=again["verified_by"] or not_recorded,
+                verified_on=dt.date.fromisoformat(again["verified_on"]),
+                passed=again["passed"],
+                method=VerificationMethod(again["method"]) if again["method"] else None,
+            )
+            if again
+            else None
+        ),
+    )
+
+
+def render_erasure_certificate(issued: Issued, language: str, base_url: str) -> bytes:
+    """The certificate's PDF in fi, sv or en; the same facts always give the same bytes."""
+    return render_sanitisation_certificate(certificate_model(issued, language, base_url), language)

@@ -1,0 +1,249 @@
+"""Asset labels of one device or a selection: the stock, the PDF, direct printing and the history entry.
+
+Printing labels is an activity in each device's history ("label_printed"), not a state change. The
+stock is the one asked for, else the one loaded at the user's site, else at the devices' site, else
+an A4 sheet. The label's QR code opens the device's page; a `*` check character is escaped there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from piccolo.engine.base import Engine
+
+from inventory.actors import Actor
+from inventory.database import write_transaction
+from inventory.devices.asset_tags import parse_tag
+from inventory.devices.events import record_event
+from inventory.devices.tables import Device, Disk
+from inventory.documents.printing import PrinterUnavailable, PrintJob, submit
+from inventory.errors import InvalidInput, NotFound
+from inventory.i18n import gettext
+from inventory.lifecycle import State
+from inventory.permissions import N_
+from inventory.settings import Settings
+from inventory.sites.tables import Site
+from labels import STOCKS, AssetLabel, LabelStock, get_stock, render_asset_labels
+
+LABEL_PRINTED_ACTION = "label_printed"
+DEFAULT_STOCK = "a4-70x37"
+MAX_LABELS = 500
+PDF_DESTINATION = "pdf"
+_CPU_NOISE = ("(R)", "(TM)", "(r)", "(tm)", " CPU", "Intel ", "AMD ")
+
+
+@dataclass(frozen=True)
+class LabelSelection:
+    """Which labels to make: devices by tag, and/or every device of a donation, in that order."""
+
+    tags: tuple[str, ...] = ()
+    donation_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Rendered labels: the PDF, the stock, the tags in print order and the print job if sent to CUPS."""
+
+    pdf: bytes
+    stock: LabelStock
+    tags: tuple[str, ...]
+    job: PrintJob | None = None
+
+
+def device_url(base_url: str, asset_tag: str) -> str:
+    """The address a label's QR code opens: the device's page, the tag escaped (`*` becomes %2A)."""
+    return f"{base_url}/devices/{quote(asset_tag, safe='')}"
+
+
+def _size(size_bytes: int | None) -> str:
+    if not size_bytes:
+        return ""
+    if size_bytes >= 10**12:
+        return f"{size_bytes / 10**12:.1f} TB".replace(".0 TB", " TB")
+    return f"{round(size_bytes / 10**9)} GB"
+
+
+def spec_line(device: dict[str, Any], disks: Sequence[dict[str, Any]]) -> str:
+    """One line such as "Lenovo T480 · i5-8250U · 8 GB · 256 GB SSD · A"."""
+    cpu = device["cpu"] or ""
+    for noise in _CPU_NOISE:
+        cpu = cpu.replace(noise, " " if noise.startswith(" ") else "")
+    cpu = " ".join(cpu.replace("Core ", "").split())
+    storage = " + ".join(
+        f"{_size(disk['size_bytes'])} {disk['kind'].upper() if disk['kind'] != 'other' else ''}".strip()
+        for disk in disks
+        if disk["destroyed_at"] is None and disk["size_bytes"]
+    )
+    ram = f"{device['ram_mb'] / 1024:g} GB" if device["ram_mb"] else ""
+    parts = [
+        f"{device['make']} {device['model']}".strip(),
+        cpu,
+        ram,
+        storage,
+        device["condition_grade"] or "",
+    ]
+    return " · ".join(part for part in parts if part)
+
+
+async def resolve_devices(selection: LabelSelection) -> list[dict[str, Any]]:
+    """The selected devices in print order (tags as given, then the donation's), each once."""
+    columns = (
+        Device.id,
+        Device.asset_tag,
+        Device.state,
+        Device.site,
+        Device.make,
+        Device.model,
+        Device.cpu,
+        Device.ram_mb,
+        Device.condition_grade,
+        Device.site.name.as_alias("site_name"),
+    )
+    wanted: list[str] = []
+    for typed in selection.tags:
+        parsed = parse_tag(typed)
+        wanted.append(parsed.canonical if parsed and parsed.check_matches else typed.strip().upper())
+    rows: list[dict[str, Any]] = []
+    if wanted:
+        found = {
+            row["asset_tag"]: row
+            for row in await Device.select(*columns).where(Device.asset_tag.is_in(wanted))
+        }
+        unknown = [tag for tag in wanted if tag not in found]
+        if unknown:
+            raise NotFound(
+                N_("There is no device with the tag {tag}."), {"tag": ", ".join(dict.fromkeys(unknown))}
+            )
+        rows.extend(found[tag] for tag in wanted)
+    if selection.donation_id is not None:
+        donation_rows = (
+            await Device.select(*columns).where(Device.donation == selection.donation_id).order_by(Device.id)
+        )
+        if not donation_rows:
+            raise NotFound(N_("This donation has no devices to label."))
+        rows.extend(donation_rows)
+    unique = list({row["id"]: row for row in rows}.values())
+    if not unique:
+        raise InvalidInput("tags", N_("Choose the devices to label: give their tags or a donation."))
+    if len(unique) > MAX_LABELS:
+        raise InvalidInput(
+            "tags", N_("At most {maximum} labels can be printed at once."), {"maximum": MAX_LABELS}
+        )
+    return unique
+
+
+async def site_row(site_id: int) -> dict[str, Any] | None:
+    """A site's name, label printer queue and label stock."""
+    row = (
+        await Site.select(Site.id, Site.name, Site.printer_queue, Site.label_stock)
+        .where(Site.id == site_id)
+        .first()
+    )
+    return dict(row) if row else None
+
+
+async def site_for(actor: Actor, devices: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """The site whose printer and stock apply: the user's own (where they stand), else the devices' site."""
+    return await site_row(actor.site_id or devices[0]["site"])
+
+
+def choose_stock(stock_id: str | None, site: dict[str, Any] | None) -> LabelStock:
+    """The stock asked for, else the site's, else an A4 sheet; an unknown id is refused by name."""
+    chosen = stock_id or (site or {}).get("label_stock") or DEFAULT_STOCK
+    if chosen not in STOCKS:
+        raise InvalidInput(
+            "stock",
+            N_("There is no label stock {stock}; choose one of: {known}."),
+            {"stock": chosen, "known": ", ".join(sorted(STOCKS))},
+        )
+    return get_stock(chosen)
+
+
+async def _asset_labels(devices: Sequence[dict[str, Any]], base_url: str) -> list[AssetLabel]:
+    disks = (
+        await Disk.select(Disk.device, Disk.size_bytes, Disk.kind, Disk.destroyed_at)
+        .where(Disk.device.is_in([device["id"] for device in devices]))
+        .order_by(Disk.id)
+    )
+    by_device: dict[int, list[dict[str, Any]]] = {}
+    for disk in disks:
+        by_device.setdefault(disk["device"], []).append(disk)
+    return [
+        AssetLabel(
+            asset_tag=device["asset_tag"],
+            url=device_url(base_url, device["asset_tag"]),
+            site_name=device["site_name"],
+            spec_line=spec_line(device, by_device.get(device["id"], [])),
+        )
+        for device in devices
+    ]
+
+
+def _check_position(stock: LabelStock, start_position: int) -> None:
+    if not 0 <= start_position < stock.labels_per_page:
+        raise InvalidInput(
+            "start_position",
+            N_("The first free label on {stock} is a number from 1 to {count}."),
+            {"stock": stock.name, "count": stock.labels_per_page},
+        )
+
+
+async def _record(
+    devices: Sequence[dict[str, Any]], actor: Actor, stock: LabelStock, to: str, job: str
+) -> None:
+    details = {"stock": stock.stock_id, "to": to, "labels": len(devices)}
+    if job:
+        details["job"] = job
+    for device in devices:
+        state = State(device["state"])
+        await record_event(device["id"], LABEL_PRINTED_ACTION, state, state, actor, details=details)
+
+
+async def make_labels(
+    engine: Engine,  # type: ignore[type-arg]
+    selection: LabelSelection,
+    actor: Actor,
+    settings: Settings,
+    stock_id: str | None = None,
+    start_position: int = 0,
+) -> Labels:
+    """Render the selected devices' labels as a PDF to download, and note it in their histories."""
+    devices = await resolve_devices(selection)
+    stock = choose_stock(stock_id, await site_for(actor, devices))
+    _check_position(stock, start_position)
+    pdf = render_asset_labels(await _asset_labels(devices, settings.base_url), stock, start_position)
+    # Only the history entries are written, so the write transaction stays short.
+    async with write_transaction(engine):
+        await _record(devices, actor, stock, PDF_DESTINATION, "")
+    return Labels(pdf, stock, tuple(device["asset_tag"] for device in devices))
+
+
+async def print_labels(
+    engine: Engine,  # type: ignore[type-arg]
+    selection: LabelSelection,
+    actor: Actor,
+    settings: Settings,
+    stock_id: str | None = None,
+    start_position: int = 0,
+) -> Labels:
+    """Send the selected devices' labels to the site's label printer, and note it in their histories."""
+    devices = await resolve_devices(selection)
+    site = await site_for(actor, devices)
+    if site is None or not site["printer_queue"]:
+        raise PrinterUnavailable(
+            N_("No label printer is set for {site}. Download the PDF, or ask an administrator to set one."),
+            {"site": site["name"] if site else "—"},
+        )
+    stock = choose_stock(stock_id, site)
+    _check_position(stock, start_position)
+    labels = await _asset_labels(devices, settings.base_url)
+    pdf = render_asset_labels(labels, stock, start_position)
+    tags = tuple(device["asset_tag"] for device in devices)
+    title = gettext(N_("Labels {tags}")).format(tags=", ".join(tags[:3]) + (" …" if len(tags) > 3 else ""))
+    job = await submit(site["printer_queue"], pdf, title, stock, server=settings.cups_server)
+    async with write_transaction(engine):
+        await _record(devices, actor, stock, job.queue, job.job_id)
+    return Labels(pdf, stock, tags, job)

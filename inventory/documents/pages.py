@@ -1,0 +1,206 @@
+"""Pages for printing labels, a donation's documents and finalisation, and the public verification page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import PathParameter, QueryParameter, URLEncodedBody
+from litestar.response import Redirect, Template
+from piccolo.engine.base import Engine
+
+from inventory.actors import Actor
+from inventory.documents.controllers import labels_file_name
+from inventory.documents.donation_documents import certificate_numbers, donation_devices
+from inventory.documents.labelling import DEFAULT_STOCK, LabelSelection, make_labels, print_labels, site_row
+from inventory.documents.queries import verification_view
+from inventory.documents.responses import pdf_response
+from inventory.donations.finalising import finalise_donation, sanitisation_gaps
+from inventory.donations.queries import get_donation
+from inventory.errors import DomainError
+from inventory.i18n import current_language, gettext, ngettext
+from inventory.params import RecordIdPath
+from inventory.permissions import N_, Permission
+from inventory.settings import Settings
+from inventory.web import page_context
+from labels import STOCKS
+
+PUBLIC = {"permission": Permission.PUBLIC, "exclude_from_auth": True}
+CodePath = Annotated[str, PathParameter(max_length=80)]
+_TAG_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+@dataclass
+class LabelForm:
+    """The label form: tags typed or scanned (one per line), or a donation; stock and first free label."""
+
+    tags: str = ""
+    donation_id: str = ""
+    stock: str = ""
+    start: int = 1
+    send: str = "pdf"
+
+
+def _stock_choices() -> list[tuple[str, str]]:
+    return [(stock.stock_id, stock.name) for stock in STOCKS.values()]
+
+
+def _form_tags(text: str) -> tuple[str, ...]:
+    return tuple(tag for tag in _TAG_SEPARATORS.split(text[:20_000]) if tag)[:500]
+
+
+async def _labels_page(
+    request: Request[Actor, Any, Any],
+    form: LabelForm,
+    error: str | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    site = await site_row(request.user.site_id) if request.user.site_id else None
+    return Template(
+        "documents/labels.html",
+        context=page_context(
+            request,
+            form=form,
+            stocks=_stock_choices(),
+            default_stock=form.stock or (site or {}).get("label_stock") or DEFAULT_STOCK,
+            printer=(site or {}).get("printer_queue"),
+            error=error,
+            notice=notice,
+        ),
+        status_code=status_code,
+    )
+
+
+async def _donation_page(
+    request: Request[Actor, Any, Any],
+    donation_id: int,
+    error: str | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Template:
+    donation = await get_donation(donation_id)
+    devices = await donation_devices(donation_id)
+    numbers = await certificate_numbers([device["id"] for device in devices])
+    gaps = {entry.asset_tag: entry for entry in await sanitisation_gaps(donation_id)}
+    rows = [
+        {**device, "certificates": numbers.get(device["id"], []), "gap": gaps.get(device["asset_tag"])}
+        for device in devices
+    ]
+    return Template(
+        "documents/donation.html",
+        context=page_context(
+            request,
+            donation=donation,
+            devices=rows,
+            ready=bool(devices) and not gaps,
+            stocks=_stock_choices(),
+            default_stock=DEFAULT_STOCK,
+            error=error,
+            notice=notice,
+        ),
+        status_code=status_code,
+    )
+
+
+class DocumentPages(Controller):
+    """/labels, /donations/{id}/documents and the public /verify pages."""
+
+    path = "/"
+    include_in_schema = False
+
+    @get("/labels", opt={"permission": Permission.DEVICE_WORK})
+    async def labels_form(
+        self,
+        request: Request[Actor, Any, Any],
+        tag: Annotated[list[str] | None, QueryParameter(max_items=500)] = None,
+        donation_id: Annotated[int | None, QueryParameter(ge=1, le=2**31 - 1)] = None,
+    ) -> Template:
+        """Print labels: type or scan tags, or take a whole donation; choose the stock and first label."""
+        form = LabelForm(tags="\n".join(tag or []), donation_id=str(donation_id or ""))
+        return await _labels_page(request, form)
+
+    @post("/labels", opt={"permission": Permission.DEVICE_WORK}, status_code=200)
+    async def labels(
+        self,
+        request: Request[Actor, Any, Any],
+        data: URLEncodedBody[LabelForm],
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        settings: NamedDependency[Settings],
+    ) -> Response[bytes] | Template:
+        """Download the labels as a PDF, or send them to the site's printer; refusals show on the page."""
+        donation_id = int(data.donation_id) if data.donation_id.strip().isdigit() else None
+        selection = LabelSelection(tags=_form_tags(data.tags), donation_id=donation_id)
+        try:
+            if data.send == "print":
+                printed = await print_labels(
+                    engine, selection, request.user, settings, data.stock or None, data.start - 1
+                )
+                assert printed.job is not None
+                notice = ngettext(
+                    "%(count)d label sent to the printer %(queue)s.",
+                    "%(count)d labels sent to the printer %(queue)s.",
+                    len(printed.tags),
+                ) % {"count": len(printed.tags), "queue": printed.job.queue}
+                return await _labels_page(request, data, notice=notice)
+            made = await make_labels(
+                engine, selection, request.user, settings, data.stock or None, data.start - 1
+            )
+        except DomainError as refused:
+            return await _labels_page(request, data, error=refused.text(), status_code=refused.status_code)
+        return pdf_response(made.pdf, labels_file_name(made.tags, donation_id))
+
+    @get("/donations/{donation_id:int}/documents", opt={"permission": Permission.DEVICE_WORK})
+    async def donation_documents(
+        self, request: Request[Actor, Any, Any], donation_id: RecordIdPath
+    ) -> Template:
+        """A donation's labels, receipt, erasure status and, for a coordinator, finalisation."""
+        done = request.query_params.get("done")
+        notice = gettext(N_("The donation is finalised; its final report is ready.")) if done else None
+        return await _donation_page(request, donation_id, notice=notice)
+
+    @post(
+        "/donations/{donation_id:int}/finalise",
+        opt={"permission": Permission.DONOR_MANAGE},
+        status_code=303,
+    )
+    async def finalise(
+        self,
+        request: Request[Actor, Any, Any],
+        donation_id: RecordIdPath,
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        settings: NamedDependency[Settings],
+    ) -> Redirect | Template:
+        """Finalise the donation; a refusal shows on the page with the devices that still need work."""
+        try:
+            await finalise_donation(engine, donation_id, request.user, settings)
+        except DomainError as refused:
+            return await _donation_page(
+                request, donation_id, error=refused.text(), status_code=refused.status_code
+            )
+        return Redirect(path=f"/donations/{donation_id}/documents?done=1", status_code=303)
+
+    @get("/verify", opt=PUBLIC)
+    async def verify_form(
+        self, request: Request[Any, Any, Any], code: Annotated[str, QueryParameter(max_length=80)] = ""
+    ) -> Redirect | Template:
+        """Type a verification code to check a certificate."""
+        if code.strip():
+            return Redirect(path=f"/verify/{quote(code.strip(), safe='')}")
+        return Template("documents/verify.html", context=page_context(request, view=None, code=""))
+
+    @get("/verify/{code:str}", opt=PUBLIC)
+    async def verify(
+        self, request: Request[Any, Any, Any], code: CodePath, settings: NamedDependency[Settings]
+    ) -> Template:
+        """Whether a certificate is genuine, and what it certifies (never anyone's personal data)."""
+        view = await verification_view(code, settings.resolved_secret_key(), current_language.get())
+        return Template(
+            "documents/verify.html",
+            context=page_context(request, view=view, code=code),
+            headers={"Cache-Control": "no-store"},
+        )
