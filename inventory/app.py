@@ -6,7 +6,7 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, Router, get
+from litestar import Litestar, Request, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
@@ -27,6 +27,15 @@ from inventory.donations.controllers import DonationController, DonorController
 from inventory.exception_handlers import EXCEPTION_HANDLERS
 from inventory.guards import require_declared_permission
 from inventory.language import LanguageMiddleware, apply_user_language
+from inventory.operations.notifications.controllers import NotificationController
+from inventory.operations.notifications.pages import NotificationPages, load_unread_count
+from inventory.operations.observability.controllers import metrics, ready
+from inventory.operations.observability.requests import RequestObserver
+from inventory.operations.scheduling.controllers import JobController
+from inventory.operations.scheduling.lifespan import scheduler_lifespan
+from inventory.operations.scheduling.pages import JobPages
+from inventory.operations.settings import get_operations_settings
+from inventory.operations.statistics.controllers import StatisticsController
 from inventory.permissions import Permission
 from inventory.settings import Settings, get_settings
 from inventory.sites.controllers import SiteController
@@ -63,6 +72,13 @@ CONTROLLERS: list[Any] = [
     UserController,
     LoginPages,
     DevicePages,
+    ready,
+    metrics,
+    JobController,
+    NotificationController,
+    StatisticsController,
+    JobPages,
+    NotificationPages,
 ]
 
 
@@ -70,6 +86,12 @@ def _engine() -> Engine:  # type: ignore[type-arg]
     from inventory.piccolo_conf import DB
 
     return DB
+
+
+async def before_request(request: Request[Any, Any, Any]) -> None:
+    """Once the user is known: their language, and the unread count the layout shows."""
+    await apply_user_language(request)
+    await load_unread_count(request)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -104,7 +126,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         opt={"permission": Permission.PUBLIC, "exclude_from_auth": True},
         include_in_schema=False,
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[health, static, *CONTROLLERS],
         middleware=[
             LanguageMiddleware,
@@ -112,7 +134,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DefineMiddleware(SessionCSRFMiddleware, config=csrf),
         ],
         guards=[require_declared_permission],
-        before_request=apply_user_language,
+        before_request=before_request,
         dependencies={
             "engine": Provide(lambda: engine, use_cache=True, sync_to_thread=False),
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
@@ -131,7 +153,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 opt={"permission": Permission.PUBLIC, "exclude_from_auth": True},
             ),
         ),
-        lifespan=[database_pool],
+        lifespan=[database_pool, scheduler_lifespan(engine, settings, get_operations_settings())],
         request_max_body_size=settings.max_upload_bytes + UPLOAD_BODY_MARGIN,
         debug=settings.debug,
     )
+    # Outermost, as Litestar wraps its own CORS and OpenTelemetry layers: every request, routed or not,
+    # gets a request id, an access log line and its metrics.
+    app.asgi_handler = RequestObserver(app.asgi_handler)
+    return app

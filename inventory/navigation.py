@@ -20,6 +20,7 @@ class MenuEntry:
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry("/", N_("Home"), Permission.DEVICE_READ),
     MenuEntry("/devices", N_("Devices"), Permission.DEVICE_READ),
+    MenuEntry("/admin/jobs", N_("Scheduled jobs"), Permission.ADMINISTER),
 )
 
 
