@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Start a pool unless the embedding process (a test, the bench) already runs one.
         postgres = engine if isinstance(engine, PostgresEngine) and engine.pool is None else None
         if postgres is not None:
-            await postgres.start_connection_pool(max_size=settings.database_pool_max)
+            await postgres.start_connection_pool(min_size=1, max_size=settings.database_pool_max)
         try:
             yield
         finally:

@@ -21,18 +21,20 @@ def operations(**values: Any) -> OperationsSettings:
     return OperationsSettings(**values)
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float = 20.0, every: float = 0.1) -> None:
-    """Wait until an async check holds, or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 20.0, every: float = 0.1) -> None:
+    """Wait until an async check holds, or fail after `within` seconds."""
+    deadline = time.monotonic() + within
     while True:
         if await check():
             return
         if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
+            raise AssertionError(f"condition not met within {within} s")
         await asyncio.sleep(every)
 
 
-def kierto(args: list[str], env: dict[str, str], stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def kierto(
+    args: list[str], env: dict[str, str], stdin: str = "", timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run the `kierto` command."""
     return subprocess.run(
         [sys.executable, "-m", "inventory.cli", *args],
@@ -66,3 +68,10 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=timeout)
+
+
+def assert_no_tracebacks(directory: Path) -> None:
+    """The logs of the processes a test started show no unexpected error."""
+    for log in directory.glob("*.log"):
+        text = log.read_text(errors="replace")
+        assert "Traceback" not in text, f"{log.name}:\n{text[-3000:]}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
+from inventory.choices import Language
 from inventory.clock import now
 from inventory.operations.jobs import JOBS
 from inventory.operations.notifications.tables import Notification
@@ -90,8 +92,12 @@ async def test_a_run_is_recorded_with_its_summary_or_its_error(db: Any) -> None:
     async def broken(context: JobContext) -> int:
         raise RuntimeError("the printer queue is full")
 
-    ok = await execute_job(Job("counts", daily(1), counts), db, get_settings(), operations(), RunTrigger.MANUAL)
-    bad = await execute_job(Job("broken", daily(1), broken), db, get_settings(), operations(), RunTrigger.MANUAL)
+    ok = await execute_job(
+        Job("counts", daily(1), counts), db, get_settings(), operations(), RunTrigger.MANUAL
+    )
+    bad = await execute_job(
+        Job("broken", daily(1), broken), db, get_settings(), operations(), RunTrigger.MANUAL
+    )
     assert ok.outcome is Outcome.SUCCEEDED
     assert bad.outcome is Outcome.FAILED
     [good_run] = await runs_of("counts")
@@ -110,7 +116,9 @@ async def test_a_failing_job_is_retried_with_growing_pauses_and_then_administrat
         raise ConnectionError("the bench network is down")
 
     job = Job("broken", soon(), broken)
-    service = SchedulerService((job,), db, get_settings(), operations(job_retries=2, job_retry_seconds=0.2, **FAST))
+    service = SchedulerService(
+        (job,), db, get_settings(), operations(job_retries=2, job_retry_seconds=0.2, **FAST)
+    )
     async with running(service):
 
         async def three_attempts() -> bool:
@@ -123,7 +131,7 @@ async def test_a_failing_job_is_retried_with_growing_pauses_and_then_administrat
     assert {r["outcome"] for r in runs} == {"failed"}
     assert len({r["scheduled_for"] for r in runs}) == 1
     # The pauses grow: 0.2 s before the second attempt, 0.8 s before the third (never earlier).
-    gaps = [(b["started_at"] - a["finished_at"]).total_seconds() for a, b in zip(runs, runs[1:], strict=False)]
+    gaps = [(b["started_at"] - a["finished_at"]).total_seconds() for a, b in itertools.pairwise(runs)]
     assert gaps[0] >= 0.15
     assert gaps[1] >= 0.75
     notices = await Notification.select().where(Notification.kind == "job_failed").output(load_json=True)
@@ -150,11 +158,16 @@ async def test_a_job_that_fails_once_succeeds_on_its_retry(db: Any) -> None:
 
         await eventually(succeeded)
     runs = await runs_of("flaky")
-    assert [(r["attempt"], r["outcome"], r["summary"]) for r in runs] == [(1, "failed", ""), (2, "succeeded", "7")]
+    assert [(r["attempt"], r["outcome"], r["summary"]) for r in runs] == [
+        (1, "failed", ""),
+        (2, "succeeded", "7"),
+    ]
     assert not await Notification.exists().where(Notification.kind == "job_failed")
 
 
-async def test_an_administrator_runs_a_job_now_through_the_api(db: Any, client: httpx.AsyncClient, headers_for: Any) -> None:
+async def test_an_administrator_runs_a_job_now_through_the_api(
+    db: Any, client: httpx.AsyncClient, headers_for: Any
+) -> None:
     admin = await headers_for(Role.ADMIN)
     service = SchedulerService(JOBS, db, get_settings(), operations(**FAST))
     async with running(service):
@@ -179,17 +192,20 @@ async def test_an_administrator_runs_a_job_now_through_the_api(db: Any, client: 
     assert snapshot["last_run"]["outcome"] == "succeeded"
     assert snapshot["schedule"] == "45 23 * * *"
     assert snapshot["failing"] is False
-    listed = (await client.get("/api/v1/jobs/runs", params={"job": "statistics_snapshot"}, headers=admin)).json()
+    listed = (
+        await client.get("/api/v1/jobs/runs", params={"job": "statistics_snapshot"}, headers=admin)
+    ).json()
     assert listed["total"] >= 1
 
 
 async def test_the_admin_page_shows_failures_with_their_error(db: Any, client: httpx.AsyncClient) -> None:
-    admin = await factories.user(Role.ADMIN)
+    admin = await factories.user(Role.ADMIN, language=Language.EN)
     run_id = await start_run("backup", RunTrigger.SCHEDULE, 1, now(), "host:1")
     await finish_run(run_id, Outcome.FAILED, error="BackupError: pg_dump is not installed")
     token = await factories.token(admin)
     page = await client.get(
-        "/admin/jobs", headers={"Authorization": f"Bearer {token}", "Accept": "text/html", "Accept-Language": "en"}
+        "/admin/jobs",
+        headers={"Authorization": f"Bearer {token}", "Accept": "text/html", "Accept-Language": "en"},
     )
     assert page.status_code == 200
     assert "pg_dump is not installed" in page.text

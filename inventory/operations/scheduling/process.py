@@ -25,7 +25,7 @@ POOL_SIZE = 4
 async def _pool(engine: Engine) -> AsyncIterator[None]:  # type: ignore[type-arg]
     postgres = engine if isinstance(engine, PostgresEngine) and engine.pool is None else None
     if postgres is not None:
-        await postgres.start_connection_pool(max_size=POOL_SIZE)
+        await postgres.start_connection_pool(min_size=1, max_size=POOL_SIZE)
     try:
         yield
     finally:
