@@ -156,6 +156,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[database_pool, scheduler_lifespan(engine, settings, get_operations_settings())],
         request_max_body_size=settings.max_upload_bytes + UPLOAD_BODY_MARGIN,
         debug=settings.debug,
+        # Logging is the process's (`kierto serve` configures JSON logs for every worker); our
+        # exception handlers log what they handle.
+        logging_config=None,
     )
     # Outermost, as Litestar wraps its own CORS and OpenTelemetry layers: every request, routed or not,
     # gets a request id, an access log line and its metrics.

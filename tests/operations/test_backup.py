@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import anyio
 import asyncpg
 import pytest
 
@@ -155,9 +156,9 @@ async def test_the_nightly_job_backs_up_the_running_database(db: Any, tmp_path: 
         summary = await nightly_backup(context)
         await asyncio.sleep(1.01)  # backups are named by the second
     assert "bytes" in summary
-    kept = sorted(tmp_path.iterdir())
+    kept = [path async for path in anyio.Path(tmp_path).iterdir()]
     assert len(kept) == 2
-    assert all(path.stat().st_size > 0 for path in kept)
+    assert all((await path.stat()).st_size > 0 for path in kept)
 
 
 async def test_a_missing_backup_is_explained(db: Any, tmp_path: Path) -> None:
