@@ -34,8 +34,19 @@ async def scan(code: str) -> Scan:
     """A constant answer shaped like the real one."""
     return Scan(
         "asset_tag",
-        Device(1, code.upper(), "JNS", "laptop", "Lenovo", "ThinkPad T480", "PF0000001", "received", None, None,
-               "2026-01-01T00:00:00+00:00"),
+        Device(
+            1,
+            code.upper(),
+            "JNS",
+            "laptop",
+            "Lenovo",
+            "ThinkPad T480",
+            "PF0000001",
+            "received",
+            None,
+            None,
+            "2026-01-01T00:00:00+00:00",
+        ),
     )
 
 

@@ -86,7 +86,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.database == "both":
         for engine in ("sqlite", "postgresql"):
-            subprocess.run([sys.executable, "-m", "bench.scan", "--database", engine, "--seconds", str(args.seconds)], check=True)
+            subprocess.run(
+                [sys.executable, "-m", "bench.scan", "--database", engine, "--seconds", str(args.seconds)],
+                check=True,
+            )
         return
     baseline, measured = run(args.database, args.seconds)
     report(args.database, baseline, measured)

@@ -153,7 +153,14 @@ def fill(database: Database, devices: int, users: list[tuple[str, str]]) -> list
     kierto(database, "migrate")
     # One script: the site, then the users (who belong to it), the devices, and a token per user.
     process = subprocess.run(
-        [sys.executable, "-c", _with_users(FILL_SCRIPT, users), str(devices), ",".join(u for u, _ in users), PASSWORD],
+        [
+            sys.executable,
+            "-c",
+            _with_users(FILL_SCRIPT, users),
+            str(devices),
+            ",".join(u for u, _ in users),
+            PASSWORD,
+        ],
         env=database.env(),
         capture_output=True,
         text=True,
@@ -178,12 +185,28 @@ def _with_users(script: str, users: list[tuple[str, str]]) -> str:
     )
 
 
-def serve(database: Database, port: int, workers: int, log: Path, app: str = "inventory.app:create_app") -> subprocess.Popen[bytes]:
+def serve(
+    database: Database, port: int, workers: int, log: Path, app: str = "inventory.app:create_app"
+) -> subprocess.Popen[bytes]:
     """A uvicorn server on loopback."""
     handle = log.open("wb")
     return subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", app, "--factory", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            app,
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
         env=database.env(),
         stdout=handle,
         stderr=subprocess.STDOUT,
@@ -227,7 +250,9 @@ def percentile(values: list[float], q: float) -> float:
 Step = Callable[[httpx.AsyncClient, random.Random], Awaitable[tuple[str, httpx.Response]]]
 
 
-async def drive(base_url: str, users: int, seconds: float, step_for: Callable[[int], Step], warmup: float = 2.0) -> Results:
+async def drive(
+    base_url: str, users: int, seconds: float, step_for: Callable[[int], Step], warmup: float = 2.0
+) -> Results:
     """`users` concurrent clients, each repeating its step for `seconds` (after a warm-up not counted)."""
     results = Results()
     limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
