@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
-from inventory.accounts.tables import ApiToken, User
+from inventory.accounts.tables import ApiToken
 from inventory.accounts.token_hashing import new_token, token_hash
 from inventory.accounts.users import actor_from_row
 from inventory.actors import Actor

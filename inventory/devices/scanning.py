@@ -48,7 +48,9 @@ async def resolve_scan(code: str) -> ScanMatch:
         row = await Device.select(*DEVICE_LIST_COLUMNS).where(Device.asset_tag == tag.canonical).first()
         if row is not None:
             return ScanMatch(row["id"], row["asset_tag"], "asset_tag", row)
-    rows: list[dict[str, Any]] = await Device.select(*DEVICE_LIST_COLUMNS).where(Device.serial == text).limit(3)
+    rows: list[dict[str, Any]] = (
+        await Device.select(*DEVICE_LIST_COLUMNS).where(Device.serial == text).limit(3)
+    )
     if len(rows) == 1:
         return ScanMatch(rows[0]["id"], rows[0]["asset_tag"], "serial", rows[0])
     if len(rows) > 1:
