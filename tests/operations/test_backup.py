@@ -158,7 +158,8 @@ async def test_the_nightly_job_backs_up_the_running_database(db: Any, tmp_path: 
     assert "bytes" in summary
     kept = [path async for path in anyio.Path(tmp_path).iterdir()]
     assert len(kept) == 2
-    assert all((await path.stat()).st_size > 0 for path in kept)
+    sizes = [(await path.stat()).st_size for path in kept]
+    assert all(size > 0 for size in sizes)
 
 
 async def test_a_missing_backup_is_explained(db: Any, tmp_path: Path) -> None:

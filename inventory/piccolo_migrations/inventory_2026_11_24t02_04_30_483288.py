@@ -55,7 +55,7 @@ class User(Table, tablename="kierto_user", schema=None):
     )
 
 
-ID = "2026-11-24T01:29:20:331677"
+ID = "2026-11-24T02:04:30:483288"
 VERSION = "1.38.0"
 DESCRIPTION = "True"
 
@@ -63,6 +63,20 @@ DESCRIPTION = "True"
 async def forwards():
     manager = MigrationManager(
         migration_id=ID, app_name="inventory", description=DESCRIPTION
+    )
+
+    manager.add_table(
+        class_name="DailyDeviceCount",
+        tablename="daily_device_count",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="SchedulerHeartbeat",
+        tablename="scheduler_heartbeat",
+        schema=None,
+        columns=None,
     )
 
     manager.add_table(
@@ -80,21 +94,218 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="SchedulerHeartbeat",
-        tablename="scheduler_heartbeat",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
         class_name="JobRun", tablename="job_run", schema=None, columns=None
     )
 
-    manager.add_table(
-        class_name="DailyDeviceCount",
+    manager.add_column(
+        table_class_name="DailyDeviceCount",
         tablename="daily_device_count",
+        column_name="day",
+        db_column_name="day",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": DateNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
         schema=None,
-        columns=None,
+    )
+
+    manager.add_column(
+        table_class_name="DailyDeviceCount",
+        tablename="daily_device_count",
+        column_name="site",
+        db_column_name="site",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Site,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DailyDeviceCount",
+        tablename="daily_device_count",
+        column_name="state",
+        db_column_name="state",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 24,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": Enum(
+                "State",
+                {
+                    "RECEIVED": "received",
+                    "WIPING": "wiping",
+                    "WIPED": "wiped",
+                    "WIPE_FAILED": "wipe_failed",
+                    "PROVISIONING": "provisioning",
+                    "PROVISIONING_FAILED": "provisioning_failed",
+                    "READY": "ready",
+                    "RESERVED": "reserved",
+                    "HANDED_OVER": "handed_over",
+                    "ON_LOAN": "on_loan",
+                    "ON_HOLD": "on_hold",
+                    "SCRAPPED": "scrapped",
+                },
+            ),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DailyDeviceCount",
+        tablename="daily_device_count",
+        column_name="devices",
+        db_column_name="devices",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="DailyDeviceCount",
+        tablename="daily_device_count",
+        column_name="taken_at",
+        db_column_name="taken_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="SchedulerHeartbeat",
+        tablename="scheduler_heartbeat",
+        column_name="name",
+        db_column_name="name",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 32,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="SchedulerHeartbeat",
+        tablename="scheduler_heartbeat",
+        column_name="holder",
+        db_column_name="holder",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 100,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="SchedulerHeartbeat",
+        tablename="scheduler_heartbeat",
+        column_name="started_at",
+        db_column_name="started_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="SchedulerHeartbeat",
+        tablename="scheduler_heartbeat",
+        column_name="beat_at",
+        db_column_name="beat_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
     )
 
     manager.add_column(
@@ -455,92 +666,6 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="SchedulerHeartbeat",
-        tablename="scheduler_heartbeat",
-        column_name="name",
-        db_column_name="name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 32,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="SchedulerHeartbeat",
-        tablename="scheduler_heartbeat",
-        column_name="holder",
-        db_column_name="holder",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 100,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="SchedulerHeartbeat",
-        tablename="scheduler_heartbeat",
-        column_name="started_at",
-        db_column_name="started_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="SchedulerHeartbeat",
-        tablename="scheduler_heartbeat",
-        column_name="beat_at",
-        db_column_name="beat_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
         table_class_name="JobRun",
         tablename="job_run",
         column_name="job",
@@ -798,131 +923,6 @@ async def forwards():
         tablename="job_run",
         column_name="created_at",
         db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DailyDeviceCount",
-        tablename="daily_device_count",
-        column_name="day",
-        db_column_name="day",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": DateNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DailyDeviceCount",
-        tablename="daily_device_count",
-        column_name="site",
-        db_column_name="site",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Site,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DailyDeviceCount",
-        tablename="daily_device_count",
-        column_name="state",
-        db_column_name="state",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 24,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "State",
-                {
-                    "RECEIVED": "received",
-                    "WIPING": "wiping",
-                    "WIPED": "wiped",
-                    "WIPE_FAILED": "wipe_failed",
-                    "PROVISIONING": "provisioning",
-                    "PROVISIONING_FAILED": "provisioning_failed",
-                    "READY": "ready",
-                    "RESERVED": "reserved",
-                    "HANDED_OVER": "handed_over",
-                    "ON_LOAN": "on_loan",
-                    "ON_HOLD": "on_hold",
-                    "SCRAPPED": "scrapped",
-                },
-            ),
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DailyDeviceCount",
-        tablename="daily_device_count",
-        column_name="devices",
-        db_column_name="devices",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DailyDeviceCount",
-        tablename="daily_device_count",
-        column_name="taken_at",
-        db_column_name="taken_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
