@@ -6,7 +6,7 @@ from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, Router, get
+from litestar import Litestar, Request, Router, get
 from litestar.config.csrf import CSRFConfig
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
@@ -31,6 +31,15 @@ from inventory.donations.controllers import DonationController, DonorController
 from inventory.exception_handlers import EXCEPTION_HANDLERS
 from inventory.guards import require_declared_permission
 from inventory.language import LanguageMiddleware, apply_user_language
+from inventory.operations.notifications.controllers import NotificationController
+from inventory.operations.notifications.pages import NotificationPages, load_unread_count
+from inventory.operations.observability.controllers import metrics, ready
+from inventory.operations.observability.requests import RequestObserver
+from inventory.operations.scheduling.controllers import JobController
+from inventory.operations.scheduling.lifespan import scheduler_lifespan
+from inventory.operations.scheduling.pages import JobPages
+from inventory.operations.settings import get_operations_settings
+from inventory.operations.statistics.controllers import StatisticsController
 from inventory.permissions import Permission
 from inventory.security_headers import security_headers_hook
 from inventory.settings import Settings, get_settings
@@ -78,6 +87,13 @@ CONTROLLERS: list[Any] = [
     DocumentController,
     VerificationController,
     DocumentPages,
+    ready,
+    metrics,
+    JobController,
+    NotificationController,
+    StatisticsController,
+    JobPages,
+    NotificationPages,
 ]
 
 
@@ -85,6 +101,12 @@ def _engine() -> Engine:  # type: ignore[type-arg]
     from inventory.piccolo_conf import DB
 
     return DB
+
+
+async def before_request(request: Request[Any, Any, Any]) -> None:
+    """Once the user is known: their language, and the unread count the layout shows."""
+    await apply_user_language(request)
+    await load_unread_count(request)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -97,7 +119,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Start a pool unless the embedding process (a test, the bench) already runs one.
         postgres = engine if isinstance(engine, PostgresEngine) and engine.pool is None else None
         if postgres is not None:
-            await postgres.start_connection_pool(max_size=settings.database_pool_max)
+            await postgres.start_connection_pool(min_size=1, max_size=settings.database_pool_max)
         try:
             yield
         finally:
@@ -119,7 +141,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         opt={"permission": Permission.PUBLIC, "exclude_from_auth": True},
         include_in_schema=False,
     )
-    return Litestar(
+    app = Litestar(
         route_handlers=[health, static, *CONTROLLERS],
         middleware=[
             LanguageMiddleware,
@@ -127,7 +149,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             DefineMiddleware(SessionCSRFMiddleware, config=csrf),
         ],
         guards=[require_declared_permission],
-        before_request=apply_user_language,
+        before_request=before_request,
         before_send=[security_headers_hook(settings.uses_https)],
         dependencies={
             "engine": Provide(lambda: engine, use_cache=True, sync_to_thread=False),
@@ -148,7 +170,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 opt={"permission": Permission.PUBLIC, "exclude_from_auth": True},
             ),
         ),
-        lifespan=[database_pool],
+        lifespan=[database_pool, scheduler_lifespan(engine, settings, get_operations_settings())],
         request_max_body_size=settings.max_upload_bytes + UPLOAD_BODY_MARGIN,
         debug=settings.debug,
+        # Logging is the process's (`kierto serve` configures JSON logs for every worker); our
+        # exception handlers log what they handle.
+        logging_config=None,
     )
+    # Outermost, as Litestar wraps its own CORS and OpenTelemetry layers: every request, routed or not,
+    # gets a request id, an access log line and its metrics.
+    app.asgi_handler = RequestObserver(app.asgi_handler)
+    return app

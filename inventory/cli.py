@@ -1,4 +1,4 @@
-"""The `kierto` command: serve, migrate, create-user, demo-data, check."""
+"""The `kierto` command: serve, migrate, create-user, demo-data, check, scheduler, run-job, backup, restore."""
 
 from __future__ import annotations
 
@@ -161,6 +161,13 @@ def serve(host: str, port: int, workers: int) -> None:
     """Serve the pages and the API."""
     import uvicorn
 
+    from inventory.operations.observability.logs import logging_config
+    from inventory.operations.observability.metrics_setup import prepare_multiprocess_metrics
+    from inventory.operations.settings import get_operations_settings
+
+    operations = get_operations_settings()
+    if workers > 1:
+        prepare_multiprocess_metrics(get_settings().data_dir)
     _print_demo_logins()
     uvicorn.run(
         "inventory.app:create_app",
@@ -171,7 +178,98 @@ def serve(host: str, port: int, workers: int) -> None:
         proxy_headers=True,
         forwarded_allow_ips="127.0.0.1",
         access_log=False,
+        log_config=logging_config(operations.log_format, operations.log_level),
     )
+
+
+@main.command()
+def scheduler() -> None:
+    """Run the scheduler (with KIERTO_SCHEDULER=off on the web processes); several may run, one acts."""
+    from inventory.operations.observability.logs import configure_logging
+    from inventory.operations.scheduling.process import run_scheduler_process
+    from inventory.operations.settings import get_operations_settings
+
+    operations = get_operations_settings()
+    configure_logging(operations.log_format, operations.log_level)
+    _run(run_scheduler_process(_engine(), get_settings(), operations))
+
+
+@main.command("run-job")
+@click.argument("name")
+def run_job(name: str) -> None:
+    """Run one scheduled job now, in this process, and record the run (for operators and cron)."""
+    from inventory.errors import DomainError
+    from inventory.operations.jobs import JOBS
+    from inventory.operations.observability.logs import configure_logging
+    from inventory.operations.scheduling.process import run_once
+    from inventory.operations.scheduling.runs import find_job
+    from inventory.operations.settings import get_operations_settings
+
+    operations = get_operations_settings()
+    configure_logging(operations.log_format, operations.log_level)
+    try:
+        job = find_job(JOBS, name)
+    except DomainError as error:
+        click.echo(error.text("en") + " Jobs: " + ", ".join(j.name for j in JOBS), err=True)
+        sys.exit(2)
+    result = _run(run_once(job, _engine(), get_settings(), operations))
+    click.echo(f"{job.name}: {result.outcome.value} {result.summary or result.error}".rstrip())
+    sys.exit(0 if result.outcome.value == "succeeded" else 1)
+
+
+@main.command()
+@click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write."
+)
+def backup(output: Path | None) -> None:
+    """Back the database up (SQLite online backup, or pg_dump); prints the file made."""
+    from inventory.operations.backup.service import BackupError, backup_dir_for, make_backup
+    from inventory.operations.settings import get_operations_settings
+
+    settings, operations = get_settings(), get_operations_settings()
+    try:
+        made = _run(
+            make_backup(
+                settings.resolved_database_url, backup_dir_for(settings, operations), operations, output
+            )
+        )
+    except BackupError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"{made.path} ({made.size} bytes)")
+
+
+@main.command()
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--database-url", default=None, help="Restore into this database instead of KIERTO_DATABASE_URL."
+)
+@click.option("--force", is_flag=True, help="Replace a database that already holds data (stop Kierto first).")
+def restore(backup_file: Path, database_url: str | None, force: bool) -> None:
+    """Restore a backup made by `kierto backup` into an empty database (or, with --force, over one)."""
+    from inventory.operations.backup.service import BackupError, restore_backup
+    from inventory.operations.settings import get_operations_settings
+
+    url = database_url or get_settings().resolved_database_url
+    try:
+        _run(restore_backup(backup_file, url, get_operations_settings(), force))
+    except BackupError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(
+        f"Restored {backup_file.name}. Run `kierto migrate` if this version of Kierto is newer than the backup."
+    )
+
+
+@main.command()
+def ready() -> None:
+    """Exit 0 when the database answers, migrations are applied and a scheduler is alive (a health check)."""
+    from inventory.operations.scheduling.process import readiness_once
+    from inventory.operations.settings import get_operations_settings
+
+    result = _run(readiness_once(_engine(), get_operations_settings()))
+    click.echo(f"database: {result.database}; migrations: {result.migrations}; scheduler: {result.scheduler}")
+    sys.exit(0 if result.ready else 1)
 
 
 if __name__ == "__main__":

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+import traceback
 from typing import Any
 from urllib.parse import quote
 
+import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.exceptions import (
     HTTPException,
@@ -111,26 +114,67 @@ def http_error(request: Request[Any, Any, Any], error: HTTPException) -> Respons
     return _error_response(request, error.status_code, gettext(error.detail), "http_error", headers=headers)
 
 
-def _is_database_outage(error: BaseException) -> bool:
-    names = {type(e).__name__ for e in (error, error.__cause__, error.__context__) if e is not None}
-    outage_names = {
-        "ConnectionRefusedError",
-        "CannotConnectNowError",
-        "ConnectionDoesNotExistError",
-        "InterfaceError",
-        "TooManyConnectionsError",
-        "PostgresConnectionError",
-        "ConnectionFailureError",
-    }
-    return bool(names & outage_names) or isinstance(error, OSError)
+# SQLite's words for "the file cannot be used right now" (as opposed to a mistake in a query).
+SQLITE_OUTAGE_MESSAGES = (
+    "database is locked",
+    "unable to open database file",
+    "disk i/o error",
+    "database or disk is full",
+    "attempt to write a readonly database",
+)
+RETRY_AFTER_SECONDS = "5"
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _raised_in_driver(error: BaseException) -> bool:
+    """Whether the error came out of the PostgreSQL driver (a socket error anywhere else is not ours)."""
+    return any(
+        frame.f_globals.get("__name__", "").startswith("asyncpg")
+        for frame, _ in traceback.walk_tb(error.__traceback__)
+    )
+
+
+def is_database_outage(error: BaseException) -> bool:
+    """Whether an error means the database is away (PostgreSQL down, restarting, full, or unreachable;
+    the SQLite file locked, missing or unwritable), as opposed to a bug, which stays a 500."""
+    for item in _chain(error):
+        if isinstance(
+            item,
+            asyncpg.PostgresConnectionError
+            | asyncpg.exceptions.OperatorInterventionError
+            | asyncpg.exceptions.InsufficientResourcesError
+            | asyncpg.exceptions.ConnectionDoesNotExistError,
+        ):
+            return True
+        if isinstance(item, asyncpg.InterfaceError) and "closed" in str(item):
+            return True
+        if isinstance(item, OSError | TimeoutError) and _raised_in_driver(item):
+            return True
+        if isinstance(item, sqlite3.OperationalError) and str(item).lower().startswith(
+            SQLITE_OUTAGE_MESSAGES
+        ):
+            return True
+    return False
 
 
 def unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
     """Anything else: 503 if the database is away, otherwise a logged 500 without internals."""
-    if _is_database_outage(error):
-        logger.warning("database unavailable: %s", type(error).__name__)
+    if is_database_outage(error):
+        logger.warning("database unavailable: %s: %s", type(error).__name__, error)
         return _error_response(
-            request, HTTP_503_SERVICE_UNAVAILABLE, gettext(DATABASE_UNAVAILABLE), "unavailable"
+            request,
+            HTTP_503_SERVICE_UNAVAILABLE,
+            gettext(DATABASE_UNAVAILABLE),
+            "unavailable",
+            headers={"Retry-After": RETRY_AFTER_SECONDS},
         )
     logger.exception("unexpected error on %s %s", request.method, request.url.path)
     return _error_response(request, HTTP_500_INTERNAL_SERVER_ERROR, gettext(UNEXPECTED), "internal")

@@ -22,6 +22,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("/devices", N_("Devices"), Permission.DEVICE_READ),
     MenuEntry("/labels", N_("Print labels"), Permission.DEVICE_WORK),
     MenuEntry("/account", N_("My account"), Permission.SELF),
+    MenuEntry("/admin/jobs", N_("Scheduled jobs"), Permission.ADMINISTER),
 )
 
 

@@ -9,6 +9,10 @@ from inventory.clients.tables import Client, OrientationSession
 from inventory.devices.tables import Device, DeviceEvent, Disk, Erasure, ErasureDisk
 from inventory.documents.tables import DocumentSequence, IssuedDocument
 from inventory.donations.tables import Donation, Donor
+from inventory.operations.notifications.tables import Notification
+from inventory.operations.reminders.tables import StuckNotice
+from inventory.operations.scheduling.tables import JobRun, SchedulerHeartbeat
+from inventory.operations.statistics.tables import DailyDeviceCount
 from inventory.sites.tables import Site
 
 TABLES = [
@@ -28,6 +32,11 @@ TABLES = [
     DeviceEvent,
     DocumentSequence,
     IssuedDocument,
+    JobRun,
+    SchedulerHeartbeat,
+    Notification,
+    StuckNotice,
+    DailyDeviceCount,
 ]
 
 APP_CONFIG = AppConfig(

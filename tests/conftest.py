@@ -58,6 +58,8 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["KIERTO_DATABASE_URL"] = url
     os.environ["KIERTO_DATA_DIR"] = str(data_dir)
     os.environ["KIERTO_SECRET_KEY"] = "test-secret-key-not-for-production"
+    # Servers started by tests run no scheduler unless a test starts one on purpose.
+    os.environ["KIERTO_SCHEDULER"] = "off"
     os.environ.setdefault("PICCOLO_CONF", "inventory.piccolo_conf")
     _STATE["database_url"] = url
 

@@ -17,7 +17,6 @@ from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.intake import NewDisk
 from inventory.devices.presenters import device_out, device_summary, event_out
 from inventory.devices.queries import (
-    DEVICE_LIST_COLUMNS,
     DeviceFilter,
     device_events,
     get_device,
@@ -35,7 +34,6 @@ from inventory.devices.schemas import (
     TransitionIn,
     TransitionOut,
 )
-from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.lifecycle import State
 from inventory.params import ActionPath, OptionalIdQuery, PageQuery, PerPageQuery, ScanCodePath, TagPath
@@ -244,6 +242,4 @@ class ScanController(Controller):
     async def scan(self, code: ScanCodePath) -> ScanOut:
         """Find a device by asset tag (any case, with or without check character) or by serial number."""
         match = await resolve_scan(code)
-        row = await Device.select(*DEVICE_LIST_COLUMNS).where(Device.id == match.device_id).first()
-        assert row is not None
-        return ScanOut(matched_by=match.matched_by, device=device_summary(row))
+        return ScanOut(matched_by=match.matched_by, device=device_summary(match.row))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from inventory.devices.asset_tags import likely_intended, normalise_scan, parse_tag
+from inventory.devices.queries import DEVICE_LIST_COLUMNS
 from inventory.devices.tables import Device
 from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.permissions import N_
@@ -20,6 +21,7 @@ class ScanMatch:
     device_id: int
     asset_tag: str
     matched_by: str
+    row: dict[str, Any] = field(default_factory=dict, compare=False)  # the DEVICE_LIST_COLUMNS of the device
 
 
 async def resolve_scan(code: str) -> ScanMatch:
@@ -42,16 +44,15 @@ async def resolve_scan(code: str) -> ScanMatch:
             code="check_mismatch",
         )
     if tag is not None:
-        row = (
-            await Device.select(Device.id, Device.asset_tag).where(Device.asset_tag == tag.canonical).first()
-        )
+        # One query answers a scan (it is the most frequent request at the bench).
+        row = await Device.select(*DEVICE_LIST_COLUMNS).where(Device.asset_tag == tag.canonical).first()
         if row is not None:
-            return ScanMatch(row["id"], row["asset_tag"], "asset_tag")
+            return ScanMatch(row["id"], row["asset_tag"], "asset_tag", row)
     rows: list[dict[str, Any]] = (
-        await Device.select(Device.id, Device.asset_tag).where(Device.serial == text).limit(3)
+        await Device.select(*DEVICE_LIST_COLUMNS).where(Device.serial == text).limit(3)
     )
     if len(rows) == 1:
-        return ScanMatch(rows[0]["id"], rows[0]["asset_tag"], "serial")
+        return ScanMatch(rows[0]["id"], rows[0]["asset_tag"], "serial", rows[0])
     if len(rows) > 1:
         raise Conflict(
             N_("Several devices have the serial {serial}: scan the asset tag instead."),

@@ -91,6 +91,22 @@ MATRIX: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/donations/{donation_id:int}/finalise"): MANAGERS,
     ("GET", "/verify"): PUBLIC,
     ("GET", "/verify/{code:str}"): PUBLIC,
+    # operations: readiness for health checks; metrics check the metrics token or loopback themselves.
+    ("GET", "/ready"): PUBLIC,
+    ("GET", "/metrics"): PUBLIC,
+    ("GET", "/api/v1/jobs"): ADMINS,
+    ("GET", "/api/v1/jobs/runs"): ADMINS,
+    ("POST", "/api/v1/jobs/{name:str}/runs"): ADMINS,
+    ("GET", "/admin/jobs"): ADMINS,
+    ("POST", "/admin/jobs/{name:str}/run"): ADMINS,
+    ("GET", "/api/v1/me/notifications"): EVERYONE,
+    ("GET", "/api/v1/me/notifications/unread-count"): EVERYONE,
+    ("POST", "/api/v1/me/notifications/{notification_id:int}/read"): EVERYONE,
+    ("POST", "/api/v1/me/notifications/read-all"): EVERYONE,
+    ("GET", "/notifications"): EVERYONE,
+    ("POST", "/notifications/{notification_id:int}/read"): EVERYONE,
+    ("POST", "/notifications/read-all"): EVERYONE,
+    ("GET", "/api/v1/statistics/daily"): MANAGERS,
 }
 
 # A step each role may take, so that only the route's own guard is under test here.
@@ -131,6 +147,8 @@ def _url(path: str, role: Role | None) -> str:
         .replace("{donation_id:int}", "1")
         .replace("{token_id:int}", "999")
         .replace("{user_id:int}", "1")
+        .replace("{name:str}", "housekeeping")
+        .replace("{notification_id:int}", "999")
     )
 
 

@@ -1,0 +1,286 @@
+"""Shared by bench/scan.py and bench/load.py: a fresh database filled fast, servers on loopback, a timed load."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+POSTGRES_ADMIN = os.environ.get("KIERTO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+PASSWORD = "bench-password-123"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """Wait until a server accepts connections."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError("server did not start")
+
+
+@dataclass
+class Database:
+    """A throw-away database for one bench run."""
+
+    engine: str
+    url: str
+    data_dir: Path
+    _name: str = ""
+
+    @classmethod
+    def create(cls, engine: str) -> Database:
+        """A new empty SQLite file or PostgreSQL database."""
+        data_dir = Path(tempfile.mkdtemp(prefix="kierto-bench-"))
+        if engine == "sqlite":
+            return cls(engine, f"sqlite:///{data_dir / 'kierto.sqlite3'}", data_dir)
+        name = f"kierto_bench_{uuid.uuid4().hex[:8]}"
+        _psql(f'CREATE DATABASE "{name}"')
+        return cls(engine, POSTGRES_ADMIN.rsplit("/", 1)[0] + f"/{name}", data_dir, name)
+
+    def env(self, **extra: str) -> dict[str, str]:
+        """The environment of a Kierto process on this database."""
+        return {
+            **os.environ,
+            "KIERTO_DATABASE_URL": self.url,
+            "KIERTO_DATA_DIR": str(self.data_dir),
+            "KIERTO_SECRET_KEY": "bench-secret-key",
+            "KIERTO_SCHEDULER": "off",
+            **extra,
+        }
+
+    def drop(self) -> None:
+        """Remove the database."""
+        if self._name:
+            _psql(f'DROP DATABASE IF EXISTS "{self._name}" WITH (FORCE)')
+
+
+def _psql(statement: str) -> None:
+    import asyncpg
+
+    async def run() -> None:
+        connection = await asyncpg.connect(POSTGRES_ADMIN)
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(run())
+
+
+def kierto(database: Database, *args: str, stdin: str = "") -> str:
+    """Run the kierto command on the bench database."""
+    result = subprocess.run(
+        [sys.executable, "-m", "inventory.cli", *args],
+        env=database.env(),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return result.stdout
+
+
+FILL_SCRIPT = """
+import asyncio, sys, datetime as dt
+from inventory.piccolo_conf import DB
+from piccolo.engine.postgres import PostgresEngine
+from inventory.accounts.api_tokens import issue_token
+from inventory.accounts.users import authenticate
+from inventory.choices import TokenScope
+from inventory.devices.asset_tags import format_tag
+from inventory.devices.tables import Device
+from inventory.sites.services import create_site
+from inventory.clock import now
+
+async def main(count, usernames):
+    if isinstance(DB, PostgresEngine):
+        await DB.start_connection_pool(min_size=1, max_size=4)
+    site = await create_site("JNS", "Joensuu")
+    moment = now()
+    batch = []
+    for number in range(1, count + 1):
+        batch.append(Device(asset_tag=format_tag("JNS", number), site=site, tag_number=number, make="Lenovo",
+                            model="ThinkPad T480", serial=f"PF{number:07d}", cpu="i5-8250U", ram_mb=8192,
+                            state="received", state_changed_at=moment, created_at=moment))
+        if len(batch) == 1000:
+            await Device.insert(*batch)
+            batch = []
+    if batch:
+        await Device.insert(*batch)
+    from inventory.sites.tables import Site
+    await Site.update({Site.tag_counter: count}).where(Site.id == site)
+    for username in usernames:
+        actor = await authenticate(username, sys.argv[3])
+        print((await issue_token(actor.user_id, "bench", TokenScope.READ_WRITE)).secret)
+
+asyncio.run(main(int(sys.argv[1]), sys.argv[2].split(",")))
+"""
+
+
+def fill(database: Database, devices: int, users: list[tuple[str, str]]) -> list[str]:
+    """Migrate, create users (username, role) and `devices` received laptops; returns a token per user.
+
+    Devices are inserted in bulk (1,000 a statement) rather than through intake, which would take
+    minutes for 100,000; their rows are what intake writes.
+    """
+    kierto(database, "migrate")
+    # One script: the site, then the users (who belong to it), the devices, and a token per user.
+    process = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _with_users(FILL_SCRIPT, users),
+            str(devices),
+            ",".join(u for u, _ in users),
+            PASSWORD,
+        ],
+        env=database.env(),
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return process.stdout.split()
+
+
+def _with_users(script: str, users: list[tuple[str, str]]) -> str:
+    creation = "".join(
+        f"    await create_user(NewUser(username={u!r}, display_name={u.title()!r}, role=Role({r!r}), "
+        f"password=sys.argv[3], site_code='JNS'))\n"
+        for u, r in users
+    )
+    return script.replace(
+        "    moment = now()\n",
+        "    from inventory.accounts.users import NewUser, create_user\n    from inventory.permissions import Role\n"
+        + creation
+        + "    moment = now()\n",
+        1,
+    )
+
+
+def serve(
+    database: Database, port: int, workers: int, log: Path, app: str = "inventory.app:create_app"
+) -> subprocess.Popen[bytes]:
+    """A uvicorn server on loopback."""
+    handle = log.open("wb")
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            app,
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        env=database.env(),
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
+
+
+@dataclass
+class Results:
+    """Latencies (seconds) and errors per kind of request."""
+
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    statuses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> int:
+        """Requests answered."""
+        return sum(len(v) for v in self.latencies.values())
+
+    def line(self, kind: str | None = None) -> str:
+        """Throughput, p50, p99 and errors, for one kind or all."""
+        values = sorted(self.latencies[kind] if kind else [x for v in self.latencies.values() for x in v])
+        errors = self.errors[kind] if kind else sum(self.errors.values())
+        if not values:
+            return f"{kind or 'all':<14} no requests, errors {errors}"
+        return (
+            f"{kind or 'all':<14} {len(values) / self.seconds:8.1f} req/s  p50 {percentile(values, 50) * 1000:6.1f} ms"
+            f"  p99 {percentile(values, 99) * 1000:6.1f} ms  errors {errors}"
+        )
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile of sorted values (nearest rank)."""
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if q < 100 else values[-1]
+
+
+Step = Callable[[httpx.AsyncClient, random.Random], Awaitable[tuple[str, httpx.Response]]]
+
+
+async def drive(
+    base_url: str, users: int, seconds: float, step_for: Callable[[int], Step], warmup: float = 2.0
+) -> Results:
+    """`users` concurrent clients, each repeating its step for `seconds` (after a warm-up not counted)."""
+    results = Results()
+    limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as http:
+        measuring = False
+        stop_at = time.monotonic() + warmup + seconds
+
+        async def user(index: int) -> None:
+            rng = random.Random(index)
+            step = step_for(index)
+            while time.monotonic() < stop_at:
+                started = time.perf_counter()
+                try:
+                    kind, response = await step(http, rng)
+                    ok = response.status_code < 400
+                except httpx.HTTPError:
+                    kind, ok = "transport", False
+                elapsed = time.perf_counter() - started
+                if not measuring:
+                    continue
+                results.latencies[kind].append(elapsed)
+                if not ok:
+                    results.errors[kind] += 1
+
+        tasks = [asyncio.create_task(user(i)) for i in range(users)]
+        await asyncio.sleep(warmup)
+        measuring = True
+        began = time.monotonic()
+        await asyncio.gather(*tasks)
+        results.seconds = time.monotonic() - began
+    return results

@@ -1,0 +1,1 @@
+"""Running Kierto for real: scheduled jobs, notifications, backups and observability."""

@@ -1,0 +1,40 @@
+"""The scheduled jobs: adding one is adding a line to JOBS (a name, a trigger, an async function of a JobContext).
+
+Times are Finnish time. A job must be idempotent: it may run again after a failure, a restart or by hand.
+Operators can move any job with KIERTO_SCHEDULE, e.g. {"backup": "30 3 * * *"}.
+"""
+
+from __future__ import annotations
+
+from inventory.operations.backup.service import nightly_backup
+from inventory.operations.housekeeping import housekeeping
+from inventory.operations.notifications.email import deliver_pending
+from inventory.operations.reminders.overdue import notify_overdue_loans
+from inventory.operations.reminders.stuck import notify_stuck_devices
+from inventory.operations.scheduling.jobs import Job, JobContext, daily, every
+from inventory.operations.statistics.snapshot import statistics_snapshot
+
+
+async def email_delivery(context: JobContext) -> dict[str, int]:
+    """Send the e-mail copies of notifications waiting in the outbox."""
+    return await deliver_pending(context.settings, context.operations)
+
+
+JOBS: tuple[Job, ...] = (
+    Job("overdue_loans", daily(7, 0), notify_overdue_loans, "Tell counsellors about overdue loans."),
+    Job(
+        "stuck_devices",
+        daily(7, 10),
+        notify_stuck_devices,
+        "Tell coordinators about devices stuck in a step.",
+    ),
+    Job(
+        "statistics_snapshot",
+        daily(23, 45),
+        statistics_snapshot,
+        "Count devices by site and state for the day.",
+    ),
+    Job("backup", daily(2, 0), nightly_backup, "Back the database up and keep the newest copies."),
+    Job("email_delivery", every(minutes=1), email_delivery, "Send notification e-mails."),
+    Job("housekeeping", daily(3, 30), housekeeping, "Forget old job runs and read notifications."),
+)
