@@ -69,7 +69,7 @@ def _server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes
 def _prepare(env: dict[str, str]) -> None:
     for args, stdin in (
         (["migrate"], ""),
-        (["create-user", "--username", "hanna", "--name", "Hanna", "--role", "admin"], PASSWORD + "\n"),
+        (["create-user", "--username", "hanna", "--name", "Hanna", "--role", "coordinator"], PASSWORD + "\n"),
     ):
         result = kierto(args, env, stdin)
         assert result.returncode == 0, result.stderr
