@@ -20,6 +20,7 @@ from piccolo.engine.postgres import PostgresEngine
 from inventory.accounts.controllers import MeController, UserController
 from inventory.accounts.middleware import KiertoAuthenticationMiddleware
 from inventory.accounts.pages import LoginPages
+from inventory.bench.pages import BenchPages
 from inventory.csrf import SessionCSRFMiddleware
 from inventory.devices.controllers import DeviceController, ScanController
 from inventory.devices.pages import DevicePages
@@ -63,6 +64,7 @@ CONTROLLERS: list[Any] = [
     UserController,
     LoginPages,
     DevicePages,
+    BenchPages,
 ]
 
 
