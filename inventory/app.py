@@ -17,21 +17,27 @@ from msgspec import Struct
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
+from inventory.accessibility.pages import AccessibilityPages
 from inventory.accounts.controllers import MeController, UserController
 from inventory.accounts.middleware import KiertoAuthenticationMiddleware
 from inventory.accounts.pages import LoginPages
+from inventory.admin.pages import AdminPages
 from inventory.bench.pages import BenchPages
 from inventory.csrf import SessionCSRFMiddleware
 from inventory.devices.controllers import DeviceController, ScanController
 from inventory.devices.pages import DevicePages
 from inventory.donations.controllers import DonationController, DonorController
+from inventory.donations.pages import DonationPages, DonorPages
 from inventory.exception_handlers import EXCEPTION_HANDLERS
 from inventory.guards import require_declared_permission
 from inventory.language import LanguageMiddleware, apply_user_language
 from inventory.permissions import Permission
+from inventory.reports.pages import ReportPages
 from inventory.settings import Settings, get_settings
 from inventory.sites.controllers import SiteController
+from inventory.stocktake.pages import StockTakePages
 from inventory.web import STATIC_DIR, template_config
+from inventory.worklog.pages import WorkLogPages
 
 CSRF_COOKIE = "kierto_csrf"
 UPLOAD_BODY_MARGIN = 64 * 1024
@@ -65,6 +71,13 @@ CONTROLLERS: list[Any] = [
     LoginPages,
     DevicePages,
     BenchPages,
+    WorkLogPages,
+    DonationPages,
+    DonorPages,
+    ReportPages,
+    StockTakePages,
+    AdminPages,
+    AccessibilityPages,
 ]
 
 

@@ -4,12 +4,15 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from inventory.accessibility.tables import AccessibilityFeedback
 from inventory.accounts.tables import ApiToken, LoginAttempt, User, UserSession
 from inventory.clients.tables import Client, OrientationSession
 from inventory.devices.tables import Device, DeviceEvent, Disk, Erasure, ErasureDisk
 from inventory.documents.tables import DocumentSequence, IssuedDocument
 from inventory.donations.tables import Donation, Donor
 from inventory.sites.tables import Site
+from inventory.stocktake.tables import StockTake, StockTakeScan
+from inventory.worklog.tables import WorkLog
 
 TABLES = [
     Site,
@@ -28,6 +31,10 @@ TABLES = [
     DeviceEvent,
     DocumentSequence,
     IssuedDocument,
+    WorkLog,
+    StockTake,
+    StockTakeScan,
+    AccessibilityFeedback,
 ]
 
 APP_CONFIG = AppConfig(

@@ -51,6 +51,11 @@ def format_month(value: dt.date | None) -> str:
     return "" if value is None else format_skeleton("yMMMM", value, locale=_locale())
 
 
+def format_short_month(value: dt.date) -> str:
+    """A month's short name in the user's locale, for a chart's axis ("marras", "nov.", "Nov")."""
+    return format_date(value, format="LLL", locale=_locale())
+
+
 def format_hours(minutes: int | None) -> str:
     """Minutes as hours with at most two decimals, in the user's locale."""
     return "" if minutes is None else format_decimal(round(minutes / 60, 2), locale=_locale())

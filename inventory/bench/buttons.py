@@ -23,7 +23,9 @@ class BatchButton:
 
 
 BATCH_BUTTONS: tuple[BatchButton, ...] = (
-    BatchButton(N_("Mark labels attached"), "/bench/labelled", Permission.DEVICE_WORK, frozenset({QueueStep.TO_LABEL})),
+    BatchButton(
+        N_("Mark labels attached"), "/bench/labelled", Permission.DEVICE_WORK, frozenset({QueueStep.TO_LABEL})
+    ),
     BatchButton(
         N_("Start wipe"),
         "/bench/steps/start_wipe",

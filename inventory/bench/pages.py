@@ -23,7 +23,6 @@ from inventory.sites.services import list_sites
 from inventory.web import action_label, field_errors, page_context, route_paths
 
 
-
 @dataclass
 class SelectionForm:
     """The devices ticked in a queue step."""
@@ -115,5 +114,7 @@ class BenchPages(Controller):
         try:
             outcomes = await mark_labelled(engine, data.tag, request.user)
         except DomainError as refused:
-            return await _bench_page(request, "", errors=field_errors(refused), status_code=refused.status_code)
+            return await _bench_page(
+                request, "", errors=field_errors(refused), status_code=refused.status_code
+            )
         return await _bench_page(request, "", outcomes, action_label("labelled"))

@@ -95,7 +95,9 @@ async def mark_labelled(engine: Engine, tags: Sequence[str], actor: Actor) -> li
                 continue
             state = State(device["state"])
             if state in FINAL_STATES:
-                message = gettext(N_("This device has left the workshop; its record can no longer be changed."))
+                message = gettext(
+                    N_("This device has left the workshop; its record can no longer be changed.")
+                )
                 outcomes.append(Outcome(tag, False, message))
             elif device["id"] in done_before:
                 outcomes.append(Outcome(tag, False, gettext(N_("The label was already marked attached."))))
