@@ -225,6 +225,13 @@ def page_context(request: Request[Any, Any, Any], **values: Any) -> dict[str, An
     }
 
 
+def form_list(value: list[Any] | Any) -> list[Any]:
+    """A repeated form field as a list: browsers send one value as a plain string, several as a list."""
+    if value is None or value == "":
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
 def field_errors(error: DomainError) -> dict[str, str]:
     """A refusal as `{field: sentence}` for a form; a refusal that names no field goes under ""."""
     field = error.field if isinstance(error, InvalidInput) else ""

@@ -20,14 +20,14 @@ from inventory.params import ActionPath
 from inventory.permissions import Permission
 from inventory.settings import Settings
 from inventory.sites.services import list_sites
-from inventory.web import action_label, field_errors, page_context, route_paths
+from inventory.web import action_label, field_errors, form_list, page_context, route_paths
 
 
 @dataclass
 class SelectionForm:
     """The devices ticked in a queue step."""
 
-    tag: list[str] = field(default_factory=list)
+    tag: list[str] | str = field(default_factory=list)  # one ticked box arrives as a single value
 
 
 def buttons_by_step(request: Request[Actor, Any, Any]) -> dict[QueueStep, list[BatchButton]]:
@@ -96,7 +96,7 @@ class BenchPages(Controller):
     ) -> Template:
         """Take one step on every selected device; the page lists what was done and what was refused."""
         try:
-            outcomes = await batch_step(engine, data.tag, action, request.user, settings)
+            outcomes = await batch_step(engine, form_list(data.tag), action, request.user, settings)
         except DomainError as refused:
             return await _bench_page(
                 request, "", errors=field_errors(refused), status_code=refused.status_code
@@ -112,7 +112,7 @@ class BenchPages(Controller):
     ) -> Template:
         """Record that the labels of the selected devices are on the machines."""
         try:
-            outcomes = await mark_labelled(engine, data.tag, request.user)
+            outcomes = await mark_labelled(engine, form_list(data.tag), request.user)
         except DomainError as refused:
             return await _bench_page(
                 request, "", errors=field_errors(refused), status_code=refused.status_code

@@ -27,7 +27,7 @@ from inventory.lifecycle import Action, State
 from inventory.params import ActionPath, PageQuery, TagPath, TextQuery
 from inventory.permissions import N_, Permission
 from inventory.settings import Settings
-from inventory.web import action_label, field_errors, page_context
+from inventory.web import action_label, field_errors, form_list, page_context
 
 PER_PAGE = 50
 
@@ -39,7 +39,7 @@ class StepForm:
     reason: str = ""
     recycler_reference: str = ""
     tool: str = ""
-    disk: list[int] = field(default_factory=list)
+    disk: list[int] | int = field(default_factory=list)  # one ticked box arrives as a single value
 
 
 async def _state_counts() -> list[tuple[State, int]]:
@@ -86,7 +86,7 @@ def _step_request(action: Action, form: StepForm) -> TransitionRequest:
     erasure = None
     if action is Action.WIPE_PASSED:
         erasure = ErasureRecord(
-            disks=tuple(ErasedDisk(disk_id=disk_id, verified=True) for disk_id in form.disk),
+            disks=tuple(ErasedDisk(disk_id=disk_id, verified=True) for disk_id in form_list(form.disk)),
             method="manual",
             tool=form.tool.strip()[:100],
             verification_method=gettext(N_("Confirmed by the operator")),

@@ -37,7 +37,7 @@ from inventory.params import PageQuery, RecordIdPath
 from inventory.permissions import N_, Permission
 from inventory.settings import Settings
 from inventory.sites.services import list_sites
-from inventory.web import field_errors, page_context
+from inventory.web import field_errors, form_list, page_context
 
 PER_PAGE = 50
 FIRST_ROWS = 5
@@ -69,14 +69,14 @@ class DonationForm:
     received_on: str = ""
     reference: str = ""
     notes: str = ""
-    kind: list[str] = field(default_factory=list)
-    make: list[str] = field(default_factory=list)
-    model: list[str] = field(default_factory=list)
-    serial: list[str] = field(default_factory=list)
-    cpu: list[str] = field(default_factory=list)
-    ram_gb: list[str] = field(default_factory=list)
-    disk_gb: list[str] = field(default_factory=list)
-    disk_kind: list[str] = field(default_factory=list)
+    kind: list[str] | str = field(default_factory=list)
+    make: list[str] | str = field(default_factory=list)
+    model: list[str] | str = field(default_factory=list)
+    serial: list[str] | str = field(default_factory=list)
+    cpu: list[str] | str = field(default_factory=list)
+    ram_gb: list[str] | str = field(default_factory=list)
+    disk_gb: list[str] | str = field(default_factory=list)
+    disk_kind: list[str] | str = field(default_factory=list)
     add_rows: str = ""
 
 
@@ -134,12 +134,13 @@ class DonorForm:
     notes: str = ""
 
 
-def _column(values: list[str], index: int, default: str = "") -> str:
-    return values[index] if index < len(values) else default
+def _column(values: list[str] | str, index: int, default: str = "") -> str:
+    column = form_list(values)
+    return str(column[index]) if index < len(column) else default
 
 
 def _rows(form: DonationForm) -> list[DeviceRow]:
-    count = max(len(form.make), len(form.model), len(form.serial))
+    count = max(len(form_list(form.make)), len(form_list(form.model)), len(form_list(form.serial)))
     return [
         DeviceRow(
             kind=_column(form.kind, i, DeviceKind.LAPTOP.value),

@@ -21,7 +21,7 @@ from inventory.sites.services import list_sites
 from inventory.stocktake.queries import MISPLACED_REASONS, ON_SITE_STATES, list_stocktakes, stocktake_view
 from inventory.stocktake.services import finish_stocktake, record_scan, start_stocktake
 from inventory.stocktake.tables import StockTakeScan
-from inventory.web import field_errors, page_context, state_label
+from inventory.web import field_errors, form_list, page_context, state_label
 
 LastScanQuery = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
 
@@ -32,7 +32,7 @@ class StartForm:
 
     site_id: str = ""
     place: str = ""
-    states: list[str] = field(default_factory=list)
+    states: list[str] | str = field(default_factory=list)
 
 
 @dataclass
@@ -89,6 +89,7 @@ class StockTakePages(Controller):
         status_code: int = 200,
     ) -> Template:
         sites = await list_sites()
+        form.states = form_list(form.states)
         return Template(
             "stocktake/list.html",
             context=page_context(
