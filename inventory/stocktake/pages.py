@@ -171,7 +171,7 @@ class StockTakePages(Controller):
             return await self._count_page(
                 request,
                 stocktake_id,
-                errors=field_errors(refused),
+                errors={"code": refused.text()},  # every refusal of a scan is about the code scanned
                 code=data.code[:100],
                 status_code=refused.status_code,
             )
