@@ -33,7 +33,7 @@ class UserForm:
 
     username: str = ""
     display_name: str = ""
-    role: str = Role.TRAINEE.value
+    role: str = ""  # no default: a form that does not say the role changes nothing
     site_code: str = ""
     email: str = ""
     language: str = Language.FI.value
@@ -134,7 +134,7 @@ class AdminPages(Controller):
     @get("/users", opt=ADMIN)
     async def users(self, request: Request[Actor, Any, Any]) -> Template:
         """Every account and the form for a new one."""
-        return await self._users_page(request, UserForm(site_code=""))
+        return await self._users_page(request, UserForm(role=Role.TRAINEE.value))
 
     @post("/users", opt=ADMIN, status_code=303)
     async def create_user(
@@ -205,6 +205,9 @@ class AdminPages(Controller):
         active = data.is_active == "true"
         try:
             role = _role(data.role)
+            display_name = _text(data.display_name, "display_name", 100)
+            if not display_name:
+                raise InvalidInput("display_name", N_("Give the person's name."))
             if user_id == request.user.user_id and (not active or role is not Role.ADMIN):
                 raise InvalidInput(
                     "role",
@@ -213,7 +216,7 @@ class AdminPages(Controller):
             await update_user(
                 user_id,
                 UserChanges(
-                    display_name=_text(data.display_name, "display_name", 100) or None,
+                    display_name=display_name,
                     role=role,
                     site_code=data.site_code.strip() or None,
                     email=_email(data.email),
