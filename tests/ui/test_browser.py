@@ -67,12 +67,31 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def fresh(_migrated: None) -> None:
-    """An empty database with one user per role (password: factories.PASSWORD)."""
+    """An empty database but for the sites and one user per role (password: factories.PASSWORD).
+
+    The users are kept from test to test when they exist: hashing their passwords is the slow part.
+    """
 
     async def work() -> None:
-        await _truncate_all()
-        for role, username in USERS.items():
-            await factories.user(role, username=username)
+        from inventory.accounts.tables import User
+        from inventory.database import is_sqlite
+        from inventory.piccolo_app import TABLES
+        from inventory.piccolo_conf import DB
+        from inventory.sites.tables import Site
+
+        kept = {Site._meta.tablename, User._meta.tablename}
+        names = [table._meta.tablename for table in TABLES if table._meta.tablename not in kept]
+        if is_sqlite(DB):
+            async with DB.transaction():
+                for name in reversed(names):
+                    await DB.run_ddl(f'DELETE FROM "{name}"')
+        else:
+            await DB.run_ddl("TRUNCATE " + ", ".join(f'"{name}"' for name in names) + " RESTART IDENTITY")
+        existing = {row["username"] for row in await User.select(User.username)}
+        if existing != set(USERS.values()):
+            await _truncate_all()
+            for role, username in USERS.items():
+                await factories.user(role, username=username)
 
     run_db(work)
 
