@@ -60,7 +60,7 @@ async def _bench_page(
             labels=QUEUE_LABELS,
             hints=QUEUE_HINTS,
             buttons=buttons_by_step(request),
-            sites=sites,
+            site_options=[(s["id"], f"{s['code']} – {s['name']}") for s in sites],
             site_id=site_id,
             outcomes=outcomes or [],
             outcome_title=outcome_title,

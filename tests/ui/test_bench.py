@@ -119,6 +119,7 @@ async def test_the_bench_page_posts_the_selection_to_the_button_chosen(
     page = await client.get("/bench", headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert 'formaction="/bench/labelled"' in page.text
+    assert f'<option value="{trainee.site_id}" selected>' in page.text  # one's own site first
     assert f'name="tag" value="{tags[0]}"' in page.text
     labelled = await post_form(client, "/bench/labelled", {"tag": list(tags)})
     assert labelled.status_code == 200
