@@ -17,17 +17,21 @@ from msgspec import Struct
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
+from inventory.accessibility.pages import AccessibilityPages
 from inventory.accounts.account_pages import AccountPages
 from inventory.accounts.controllers import MeController, UserController
 from inventory.accounts.middleware import KiertoAuthenticationMiddleware
 from inventory.accounts.pages import LoginPages
 from inventory.accounts.second_factor_pages import SecondFactorPages
+from inventory.admin.pages import AdminPages
+from inventory.bench.pages import BenchPages
 from inventory.csrf import SessionCSRFMiddleware
 from inventory.devices.controllers import DeviceController, ScanController
 from inventory.devices.pages import DevicePages
 from inventory.documents.controllers import DocumentController, VerificationController
 from inventory.documents.pages import DocumentPages
 from inventory.donations.controllers import DonationController, DonorController
+from inventory.donations.pages import DonationPages, DonorPages
 from inventory.exception_handlers import EXCEPTION_HANDLERS
 from inventory.guards import require_declared_permission
 from inventory.language import LanguageMiddleware, apply_user_language
@@ -41,10 +45,13 @@ from inventory.operations.scheduling.pages import JobPages
 from inventory.operations.settings import get_operations_settings
 from inventory.operations.statistics.controllers import StatisticsController
 from inventory.permissions import Permission
+from inventory.reports.pages import ReportPages
 from inventory.security_headers import security_headers_hook
 from inventory.settings import Settings, get_settings
 from inventory.sites.controllers import SiteController
+from inventory.stocktake.pages import StockTakePages
 from inventory.web import STATIC_DIR, template_config
+from inventory.worklog.pages import WorkLogPages
 
 
 def csrf_cookie_name(settings: Settings) -> str:
@@ -94,6 +101,14 @@ CONTROLLERS: list[Any] = [
     StatisticsController,
     JobPages,
     NotificationPages,
+    BenchPages,
+    WorkLogPages,
+    DonationPages,
+    DonorPages,
+    ReportPages,
+    StockTakePages,
+    AdminPages,
+    AccessibilityPages,
 ]
 
 

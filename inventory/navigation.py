@@ -19,10 +19,17 @@ class MenuEntry:
 
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry("/", N_("Home"), Permission.DEVICE_READ),
+    MenuEntry("/bench", N_("Bench"), Permission.DEVICE_WORK),
     MenuEntry("/devices", N_("Devices"), Permission.DEVICE_READ),
     MenuEntry("/labels", N_("Print labels"), Permission.DEVICE_WORK),
     MenuEntry("/account", N_("My account"), Permission.SELF),
     MenuEntry("/admin/jobs", N_("Scheduled jobs"), Permission.ADMINISTER),
+    MenuEntry("/donations", N_("Donations"), Permission.DEVICE_READ),
+    MenuEntry("/stocktakes", N_("Stock-take"), Permission.DEVICE_WORK),
+    MenuEntry("/my-work", N_("My work"), Permission.DEVICE_WORK),
+    MenuEntry("/dashboard", N_("Dashboard"), Permission.REPORTS),
+    MenuEntry("/donors", N_("Donors"), Permission.DONOR_MANAGE),
+    MenuEntry("/admin", N_("Administration"), Permission.ADMINISTER),
 )
 
 

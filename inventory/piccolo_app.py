@@ -4,6 +4,7 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
+from inventory.accessibility.tables import AccessibilityFeedback
 from inventory.accounts.tables import ApiToken, LoginAttempt, User, UserSession
 from inventory.clients.tables import Client, OrientationSession
 from inventory.devices.tables import Device, DeviceEvent, Disk, Erasure, ErasureDisk
@@ -14,6 +15,8 @@ from inventory.operations.reminders.tables import StuckNotice
 from inventory.operations.scheduling.tables import JobRun, SchedulerHeartbeat
 from inventory.operations.statistics.tables import DailyDeviceCount
 from inventory.sites.tables import Site
+from inventory.stocktake.tables import StockTake, StockTakeScan
+from inventory.worklog.tables import WorkLog
 
 TABLES = [
     Site,
@@ -37,6 +40,10 @@ TABLES = [
     Notification,
     StuckNotice,
     DailyDeviceCount,
+    WorkLog,
+    StockTake,
+    StockTakeScan,
+    AccessibilityFeedback,
 ]
 
 APP_CONFIG = AppConfig(

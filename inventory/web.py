@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_decimal
 from jinja2 import Environment
-from litestar import Request
+from litestar import Litestar, Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from inventory.actors import Actor
 from inventory.choices import DEVICE_KIND_LABELS, LANGUAGE_LABELS, DeviceKind
 from inventory.clock import HELSINKI
+from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import current_language, gettext, ngettext
 from inventory.lifecycle import STATE_LABELS, TRANSITIONS, Action, State
 from inventory.navigation import menu_for
@@ -39,6 +44,21 @@ def format_moment(value: dt.datetime | None) -> str:
 def format_day(value: dt.date | None) -> str:
     """A date in the user's locale."""
     return "" if value is None else format_date(value, format="medium", locale=_locale())
+
+
+def format_month(value: dt.date | None) -> str:
+    """A month and year in the user's locale, e.g. "marraskuu 2026"."""
+    return "" if value is None else format_skeleton("yMMMM", value, locale=_locale())
+
+
+def format_short_month(value: dt.date) -> str:
+    """A month's short name in the user's locale, for a chart's axis ("marras", "nov.", "Nov")."""
+    return format_date(value, format="LLL", locale=_locale())
+
+
+def format_hours(minutes: int | None) -> str:
+    """Minutes as hours with at most two decimals, in the user's locale."""
+    return "" if minutes is None else format_decimal(round(minutes / 60, 2), locale=_locale())
 
 
 def format_number(value: float | None) -> str:
@@ -68,6 +88,14 @@ def action_label(action: str | Action) -> str:
         return gettext(ACTIVITY_LABELS.get(str(action), str(action)))
 
 
+def actor_name(label: str) -> str:
+    """Who did it, as a person reads it: the username, or "automatic" and the job's name."""
+    kind, _, name = label.partition(":")
+    if kind == "system":
+        return gettext(N_("automatic (%(job)s)")) % {"job": name}
+    return name or label
+
+
 ACTIVITY_LABELS = {
     "intake": N_("Received"),
     "edited": N_("Details corrected"),
@@ -75,6 +103,7 @@ ACTIVITY_LABELS = {
     "label_printed": N_("Label printed"),
     "disk_destroyed": N_("Disk destroyed"),
     "erasure_reverified": N_("Erasure re-verified"),
+    "labelled": N_("Label attached"),
 }
 
 
@@ -86,10 +115,13 @@ def configure_environment(engine: JinjaTemplateEngine) -> None:
     environment.filters.update(
         moment=format_moment,
         day=format_day,
+        month=format_month,
+        hours=format_hours,
         number=format_number,
         bytes=format_bytes,
         state=state_label,
         action=action_label,
+        actor=actor_name,
     )
     environment.globals.update(
         LANGUAGE_LABELS={lang.value: label for lang, label in LANGUAGE_LABELS.items()},
@@ -108,15 +140,102 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
     )
 
 
+_PLACEHOLDER = re.compile(r"\{[^{}/]*\}")
+
+# Documents other areas serve; a page links to one only once its route exists (see `document_link`).
+# The placeholders are filled in order; their names do not matter.
+DOCUMENT_ROUTES: dict[str, str] = {
+    "device_label": "/labels?tag={tag}",
+    "donation_labels": "/donations/{donation_id}/documents",
+    "donation_receipt": "/api/v1/donations/{donation_id}/receipt",
+    "erasure_certificate": "/api/v1/erasures/{number}/certificate",
+}
+
+
+def _shape(path: str) -> str:
+    return _PLACEHOLDER.sub("{}", path)
+
+
+@dataclass(frozen=True)
+class RoutePaths:
+    """The paths an app serves, to ask whether a link or a form's address would be answered."""
+
+    shapes: frozenset[str]
+    matchers: tuple[re.Pattern[str], ...]
+
+    def __contains__(self, path: object) -> bool:
+        """A pattern (`/devices/{tag}/label.pdf`, any placeholder names) or a concrete path."""
+        if not isinstance(path, str):
+            return False
+        if "{" in path:
+            return _shape(path) in self.shapes
+        return any(matcher.fullmatch(path) for matcher in self.matchers)
+
+
+_ROUTE_PATHS_KEY = "kierto_route_paths"
+
+
+def route_paths(app: Litestar) -> RoutePaths:
+    """Every path the app serves (cached on the app)."""
+    paths = app.state.get(_ROUTE_PATHS_KEY)
+    if not isinstance(paths, RoutePaths):
+        shapes = frozenset(_shape(route.path) for route in app.routes)
+        matchers = tuple(
+            re.compile("[^/]+".join(re.escape(part) for part in shape.split("{}"))) for shape in shapes
+        )
+        paths = RoutePaths(shapes, matchers)
+        app.state[_ROUTE_PATHS_KEY] = paths
+    return paths
+
+
+def fill_path(pattern: str, *values: object) -> str:
+    """A route pattern with its placeholders replaced, in order, by URL-quoted values."""
+    parts = _PLACEHOLDER.split(pattern)
+    if len(parts) != len(values) + 1:
+        raise ValueError(f"{pattern} takes {len(parts) - 1} values, not {len(values)}.")
+    filled = [parts[0]]
+    for value, part in zip(values, parts[1:], strict=True):
+        filled += [quote(str(value), safe=""), part]
+    return "".join(filled)
+
+
+def document_link(app: Litestar, name: str, *values: object) -> str | None:
+    """The address of a document (see DOCUMENT_ROUTES) when the app serves it, else None."""
+    pattern = DOCUMENT_ROUTES[name]
+    return fill_path(pattern, *values) if pattern.split("?")[0] in route_paths(app) else None
+
+
 def page_context(request: Request[Any, Any, Any], **values: Any) -> dict[str, Any]:
-    """What every page's layout needs: the user, what they may do, the language."""
+    """What every page's layout needs: the user, what they may do, the language, which routes exist.
+
+    `has_route("/devices/{tag}/label.pdf")` lets a page offer a link only once the area that serves
+    it has been merged, so pages never link to an address that answers 404.
+    """
     user = request.scope.get("user")
     actor = user if isinstance(user, Actor) else None
+    paths = route_paths(request.app)
     return {
         "actor": actor,
         "may": (lambda permission: actor is not None and actor.may(permission)),
+        "has_route": paths.__contains__,
+        "document_link": partial(document_link, request.app),
         "language": current_language.get(),
         "role_label": gettext(ROLE_LABELS[Role(actor.role)]) if actor and actor.role else "",
         "menu": menu_for(actor),
+        "current_path": request.url.path,
+        "errors": {},
         **values,
     }
+
+
+def form_list(value: list[Any] | Any) -> list[Any]:
+    """A repeated form field as a list: browsers send one value as a plain string, several as a list."""
+    if value is None or value == "":
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def field_errors(error: DomainError) -> dict[str, str]:
+    """A refusal as `{field: sentence}` for a form; a refusal that names no field goes under ""."""
+    field = error.field if isinstance(error, InvalidInput) else ""
+    return {field: error.text()}

@@ -16,8 +16,9 @@ from piccolo.query.functions.aggregate import Count
 from inventory.actors import Actor
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.presenters import device_out, event_out
-from inventory.devices.queries import DeviceFilter, device_events, get_device, list_devices
+from inventory.devices.queries import DeviceFilter, device_erasures, device_events, get_device, list_devices
 from inventory.devices.scanning import resolve_scan
+from inventory.devices.step_options import step_options
 from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.errors import DomainError
@@ -26,7 +27,7 @@ from inventory.lifecycle import Action, State
 from inventory.params import ActionPath, PageQuery, TagPath, TextQuery
 from inventory.permissions import N_, Permission
 from inventory.settings import Settings
-from inventory.web import action_label, page_context
+from inventory.web import action_label, field_errors, form_list, page_context
 
 PER_PAGE = 50
 
@@ -38,7 +39,7 @@ class StepForm:
     reason: str = ""
     recycler_reference: str = ""
     tool: str = ""
-    disk: list[int] = field(default_factory=list)
+    disk: list[int] | int = field(default_factory=list)  # one ticked box arrives as a single value
 
 
 async def _state_counts() -> list[tuple[State, int]]:
@@ -47,18 +48,35 @@ async def _state_counts() -> list[tuple[State, int]]:
     return [(state, counts.get(state.value, 0)) for state in State]
 
 
+# Refusals of the manual erasure form name the API's fields; the form's own fields carry these names.
+_FORM_FIELDS = {"erasure.tool": "tool", "erasure.disks": "disk", "erasure": "disk"}
+
+
 async def _device_page(
-    request: Request[Actor, Any, Any], tag: str, error: str | None = None, status_code: int = 200
+    request: Request[Actor, Any, Any],
+    tag: str,
+    failed: tuple[Action, DomainError] | None = None,
+    status_code: int = 200,
 ) -> Template:
     device = await get_device(tag)
     shown = await device_out(device, request.user)
     events = [event_out(row, request.user) for row in await device_events(device["id"])]
     done = request.query_params.get("done")
-    notice = gettext(N_("Done: %(step)s")) % {"step": action_label(done)} if done and not error else None
+    notice = gettext(N_("Done: %(step)s")) % {"step": action_label(done)} if done and not failed else None
+    errors: dict[str, str] = {}
+    if failed is not None:
+        errors = {_FORM_FIELDS.get(name, name): text for name, text in field_errors(failed[1]).items()}
     return Template(
         "devices/detail.html",
         context=page_context(
-            request, device=shown, events=events, actions=shown.available_actions, error=error, notice=notice
+            request,
+            device=shown,
+            events=events,
+            options=await step_options(device["id"], request.user),
+            erasures=await device_erasures(device["id"]),
+            failed_action=failed[0].value if failed else None,
+            errors=errors,
+            notice=notice,
         ),
         status_code=status_code,
     )
@@ -68,7 +86,7 @@ def _step_request(action: Action, form: StepForm) -> TransitionRequest:
     erasure = None
     if action is Action.WIPE_PASSED:
         erasure = ErasureRecord(
-            disks=tuple(ErasedDisk(disk_id=disk_id, verified=True) for disk_id in form.disk),
+            disks=tuple(ErasedDisk(disk_id=disk_id, verified=True) for disk_id in form_list(form.disk)),
             method="manual",
             tool=form.tool.strip()[:100],
             verification_method=gettext(N_("Confirmed by the operator")),
@@ -131,11 +149,18 @@ class DevicePages(Controller):
         try:
             await transition(engine, tag, action, request.user, settings, _step_request(action, data))
         except DomainError as refused:
-            return await _device_page(request, tag, error=refused.text(), status_code=refused.status_code)
+            return await _device_page(request, tag, (action, refused), status_code=refused.status_code)
         return Redirect(path=f"/devices/{quote(tag)}?done={action.value}", status_code=303)
 
     @get("/scan", opt={"permission": Permission.DEVICE_READ})
-    async def scan(self, code: TextQuery = "") -> Redirect:
-        """Open the device a scanned or typed code belongs to."""
-        match = await resolve_scan(code)
+    async def scan(self, request: Request[Actor, Any, Any], code: TextQuery = "") -> Redirect | Template:
+        """Open the device a scanned or typed code belongs to; otherwise say why, ready for the next scan."""
+        try:
+            match = await resolve_scan(code)
+        except DomainError as refused:
+            return Template(
+                "devices/scan.html",
+                context=page_context(request, code=code, errors={"code": refused.text()}),
+                status_code=refused.status_code,
+            )
         return Redirect(path=f"/devices/{quote(match.asset_tag)}")

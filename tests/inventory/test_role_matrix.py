@@ -107,6 +107,43 @@ MATRIX: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/notifications/{notification_id:int}/read"): EVERYONE,
     ("POST", "/notifications/read-all"): EVERYONE,
     ("GET", "/api/v1/statistics/daily"): MANAGERS,
+    # The web interface's workspaces.
+    ("GET", "/bench"): BENCH,
+    ("POST", "/bench/steps/{action:str}"): BENCH,
+    ("POST", "/bench/labelled"): BENCH,
+    ("GET", "/my-work"): BENCH,
+    ("POST", "/my-work/hours"): BENCH,
+    ("POST", "/my-work/hours/{entry_id:int}/delete"): BENCH,
+    ("GET", "/donations"): EVERYONE,
+    ("GET", "/donations/new"): BENCH,
+    ("POST", "/donations/new"): BENCH,
+    ("GET", "/donations/import"): BENCH,
+    ("POST", "/donations/import/preview"): BENCH,
+    ("POST", "/donations/import"): BENCH,
+    ("GET", "/donations/{donation_id:int}"): EVERYONE,
+    ("GET", "/donors"): MANAGERS,
+    ("POST", "/donors"): MANAGERS,
+    ("GET", "/dashboard"): MANAGERS,
+    ("GET", "/reports/devices.csv"): MANAGERS,
+    ("GET", "/reports/events.csv"): MANAGERS,
+    ("GET", "/stocktakes"): BENCH,
+    ("POST", "/stocktakes"): BENCH,
+    ("GET", "/stocktakes/{stocktake_id:int}"): BENCH,
+    ("POST", "/stocktakes/{stocktake_id:int}/scans"): BENCH,
+    ("POST", "/stocktakes/{stocktake_id:int}/finish"): BENCH,
+    ("GET", "/admin"): ADMINS,
+    ("GET", "/admin/users"): ADMINS,
+    ("POST", "/admin/users"): ADMINS,
+    ("GET", "/admin/users/{user_id:int}"): ADMINS,
+    ("POST", "/admin/users/{user_id:int}"): ADMINS,
+    ("GET", "/admin/sites"): ADMINS,
+    ("POST", "/admin/sites"): ADMINS,
+    ("POST", "/admin/sites/{site_id:int}"): ADMINS,
+    ("GET", "/admin/settings"): ADMINS,
+    ("GET", "/admin/feedback"): ADMINS,
+    ("POST", "/admin/feedback/{feedback_id:int}/handled"): ADMINS,
+    ("GET", "/accessibility"): PUBLIC,
+    ("POST", "/accessibility/feedback"): PUBLIC,
 }
 
 # A step each role may take, so that only the route's own guard is under test here.
@@ -149,6 +186,9 @@ def _url(path: str, role: Role | None) -> str:
         .replace("{user_id:int}", "1")
         .replace("{name:str}", "housekeeping")
         .replace("{notification_id:int}", "999")
+        .replace("{entry_id:int}", "999")
+        .replace("{stocktake_id:int}", "999")
+        .replace("{feedback_id:int}", "999")
     )
 
 

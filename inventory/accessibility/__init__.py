@@ -1,0 +1,1 @@
+"""The accessibility statement and the feedback that reaches the administrators."""

@@ -1,0 +1,1 @@
+"""Administration pages: users and roles, sites and their label printers, settings, accessibility feedback."""

@@ -1,0 +1,79 @@
+"""The coordinator's dashboard and the CSV exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.response import Stream, Template
+
+from inventory.actors import Actor
+from inventory.clock import today
+from inventory.lifecycle import State
+from inventory.permissions import Permission
+from inventory.reports.charts import grouped_bars
+from inventory.reports.exports import devices_csv, events_csv
+from inventory.reports.queries import (
+    STUCK_AFTER_DAYS,
+    handovers_by_month,
+    lead_times,
+    overdue_loans,
+    stock_by_site,
+    stuck_devices,
+)
+from inventory.web import format_short_month, page_context
+
+IN_WORKSHOP = frozenset(set(State) - {State.HANDED_OVER, State.ON_LOAN, State.SCRAPPED})
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+
+
+def _download(name: str) -> dict[str, str]:
+    return {
+        "Content-Disposition": f'attachment; filename="kierto-{name}-{today().isoformat()}.csv"',
+        "Cache-Control": "no-store",
+    }
+
+
+class ReportPages(Controller):
+    """/dashboard and /reports/*.csv."""
+
+    path = "/"
+    include_in_schema = False
+
+    @get("/dashboard", opt={"permission": Permission.REPORTS})
+    async def dashboard(self, request: Request[Actor, Any, Any]) -> Template:
+        """Stock by step and site, lead times, handovers and loans by month, overdue loans, stuck devices."""
+        stock = await stock_by_site()
+        states = [state for state in State if any(row.counts[state] for row in stock)]
+        months = await handovers_by_month()
+        totals = {state: sum(row.counts[state] for row in stock) for state in State}
+        overdue = await overdue_loans()
+        return Template(
+            "reports/dashboard.html",
+            context=page_context(
+                request,
+                stock=stock,
+                states=states,
+                totals=totals,
+                in_workshop=sum(totals[state] for state in IN_WORKSHOP),
+                lead=await lead_times(),
+                months=months,
+                chart=grouped_bars(
+                    [format_short_month(m.month) for m in months],
+                    [[m.handovers for m in months], [m.loans for m in months]],
+                ),
+                overdue=overdue,
+                stuck=await stuck_devices(),
+                thresholds=STUCK_AFTER_DAYS,
+            ),
+        )
+
+    @get("/reports/devices.csv", opt={"permission": Permission.REPORTS})
+    async def devices_export(self) -> Stream:
+        """Every device as CSV."""
+        return Stream(devices_csv(), media_type=CSV_MEDIA_TYPE, headers=_download("devices"))
+
+    @get("/reports/events.csv", opt={"permission": Permission.REPORTS})
+    async def events_export(self) -> Stream:
+        """Every history entry as CSV."""
+        return Stream(events_csv(), media_type=CSV_MEDIA_TYPE, headers=_download("events"))

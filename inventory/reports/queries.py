@@ -1,0 +1,190 @@
+"""The coordinator's figures, all derived from the devices and their append-only history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count
+
+from inventory.clock import HELSINKI, now, today
+from inventory.devices.intake import INTAKE_ACTION
+from inventory.devices.tables import Device, DeviceEvent
+from inventory.lifecycle import Action, State
+from inventory.sites.tables import Site
+
+SECONDS_PER_DAY = 86_400
+LEAD_TIME_WINDOW_DAYS = 365
+MONTHS_SHOWN = 12
+
+# A device that has waited longer than this many days at a step needs someone's attention.
+STUCK_AFTER_DAYS: Mapping[State, int] = {
+    State.RECEIVED: 14,
+    State.WIPING: 2,
+    State.WIPE_FAILED: 7,
+    State.WIPED: 14,
+    State.PROVISIONING: 2,
+    State.PROVISIONING_FAILED: 7,
+    State.READY: 60,
+    State.RESERVED: 14,
+    State.ON_HOLD: 30,
+}
+
+
+@dataclass(frozen=True)
+class StockRow:
+    """One site's devices by step."""
+
+    site_code: str
+    site_name: str
+    counts: Mapping[State, int]
+
+    @property
+    def total(self) -> int:
+        """All devices of the site."""
+        return sum(self.counts.values())
+
+
+async def stock_by_site() -> list[StockRow]:
+    """How many devices each site has at each step."""
+    sites = await Site.select(Site.id, Site.code, Site.name).order_by(Site.code)
+    rows = await Device.select(Device.site, Device.state, Count(Device.id).as_alias("n")).group_by(
+        Device.site, Device.state
+    )
+    counts: dict[int, dict[State, int]] = defaultdict(dict)
+    for row in rows:
+        counts[row["site"]][State(row["state"])] = int(row["n"])
+    return [
+        StockRow(site["code"], site["name"], {state: counts[site["id"]].get(state, 0) for state in State})
+        for site in sites
+    ]
+
+
+@dataclass(frozen=True)
+class LeadTime:
+    """The median number of days a stretch of the lifecycle took, over how many devices."""
+
+    median_days: float | None
+    samples: int
+
+
+@dataclass(frozen=True)
+class LeadTimes:
+    """Received → ready and ready → handed over."""
+
+    to_ready: LeadTime
+    to_handover: LeadTime
+
+
+def _lead_time(durations: list[float]) -> LeadTime:
+    if not durations:
+        return LeadTime(None, 0)
+    return LeadTime(round(statistics.median(durations), 1), len(durations))
+
+
+def lead_times_from(events: list[dict[str, Any]], since: dt.datetime) -> LeadTimes:
+    """Pair each device's starts (intake, return) with its next "provisioned", and that with the next
+    handover; a stretch counts when it ended after `since`. `events` are in the order they happened."""
+    to_ready: list[float] = []
+    to_handover: list[float] = []
+    received_at: dict[int, dt.datetime] = {}
+    ready_at: dict[int, dt.datetime] = {}
+    for event in events:
+        device, action, at = event["device"], event["action"], event["at"]
+        if action in (INTAKE_ACTION, Action.RETURN.value):
+            received_at[device] = at
+            ready_at.pop(device, None)
+        elif action == Action.PROVISIONED.value:
+            start = received_at.pop(device, None)
+            if start is not None and at >= since:
+                to_ready.append((at - start).total_seconds() / SECONDS_PER_DAY)
+            ready_at[device] = at
+        elif action == Action.HAND_OVER.value:
+            start = ready_at.pop(device, None)
+            if start is not None and at >= since:
+                to_handover.append((at - start).total_seconds() / SECONDS_PER_DAY)
+    return LeadTimes(_lead_time(to_ready), _lead_time(to_handover))
+
+
+async def lead_times(window_days: int = LEAD_TIME_WINDOW_DAYS) -> LeadTimes:
+    """Median days from received to ready and from ready to handed over, for stretches of the last year."""
+    actions = [INTAKE_ACTION, Action.RETURN.value, Action.PROVISIONED.value, Action.HAND_OVER.value]
+    events = (
+        await DeviceEvent.select(DeviceEvent.device, DeviceEvent.action, DeviceEvent.at)
+        .where(DeviceEvent.action.is_in(actions))
+        .order_by(DeviceEvent.id)
+    )
+    return lead_times_from(list(events), now() - dt.timedelta(days=window_days))
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    """Handovers and loans started in one month."""
+
+    month: dt.date
+    handovers: int
+    loans: int
+
+
+def _month_start(day: dt.date, back: int = 0) -> dt.date:
+    index = day.year * 12 + day.month - 1 - back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+async def handovers_by_month(months: int = MONTHS_SHOWN) -> list[MonthCount]:
+    """Handovers and loans per month (Finnish time), the last `months` months, oldest first."""
+    first = _month_start(today(), months - 1)
+    since = dt.datetime.combine(first, dt.time(0), tzinfo=HELSINKI)
+    rows = await DeviceEvent.select(DeviceEvent.action, DeviceEvent.at).where(
+        DeviceEvent.action.is_in([Action.HAND_OVER.value, Action.LEND.value]) & (DeviceEvent.at >= since)
+    )
+    counts: dict[tuple[dt.date, str], int] = defaultdict(int)
+    for row in rows:
+        month = _month_start(row["at"].astimezone(HELSINKI).date())
+        counts[month, row["action"]] += 1
+    result = []
+    for back in range(months - 1, -1, -1):
+        month = _month_start(today(), back)
+        result.append(
+            MonthCount(month, counts[month, Action.HAND_OVER.value], counts[month, Action.LEND.value])
+        )
+    return result
+
+
+async def overdue_loans() -> list[dict[str, Any]]:
+    """Devices on loan past their due date, longest overdue first, with the client's pseudonymous code."""
+    rows = (
+        await Device.select(
+            Device.asset_tag,
+            Device.make,
+            Device.model,
+            Device.loan_due_on,
+            Device.site.code.as_alias("site_code"),
+            Device.holder.as_alias("client_id"),
+            Device.holder.code.as_alias("client_code"),
+        )
+        .where((Device.state == State.ON_LOAN.value) & (Device.loan_due_on < today()))
+        .order_by(Device.loan_due_on)
+    )
+    return [{**row, "days_overdue": (today() - row["loan_due_on"]).days} for row in rows]
+
+
+async def stuck_devices(thresholds: Mapping[State, int] = STUCK_AFTER_DAYS) -> list[dict[str, Any]]:
+    """Devices that have waited at a step longer than that step's threshold, longest first."""
+    moment = now()
+    found: list[dict[str, Any]] = []
+    for state, days in thresholds.items():
+        rows = await Device.select(
+            Device.asset_tag,
+            Device.make,
+            Device.model,
+            Device.state,
+            Device.state_changed_at,
+            Device.site.code.as_alias("site_code"),
+        ).where((Device.state == state.value) & (Device.state_changed_at < moment - dt.timedelta(days=days)))
+        found += [{**row, "days": (moment - row["state_changed_at"]).days, "threshold": days} for row in rows]
+    return sorted(found, key=lambda row: row["state_changed_at"])

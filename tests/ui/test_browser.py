@@ -1,0 +1,366 @@
+"""The web interface in a real browser: journeys by role, axe-core on every page, screenshots, a strict CSP.
+
+One chromium for the module. Each journey is its own test function with its own data and cookies, so
+later journeys (real wipe runs with progress, the counsellor's handover) are added beside these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from inventory.accessibility.services import Feedback, send_feedback
+from inventory.actors import Actor
+from inventory.bench.services import mark_labelled
+from inventory.clock import today
+from inventory.donations.services import NewDonor, create_donor
+from inventory.lifecycle import State
+from inventory.permissions import Role
+from inventory.stocktake.services import record_scan, start_stocktake
+from inventory.worklog.services import WorkEntry, log_work
+from tests import factories
+from tests.conftest import _truncate_all
+from tests.ui.browser import (
+    CHROMIUM_ARGS,
+    PHONE,
+    PageWatch,
+    new_context,
+    require_chromium,
+    run_db,
+    screenshot,
+    serious_violations,
+    wider_than_screen,
+)
+
+pytestmark = [pytest.mark.db, pytest.mark.slow]
+
+USERS = {
+    Role.TRAINEE: "harri",
+    Role.COUNSELLOR: "outi",
+    Role.COORDINATOR: "kaisa",
+    Role.ADMIN: "aki",
+}
+IMPORT_CSV = "Merkki;Malli;Sarjanumero;Muisti;Levy\nLenovo;T480;PF9X1;8 GB;256 GB SSD\nDell;Latitude 5490;DL9X2;16;512 GB\n"
+FAKE_DETECTOR = """
+window.BarcodeDetector = class {
+  static async getSupportedFormats() { return ["code_128", "qr_code"]; }
+  constructor(options) { this.options = options; }
+  async detect(source) { return [{ rawValue: location.origin + "/devices/" + window.__kiertoCameraTag, format: "qr_code" }]; }
+};
+"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's headless chromium, started once for these tests."""
+    executable = require_chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def fresh(_migrated: None) -> None:
+    """An empty database but for the sites and one user per role (password: factories.PASSWORD).
+
+    The users are kept from test to test when they exist: hashing their passwords is the slow part.
+    """
+
+    async def work() -> None:
+        from inventory.accounts.tables import User
+        from inventory.database import is_sqlite
+        from inventory.piccolo_app import TABLES
+        from inventory.piccolo_conf import DB
+        from inventory.sites.tables import Site
+
+        kept = {Site._meta.tablename, User._meta.tablename}
+        names = [table._meta.tablename for table in TABLES if table._meta.tablename not in kept]
+        if is_sqlite(DB):
+            async with DB.transaction():
+                for name in reversed(names):
+                    await DB.run_ddl(f'DELETE FROM "{name}"')
+        else:
+            await DB.run_ddl("TRUNCATE " + ", ".join(f'"{name}"' for name in names) + " RESTART IDENTITY")
+        existing = {row["username"] for row in await User.select(User.username)}
+        if existing != set(USERS.values()):
+            await _truncate_all()
+            for role, username in USERS.items():
+                await factories.user(role, username=username)
+
+    run_db(work)
+
+
+@pytest.fixture
+def watch() -> Iterator[PageWatch]:
+    """Fails the test on a CSP violation or a script error on any page."""
+    watched = PageWatch()
+    yield watched
+    assert watched.problems == []
+
+
+def _actor(role: Role) -> Actor:
+    async def work() -> Actor:
+        from inventory.accounts.users import authenticate
+
+        actor = await authenticate(USERS[role], factories.PASSWORD)
+        assert actor is not None
+        return actor
+
+    return run_db(work)
+
+
+def log_in(browser: Browser, base_url: str, watch: PageWatch, role: Role) -> Page:
+    """A new browser context logged in through the login form."""
+    page = new_context(browser, base_url, watch).new_page()
+    page.goto("/login")
+    page.fill("#username", USERS[role])
+    page.fill("#password", factories.PASSWORD)
+    page.click("form.login button[type=submit]")
+    page.wait_for_url(re.compile(r".*/$"))
+    return page
+
+
+def test_a_trainee_scans_a_tag_and_takes_the_steps(
+    browser: Browser, live_server: str, fresh: None, watch: PageWatch
+) -> None:
+    tag = run_db(lambda: factories.donation(factories_engine(), devices=1)).asset_tags[0]
+    page = log_in(browser, live_server, watch, Role.TRAINEE)
+    page.goto("/devices")
+    page.locator("h1").click()  # nothing focused: the scanner's burst goes to the page
+    page.keyboard.type(tag[:-2], delay=120)  # a person typing slowly on the page opens nothing
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    assert page.url.endswith("/devices")
+    page.keyboard.type(tag, delay=5)  # a scanner: fast keystrokes, then Enter
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/devices/{tag}")
+
+    page.click("#step-start_wipe button[type=submit]")
+    page.wait_for_url("**?done=start_wipe")
+    page.fill("#tool-wipe_passed", "")
+    page.click("#step-wipe_passed button[type=submit]")
+    expect(page.locator("#tool-wipe_passed")).to_have_attribute("aria-invalid", "true")
+    page.fill("#tool-wipe_passed", "nwipe 0.36")
+    page.click("#step-wipe_passed button[type=submit]")
+    page.wait_for_url("**?done=wipe_passed")
+    page.click("#step-start_provisioning button[type=submit]")
+    page.wait_for_url("**?done=start_provisioning")
+    page.click("#step-provisioned button[type=submit]")
+    page.wait_for_url("**?done=provisioned")
+    timeline = page.locator("ol.timeline li")
+    expect(timeline).to_have_count(5)
+    expect(timeline.first).to_contain_text("Merkitse asennetuksi")
+    expect(page.locator(".state-line strong")).to_have_text("valmis")
+    assert serious_violations(page) == []
+    screenshot(page, "device")
+
+
+def test_the_bench_scan_field_is_ready_and_a_selection_takes_one_step(
+    browser: Browser, live_server: str, fresh: None, watch: PageWatch
+) -> None:
+    tags = run_db(lambda: factories.donation(factories_engine(), devices=2)).asset_tags
+    page = log_in(browser, live_server, watch, Role.TRAINEE)
+    page.goto("/bench")
+    expect(page.locator("#bench-scan")).to_be_focused()
+    select_all = page.locator('[data-select-all="step-to_label"]')
+    expect(select_all).to_be_visible()
+    select_all.check()
+    for tag in tags:
+        expect(page.locator(f'input[name="tag"][value="{tag}"]')).to_be_checked()
+    page.get_by_role("button", name="Merkitse tarrat kiinnitetyiksi").click()
+    expect(page.locator("#outcome-heading")).to_contain_text("2 tehty")
+    expect(page.locator("#step-to_wipe tbody tr")).to_have_count(2)
+    page.locator(f'input[name="tag"][value="{tags[0]}"]').check()
+    page.locator("#step-to_wipe").get_by_role("button", name="Aloita tyhjennys").click()
+    expect(page.locator("#outcome-heading")).to_contain_text("1 tehty")
+    expect(page.locator("#step-wiping tbody tr")).to_have_count(1)
+    page.locator("#bench-scan").fill(tags[1].lower())
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/devices/{tags[1]}")
+
+
+def test_camera_scanning_opens_the_device_where_the_browser_reads_barcodes(
+    browser: Browser, live_server: str, fresh: None, watch: PageWatch
+) -> None:
+    tag = run_db(lambda: factories.donation(factories_engine(), devices=1)).asset_tags[0]
+    page = log_in(browser, live_server, watch, Role.TRAINEE)
+    page.context.add_init_script(FAKE_DETECTOR + f"window.__kiertoCameraTag = {tag!r};")
+    page.goto("/devices")
+    camera = page.locator("header [data-camera-scan]")
+    expect(camera).to_be_visible()
+    camera.click()
+    page.wait_for_url(f"**/devices/{tag}")
+
+
+def test_the_coordinator_sees_the_dashboard_numbers_change(
+    browser: Browser, live_server: str, fresh: None, watch: PageWatch
+) -> None:
+    tags = run_db(lambda: factories.donation(factories_engine(), devices=2)).asset_tags
+    page = log_in(browser, live_server, watch, Role.COORDINATOR)
+    page.goto("/dashboard")
+    expect(page.locator('[data-figure="handed-over"]')).to_have_text("0")
+    expect(page.locator('[data-figure="in-workshop"]')).to_have_text("2")
+
+    async def hand_over() -> None:
+        await factories.bring_to(
+            factories_engine(), tags[0], State.HANDED_OVER, client_id=await factories.client()
+        )
+
+    run_db(hand_over)
+    page.reload()
+    expect(page.locator('[data-figure="handed-over"]')).to_have_text("1")
+    expect(page.locator('[data-figure="in-workshop"]')).to_have_text("1")
+    page.get_by_text("Luvut taulukkona").click()
+    expect(page.locator("table.months tbody tr").last).to_contain_text("1")
+
+
+def test_an_admin_creates_a_user_who_can_then_log_in(
+    browser: Browser, live_server: str, fresh: None, watch: PageWatch
+) -> None:
+    page = log_in(browser, live_server, watch, Role.ADMIN)
+    page.goto("/admin/users")
+    page.fill("#f-username", "maija")
+    page.fill("#f-display-name", "Maija Meikäläinen")
+    page.select_option("#f-role", "counsellor")
+    page.select_option("#f-site-code", "JNS")
+    page.fill("#f-password", "short")
+    page.click("text=Luo käyttäjätili")
+    expect(page.locator("#f-password")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    page.fill("#f-password", "a-long-enough-password")
+    page.click("text=Luo käyttäjätili")
+    expect(page.locator("p.notice")).to_have_text("Käyttäjätili maija on luotu.")
+    other = new_context(browser, live_server, watch).new_page()
+    other.goto("/login")
+    other.fill("#username", "maija")
+    other.fill("#password", "a-long-enough-password")
+    other.click("form.login button[type=submit]")
+    expect(other.locator(".who")).to_contain_text("Maija Meikäläinen (Ohjaaja)")
+
+
+def test_a_donors_list_is_previewed_then_imported(
+    browser: Browser, live_server: str, fresh: None, watch: PageWatch
+) -> None:
+    run_db(lambda: create_donor(NewDonor(name="Kaupunki Oy")))
+    page = log_in(browser, live_server, watch, Role.TRAINEE)
+    page.goto("/donations/import")
+    page.set_input_files(
+        "#f-file", files=[{"name": "laitteet.csv", "mimeType": "text/csv", "buffer": IMPORT_CSV.encode()}]
+    )
+    page.select_option("#f-donor-id", label="Kaupunki Oy")
+    page.click("text=Tarkista luettelo")
+    expect(page.locator("table.preview tbody tr")).to_have_count(2)
+    expect(page.get_by_text("2 laitetta voidaan tuoda.")).to_be_visible()
+    assert serious_violations(page) == []
+    screenshot(page, "donation-import-preview")
+    page.get_by_role("button", name="Tuo 2 laitetta").click()
+    page.wait_for_url(re.compile(r".*/donations/\d+\?created=1"))
+    expect(page.locator("table tbody tr")).to_have_count(2)
+
+
+def test_keyboard_users_skip_to_the_content(
+    browser: Browser, live_server: str, fresh: None, watch: PageWatch
+) -> None:
+    page = log_in(browser, live_server, watch, Role.TRAINEE)
+    page.goto("/devices")
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def _seed_every_page() -> dict[str, Any]:
+    async def work() -> dict[str, Any]:
+        engine = factories_engine()
+        trainee = await authenticate_as(Role.TRAINEE)
+        donation = await factories.donation(engine, devices=3)
+        tags = donation.asset_tags
+        await mark_labelled(engine, tags[:2], trainee)
+        await factories.bring_to(engine, tags[1], State.WIPED)
+        await factories.bring_to(engine, tags[2], State.ON_LOAN, client_id=await factories.client())
+        stocktake = await start_stocktake(engine, trainee, await factories.site())
+        await record_scan(engine, trainee, stocktake, tags[0])
+        await record_scan(engine, trainee, stocktake, "UNKNOWN-1")
+        await log_work(
+            engine, trainee, WorkEntry(today() - dt.timedelta(days=1), "4", "Tarroja ja tyhjennyksiä")
+        )
+        await send_feedback(engine, Feedback("Painikkeet ovat pieniä", "Työpöytä"), "test-sender")
+        admin = await authenticate_as(Role.ADMIN)
+        return {"tags": tags, "donation": donation.id, "stocktake": stocktake, "admin_id": admin.user_id}
+
+    return run_db(work)
+
+
+# (role, path, screenshot name or None): every page of the interface, in the states people see.
+def _pages(seeded: dict[str, Any]) -> list[tuple[Role | None, str, str | None]]:
+    tag = seeded["tags"][1]
+    return [
+        (None, "/login", "login"),
+        (None, "/accessibility", "accessibility"),
+        (Role.TRAINEE, "/", "home"),
+        (Role.TRAINEE, "/bench", "bench"),
+        (Role.TRAINEE, "/devices", "devices"),
+        (Role.TRAINEE, f"/devices/{tag}", None),
+        (Role.TRAINEE, "/scan?code=NOTHING-1", None),
+        (Role.TRAINEE, "/donations", "donations"),
+        (Role.TRAINEE, "/donations/new", "donation-new"),
+        (Role.TRAINEE, "/donations/import", None),
+        (Role.TRAINEE, f"/donations/{seeded['donation']}", "donation"),
+        (Role.TRAINEE, "/stocktakes", "stocktakes"),
+        (Role.TRAINEE, f"/stocktakes/{seeded['stocktake']}", "stocktake"),
+        (Role.TRAINEE, f"/my-work?start={(today() - dt.timedelta(days=7)).isoformat()}", "my-work"),
+        (Role.TRAINEE, "/no-such-page", None),
+        (Role.COUNSELLOR, f"/devices/{seeded['tags'][2]}", None),
+        (Role.COORDINATOR, "/dashboard", "dashboard"),
+        (Role.COORDINATOR, "/donors", "donors"),
+        (Role.ADMIN, "/admin", "admin"),
+        (Role.ADMIN, "/admin/users", "admin-users"),
+        (Role.ADMIN, f"/admin/users/{seeded['admin_id']}", None),
+        (Role.ADMIN, "/admin/sites", "admin-sites"),
+        (Role.ADMIN, "/admin/settings", None),
+        (Role.ADMIN, "/admin/feedback", "admin-feedback"),
+    ]
+
+
+def test_every_page_passes_axe_reflows_at_phone_width_and_keeps_the_csp(
+    browser: Browser, live_server: str, fresh: None, watch: PageWatch
+) -> None:
+    seeded = _seed_every_page()
+    pages: dict[Role | None, Page] = {None: new_context(browser, live_server, watch).new_page()}
+    failures: list[str] = []
+    for role, path, name in _pages(seeded):
+        if role not in pages:
+            pages[role] = log_in(browser, live_server, watch, role)
+        page = pages[role]
+        page.goto(path)
+        failures += [f"{path} as {role}: {problem}" for problem in serious_violations(page)]
+        if name:
+            screenshot(page, name)
+        page.set_viewport_size(PHONE)
+        wide = wider_than_screen(page)
+        if wide:
+            failures.append(f"{path} as {role}: scrolls sideways at phone width because of {wide}")
+        page.set_viewport_size({"width": 1280, "height": 900})
+    assert failures == [], "\n".join(failures)
+
+
+def factories_engine() -> Any:
+    """The Piccolo engine the factories write through."""
+    from inventory.piccolo_conf import DB
+
+    return DB
+
+
+async def authenticate_as(role: Role) -> Actor:
+    """The actor of the seeded user of a role."""
+    from inventory.accounts.users import authenticate
+
+    actor = await authenticate(USERS[role], factories.PASSWORD)
+    assert actor is not None
+    return actor

@@ -1,0 +1,127 @@
+"""The device page: only the steps the role may take now, and a blocked step says why (from the lifecycle)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+
+from inventory.actors import Actor
+from inventory.devices.editing import add_disk
+from inventory.devices.intake import NewDisk
+from inventory.devices.step_options import options_for
+from inventory.lifecycle import Action, DeviceFacts, State
+from inventory.permissions import Role
+from tests import factories
+from tests.ui.conftest import HTML, log_in, post_form, text_of
+
+TRAINEE = Actor(label="user:t", user_id=1, role=Role.TRAINEE)
+COORDINATOR = Actor(label="user:c", user_id=2, role=Role.COORDINATOR)
+COUNSELLOR = Actor(label="user:s", user_id=3, role=Role.COUNSELLOR)
+
+
+def _options(facts: DeviceFacts, actor: Actor) -> dict[Action, str | None]:
+    return {o.action: (None if o.enabled else o.reason) for o in options_for(facts, actor)}
+
+
+def test_a_trainee_sees_bench_steps_and_never_scrap() -> None:
+    facts = DeviceFacts(state=State.RECEIVED, disk_ids=frozenset({1}))
+    assert _options(facts, TRAINEE) == {Action.START_WIPE: None, Action.HOLD: None}
+    assert Action.SCRAP in _options(facts, COORDINATOR)
+    assert _options(facts, COUNSELLOR) == {}
+
+
+def test_a_step_the_guard_refuses_is_shown_disabled_with_the_lifecycle_reason() -> None:
+    unerased = DeviceFacts(state=State.WIPED, disk_ids=frozenset({1, 2}), erased_disk_ids=frozenset({1}))
+    options = _options(unerased, TRAINEE)
+    assert (
+        options[Action.START_PROVISIONING]
+        == "Kaikkia levyjä ei ole tyhjennetty: 1 levyä tarvitsee vielä onnistuneen tyhjennyksen."
+    )
+    no_disks = _options(DeviceFacts(state=State.WIPING), TRAINEE)
+    assert no_disks[Action.WIPE_PASSED] is not None
+    assert no_disks[Action.WIPE_FAILED] is None
+
+
+def test_client_steps_are_left_to_the_clients_page() -> None:
+    ready = _options(DeviceFacts(state=State.READY, disk_ids=frozenset({1})), COUNSELLOR)
+    assert Action.RESERVE not in ready
+    on_loan = _options(DeviceFacts(state=State.ON_LOAN, disk_ids=frozenset({1})), COUNSELLOR)
+    assert on_loan == {Action.RETURN: None}
+
+
+async def test_the_page_shows_a_disabled_step_with_its_reason_tied_to_the_button(
+    db: Any, client: httpx.AsyncClient
+) -> None:
+    trainee = await factories.user(Role.TRAINEE)
+    tag = (await factories.donation(db, devices=1)).asset_tags[0]
+    await factories.bring_to(db, tag, State.WIPED)
+    await add_disk(db, tag, NewDisk(model="Found later", serial="LATE1"), trainee)
+    await log_in(client, trainee)
+    page = await client.get(f"/devices/{tag}", headers=HTML)
+    assert page.status_code == 200
+    assert 'disabled aria-describedby="step-start_provisioning-why"' in page.text
+    why = re.search(r'id="step-start_provisioning-why">([^<]+)<', page.text)
+    assert why is not None
+    assert "Kaikkia levyjä ei ole tyhjennetty" in why.group(1)
+    assert 'action="/devices/' + tag + '/steps/hold"' in page.text  # holding stays possible
+
+
+async def test_a_refused_form_shows_the_error_under_its_field(db: Any, client: httpx.AsyncClient) -> None:
+    trainee = await factories.user(Role.TRAINEE)
+    tag = (await factories.donation(db, devices=1)).asset_tags[0]
+    await factories.bring_to(db, tag, State.WIPING)
+    await log_in(client, trainee)
+    page = await client.get(f"/devices/{tag}", headers=HTML)
+    disk_id = re.search(r'name="disk" value="(\d+)"', page.text)
+    assert disk_id is not None
+    refused = await post_form(
+        client, f"/devices/{tag}/steps/wipe_passed", {"disk": disk_id.group(1), "tool": ""}
+    )
+    assert refused.status_code == 422
+    assert (
+        'aria-describedby="tool-wipe_passed-hint tool-wipe_passed-error" aria-invalid="true"' in refused.text
+    )
+    assert '<span class="field-error" id="tool-wipe_passed-error">Kerro, millä työkalulla' in refused.text
+    done = await post_form(
+        client, f"/devices/{tag}/steps/wipe_passed", {"disk": disk_id.group(1), "tool": "nwipe 0.36"}
+    )
+    assert done.status_code == 303
+    after = await client.get(done.headers["location"], headers=HTML)
+    assert "Tyhjennystodistus" in text_of(after.text)
+    assert "Merkitse tyhjennys onnistuneeksi" in text_of(after.text)  # in the timeline
+
+
+async def test_a_trainee_never_sees_the_client_on_a_reserved_device(
+    db: Any, client: httpx.AsyncClient
+) -> None:
+    trainee = await factories.user(Role.TRAINEE)
+    tag = (await factories.donation(db, devices=1)).asset_tags[0]
+    client_id = await factories.client()
+    await factories.bring_to(db, tag, State.RESERVED, client_id=client_id)
+    await log_in(client, trainee)
+    page = await client.get(f"/devices/{tag}", headers=HTML)
+    assert page.status_code == 200
+    assert "Testi Asiakas" not in page.text
+    assert "K-" not in text_of(page.text)
+    counsellor = await factories.user(Role.COUNSELLOR)
+    client.cookies.clear()
+    await log_in(client, counsellor)
+    seen = await client.get(f"/devices/{tag}", headers=HTML)
+    assert "asiakas K-" in text_of(seen.text)
+    assert "Testi Asiakas" not in seen.text
+
+
+async def test_a_scan_that_finds_nothing_says_so_and_is_ready_for_the_next(
+    db: Any, client: httpx.AsyncClient
+) -> None:
+    trainee = await factories.user(Role.TRAINEE)
+    tag = (await factories.donation(db, devices=1)).asset_tags[0]
+    await log_in(client, trainee)
+    found = await client.get("/scan", params={"code": tag.lower()}, headers=HTML)
+    assert (found.status_code, found.headers["location"]) == (302, f"/devices/{tag}")
+    missing = await client.get("/scan", params={"code": "NOTHING-HERE"}, headers=HTML)
+    assert missing.status_code == 404
+    assert 'aria-describedby="f-code-error" aria-invalid="true"' in missing.text
+    assert "autofocus" in missing.text

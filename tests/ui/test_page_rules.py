@@ -1,0 +1,49 @@
+"""Rules every page keeps: no inline script, handler or style (a strict CSP can follow), a served menu."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from inventory.app import create_app
+from inventory.navigation import MENU
+from inventory.web import DOCUMENT_ROUTES, TEMPLATE_DIR, fill_path, route_paths
+
+TEMPLATES = sorted(TEMPLATE_DIR.rglob("*.html"))
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
+INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
+STYLE_ATTRIBUTE = re.compile(r"\sstyle\s*=", re.I)
+STYLE_ELEMENT = re.compile(r"<style[\s>]", re.I)
+
+
+def test_templates_are_found() -> None:
+    assert len(TEMPLATES) > 20
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: str(path.relative_to(TEMPLATE_DIR)))
+def test_no_inline_script_handler_or_style(template: Path) -> None:
+    text = template.read_text(encoding="utf-8")
+    for rule in (INLINE_SCRIPT, INLINE_HANDLER, STYLE_ATTRIBUTE, STYLE_ELEMENT):
+        assert not rule.search(text), f"{template.name}: {rule.pattern}"
+
+
+def test_every_menu_entry_is_served() -> None:
+    paths = route_paths(create_app())
+    assert [entry.path for entry in MENU if entry.path not in paths] == []
+
+
+def test_document_links_are_filled_in_order_and_quoted() -> None:
+    assert fill_path(DOCUMENT_ROUTES["device_label"], "JNS-000001-*") == "/labels?tag=JNS-000001-%2A"
+    assert fill_path("/a/{x}/b/{y}", "1/2", "ä") == "/a/1%2F2/b/%C3%A4"
+    with pytest.raises(ValueError, match="takes 1 values"):
+        fill_path(DOCUMENT_ROUTES["device_label"])
+
+
+def test_route_paths_answer_patterns_and_concrete_paths() -> None:
+    paths = route_paths(create_app())
+    assert "/devices/{anything}" in paths
+    assert "/bench/steps/start_wipe" in paths
+    assert "/devices/JNS-000001-2/label.pdf" not in paths
+    assert "/nowhere" not in paths

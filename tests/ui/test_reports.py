@@ -1,0 +1,142 @@
+"""The coordinator's dashboard: figures derived from the history, charts with a table, safe CSV exports."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+import httpx
+import pytest
+
+from inventory.clock import now, today
+from inventory.devices.tables import Device, DeviceEvent
+from inventory.lifecycle import State
+from inventory.permissions import Role
+from inventory.reports.charts import grouped_bars
+from inventory.reports.exports import csv_lines, neutralise
+from inventory.reports.queries import (
+    handovers_by_month,
+    lead_times_from,
+    overdue_loans,
+    stock_by_site,
+    stuck_devices,
+)
+from tests import factories
+from tests.ui.conftest import HTML, log_in, text_of
+
+START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def _event(device: int, action: str, days: float) -> dict[str, Any]:
+    return {"device": device, "action": action, "at": START + dt.timedelta(days=days)}
+
+
+def test_lead_times_pair_each_start_with_the_next_ready_and_handover() -> None:
+    events = [
+        _event(1, "intake", 0),
+        _event(1, "provisioned", 4),
+        _event(1, "hand_over", 10),
+        _event(2, "intake", 0),
+        _event(2, "provisioned", 2),
+        _event(3, "intake", 1),
+        _event(3, "provisioned", 9),
+        _event(3, "lend", 12),
+        _event(3, "return", 40),
+        _event(3, "provisioned", 41),
+    ]
+    lead = lead_times_from(events, since=START)
+    assert (lead.to_ready.median_days, lead.to_ready.samples) == (3.0, 4)  # 4, 2, 8 and 1 days
+    assert (lead.to_handover.median_days, lead.to_handover.samples) == (6.0, 1)
+    recent_only = lead_times_from(events, since=START + dt.timedelta(days=5))
+    assert recent_only.to_ready.samples == 2
+
+
+def test_no_data_gives_no_median() -> None:
+    lead = lead_times_from([], since=START)
+    assert lead.to_ready.median_days is None
+    assert lead.to_ready.samples == 0
+
+
+@pytest.mark.parametrize("cell", ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_cells_a_spreadsheet_would_run_are_neutralised(cell: str) -> None:
+    assert neutralise(cell) == "'" + cell
+    line = csv_lines([[cell, "JNS-000001-2", 42, None]])
+    assert next(csv.reader(io.StringIO(line), delimiter=";")) == ["'" + cell, "JNS-000001-2", "42", ""]
+
+
+def test_bars_scale_to_a_round_maximum() -> None:
+    chart = grouped_bars(["a", "b"], [[3, 10], [0, 5]])
+    tallest = max(chart.bars, key=lambda bar: bar.height)
+    assert tallest.value == 10
+    assert tallest.y == chart.ticks[-1].y
+    assert chart.ticks[-1].value == 10
+    assert [bar.series for bar in chart.bars] == [1, 2, 1, 2]
+    assert next(bar for bar in chart.bars if bar.value == 0).height == 0
+    with pytest.raises(ValueError, match="one value per label"):
+        grouped_bars(["a"], [[1, 2]])
+
+
+async def test_the_figures_follow_the_history(db: Any) -> None:
+    tags = (await factories.donation(db, devices=4)).asset_tags
+    client_id = await factories.client()
+    await factories.bring_to(db, tags[0], State.HANDED_OVER, client_id=client_id)
+    await factories.bring_to(db, tags[1], State.ON_LOAN, client_id=await factories.client())
+    await factories.bring_to(db, tags[2], State.WIPING)
+    await Device.update({Device.loan_due_on: today() - dt.timedelta(days=3)}).where(
+        Device.asset_tag == tags[1]
+    )
+    await Device.update({Device.state_changed_at: now() - dt.timedelta(days=5)}).where(
+        Device.asset_tag == tags[2]
+    )
+    stock = {row.site_code: row for row in await stock_by_site()}
+    assert stock["JNS"].counts[State.HANDED_OVER] == 1
+    assert stock["JNS"].counts[State.RECEIVED] == 1
+    assert stock["JNS"].total == 4
+    months = await handovers_by_month()
+    assert (months[-1].handovers, months[-1].loans) == (1, 1)
+    assert len(months) == 12
+    overdue = await overdue_loans()
+    assert [(o["asset_tag"], o["days_overdue"]) for o in overdue] == [(tags[1], 3)]
+    assert overdue[0]["client_code"].startswith("K-")
+    assert [d["asset_tag"] for d in await stuck_devices()] == [tags[2]]
+
+
+async def test_the_dashboard_numbers_change_with_a_handover(db: Any, client: httpx.AsyncClient) -> None:
+    coordinator = await factories.user(Role.COORDINATOR)
+    tags = (await factories.donation(db, devices=2)).asset_tags
+    await log_in(client, coordinator)
+    before = await client.get("/dashboard", headers=HTML)
+    assert before.status_code == 200
+    assert 'data-figure="handed-over">0<' in before.text
+    await factories.bring_to(db, tags[0], State.HANDED_OVER, client_id=await factories.client())
+    after = await client.get("/dashboard", headers=HTML)
+    assert 'data-figure="handed-over">1<' in after.text
+    assert 'data-figure="in-workshop">1<' in after.text
+    assert '<svg viewBox="0 0 640 240" role="img" aria-labelledby="chart-title"' in after.text
+    assert "Luvut taulukkona" in text_of(after.text)
+
+
+async def test_exports_are_for_coordinators_and_neutralise_formulas(
+    db: Any, client: httpx.AsyncClient
+) -> None:
+    tag = (await factories.donation(db, devices=1)).asset_tags[0]
+    await Device.update({Device.model: '=HYPERLINK("http://evil")'}).where(Device.asset_tag == tag)
+    await DeviceEvent.update({DeviceEvent.reason: "@cmd"}).where(DeviceEvent.id > 0)
+    trainee = await factories.user(Role.TRAINEE)
+    await log_in(client, trainee)
+    assert (await client.get("/reports/devices.csv", headers=HTML)).status_code == 403
+    client.cookies.clear()
+    await log_in(client, await factories.user(Role.COORDINATOR))
+    devices = await client.get("/reports/devices.csv")
+    assert devices.status_code == 200
+    assert devices.headers["content-type"].startswith("text/csv")
+    assert "attachment" in devices.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(devices.text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0]["asset_tag"] == tag
+    assert rows[0]["model"] == '\'=HYPERLINK("http://evil")'
+    events = await client.get("/reports/events.csv")
+    event_rows = list(csv.DictReader(io.StringIO(events.text.lstrip("\ufeff")), delimiter=";"))
+    assert event_rows[0]["reason"] == "'@cmd"
+    assert event_rows[0]["action"] == "intake"
