@@ -51,7 +51,7 @@ async def test_the_page_says_genuine_tampered_or_unknown_in_the_readers_language
     for verdict, typed in cases.items():
         page = await client.get(f"/verify/{typed}", headers=headers)
         assert page.status_code == 200
-        assert f'<html lang="{language}">' in page.text
+        assert f'<html lang="{language}"' in page.text
         assert VERDICT_WORDS[language][verdict] in page.text, (language, verdict)
         assert page.headers["cache-control"] == "no-store"
         assert (tag in page.text) is (verdict == "genuine")

@@ -89,7 +89,7 @@ async def test_a_refused_form_shows_the_error_under_its_field(db: Any, client: h
     )
     assert done.status_code == 303
     after = await client.get(done.headers["location"], headers=HTML)
-    assert "Tyhjennystodistus" in text_of(after.text)
+    assert "Todistus tietojen hävittämisestä E-" in text_of(after.text)
     assert "Merkitse tyhjennys onnistuneeksi" in text_of(after.text)  # in the timeline
 
 
