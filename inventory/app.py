@@ -20,6 +20,13 @@ from piccolo.engine.postgres import PostgresEngine
 from inventory.accounts.controllers import MeController, UserController
 from inventory.accounts.middleware import KiertoAuthenticationMiddleware
 from inventory.accounts.pages import LoginPages
+from inventory.clients.controllers import (
+    ClientController,
+    HandoverController,
+    LoanController,
+    ReservationController,
+)
+from inventory.clients.pages import ClientPages
 from inventory.csrf import SessionCSRFMiddleware
 from inventory.devices.controllers import DeviceController, ScanController
 from inventory.devices.pages import DevicePages
@@ -63,6 +70,11 @@ CONTROLLERS: list[Any] = [
     UserController,
     LoginPages,
     DevicePages,
+    ClientController,
+    ReservationController,
+    HandoverController,
+    LoanController,
+    ClientPages,
 ]
 
 

@@ -20,6 +20,8 @@ class MenuEntry:
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry("/", N_("Home"), Permission.DEVICE_READ),
     MenuEntry("/devices", N_("Devices"), Permission.DEVICE_READ),
+    MenuEntry("/clients", N_("Clients"), Permission.CLIENT_READ),
+    MenuEntry("/loans/overdue", N_("Overdue loans"), Permission.DEVICE_ALLOCATE),
 )
 
 

@@ -5,7 +5,16 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from inventory.accounts.tables import ApiToken, LoginAttempt, User, UserSession
-from inventory.clients.tables import Client, OrientationSession
+from inventory.clients.tables import (
+    AccessLogEntry,
+    AccessLogHead,
+    Assessment,
+    AssessmentItem,
+    Client,
+    Handover,
+    OrientationSession,
+    Reservation,
+)
 from inventory.devices.tables import Device, DeviceEvent, Disk, Erasure, ErasureDisk
 from inventory.documents.tables import DocumentSequence, IssuedDocument
 from inventory.donations.tables import Donation, Donor
@@ -28,6 +37,12 @@ TABLES = [
     DeviceEvent,
     DocumentSequence,
     IssuedDocument,
+    Assessment,
+    AssessmentItem,
+    Reservation,
+    Handover,
+    AccessLogEntry,
+    AccessLogHead,
 ]
 
 APP_CONFIG = AppConfig(
