@@ -235,11 +235,19 @@ def _devices_section(w: _Writer, export: ClientExport) -> None:
                 w.day(h.due_on),
                 ", ".join(w.label(ACCESSORY_LABELS, Accessory, a) for a in h.accessories),
                 h.document_number,
-                w.day(h.returned_on),
+                " ".join(
+                    part
+                    for part in (
+                        w.day(h.returned_on),
+                        h.return_condition_notes,
+                        ", ".join(w.label(ACCESSORY_LABELS, Accessory, a) for a in h.accessories_returned),
+                    )
+                    if part
+                ),
             )
             for h in export.handovers
         ],
-        (1.2, 0.8, 1, 1, 1.5, 1.2, 1),
+        (1.2, 0.8, 1, 1, 1.5, 1.2, 1.6),
     )
     for h in export.handovers:
         w.signature(f"{h.document_number} · {w._(N_('Client'))}", h.client_signature_png)

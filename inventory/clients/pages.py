@@ -124,6 +124,7 @@ def _labels() -> dict[str, Any]:
         "ACCOMMODATION_LABELS": {a.value: label for a, label in ACCOMMODATION_LABELS.items()},
         "LANGUAGES": [(lang.value, LANGUAGE_LABELS[lang]) for lang in Language],
         "accessory_name": lambda value: accessory_name(value, _current()),
+        "many": many,
     }
 
 
@@ -177,7 +178,7 @@ class ClientForm:
     phone: str = ""
     email: str = ""
     language: str = "fi"
-    accommodations: list[str] = field(default_factory=list)
+    accommodations: list[str] | str = field(default_factory=list)
     consent_recorded_on: str = ""
     counsellor_id: str = ""
 
@@ -188,7 +189,7 @@ class SessionForm:
 
     held_on: str = ""
     minutes: str = ""
-    topics: list[str] = field(default_factory=list)
+    topics: list[str] | str = field(default_factory=list)
     notes: str = ""
 
 
@@ -213,7 +214,7 @@ class HandoverForm:
     asset_tag: str = ""
     kind: str = "gift"
     due_on: str = ""
-    accessories: list[str] = field(default_factory=list)
+    accessories: list[str] | str = field(default_factory=list)
     other_accessories: str = ""
     override_reason: str = ""
 
@@ -231,7 +232,7 @@ class ReturnForm:
     """A lent device coming back."""
 
     condition_notes: str = ""
-    accessories_returned: list[str] = field(default_factory=list)
+    accessories_returned: list[str] | str = field(default_factory=list)
 
 
 @dataclass
@@ -267,9 +268,14 @@ def _optional_int(value: str, field_name: str) -> int | None:
         raise InvalidInput(field_name, N_("Choose from the list.")) from error
 
 
-def _accommodations(values: list[str]) -> tuple[Accommodation, ...]:
+def many(value: list[str] | str) -> list[str]:
+    """A form field that may be sent once or several times, as a list (a single value arrives as text)."""
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _accommodations(values: list[str] | str) -> tuple[Accommodation, ...]:
     try:
-        return tuple(Accommodation(v) for v in values)
+        return tuple(Accommodation(v) for v in many(values))
     except ValueError as error:
         raise InvalidInput("accommodations", N_("Choose from the list.")) from error
 
@@ -480,7 +486,7 @@ class ClientPages(Controller):
                 SessionInput(
                     held_on=_date(data.held_on, "held_on"),
                     minutes=minutes,
-                    topics=tuple(data.topics),
+                    topics=tuple(many(data.topics)),
                     notes=data.notes,
                 ),
                 request.user,
@@ -806,7 +812,7 @@ class ClientPages(Controller):
                     asset_tag=data.asset_tag.strip()[:40],
                     kind=kind,
                     due_on=_date(data.due_on, "due_on") if kind is HandoverKind.LOAN else None,
-                    accessories=(*data.accessories, *other),
+                    accessories=(*many(data.accessories), *other),
                     override_reason=data.override_reason.strip() or None,
                 ),
                 request.user,
@@ -950,7 +956,7 @@ class ClientPages(Controller):
             await return_loan(
                 engine,
                 handover_id,
-                ReturnRequest(data.condition_notes, tuple(data.accessories_returned)),
+                ReturnRequest(data.condition_notes, tuple(many(data.accessories_returned))),
                 request.user,
                 settings,
                 purpose,
