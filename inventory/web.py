@@ -72,6 +72,7 @@ ACTIVITY_LABELS = {
     "intake": N_("Received"),
     "edited": N_("Details corrected"),
     "disk_added": N_("Disk added"),
+    "loan_extended": N_("Loan extended"),
 }
 
 

@@ -10,6 +10,7 @@ the person, for the service's statistics. The access log keeps its rows (they ho
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import Any
 
 from piccolo.engine.base import Engine
@@ -43,8 +44,6 @@ ERASED_PREFIX = "X"
 
 
 def _erased_code() -> str:
-    import secrets
-
     return f"{ERASED_PREFIX}-" + "".join(secrets.choice(ALPHABET) for _ in range(10))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post, put
-from litestar.datastructures import UploadFile
+from litestar.datastructures import CacheControlHeader, UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, MultipartBody, PathParameter, QueryParameter
 from msgspec import UNSET
@@ -71,6 +71,7 @@ def route_purpose(request: Request[Any, Any, Any]) -> Purpose:
 
 
 PURPOSE = {"purpose": Provide(route_purpose, sync_to_thread=False)}
+NO_STORE = CacheControlHeader(no_store=True)  # answers with personal data stay out of every cache
 
 
 def _opt(permission: Permission, purpose: Purpose) -> dict[str, Any]:
@@ -78,14 +79,11 @@ def _opt(permission: Permission, purpose: Purpose) -> dict[str, Any]:
 
 
 def pdf_response(document: RenderedDocument) -> Response[bytes]:
-    """A PDF with personal data: shown inline, never cached."""
+    """A PDF with personal data, shown inline (the controllers add `Cache-Control: no-store`)."""
     return Response(
         content=document.content,
         media_type=PDF,
-        headers={
-            "Content-Disposition": f'inline; filename="{document.filename}"',
-            "Cache-Control": "no-store",
-        },
+        headers={"Content-Disposition": f'inline; filename="{document.filename}"'},
     )
 
 
@@ -95,6 +93,7 @@ class ClientController(Controller):
     path = "/api/v1/clients"
     tags = ["clients"]
     dependencies = PURPOSE
+    cache_control = NO_STORE
 
     @get(
         "/",
@@ -207,10 +206,7 @@ class ClientController(Controller):
         data = await export_client(engine, client_id, request.user, settings, purpose)
         return Response(
             content=data,
-            headers={
-                "Content-Disposition": f'attachment; filename="client-{client_id}.json"',
-                "Cache-Control": "no-store",
-            },
+            headers={"Content-Disposition": f'attachment; filename="client-{client_id}.json"'},
         )
 
     @get(
@@ -499,6 +495,7 @@ class ReservationController(Controller):
     path = "/api/v1/reservations"
     tags = ["clients"]
     dependencies = PURPOSE
+    cache_control = NO_STORE
 
     @post(
         "/{reservation_id:int}/renew",
@@ -545,6 +542,7 @@ class HandoverController(Controller):
     path = "/api/v1/handovers"
     tags = ["clients"]
     dependencies = PURPOSE
+    cache_control = NO_STORE
 
     @get(
         "/{handover_id:int}",
@@ -668,6 +666,7 @@ class LoanController(Controller):
     path = "/api/v1/loans"
     tags = ["clients"]
     dependencies = PURPOSE
+    cache_control = NO_STORE
 
     @get(
         "/overdue",

@@ -5,7 +5,6 @@ and the orientation certificate. Each print is written to the access log.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
 from piccolo.engine.base import Engine
@@ -21,7 +20,7 @@ from inventory.clients.orientation_sessions import sessions_of
 from inventory.clients.scope import reach_client
 from inventory.clients.tables import Handover
 from inventory.clients.topics import TOPICS
-from inventory.clock import HELSINKI
+from inventory.clock import HELSINKI, today
 from inventory.database import write_transaction
 from inventory.devices.tables import Device
 from inventory.documents.issuing import issue
@@ -118,8 +117,12 @@ async def handover_document(
     return RenderedDocument(f"{row['document_number']}.pdf", content)
 
 
-async def _issuer_name(issued_by: str, fallback: str) -> str:
-    username = issued_by.removeprefix("user:")
+async def _issuer_name(number: str, fallback: str) -> str:
+    """The name of the person who first issued the document, so that reprints name the same person."""
+    issued = (
+        await IssuedDocument.select(IssuedDocument.issued_by).where(IssuedDocument.number == number).first()
+    )
+    username = str(issued["issued_by"]).removeprefix("user:") if issued else ""
     row = await User.select(User.display_name).where(User.username == username).first()
     return str(row["display_name"]) if row else fallback
 
@@ -145,7 +148,7 @@ async def orientation_certificate(
         issued = await issue(
             "orientation_certificate",
             f"client:{client_id}",
-            {"date": status_date(), "kind": "orientation_certificate"},
+            {"date": today().isoformat()},
             actor,
             settings.resolved_secret_key(),
         )
@@ -157,9 +160,7 @@ async def orientation_certificate(
         raise Conflict(
             N_("The certificate lists the sessions held before it was issued, and there are none.")
         )
-    counsellor = await _issuer_name(
-        str(await _issued_by(issued.number)), actor.display_name or settings.organisation_name
-    )
+    counsellor = await _issuer_name(issued.number, actor.display_name or settings.organisation_name)
     certificate = labels.OrientationCertificate(
         mark=labels.CertificateMark(issued.number, issued.code, verification_url(settings, issued.code)),
         client_name=client["full_name"],
@@ -183,15 +184,3 @@ async def orientation_certificate(
 
 def _topic(code: str, language: str) -> str:
     return gettext(TOPICS[code], language) if code in TOPICS else code
-
-
-def status_date() -> str:
-    """Today in Finland, as the date a certificate certifies."""
-    from inventory.clock import today
-
-    return today().isoformat()
-
-
-async def _issued_by(number: str) -> Any:
-    row = await IssuedDocument.select(IssuedDocument.issued_by).where(IssuedDocument.number == number).first()
-    return row["issued_by"] if row else ""

@@ -9,6 +9,7 @@ from typing import Any
 from msgspec import Struct
 from piccolo.engine.base import Engine
 
+from inventory.accounts.tables import User
 from inventory.actors import Actor
 from inventory.clients.access_log import client_access, log_access
 from inventory.clients.assessment import assessments_of, task_label
@@ -172,8 +173,6 @@ async def _client_section(client: dict[str, Any]) -> ExportClient:
     assert site is not None
     counsellor = None
     if client["counsellor"] is not None:
-        from inventory.accounts.tables import User
-
         row = await User.select(User.display_name).where(User.id == client["counsellor"]).first()
         counsellor = row["display_name"] if row else None
     return ExportClient(

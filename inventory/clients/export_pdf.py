@@ -39,7 +39,7 @@ from inventory.clients.choices import (
 from inventory.clients.export import ClientExport
 from inventory.clients.topics import TOPICS
 from inventory.clock import HELSINKI
-from inventory.i18n import gettext
+from inventory.i18n import current_language, gettext
 from inventory.permissions import N_, ROLE_LABELS, Role
 from inventory.web import action_label
 from labels.fonts import register_fonts
@@ -264,8 +264,6 @@ def _devices_section(w: _Writer, export: ClientExport) -> None:
 
 
 def _step(action: str, language: str) -> str:
-    from inventory.i18n import current_language
-
     token = current_language.set(language)
     try:
         return action_label(action)

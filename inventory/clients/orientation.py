@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inventory.clients.tables import OrientationSession
+from inventory.clients.topics import TOPICS
+from inventory.i18n import gettext, ngettext
 from inventory.settings import Settings
 
 
@@ -46,9 +48,6 @@ async def orientation_status(client_id: int, settings: Settings) -> OrientationS
 
 def missing_parts(status: OrientationStatus, language: str | None = None) -> list[str]:
     """What is still missing, as short phrases in the given (or the current) language."""
-    from inventory.clients.topics import TOPICS
-    from inventory.i18n import gettext, ngettext
-
     parts = []
     if status.missing_sessions:
         parts.append(

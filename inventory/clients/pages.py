@@ -35,7 +35,7 @@ from inventory.clients.choices import (
     Observation,
     Purpose,
 )
-from inventory.clients.controllers import route_purpose
+from inventory.clients.controllers import NO_STORE, route_purpose
 from inventory.clients.documents import accessory_name
 from inventory.clients.handovers import (
     HandoverRequest,
@@ -62,7 +62,7 @@ from inventory.clients.signatures import png_from_data_url
 from inventory.clients.topics import TOPICS
 from inventory.clock import today
 from inventory.errors import DomainError, InvalidInput
-from inventory.i18n import gettext
+from inventory.i18n import current_language, gettext
 from inventory.params import MAX_ID, PageQuery, RecordIdPath, TextQuery
 from inventory.permissions import N_, Permission, Role
 from inventory.settings import Settings
@@ -129,8 +129,6 @@ def _labels() -> dict[str, Any]:
 
 
 def _current() -> str:
-    from inventory.i18n import current_language
-
     return current_language.get()
 
 
@@ -293,6 +291,7 @@ class ClientPages(Controller):
     path = "/"
     include_in_schema = False
     dependencies = {"purpose": Provide(route_purpose, sync_to_thread=False)}
+    cache_control = NO_STORE
 
     @get("/clients", opt=_opt(Permission.CLIENT_READ, Purpose.CLIENT_LIST))
     async def client_list(

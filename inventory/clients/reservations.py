@@ -302,3 +302,22 @@ async def reservations_of(client_id: int) -> list[dict[str, Any]]:
         .where(Reservation.client == client_id)
         .order_by(Reservation.id, ascending=False)
     )
+
+
+async def expiring_reservations(until: dt.datetime) -> list[dict[str, Any]]:
+    """Open reservations that end before `until`, soonest first, for reminders (client codes, no names).
+
+    No access logging: a job that shows these to a person writes the access log for what it shows.
+    """
+    return list(
+        await Reservation.select(
+            Reservation.id,
+            Reservation.device.asset_tag.as_alias("asset_tag"),
+            Reservation.client,
+            Reservation.client._.code.as_alias("client_code"),
+            Reservation.client._.counsellor.as_alias("counsellor_id"),
+            Reservation.expires_at,
+        )
+        .where(Reservation.ended_at.is_null() & (Reservation.expires_at < until))
+        .order_by(Reservation.expires_at)
+    )

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from inventory.actors import Actor
+from inventory.app import create_app
 from inventory.clients.access_log import GENESIS_HASH, log_access, row_hash, verify_chain
 from inventory.clients.choices import AccessAction, Purpose
 from inventory.clients.tables import AccessLogEntry, AccessLogHead
@@ -166,3 +167,25 @@ async def test_a_refused_role_is_logged_at_the_route(db: Any, api: httpx.AsyncCl
         "trainee",
         "role",
     )
+
+
+def test_every_client_route_declares_its_purpose() -> None:
+    prefixes = (
+        "/api/v1/clients",
+        "/api/v1/reservations",
+        "/api/v1/handovers",
+        "/api/v1/loans",
+        "/clients",
+        "/handovers",
+        "/loans",
+    )
+    checked = 0
+    for route in create_app().routes:
+        if not route.path.startswith(prefixes):
+            continue
+        for handler in getattr(route, "route_handlers", []):
+            if handler.http_methods == {"OPTIONS"}:
+                continue  # Litestar's own answer to OPTIONS
+            assert isinstance(handler.opt.get("purpose"), Purpose), route.path
+            checked += 1
+    assert checked >= 45

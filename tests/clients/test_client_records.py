@@ -186,3 +186,18 @@ async def test_trainees_are_refused_every_client_route_and_each_refusal_is_logge
         (client_id, "trainee", "update"),
     ]
     assert {r["purpose"] for r in refused} == {"client_list", "client_record", "data_export", "data_erasure"}
+
+
+async def test_answers_with_personal_data_are_never_cached(db: Any, api: httpx.AsyncClient) -> None:
+    counsellor = await person()
+    client_id = await new_client(db, counsellor)
+    headers = await bearer(counsellor)
+    for path, accept in (
+        (f"/api/v1/clients/{client_id}", "application/json"),
+        ("/api/v1/clients", "application/json"),
+        (f"/clients/{client_id}", "text/html"),
+        (f"/api/v1/clients/{client_id}/export.pdf", "application/pdf"),
+    ):
+        response = await api.get(path, headers={**headers, "accept": accept})
+        assert response.status_code == 200, path
+        assert response.headers["cache-control"] == "no-store", path

@@ -11,7 +11,12 @@ import httpx
 from inventory.actors import Actor
 from inventory.clients.choices import Accommodation, HandoverKind, ReservationEnd
 from inventory.clients.handovers import HandoverRequest, hand_over
-from inventory.clients.reservations import release_expired_reservations, renew_reservation, reserve_device
+from inventory.clients.reservations import (
+    expiring_reservations,
+    release_expired_reservations,
+    renew_reservation,
+    reserve_device,
+)
 from inventory.clients.tables import Reservation
 from inventory.devices.editing import DeviceChanges, edit_device
 from inventory.devices.tables import Device, DeviceEvent
@@ -256,3 +261,18 @@ async def test_the_generic_step_route_keeps_the_reservation_row_too(db: Any, api
     )
     assert released.status_code == 200
     assert (await Reservation.select(Reservation.outcome).first()) == {"outcome": "released"}
+
+
+async def test_reservations_ending_soon_are_listed_for_reminders(db: Any) -> None:
+    settings = get_settings()
+    counsellor = await person()
+    client_id = await new_client(db, counsellor)
+    soon, later = await ready_device(db), await ready_device(db)
+    for tag in (soon, later):
+        await reserve_device(db, client_id, tag, counsellor, settings)
+    await _age_reservation(soon, settings.reservation_days - 1)
+    ending = await expiring_reservations(dt.datetime.now(dt.UTC) + dt.timedelta(days=2))
+    assert [(r["asset_tag"], r["client"], r["counsellor_id"]) for r in ending] == [
+        (soon, client_id, counsellor.user_id)
+    ]
+    assert "full_name" not in ending[0]
