@@ -69,7 +69,7 @@ class User(Table, tablename="kierto_user", schema=None):
     )
 
 
-ID = "2026-11-24T01:32:23:542127"
+ID = "2026-11-24T02:35:33:534994"
 VERSION = "1.38.0"
 DESCRIPTION = "True"
 
@@ -80,8 +80,8 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="AccessLogHead",
-        tablename="access_log_head",
+        class_name="Reservation",
+        tablename="reservation",
         schema=None,
         columns=None,
     )
@@ -91,8 +91,12 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Reservation",
-        tablename="reservation",
+        class_name="Handover", tablename="handover", schema=None, columns=None
+    )
+
+    manager.add_table(
+        class_name="AccessLogEntry",
+        tablename="access_log_entry",
         schema=None,
         columns=None,
     )
@@ -105,233 +109,10 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="AccessLogEntry",
-        tablename="access_log_entry",
+        class_name="AccessLogHead",
+        tablename="access_log_head",
         schema=None,
         columns=None,
-    )
-
-    manager.add_table(
-        class_name="Handover", tablename="handover", schema=None, columns=None
-    )
-
-    manager.add_column(
-        table_class_name="AccessLogHead",
-        tablename="access_log_head",
-        column_name="name",
-        db_column_name="name",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 16,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AccessLogHead",
-        tablename="access_log_head",
-        column_name="last_seq",
-        db_column_name="last_seq",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AccessLogHead",
-        tablename="access_log_head",
-        column_name="last_hash",
-        db_column_name="last_hash",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Assessment",
-        tablename="assessment",
-        column_name="client",
-        db_column_name="client",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Client,
-            "on_delete": OnDelete.restrict,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Assessment",
-        tablename="assessment",
-        column_name="phase",
-        db_column_name="phase",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 8,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": Enum("AssessmentPhase", {"START": "start", "END": "end"}),
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Assessment",
-        tablename="assessment",
-        column_name="assessed_on",
-        db_column_name="assessed_on",
-        column_class_name="Date",
-        column_class=Date,
-        params={
-            "default": DateNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Assessment",
-        tablename="assessment",
-        column_name="counsellor",
-        db_column_name="counsellor",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": User,
-            "on_delete": OnDelete.set_null,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Assessment",
-        tablename="assessment",
-        column_name="notes",
-        db_column_name="notes",
-        column_class_name="Text",
-        column_class=Text,
-        params={
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Assessment",
-        tablename="assessment",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Assessment",
-        tablename="assessment",
-        column_name="updated_at",
-        db_column_name="updated_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
     )
 
     manager.add_column(
@@ -521,15 +302,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="AssessmentItem",
-        tablename="assessment_item",
-        column_name="assessment",
-        db_column_name="assessment",
+        table_class_name="Assessment",
+        tablename="assessment",
+        column_name="client",
+        db_column_name="client",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
-            "references": Assessment,
-            "on_delete": OnDelete.cascade,
+            "references": Client,
+            "on_delete": OnDelete.restrict,
             "on_update": OnUpdate.cascade,
             "target_column": None,
             "null": True,
@@ -545,14 +326,80 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="AssessmentItem",
-        tablename="assessment_item",
-        column_name="task",
-        db_column_name="task",
+        table_class_name="Assessment",
+        tablename="assessment",
+        column_name="phase",
+        db_column_name="phase",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 32,
+            "length": 8,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": Enum("AssessmentPhase", {"START": "start", "END": "end"}),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Assessment",
+        tablename="assessment",
+        column_name="assessed_on",
+        db_column_name="assessed_on",
+        column_class_name="Date",
+        column_class=Date,
+        params={
+            "default": DateNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Assessment",
+        tablename="assessment",
+        column_name="counsellor",
+        db_column_name="counsellor",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": User,
+            "on_delete": OnDelete.set_null,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Assessment",
+        tablename="assessment",
+        column_name="notes",
+        db_column_name="notes",
+        column_class_name="Text",
+        column_class=Text,
+        params={
             "default": "",
             "null": False,
             "primary_key": False,
@@ -567,104 +414,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="AssessmentItem",
-        tablename="assessment_item",
-        column_name="self_rating",
-        db_column_name="self_rating",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssessmentItem",
-        tablename="assessment_item",
-        column_name="observation",
-        db_column_name="observation",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 16,
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "Observation",
-                {
-                    "NOT_TRIED": "not_tried",
-                    "NEEDS_HELP": "needs_help",
-                    "WITH_SUPPORT": "with_support",
-                    "INDEPENDENT": "independent",
-                },
-            ),
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AssessmentItem",
-        tablename="assessment_item",
-        column_name="comment",
-        db_column_name="comment",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 500,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AccessLogEntry",
-        tablename="access_log_entry",
-        column_name="seq",
-        db_column_name="seq",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 0,
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AccessLogEntry",
-        tablename="access_log_entry",
-        column_name="at",
-        db_column_name="at",
+        table_class_name="Assessment",
+        tablename="assessment",
+        column_name="created_at",
+        db_column_name="created_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -682,245 +435,17 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="AccessLogEntry",
-        tablename="access_log_entry",
-        column_name="actor",
-        db_column_name="actor",
-        column_class_name="Varchar",
-        column_class=Varchar,
+        table_class_name="Assessment",
+        tablename="assessment",
+        column_name="updated_at",
+        db_column_name="updated_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
         params={
-            "length": 100,
-            "default": "",
+            "default": TimestamptzNow(),
             "null": False,
             "primary_key": False,
             "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AccessLogEntry",
-        tablename="access_log_entry",
-        column_name="user_id",
-        db_column_name="user_id",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AccessLogEntry",
-        tablename="access_log_entry",
-        column_name="role",
-        db_column_name="role",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 16,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AccessLogEntry",
-        tablename="access_log_entry",
-        column_name="action",
-        db_column_name="action",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 16,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "AccessAction",
-                {
-                    "READ": "read",
-                    "CREATE": "create",
-                    "UPDATE": "update",
-                    "DELETE": "delete",
-                    "PRINT": "print",
-                    "EXPORT": "export",
-                    "ANONYMISE": "anonymise",
-                },
-            ),
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AccessLogEntry",
-        tablename="access_log_entry",
-        column_name="client_id",
-        db_column_name="client_id",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AccessLogEntry",
-        tablename="access_log_entry",
-        column_name="purpose",
-        db_column_name="purpose",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 32,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "Purpose",
-                {
-                    "CLIENT_REGISTER": "client_register",
-                    "CLIENT_LIST": "client_list",
-                    "CLIENT_RECORD": "client_record",
-                    "ASSESSMENT": "assessment",
-                    "ORIENTATION": "orientation",
-                    "RESERVATION": "reservation",
-                    "HANDOVER": "handover",
-                    "LOAN_RETURN": "loan_return",
-                    "LOAN_FOLLOW_UP": "loan_follow_up",
-                    "DOCUMENT": "document",
-                    "DATA_EXPORT": "data_export",
-                    "DATA_ERASURE": "data_erasure",
-                    "RETENTION": "retention",
-                    "DEVICE_STEP": "device_step",
-                },
-            ),
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AccessLogEntry",
-        tablename="access_log_entry",
-        column_name="outcome",
-        db_column_name="outcome",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 8,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": Enum(
-                "AccessOutcome", {"SUCCESS": "success", "REFUSED": "refused"}
-            ),
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AccessLogEntry",
-        tablename="access_log_entry",
-        column_name="detail",
-        db_column_name="detail",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 200,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AccessLogEntry",
-        tablename="access_log_entry",
-        column_name="previous_hash",
-        db_column_name="previous_hash",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="AccessLogEntry",
-        tablename="access_log_entry",
-        column_name="hash",
-        db_column_name="hash",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -1356,6 +881,481 @@ async def forwards():
         column_class=Timestamptz,
         params={
             "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccessLogEntry",
+        tablename="access_log_entry",
+        column_name="seq",
+        db_column_name="seq",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccessLogEntry",
+        tablename="access_log_entry",
+        column_name="at",
+        db_column_name="at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccessLogEntry",
+        tablename="access_log_entry",
+        column_name="actor",
+        db_column_name="actor",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 100,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccessLogEntry",
+        tablename="access_log_entry",
+        column_name="user_id",
+        db_column_name="user_id",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccessLogEntry",
+        tablename="access_log_entry",
+        column_name="role",
+        db_column_name="role",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccessLogEntry",
+        tablename="access_log_entry",
+        column_name="action",
+        db_column_name="action",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": Enum(
+                "AccessAction",
+                {
+                    "READ": "read",
+                    "CREATE": "create",
+                    "UPDATE": "update",
+                    "DELETE": "delete",
+                    "PRINT": "print",
+                    "EXPORT": "export",
+                    "ANONYMISE": "anonymise",
+                },
+            ),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccessLogEntry",
+        tablename="access_log_entry",
+        column_name="client_id",
+        db_column_name="client_id",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccessLogEntry",
+        tablename="access_log_entry",
+        column_name="purpose",
+        db_column_name="purpose",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 32,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": Enum(
+                "Purpose",
+                {
+                    "CLIENT_REGISTER": "client_register",
+                    "CLIENT_LIST": "client_list",
+                    "CLIENT_RECORD": "client_record",
+                    "ASSESSMENT": "assessment",
+                    "ORIENTATION": "orientation",
+                    "RESERVATION": "reservation",
+                    "HANDOVER": "handover",
+                    "LOAN_RETURN": "loan_return",
+                    "LOAN_FOLLOW_UP": "loan_follow_up",
+                    "DOCUMENT": "document",
+                    "DATA_EXPORT": "data_export",
+                    "DATA_ERASURE": "data_erasure",
+                    "RETENTION": "retention",
+                    "DEVICE_STEP": "device_step",
+                },
+            ),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccessLogEntry",
+        tablename="access_log_entry",
+        column_name="outcome",
+        db_column_name="outcome",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 8,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": Enum(
+                "AccessOutcome", {"SUCCESS": "success", "REFUSED": "refused"}
+            ),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccessLogEntry",
+        tablename="access_log_entry",
+        column_name="detail",
+        db_column_name="detail",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 200,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccessLogEntry",
+        tablename="access_log_entry",
+        column_name="previous_hash",
+        db_column_name="previous_hash",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccessLogEntry",
+        tablename="access_log_entry",
+        column_name="hash",
+        db_column_name="hash",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssessmentItem",
+        tablename="assessment_item",
+        column_name="assessment",
+        db_column_name="assessment",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Assessment,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssessmentItem",
+        tablename="assessment_item",
+        column_name="task",
+        db_column_name="task",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 32,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssessmentItem",
+        tablename="assessment_item",
+        column_name="self_rating",
+        db_column_name="self_rating",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssessmentItem",
+        tablename="assessment_item",
+        column_name="observation",
+        db_column_name="observation",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": Enum(
+                "Observation",
+                {
+                    "NOT_TRIED": "not_tried",
+                    "NEEDS_HELP": "needs_help",
+                    "WITH_SUPPORT": "with_support",
+                    "INDEPENDENT": "independent",
+                },
+            ),
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AssessmentItem",
+        tablename="assessment_item",
+        column_name="comment",
+        db_column_name="comment",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 500,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccessLogHead",
+        tablename="access_log_head",
+        column_name="name",
+        db_column_name="name",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccessLogHead",
+        tablename="access_log_head",
+        column_name="last_seq",
+        db_column_name="last_seq",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AccessLogHead",
+        tablename="access_log_head",
+        column_name="last_hash",
+        db_column_name="last_hash",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
             "null": False,
             "primary_key": False,
             "unique": False,
