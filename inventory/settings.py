@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     secret_key: str = Field(default="", description="Signs sessions and certificates.")
     base_url: str = Field(default="http://127.0.0.1:8000", description="Public address used in QR codes.")
     default_language: Language = "fi"
+    organisation_name: str = Field(
+        default="Kierto", max_length=200, description="The organisation named on certificates and receipts."
+    )
     debug: bool = False
     session_idle_minutes: int = Field(default=30, ge=1)
     session_absolute_hours: int = Field(default=12, ge=1)
@@ -55,9 +58,6 @@ class Settings(BaseSettings):
     )
     reservation_days: int = Field(default=14, ge=1, le=365)
     retention_months: int = Field(default=24, ge=1, le=240)
-    organisation_name: str = Field(
-        default="Kierto", min_length=1, max_length=100, description="Named on agreements as the lender."
-    )
 
     @field_validator("orientation_required_topics", "assessment_tasks")
     @classmethod

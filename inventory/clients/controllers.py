@@ -22,7 +22,12 @@ from inventory.clients import schemas
 from inventory.clients.anonymisation import anonymise_client
 from inventory.clients.assessment import AssessmentInput, TaskAnswer, save_assessment
 from inventory.clients.choices import AssessmentPhase, Purpose
-from inventory.clients.documents import RenderedDocument, handover_document, orientation_certificate
+from inventory.clients.documents import (
+    RenderedDocument,
+    handover_document,
+    organisation,
+    orientation_certificate,
+)
 from inventory.clients.export import ClientExport, export_client
 from inventory.clients.export_pdf import render_export_pdf
 from inventory.clients.handovers import (
@@ -227,7 +232,7 @@ class ClientController(Controller):
         """Everything held about the client as a readable PDF in the client's language."""
         data = await export_client(engine, client_id, request.user, settings, purpose)
         language = data.client.language if data.client.anonymised_at is None else request.user.language
-        content = render_export_pdf(data, language, settings.organisation_name)
+        content = render_export_pdf(data, language, organisation(settings))
         return pdf_response(RenderedDocument(f"client-{client_id}.pdf", content))
 
     @post(

@@ -45,6 +45,11 @@ class RenderedDocument:
     content: bytes
 
 
+def organisation(settings: Settings) -> str:
+    """The organisation printed on documents (a blank setting prints the service's own name)."""
+    return settings.organisation_name.strip() or "Kierto"
+
+
 def verification_url(settings: Settings, code: str) -> str:
     """The public page that checks a document's verification code."""
     return f"{settings.base_url}/verify/{quote(code, safe='')}"
@@ -100,7 +105,7 @@ async def handover_document(
         device=labels.Device(row["asset_tag"], device["make"], device["model"], device["serial"] or ""),
         handed_over_on=row["handed_over_on"],
         counsellor_name=row["counsellor_name"],
-        organisation=settings.organisation_name,
+        organisation=organisation(settings),
         site_name=device["site_name"],
         accessories=tuple(accessory_name(a, language) for a in row["accessories"]),
         due_on=row["due_on"],
@@ -160,12 +165,12 @@ async def orientation_certificate(
         raise Conflict(
             N_("The certificate lists the sessions held before it was issued, and there are none.")
         )
-    counsellor = await _issuer_name(issued.number, actor.display_name or settings.organisation_name)
+    counsellor = await _issuer_name(issued.number, actor.display_name or organisation(settings))
     certificate = labels.OrientationCertificate(
         mark=labels.CertificateMark(issued.number, issued.code, verification_url(settings, issued.code)),
         client_name=client["full_name"],
         client_code=client["code"],
-        organisation=settings.organisation_name,
+        organisation=organisation(settings),
         counsellor_name=counsellor,
         issued_on=issued_on,
         sessions=tuple(
