@@ -25,6 +25,13 @@ from inventory.accounts.pages import LoginPages
 from inventory.accounts.second_factor_pages import SecondFactorPages
 from inventory.admin.pages import AdminPages
 from inventory.bench.pages import BenchPages
+from inventory.clients.controllers import (
+    ClientController,
+    HandoverController,
+    LoanController,
+    ReservationController,
+)
+from inventory.clients.pages import ClientPages
 from inventory.csrf import SessionCSRFMiddleware
 from inventory.devices.controllers import DeviceController, ScanController
 from inventory.devices.pages import DevicePages
@@ -109,6 +116,11 @@ CONTROLLERS: list[Any] = [
     StockTakePages,
     AdminPages,
     AccessibilityPages,
+    ClientController,
+    ReservationController,
+    HandoverController,
+    LoanController,
+    ClientPages,
 ]
 
 

@@ -153,6 +153,20 @@ def check() -> None:
     click.echo("Configuration and database are fine.")
 
 
+@main.command("verify-access-log")
+def verify_access_log() -> None:
+    """Check the access log's hash chain from the first row to the head; exit 1 if it was tampered with."""
+    from inventory.clients.access_log import verify_chain
+
+    _engine()  # a clear message when the database URL is wrong
+    report = _run(verify_chain())
+    if not report.intact:
+        click.echo(f"The access log has been tampered with: {report.problem}.", err=True)
+        click.echo(f"The first {report.rows} row(s) are intact.", err=True)
+        sys.exit(1)
+    click.echo(f"The access log is intact: {report.rows} row(s); head {report.head_hash}.")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)

@@ -21,10 +21,13 @@ def route_permission(handler: BaseRouteHandler) -> Permission | None:
     return Permission(value) if value is not None else None
 
 
-def require_declared_permission(
+async def require_declared_permission(
     connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
 ) -> None:
-    """Allow the request only if the route declares a permission and the actor holds it (fail closed)."""
+    """Allow the request only if the route declares a permission and the actor holds it (fail closed).
+
+    A refused user on a route that declares a `purpose` (a client route) is written to the access log.
+    """
     permission = route_permission(handler)
     if permission is None:
         raise PermissionDeniedException(N_("This route declares no permission, so nobody may use it."))
@@ -40,4 +43,15 @@ def require_declared_permission(
     if actor.token_scope is TokenScope.READ and connection.scope.get("method") not in SAFE_METHODS:
         raise PermissionDeniedException(N_("This token may only read."))
     if not actor.may(permission):
+        purpose = handler.opt.get("purpose")
+        if purpose is not None:
+            from inventory.clients.refusals import record_route_refusal
+
+            await record_route_refusal(
+                actor,
+                str(purpose),
+                str(connection.scope.get("method", "GET")),
+                connection.path_params,
+                "role",
+            )
         raise PermissionDeniedException(N_("Your role does not allow this."))

@@ -30,6 +30,8 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("/dashboard", N_("Dashboard"), Permission.REPORTS),
     MenuEntry("/donors", N_("Donors"), Permission.DONOR_MANAGE),
     MenuEntry("/admin", N_("Administration"), Permission.ADMINISTER),
+    MenuEntry("/clients", N_("Clients"), Permission.CLIENT_READ),
+    MenuEntry("/loans/overdue", N_("Overdue loans"), Permission.DEVICE_ALLOCATE),
 )
 
 

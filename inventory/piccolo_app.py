@@ -6,7 +6,16 @@ from piccolo.conf.apps import AppConfig
 
 from inventory.accessibility.tables import AccessibilityFeedback
 from inventory.accounts.tables import ApiToken, LoginAttempt, User, UserSession
-from inventory.clients.tables import Client, OrientationSession
+from inventory.clients.tables import (
+    AccessLogEntry,
+    AccessLogHead,
+    Assessment,
+    AssessmentItem,
+    Client,
+    Handover,
+    OrientationSession,
+    Reservation,
+)
 from inventory.devices.tables import Device, DeviceEvent, Disk, Erasure, ErasureDisk
 from inventory.documents.tables import DocumentSequence, IssuedDocument
 from inventory.donations.tables import Donation, Donor
@@ -44,6 +53,12 @@ TABLES = [
     StockTake,
     StockTakeScan,
     AccessibilityFeedback,
+    Assessment,
+    AssessmentItem,
+    Reservation,
+    Handover,
+    AccessLogEntry,
+    AccessLogHead,
 ]
 
 APP_CONFIG = AppConfig(

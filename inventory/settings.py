@@ -44,6 +44,33 @@ class Settings(BaseSettings):
         default=["power_login", "safe_use", "strong_identification"],
         description="Topic codes every client must have covered (JSON list in the environment).",
     )
+    assessment_tasks: list[str] = Field(
+        default=[
+            "power_login",
+            "wifi",
+            "browser_search",
+            "email",
+            "strong_identification",
+            "suomifi_messages",
+            "kela_omakanta",
+            "video_call",
+            "safe_use",
+            "files",
+        ],
+        description="The skills-assessment checklist: topic codes in the order asked (JSON list).",
+    )
+    reservation_days: int = Field(default=14, ge=1, le=365)
+    retention_months: int = Field(default=24, ge=1, le=240)
+
+    @field_validator("orientation_required_topics", "assessment_tasks")
+    @classmethod
+    def _known_topics(cls, value: list[str]) -> list[str]:
+        from inventory.clients.topics import TOPICS
+
+        unknown = [code for code in value if code not in TOPICS]
+        if unknown:
+            raise ValueError(f"Unknown topic codes {unknown}; known: {sorted(TOPICS)}.")
+        return list(dict.fromkeys(value))
 
     @field_validator("base_url")
     @classmethod

@@ -104,6 +104,7 @@ ACTIVITY_LABELS = {
     "disk_destroyed": N_("Disk destroyed"),
     "erasure_reverified": N_("Erasure re-verified"),
     "labelled": N_("Label attached"),
+    "loan_extended": N_("Loan extended"),
 }
 
 

@@ -10,8 +10,9 @@ from inventory.accounts.api_tokens import issue_token
 from inventory.accounts.users import NewUser, authenticate, create_user
 from inventory.actors import Actor
 from inventory.choices import DeviceKind, DiskKind, Language, TokenScope
-from inventory.clients.tables import Client, OrientationSession
-from inventory.clock import now, today
+from inventory.clients.orientation_sessions import SessionInput, add_session
+from inventory.clients.services import NewClient, create_client
+from inventory.clock import today
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.facts import load_facts
 from inventory.devices.intake import NewDevice, NewDisk
@@ -93,20 +94,28 @@ async def donation(
     )
 
 
-async def client(site_code: str = "JNS", counsellor: Actor | None = None, oriented: bool = True) -> int:
-    """A client (with a completed orientation unless told otherwise)."""
+async def client(
+    site_code: str = "JNS",
+    counsellor: Actor | None = None,
+    oriented: bool = True,
+    full_name: str = "Testi Asiakas",
+    language: Language = Language.FI,
+) -> int:
+    """A client registered through the service (with a completed orientation unless told otherwise)."""
+    from inventory.piccolo_conf import DB
+
     site_id = await site(site_code)
-    rows = await Client.insert(
-        Client(
-            code=f"K-{next(_serials):05d}",
-            full_name="Testi Asiakas",
-            site=site_id,
-            counsellor=counsellor.user_id if counsellor else None,
+    client_id = await create_client(
+        DB,
+        NewClient(
+            full_name=full_name,
             consent_recorded_on=today(),
-            created_at=now(),
-        )
-    ).returning(Client.id)
-    client_id = int(rows[0]["id"])
+            language=language,
+            counsellor_id=counsellor.user_id if counsellor else None,
+            site_id=site_id,
+        ),
+        Actor.system("tests"),
+    )
     if oriented:
         await orient(client_id)
     return client_id
@@ -114,18 +123,21 @@ async def client(site_code: str = "JNS", counsellor: Actor | None = None, orient
 
 async def orient(client_id: int) -> None:
     """Record orientation sessions that meet the configured completion criteria."""
+    from inventory.piccolo_conf import DB
+
     settings = get_settings()
     sessions = max(1, settings.orientation_min_sessions)
-    minutes = -(-settings.orientation_min_minutes // sessions)
+    minutes = max(1, -(-settings.orientation_min_minutes // sessions))
     for _ in range(sessions):
-        await OrientationSession.insert(
-            OrientationSession(
-                client=client_id,
+        await add_session(
+            DB,
+            client_id,
+            SessionInput(
                 held_on=today() - dt.timedelta(days=1),
                 minutes=minutes,
-                topics=list(settings.orientation_required_topics),
-                created_at=now(),
-            )
+                topics=tuple(settings.orientation_required_topics) or ("power_login",),
+            ),
+            Actor.system("tests"),
         )
 
 

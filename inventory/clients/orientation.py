@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inventory.clients.tables import OrientationSession
+from inventory.clients.topics import TOPICS
+from inventory.i18n import gettext, ngettext
 from inventory.settings import Settings
 
 
@@ -42,3 +44,25 @@ async def orientation_status(client_id: int, settings: Settings) -> OrientationS
         missing_minutes=max(0, settings.orientation_min_minutes - minutes),
         missing_topics=tuple(t for t in settings.orientation_required_topics if t not in covered),
     )
+
+
+def missing_parts(status: OrientationStatus, language: str | None = None) -> list[str]:
+    """What is still missing, as short phrases in the given (or the current) language."""
+    parts = []
+    if status.missing_sessions:
+        parts.append(
+            ngettext("%(num)d more session", "%(num)d more sessions", status.missing_sessions, language)
+            % {"num": status.missing_sessions}
+        )
+    if status.missing_minutes:
+        parts.append(
+            ngettext("%(num)d more minute", "%(num)d more minutes", status.missing_minutes, language)
+            % {"num": status.missing_minutes}
+        )
+    parts.extend(
+        gettext("Topic: {topic}", language).format(
+            topic=gettext(TOPICS[topic], language) if topic in TOPICS else topic
+        )
+        for topic in status.missing_topics
+    )
+    return parts

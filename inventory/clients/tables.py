@@ -1,13 +1,26 @@
-"""Tables for clients and their orientation sessions."""
+"""Tables for clients, their assessments, orientation, reservations, handovers and the access log."""
 
-from piccolo.columns import JSON, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Bytea, Date, ForeignKey, Integer, Text, Timestamptz, Varchar
 from piccolo.columns.base import OnDelete
 from piccolo.columns.column_types import Serial
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
 from inventory.accounts.tables import User
 from inventory.choices import Language
+from inventory.clients.choices import (
+    AccessAction,
+    AccessOutcome,
+    AssessmentPhase,
+    HandoverKind,
+    Observation,
+    Purpose,
+    ReservationEnd,
+)
 from inventory.sites.tables import Site
+
+# Devices refer to clients, so the client area refers to devices lazily.
+DEVICE = LazyTableReference("Device", module_path="inventory.devices.tables")
 
 
 class Client(Table):
@@ -40,3 +53,112 @@ class OrientationSession(Table):
     counsellor = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
     notes = Text(default="")
     created_at = Timestamptz()
+
+
+class Assessment(Table):
+    """A digital-skills mapping of one client at the start or at the end, with the worker's notes."""
+
+    id: Serial
+
+    client = ForeignKey(Client, on_delete=OnDelete.restrict, index=True)
+    phase = Varchar(length=8, choices=AssessmentPhase)
+    assessed_on = Date()
+    counsellor = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    notes = Text(default="", help_text="The worker's free notes.")
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+
+
+class AssessmentItem(Table):
+    """One practical task of an assessment: the client's self-rating and the worker's observation."""
+
+    id: Serial
+
+    assessment = ForeignKey(Assessment, on_delete=OnDelete.cascade, index=True)
+    task = Varchar(length=32, help_text="A topic code from clients/topics.py.")
+    self_rating = Integer(null=True, default=None, help_text="1 (cannot) to 5 (confident).")
+    observation = Varchar(length=16, choices=Observation, null=True, default=None)
+    comment = Varchar(length=500, default="")
+
+
+class Reservation(Table):
+    """A ready device set aside for a client until `expires_at`, unless renewed; the history is kept.
+
+    The device's lifecycle state and `reserved_for` stay the truth about who a device is reserved for;
+    this row adds when it was reserved, by whom, until when, and how the reservation ended.
+    """
+
+    id: Serial
+
+    device: ForeignKey[Table] = ForeignKey(DEVICE, on_delete=OnDelete.restrict, index=True)
+    client = ForeignKey(Client, on_delete=OnDelete.restrict, index=True)
+    reserved_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    reserved_at = Timestamptz()
+    expires_at = Timestamptz(index=True)
+    renewals = Integer(default=0)
+    ended_at = Timestamptz(null=True, default=None, index=True)
+    outcome = Varchar(length=16, choices=ReservationEnd, null=True, default=None)
+
+
+class Handover(Table):
+    """A device given or lent to a client: the agreement's content, its signing and, for a loan, the return."""
+
+    id: Serial
+
+    device: ForeignKey[Table] = ForeignKey(DEVICE, on_delete=OnDelete.restrict, index=True)
+    client = ForeignKey(Client, on_delete=OnDelete.restrict, index=True)
+    kind = Varchar(length=8, choices=HandoverKind)
+    handed_over_on = Date()
+    due_on = Date(null=True, default=None, index=True)
+    accessories = JSON(default=[])
+    counsellor = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    counsellor_name = Varchar(length=100, help_text="As printed on the agreement.")
+    event_id = Integer(help_text="The lifecycle event of the handover or loan.")
+    document_number = Varchar(length=32)
+    client_signature = Bytea(null=True, default=None, secret=True)
+    counsellor_signature = Bytea(null=True, default=None, secret=True)
+    signed_at = Timestamptz(null=True, default=None)
+    signed_on_paper_at = Timestamptz(null=True, default=None)
+    signing_recorded_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    returned_on = Date(null=True, default=None)
+    return_condition_notes = Text(default="")
+    accessories_returned = JSON(default=[])
+    returned_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz()
+
+
+class AccessLogEntry(Table):
+    """One read or change of a client's data: append-only, each row hashed together with the previous one.
+
+    Users and clients are kept as plain numbers, not foreign keys, so that nothing can ever cascade into
+    the log; `hash` is the SHA-256 of this row's fields and `previous_hash` (see clients/access_log.py).
+    """
+
+    id: Serial
+
+    seq = Integer(unique=True, help_text="1, 2, 3 … without gaps, in the order rows were chained.")
+    at = Timestamptz()
+    actor = Varchar(length=100, help_text="user:<username> or system:<job>.")
+    user_id = Integer(null=True, default=None)
+    role = Varchar(length=16, default="")
+    action = Varchar(length=16, choices=AccessAction)
+    client_id = Integer(null=True, default=None, index=True)
+    purpose = Varchar(length=32, choices=Purpose)
+    outcome = Varchar(length=8, choices=AccessOutcome)
+    detail = Varchar(length=200, default="")
+    previous_hash = Varchar(length=64)
+    hash = Varchar(length=64, unique=True)
+
+
+class AccessLogHead(Table):
+    """The end of the access-log chain: its last sequence number and hash, updated with every append.
+
+    Appending updates this one row first, which serialises writers on PostgreSQL (the row lock is held
+    until commit) and lets the verification notice rows cut off the end.
+    """
+
+    id: Serial
+
+    name = Varchar(length=16, unique=True)
+    last_seq = Integer(default=0)
+    last_hash = Varchar(length=64, default="")

@@ -12,6 +12,7 @@ from piccolo.engine.base import Engine
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
 from inventory.choices import DeviceKind
+from inventory.clients.allocation import ALLOCATION_ACTIONS, allocation_step
 from inventory.devices.editing import DeviceChanges, add_disk, edit_device
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.intake import NewDisk
@@ -216,7 +217,11 @@ class DeviceController(Controller):
         settings: NamedDependency[Settings],
     ) -> TransitionOut:
         """Take one lifecycle step; the step's own permission and guards decide (403, 409, 422)."""
-        result = await transition(engine, tag, action, request.user, settings, _transition_request(data))
+        step = _transition_request(data)
+        if action in ALLOCATION_ACTIONS:  # the client area keeps its reservations and handovers with it
+            result = (await allocation_step(engine, tag, action, request.user, settings, step)).transition
+        else:
+            result = await transition(engine, tag, action, request.user, settings, step)
         return TransitionOut(
             asset_tag=result.asset_tag,
             action=action,

@@ -14,6 +14,7 @@ from piccolo.engine.base import Engine
 from piccolo.query.functions.aggregate import Count
 
 from inventory.actors import Actor
+from inventory.clients.allocation import ALLOCATION_ACTIONS, allocation_step
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.presenters import device_out, event_out
 from inventory.devices.queries import DeviceFilter, device_erasures, device_events, get_device, list_devices
@@ -147,7 +148,11 @@ class DevicePages(Controller):
     ) -> Redirect | Template:
         """Take a step from the device page; a refusal shows on the page with its reason."""
         try:
-            await transition(engine, tag, action, request.user, settings, _step_request(action, data))
+            step = _step_request(action, data)
+            if action in ALLOCATION_ACTIONS:  # the client area keeps its reservations and handovers with it
+                await allocation_step(engine, tag, action, request.user, settings, step)
+            else:
+                await transition(engine, tag, action, request.user, settings, step)
         except DomainError as refused:
             return await _device_page(request, tag, (action, refused), status_code=refused.status_code)
         return Redirect(path=f"/devices/{quote(tag)}?done={action.value}", status_code=303)

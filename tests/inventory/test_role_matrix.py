@@ -19,6 +19,7 @@ EVERYONE = frozenset(Role)
 BENCH = frozenset({T, CO, AD})  # intake, labels, wipe, provisioning, hold
 MANAGERS = frozenset({CO, AD})  # donors, overrides, scrap, reports
 ADMINS = frozenset({AD})  # users, sites, settings
+COUNSEL = frozenset({CS, CO, AD})  # clients, assessments, orientation; reserve, hand over, lend, return
 PUBLIC = None
 
 MATRIX: dict[tuple[str, str], frozenset[Role] | None] = {
@@ -144,6 +145,57 @@ MATRIX: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/admin/feedback/{feedback_id:int}/handled"): ADMINS,
     ("GET", "/accessibility"): PUBLIC,
     ("POST", "/accessibility/feedback"): PUBLIC,
+    # Clients (issue 5): every one refused to trainees, each refusal written to the access log.
+    ("GET", "/api/v1/clients"): COUNSEL,
+    ("POST", "/api/v1/clients"): COUNSEL,
+    ("GET", "/api/v1/clients/{client_id:int}"): COUNSEL,
+    ("PATCH", "/api/v1/clients/{client_id:int}"): COUNSEL,
+    ("GET", "/api/v1/clients/{client_id:int}/export"): COUNSEL,
+    ("GET", "/api/v1/clients/{client_id:int}/export.pdf"): COUNSEL,
+    ("POST", "/api/v1/clients/{client_id:int}/anonymise"): COUNSEL,
+    ("GET", "/api/v1/clients/{client_id:int}/orientation"): COUNSEL,
+    ("POST", "/api/v1/clients/{client_id:int}/orientation/sessions"): COUNSEL,
+    ("PATCH", "/api/v1/clients/{client_id:int}/orientation/sessions/{session_id:int}"): COUNSEL,
+    ("DELETE", "/api/v1/clients/{client_id:int}/orientation/sessions/{session_id:int}"): COUNSEL,
+    ("GET", "/api/v1/clients/{client_id:int}/orientation/certificate.pdf"): COUNSEL,
+    ("PUT", "/api/v1/clients/{client_id:int}/assessments/{phase:str}"): COUNSEL,
+    ("GET", "/api/v1/clients/{client_id:int}/candidate-devices"): COUNSEL,
+    ("POST", "/api/v1/clients/{client_id:int}/reservations"): COUNSEL,
+    ("POST", "/api/v1/clients/{client_id:int}/handovers"): COUNSEL,
+    ("POST", "/api/v1/reservations/{reservation_id:int}/renew"): COUNSEL,
+    ("POST", "/api/v1/reservations/{reservation_id:int}/release"): COUNSEL,
+    ("GET", "/api/v1/handovers/{handover_id:int}"): COUNSEL,
+    ("GET", "/api/v1/handovers/{handover_id:int}/document.pdf"): COUNSEL,
+    ("POST", "/api/v1/handovers/{handover_id:int}/signatures"): COUNSEL,
+    ("POST", "/api/v1/handovers/{handover_id:int}/signed-on-paper"): COUNSEL,
+    ("POST", "/api/v1/handovers/{handover_id:int}/return"): COUNSEL,
+    ("POST", "/api/v1/handovers/{handover_id:int}/extend"): COUNSEL,
+    ("GET", "/api/v1/loans/overdue"): COUNSEL,
+    ("GET", "/clients"): COUNSEL,
+    ("GET", "/clients/new"): COUNSEL,
+    ("POST", "/clients/new"): COUNSEL,
+    ("GET", "/clients/{client_id:int}"): COUNSEL,
+    ("GET", "/clients/{client_id:int}/edit"): COUNSEL,
+    ("POST", "/clients/{client_id:int}/edit"): COUNSEL,
+    ("POST", "/clients/{client_id:int}/sessions"): COUNSEL,
+    ("POST", "/clients/{client_id:int}/sessions/{session_id:int}/delete"): COUNSEL,
+    ("GET", "/clients/{client_id:int}/assessment/{phase:str}"): COUNSEL,
+    ("POST", "/clients/{client_id:int}/assessment/{phase:str}"): COUNSEL,
+    ("GET", "/clients/{client_id:int}/reserve"): COUNSEL,
+    ("POST", "/clients/{client_id:int}/reserve"): COUNSEL,
+    ("POST", "/clients/{client_id:int}/reservations/{reservation_id:int}/renew"): COUNSEL,
+    ("POST", "/clients/{client_id:int}/reservations/{reservation_id:int}/release"): COUNSEL,
+    ("GET", "/clients/{client_id:int}/handover"): COUNSEL,
+    ("POST", "/clients/{client_id:int}/handover"): COUNSEL,
+    ("GET", "/handovers/{handover_id:int}/sign"): COUNSEL,
+    ("POST", "/handovers/{handover_id:int}/sign"): COUNSEL,
+    ("POST", "/handovers/{handover_id:int}/paper"): COUNSEL,
+    ("GET", "/handovers/{handover_id:int}/return"): COUNSEL,
+    ("POST", "/handovers/{handover_id:int}/return"): COUNSEL,
+    ("POST", "/handovers/{handover_id:int}/extend"): COUNSEL,
+    ("GET", "/loans/overdue"): COUNSEL,
+    ("GET", "/clients/{client_id:int}/erase"): COUNSEL,
+    ("POST", "/clients/{client_id:int}/erase"): COUNSEL,
 }
 
 # A step each role may take, so that only the route's own guard is under test here.
@@ -154,6 +206,7 @@ PATH_VALUES = {
     "{number:str}": "E-2026-000001",
     "{file_path:path}": "kierto.css",
     "{path:str}": "openapi.yaml",
+    "{phase:str}": "start",
 }
 
 
@@ -189,6 +242,10 @@ def _url(path: str, role: Role | None) -> str:
         .replace("{entry_id:int}", "999")
         .replace("{stocktake_id:int}", "999")
         .replace("{feedback_id:int}", "999")
+        .replace("{client_id:int}", "1")
+        .replace("{session_id:int}", "1")
+        .replace("{reservation_id:int}", "1")
+        .replace("{handover_id:int}", "1")
     )
 
 

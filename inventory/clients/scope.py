@@ -1,0 +1,110 @@
+"""Which clients a user may reach: checked in the service at the object, refusals written to the access log.
+
+Counsellors reach the clients of their own site; coordinators, administrators and system jobs reach
+every site. A client out of reach answers exactly like a client that does not exist (404, no leak).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piccolo.columns.combination import Where
+from piccolo.engine.base import Engine
+
+from inventory.actors import Actor
+from inventory.clients.access_log import log_access
+from inventory.clients.choices import AccessAction, AccessOutcome, Purpose
+from inventory.clients.tables import Client
+from inventory.database import is_sqlite
+from inventory.errors import Conflict, Forbidden, NotFound
+from inventory.permissions import N_, Permission, Role
+
+CLIENT_COLUMNS = (
+    Client.id,
+    Client.code,
+    Client.full_name,
+    Client.phone,
+    Client.email,
+    Client.language,
+    Client.accommodations,
+    Client.counsellor,
+    Client.site,
+    Client.consent_recorded_on,
+    Client.created_at,
+    Client.anonymised_at,
+)
+
+NO_SUCH_CLIENT = N_("There is no such client.")
+ANONYMISED = N_("This client's personal data has been erased, so nothing more can be recorded for them.")
+
+
+def sees_every_site(actor: Actor) -> bool:
+    """Coordinators, administrators and system jobs work across sites; counsellors at their own."""
+    return actor.is_system or actor.role in (Role.COORDINATOR, Role.ADMIN)
+
+
+def reachable(actor: Actor, client: dict[str, Any]) -> bool:
+    """Whether the actor may reach this client (a row with `site`)."""
+    return sees_every_site(actor) or (actor.site_id is not None and client["site"] == actor.site_id)
+
+
+def reachable_condition(actor: Actor) -> Where | None:
+    """The condition a client list needs for this actor, or None when every client is in reach."""
+    if sees_every_site(actor):
+        return None
+    return Client.site == (actor.site_id if actor.site_id is not None else -1)
+
+
+async def refuse(
+    engine: Engine,  # type: ignore[type-arg]
+    actor: Actor,
+    client_id: int | None,
+    purpose: Purpose,
+    action: AccessAction,
+    detail: str,
+) -> None:
+    """Write a refusal to the access log in a transaction of its own."""
+    await log_access(engine, actor, action, [client_id], purpose, AccessOutcome.REFUSED, detail)
+
+
+async def reach_client(
+    engine: Engine,  # type: ignore[type-arg]
+    actor: Actor,
+    client_id: int,
+    purpose: Purpose,
+    action: AccessAction = AccessAction.READ,
+    permission: Permission = Permission.CLIENT_READ,
+) -> dict[str, Any]:
+    """The client's row if the actor may reach it; otherwise log the refusal and raise 403 or 404."""
+    if not actor.may(permission):
+        await refuse(engine, actor, client_id, purpose, action, "role")
+        raise Forbidden(N_("Your role does not allow this."))
+    row = await Client.select(*CLIENT_COLUMNS).where(Client.id == client_id).output(load_json=True).first()
+    if row is None:
+        raise NotFound(NO_SUCH_CLIENT)
+    if not reachable(actor, row):
+        await refuse(engine, actor, client_id, purpose, action, "another site")
+        raise NotFound(NO_SUCH_CLIENT)
+    return dict(row)
+
+
+def require_not_anonymised(client: dict[str, Any]) -> None:
+    """Refuse to record anything more for an erased client."""
+    if client["anonymised_at"] is not None:
+        raise Conflict(ANONYMISED)
+
+
+async def lock_client(engine: Engine, client_id: int) -> None:  # type: ignore[type-arg]
+    """Hold the client's row until the transaction ends (PostgreSQL; SQLite already writes one at a time).
+
+    Take it before any other lock of the transaction, so concurrent changes of one client queue up.
+    """
+    if not is_sqlite(engine):
+        await Client.select(Client.id).where(Client.id == client_id).lock_rows("UPDATE")
+
+
+async def recheck_not_anonymised(client_id: int) -> None:
+    """Inside a transaction, after `lock_client`: refuse if the client was erased meanwhile."""
+    row = await Client.select(Client.anonymised_at).where(Client.id == client_id).first()
+    if row is None or row["anonymised_at"] is not None:
+        raise Conflict(ANONYMISED)
