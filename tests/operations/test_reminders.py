@@ -89,8 +89,8 @@ async def test_a_loan_without_an_active_counsellor_goes_to_the_sites_coordinator
     coordinator = await factories.user(Role.COORDINATOR, site_code="JNS")
     elsewhere = await factories.user(Role.COORDINATOR, site_code="THJ")
     assert counsellor.user_id is not None
-    await User.update({User.is_active: False}).where(User.id == counsellor.user_id)
     await _lend(db, counsellor.user_id, due_in_days=-2)
+    await User.update({User.is_active: False}).where(User.id == counsellor.user_id)  # left since
     await notify_overdue_loans(context(db, "overdue_loans"))
     assert [n["user"] for n in await _notices("loan_overdue")] == [coordinator.user_id]
     assert elsewhere.user_id not in [n["user"] for n in await _notices("loan_overdue")]
