@@ -41,6 +41,7 @@ from inventory.donations.controllers import DonationController, DonorController
 from inventory.donations.pages import DonationPages, DonorPages
 from inventory.exception_handlers import EXCEPTION_HANDLERS
 from inventory.guards import require_declared_permission
+from inventory.input_guard import RejectNulMiddleware
 from inventory.language import LanguageMiddleware, apply_user_language
 from inventory.operations.notifications.controllers import NotificationController
 from inventory.operations.notifications.pages import NotificationPages, load_unread_count
@@ -172,6 +173,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[health, static, *CONTROLLERS],
         middleware=[
             LanguageMiddleware,
+            RejectNulMiddleware,
             DefineMiddleware(KiertoAuthenticationMiddleware, settings=settings),
             DefineMiddleware(SessionCSRFMiddleware, config=csrf),
         ],

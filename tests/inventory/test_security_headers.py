@@ -43,3 +43,17 @@ async def test_hsts_when_served_over_https(db: Any) -> None:
     assert "Secure" in cookie
     assert "Path=/" in cookie
     assert "Domain" not in cookie
+
+
+async def test_nul_characters_are_refused_in_the_address_and_in_forms(client: httpx.AsyncClient) -> None:
+    for path in ("/api/v1/devices?q=a%00b", "/devices/JNS-000001%00", "/login?next=%2F%00"):
+        response = await client.get(path)
+        assert response.status_code == 422, path
+    await client.get("/login")
+    form = await client.post(
+        "/login",
+        content=b"username=a%00b&password=x&_csrf_token=" + client.cookies["kierto_csrf"].encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert form.status_code == 422
+    assert form.json()["field"] == "body"
