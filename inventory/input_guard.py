@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar.enums import ScopeType
 from litestar.exceptions import ValidationException
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPRequestEvent, Receive, ReceiveMessage, Scope, Send
 
 from inventory.permissions import N_
 
@@ -44,19 +44,21 @@ class RejectNulMiddleware:
         chunks: list[bytes] = []
         while True:
             message = await receive()
+            if message["type"] != "http.request":
+                break
             chunks.append(message.get("body", b""))
-            if message["type"] != "http.request" or not message.get("more_body", False):
+            if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
         if _has_nul(body):
             raise ValidationException(MESSAGE, extra=[{"key": "body", "message": MESSAGE, "source": "body"}])
         delivered = False
 
-        async def replay() -> Message:
+        async def replay() -> ReceiveMessage:
             nonlocal delivered
             if not delivered:
                 delivered = True
-                return {"type": "http.request", "body": body, "more_body": False}
+                return HTTPRequestEvent(type="http.request", body=body, more_body=False)
             return await receive()
 
         await self.app(scope, replay, send)
