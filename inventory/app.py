@@ -28,6 +28,16 @@ from inventory.exception_handlers import EXCEPTION_HANDLERS
 from inventory.guards import require_declared_permission
 from inventory.language import LanguageMiddleware, apply_user_language
 from inventory.permissions import Permission
+from inventory.runs.controllers import (
+    BenchSetupController,
+    DeviceBenchController,
+    ErasureSampleController,
+    ProfileController,
+    RunController,
+)
+from inventory.runs.lifespan import runs_lifespan
+from inventory.runs.pages import RunPages
+from inventory.runs.supervisor import RunSupervisor
 from inventory.settings import Settings, get_settings
 from inventory.sites.controllers import SiteController
 from inventory.web import STATIC_DIR, template_config
@@ -63,6 +73,12 @@ CONTROLLERS: list[Any] = [
     UserController,
     LoginPages,
     DevicePages,
+    RunController,
+    ProfileController,
+    BenchSetupController,
+    DeviceBenchController,
+    ErasureSampleController,
+    RunPages,
 ]
 
 
@@ -76,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     """Build the application: routes listed here, nothing registers itself on import."""
     settings = settings or get_settings()
     engine = _engine()
+    supervisor = RunSupervisor(engine, settings)
 
     @asynccontextmanager
     async def database_pool(_: Litestar) -> AsyncGenerator[None, None]:
@@ -116,6 +133,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             "engine": Provide(lambda: engine, use_cache=True, sync_to_thread=False),
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+            "runs": Provide(lambda: supervisor, use_cache=True, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=template_config(),
@@ -131,7 +149,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 opt={"permission": Permission.PUBLIC, "exclude_from_auth": True},
             ),
         ),
-        lifespan=[database_pool],
+        lifespan=[database_pool, runs_lifespan(supervisor)],
         request_max_body_size=settings.max_upload_bytes + UPLOAD_BODY_MARGIN,
         debug=settings.debug,
     )

@@ -20,6 +20,7 @@ class MenuEntry:
 MENU: tuple[MenuEntry, ...] = (
     MenuEntry("/", N_("Home"), Permission.DEVICE_READ),
     MenuEntry("/devices", N_("Devices"), Permission.DEVICE_READ),
+    MenuEntry("/runs", N_("Runs"), Permission.DEVICE_READ),
 )
 
 

@@ -9,6 +9,21 @@ from inventory.clients.tables import Client, OrientationSession
 from inventory.devices.tables import Device, DeviceEvent, Disk, Erasure, ErasureDisk
 from inventory.documents.tables import DocumentSequence, IssuedDocument
 from inventory.donations.tables import Donation, Donor
+from inventory.runs.tables import (
+    BenchMachine,
+    BenchSite,
+    BenchToken,
+    BenchWorker,
+    HardwareCheck,
+    HardwareScan,
+    InitialPassword,
+    Profile,
+    ReverificationSample,
+    Run,
+    RunEvent,
+    RunStreamChunk,
+    RunTarget,
+)
 from inventory.sites.tables import Site
 
 TABLES = [
@@ -28,6 +43,19 @@ TABLES = [
     DeviceEvent,
     DocumentSequence,
     IssuedDocument,
+    Profile,
+    BenchSite,
+    BenchToken,
+    BenchWorker,
+    BenchMachine,
+    Run,
+    RunTarget,
+    RunEvent,
+    RunStreamChunk,
+    HardwareScan,
+    HardwareCheck,
+    ReverificationSample,
+    InitialPassword,
 ]
 
 APP_CONFIG = AppConfig(

@@ -1,0 +1,80 @@
+"""Helpers for the runs tests: a real server process, waiting for runs, devices fresh from intake."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
+
+import httpx
+
+from inventory.actors import Actor
+from inventory.devices.intake import NewDevice
+from inventory.donations.services import NewDonation, NewDonor, create_donation, create_donor
+from tests import factories
+from tests.conftest import free_port, wait_for_port
+
+# Short timeouts so that a dead worker or server is noticed within seconds in the tests.
+TEST_SERVER_ENV = {
+    "KIERTO_BENCH_LOCAL_CONNECTIONS": "true",
+    "KIERTO_BENCH_LOOP_DEVICES": "true",
+    "KIERTO_BENCH_WORKER_TIMEOUT_SECONDS": "3",
+    "KIERTO_RUN_STALE_SECONDS": "10",
+}
+FINISHED = {"successful", "failed", "canceled", "timeout", "error", "interrupted"}
+
+
+def start_server(workers: int = 1, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """The real application under uvicorn in its own process group; returns the process and its URL."""
+    port = free_port()
+    env = {**os.environ, **TEST_SERVER_ENV, **(extra_env or {}), "KIERTO_BASE_URL": f"http://127.0.0.1:{port}"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "inventory.app:create_app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--no-access-log", "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    wait_for_port(port, process)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def kill_group(process: subprocess.Popen[bytes], sig: signal.Signals = signal.SIGKILL) -> None:
+    """Signal a process and everything it started (uvicorn's workers, ansible-playbook)."""
+    if process.poll() is None or sig is signal.SIGKILL:
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            pass
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+async def wait_run(http: httpx.AsyncClient, run_id: int, headers: dict[str, str], timeout: float = 900) -> dict[str, Any]:
+    """Poll a run until it has ended; return it."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        response = await http.get(f"/api/v1/runs/{run_id}", headers=headers)
+        assert response.status_code == 200, response.text
+        run: dict[str, Any] = response.json()
+        if run["state"] in FINISHED:
+            return run
+        assert asyncio.get_running_loop().time() < deadline, f"run {run_id} did not end: {run}"
+        await asyncio.sleep(0.2)
+
+
+async def bare_device(engine: Any, site_code: str = "JNS") -> str:
+    """A received laptop known only by its tag: no serial, no disks (the scan fills them in)."""
+    site_id = await factories.site(site_code)
+    donor_id = await create_donor(NewDonor(name="Testilahjoittaja Oy"))
+    created = await create_donation(
+        engine, NewDonation(donor_id=donor_id, site_id=site_id, devices=(NewDevice(make="", model=""),)), Actor.system("tests")
+    )
+    return created.asset_tags[0]
