@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from piccolo.engine.base import Engine
 
@@ -22,16 +22,24 @@ class Canceller(Protocol):
         """Stop a local run of this process; True if it runs here."""
 
 
-async def cancel_run(engine: Engine, run_id: int, settings: Settings, runs: Canceller) -> None:  # type: ignore[type-arg]
+async def cancel_run(engine: Engine[Any], run_id: int, settings: Settings, runs: Canceller) -> None:
     """Cancel a run; its devices go to wipe_failed or provisioning_failed with the reason."""
     run = await Run.select(Run.state).where(Run.id == run_id).first()
     if run is None:
         raise NotFound(N_("There is no such run."))
     if RunState(run["state"]).finished:
         raise Conflict(N_("This run has already ended."))
-    ended = await Run.update(
-        {Run.state: RunState.CANCELED.value, Run.finished_at: now(), Run.explanation: RUN_FAILURES[RunState.CANCELED]}
-    ).where((Run.id == run_id) & (Run.state == RunState.QUEUED.value)).returning(Run.id)
+    ended = (
+        await Run.update(
+            {
+                Run.state: RunState.CANCELED.value,
+                Run.finished_at: now(),
+                Run.explanation: RUN_FAILURES[RunState.CANCELED],
+            }
+        )
+        .where((Run.id == run_id) & (Run.state == RunState.QUEUED.value))
+        .returning(Run.id)
+    )
     if ended:
         await apply_outcomes(engine, run_id, settings)
         return

@@ -80,12 +80,14 @@ async def _device_by_serial(site_id: int, serial: str | None) -> dict[str, Any] 
     if not serial:
         return None
     rows = await Device.select(Device.id, Device.asset_tag, Device.state).where(
-        (Device.site == site_id) & (Device.serial == serial) & Device.state.not_in([s.value for s in FINAL_STATES])
+        (Device.site == site_id)
+        & (Device.serial == serial)
+        & Device.state.not_in([s.value for s in FINAL_STATES])
     )
     return dict(rows[0]) if len(rows) == 1 else None
 
 
-async def check_in(engine: Engine, site_id: int, report: CheckIn, actor: Actor) -> CheckInResult:  # type: ignore[type-arg]
+async def check_in(engine: Engine[Any], site_id: int, report: CheckIn, actor: Actor) -> CheckInResult:
     """Store a bench machine's check-in (one row per MAC and site) and pair it by serial when it is known."""
     report = _clean(report)
     moment = now()
@@ -96,7 +98,7 @@ async def check_in(engine: Engine, site_id: int, report: CheckIn, actor: Actor) 
             .where(BenchMachine.connection == Connection.SSH.value)
             .first()
         )
-        values = {
+        values: dict[Any, Any] = {
             BenchMachine.dmi_serial: report.serial,
             BenchMachine.address: report.address,
             BenchMachine.ssh_port: report.ssh_port,
@@ -106,16 +108,29 @@ async def check_in(engine: Engine, site_id: int, report: CheckIn, actor: Actor) 
         }
         if existing is None:
             rows = await BenchMachine.insert(
-                BenchMachine(site=site_id, mac=report.mac, connection=Connection.SSH.value, **{c._meta.name: v for c, v in values.items()})
+                BenchMachine(
+                    site=site_id,
+                    mac=report.mac,
+                    connection=Connection.SSH.value,
+                    **{c._meta.name: v for c, v in values.items()},
+                )
             ).returning(BenchMachine.id)
             machine_id = int(rows[0]["id"])
         else:
             machine_id = int(existing["id"])
             if existing["dmi_serial"] != report.serial:
                 # Another machine with the same network card: the old pairing no longer holds.
-                values.update({BenchMachine.device: None, BenchMachine.paired_at: None, BenchMachine.paired_how: None})
+                values.update(
+                    {BenchMachine.device: None, BenchMachine.paired_at: None, BenchMachine.paired_how: None}
+                )
             await BenchMachine.update(values).where(BenchMachine.id == machine_id)
-        machine = await BenchMachine.select(BenchMachine.device, BenchMachine.device.asset_tag.as_alias("tag"), BenchMachine.paired_how).where(BenchMachine.id == machine_id).first()
+        machine = (
+            await BenchMachine.select(
+                BenchMachine.device, BenchMachine.device.asset_tag.as_alias("tag"), BenchMachine.paired_how
+            )
+            .where(BenchMachine.id == machine_id)
+            .first()
+        )
         assert machine is not None
         if machine["device"] is not None:
             return CheckInResult(machine_id, machine["tag"], Pairing(machine["paired_how"]))
@@ -128,24 +143,39 @@ async def check_in(engine: Engine, site_id: int, report: CheckIn, actor: Actor) 
 
 async def _pair(machine_id: int, device: dict[str, Any], how: Pairing, actor: Actor) -> None:
     # A device has one machine on the bench: older pairings of it end.
-    await BenchMachine.update({BenchMachine.device: None, BenchMachine.paired_at: None, BenchMachine.paired_how: None}).where(
-        (BenchMachine.device == device["id"]) & (BenchMachine.id != machine_id)
-    )
     await BenchMachine.update(
-        {BenchMachine.device: device["id"], BenchMachine.paired_at: now(), BenchMachine.paired_by: actor.label, BenchMachine.paired_how: how.value}
+        {BenchMachine.device: None, BenchMachine.paired_at: None, BenchMachine.paired_how: None}
+    ).where((BenchMachine.device == device["id"]) & (BenchMachine.id != machine_id))
+    await BenchMachine.update(
+        {
+            BenchMachine.device: device["id"],
+            BenchMachine.paired_at: now(),
+            BenchMachine.paired_by: actor.label,
+            BenchMachine.paired_how: how.value,
+        }
     ).where(BenchMachine.id == machine_id)
     state = State(device["state"])
-    await record_event(device["id"], PAIRED_ACTION, state, state, actor, details={"machine_id": machine_id, "how": how.value})
+    await record_event(
+        device["id"], PAIRED_ACTION, state, state, actor, details={"machine_id": machine_id, "how": how.value}
+    )
 
 
-async def pair_by_tag(engine: Engine, machine_id: int, code: str, actor: Actor) -> str:  # type: ignore[type-arg]
+async def pair_by_tag(engine: Engine[Any], machine_id: int, code: str, actor: Actor) -> str:
     """Pair a checked-in machine with the device whose tag a person scanned; returns the tag."""
     async with write_transaction(engine):
-        machine = await BenchMachine.select(BenchMachine.id, BenchMachine.site).where(BenchMachine.id == machine_id).first()
+        machine = (
+            await BenchMachine.select(BenchMachine.id, BenchMachine.site)
+            .where(BenchMachine.id == machine_id)
+            .first()
+        )
         if machine is None:
             raise NotFound(N_("There is no such machine on the bench."))
         match = await resolve_scan(code)
-        device = await Device.select(Device.id, Device.asset_tag, Device.state, Device.site).where(Device.id == match.device_id).first()
+        device = (
+            await Device.select(Device.id, Device.asset_tag, Device.state, Device.site)
+            .where(Device.id == match.device_id)
+            .first()
+        )
         assert device is not None
         if device["site"] != machine["site"]:
             raise Conflict(N_("This device belongs to another site than the bench the machine is on."))
@@ -167,14 +197,21 @@ class ManualConnection:
 
 
 async def set_connection(
-    engine: Engine, asset_tag: str, data: ManualConnection, actor: Actor, settings: Settings  # type: ignore[type-arg]
+    engine: Engine[Any],
+    asset_tag: str,
+    data: ManualConnection,
+    actor: Actor,
+    settings: Settings,
 ) -> int:
     """Give a device connection data by hand (administrators); chroot and local need the setting that allows them."""
     if not actor.may(Permission.ADMINISTER):
         raise Forbidden(N_("Only an administrator can type connection data."))
     if data.connection is not Connection.SSH and not settings.bench_local_connections:
         raise InvalidInput(
-            "connection", N_("Chroot and local connections are switched off on this server (KIERTO_BENCH_LOCAL_CONNECTIONS).")
+            "connection",
+            N_(
+                "Chroot and local connections are switched off on this server (KIERTO_BENCH_LOCAL_CONNECTIONS)."
+            ),
         )
     address = data.address.strip()
     if data.connection is Connection.SSH:
@@ -185,7 +222,11 @@ async def set_connection(
     elif data.connection is Connection.CHROOT and not Path(address).is_absolute():
         raise InvalidInput("address", N_("A chroot is given by its absolute path."))
     async with write_transaction(engine):
-        device = await Device.select(Device.id, Device.asset_tag, Device.state, Device.site).where(Device.asset_tag == asset_tag).first()
+        device = (
+            await Device.select(Device.id, Device.asset_tag, Device.state, Device.site)
+            .where(Device.asset_tag == asset_tag)
+            .first()
+        )
         if device is None:
             raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
         rows = await BenchMachine.insert(
@@ -208,7 +249,11 @@ async def connections_for(device_ids: list[int]) -> dict[int, dict[str, Any]]:
     """The machine each device is paired with, by device id."""
     if not device_ids:
         return {}
-    rows = await BenchMachine.select().where(BenchMachine.device.is_in(device_ids)).order_by(BenchMachine.paired_at)
+    rows = (
+        await BenchMachine.select()
+        .where(BenchMachine.device.is_in(device_ids))
+        .order_by(BenchMachine.paired_at)
+    )
     return {row["device"]: dict(row) for row in rows}
 
 
@@ -248,10 +293,20 @@ def host_from_spec(spec: dict[str, Any], ssh_key_path: str | None) -> Host:
 
 async def unpaired_machines(site_id: int | None = None) -> list[dict[str, Any]]:
     """Machines that checked in but are not paired with a device yet, newest first."""
-    query = BenchMachine.select(
-        BenchMachine.id, BenchMachine.site.code.as_alias("site_code"), BenchMachine.dmi_serial, BenchMachine.mac,
-        BenchMachine.address, BenchMachine.hostname, BenchMachine.checked_in_at,
-    ).where(BenchMachine.device.is_null()).order_by(BenchMachine.checked_in_at, ascending=False).limit(100)
+    query = (
+        BenchMachine.select(
+            BenchMachine.id,
+            BenchMachine.site.code.as_alias("site_code"),
+            BenchMachine.dmi_serial,
+            BenchMachine.mac,
+            BenchMachine.address,
+            BenchMachine.hostname,
+            BenchMachine.checked_in_at,
+        )
+        .where(BenchMachine.device.is_null())
+        .order_by(BenchMachine.checked_in_at, ascending=False)
+        .limit(100)
+    )
     if site_id is not None:
         query = query.where(BenchMachine.site == site_id)
     return list(await query)

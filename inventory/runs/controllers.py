@@ -11,10 +11,11 @@ from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
-from inventory.errors import Conflict, NotFound
+from inventory.errors import NotFound
 from inventory.params import RecordIdPath, TagPath
 from inventory.permissions import N_, Permission
 from inventory.runs.bench_tokens import issue_bench_token
+from inventory.runs.choices import CheckResult
 from inventory.runs.connections import ManualConnection, pair_by_tag, set_connection, unpaired_machines
 from inventory.runs.evidence import Checklist, import_wipe_log, record_destroyed_disk, record_hardware_check
 from inventory.runs.passwords import reveal_password
@@ -50,9 +51,7 @@ from inventory.runs.schemas import (
 )
 from inventory.runs.starting import RunRequest, set_site_executor, start_run
 from inventory.runs.supervisor import RunSupervisor
-from inventory.runs.tables import ReverificationSample, Run
-from inventory.runs.choices import CheckResult, RunState
-from inventory.devices.tables import Erasure
+from inventory.runs.tables import ReverificationSample
 from inventory.settings import Settings
 
 CertificatePath = Annotated[str, PathParameter(max_length=32, description="An erasure certificate number.")]
@@ -76,7 +75,11 @@ class RunController(Controller):
     ) -> RunOut:
         """Start a hardware scan, a wipe or an installation on one device or a bench batch."""
         run_id = await start_run(
-            engine, RunRequest(data.kind, tuple(data.asset_tags), data.profile_id), request.user, settings, runs
+            engine,
+            RunRequest(data.kind, tuple(data.asset_tags), data.profile_id),
+            request.user,
+            settings,
+            runs,
         )
         return await run_out(await get_run(run_id), settings)
 
@@ -84,13 +87,20 @@ class RunController(Controller):
     async def list_all(
         self,
         settings: NamedDependency[Settings],
-        device: Annotated[str | None, QueryParameter(max_length=40, description="Only runs of this asset tag.")] = None,
+        device: Annotated[
+            str | None, QueryParameter(max_length=40, description="Only runs of this asset tag.")
+        ] = None,
         active: Annotated[bool, QueryParameter(description="Only runs that have not ended.")] = False,
     ) -> list[RunOut]:
         """Recent runs, newest first."""
         return [await run_out(run, settings) for run in await list_runs(device, active)]
 
-    @get("/{run_id:int}", operation_id="getRun", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
+    @get(
+        "/{run_id:int}",
+        operation_id="getRun",
+        responses=API_ERRORS,
+        opt={"permission": Permission.DEVICE_READ},
+    )
     async def get_one(self, run_id: RecordIdPath, settings: NamedDependency[Settings]) -> RunOut:
         """One run with the progress of each device."""
         return await run_out(await get_run(run_id), settings)
@@ -143,12 +153,22 @@ class ProfileController(Controller):
         profile_id = await create_profile(_profile_data(data), request.user)
         return _profile_out(await get_profile(profile_id))
 
-    @get("/{profile_id:int}", operation_id="getProfile", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
+    @get(
+        "/{profile_id:int}",
+        operation_id="getProfile",
+        responses=API_ERRORS,
+        opt={"permission": Permission.DEVICE_READ},
+    )
     async def get_one(self, profile_id: RecordIdPath) -> ProfileOut:
         """One profile."""
         return _profile_out(await get_profile(profile_id))
 
-    @put("/{profile_id:int}", operation_id="updateProfile", responses=API_ERRORS, opt={"permission": Permission.ADMINISTER})
+    @put(
+        "/{profile_id:int}",
+        operation_id="updateProfile",
+        responses=API_ERRORS,
+        opt={"permission": Permission.ADMINISTER},
+    )
     async def update(
         self, profile_id: RecordIdPath, data: JSONBody[ProfileIn], request: Request[Actor, Any, Any]
     ) -> ProfileOut:
@@ -179,28 +199,52 @@ class BenchSetupController(Controller):
     path = "/api/v1/bench"
     tags = ["bench"]
 
-    @post("/tokens", operation_id="issueBenchToken", responses=API_ERRORS, opt={"permission": Permission.ADMINISTER})
-    async def issue_token(self, data: JSONBody[BenchTokenIn], request: Request[Actor, Any, Any]) -> BenchTokenOut:
+    @post(
+        "/tokens",
+        operation_id="issueBenchToken",
+        responses=API_ERRORS,
+        opt={"permission": Permission.ADMINISTER},
+    )
+    async def issue_token(
+        self, data: JSONBody[BenchTokenIn], request: Request[Actor, Any, Any]
+    ) -> BenchTokenOut:
         """Make a bench token bound to one site, for its bench worker and check-in script (shown once)."""
         issued = await issue_bench_token(data.site_id, data.name, request.user)
         return BenchTokenOut(id=issued.id, site_id=data.site_id, name=issued.name, secret=issued.secret)
 
-    @get("/sites", operation_id="listBenchSites", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
+    @get(
+        "/sites",
+        operation_id="listBenchSites",
+        responses=API_ERRORS,
+        opt={"permission": Permission.DEVICE_READ},
+    )
     async def sites(self, settings: NamedDependency[Settings]) -> list[BenchSiteOut]:
         """Each site's bench: where its runs go, its workers (online, heartbeat, version, jobs), waiting runs."""
         return await _bench_sites(settings)
 
     @put(
-        "/sites/{site_id:int}", operation_id="setBenchSite", responses=API_ERRORS, opt={"permission": Permission.ADMINISTER}
+        "/sites/{site_id:int}",
+        operation_id="setBenchSite",
+        responses=API_ERRORS,
+        opt={"permission": Permission.ADMINISTER},
     )
     async def set_site(
-        self, site_id: RecordIdPath, data: JSONBody[BenchSiteIn], request: Request[Actor, Any, Any], settings: NamedDependency[Settings]
+        self,
+        site_id: RecordIdPath,
+        data: JSONBody[BenchSiteIn],
+        request: Request[Actor, Any, Any],
+        settings: NamedDependency[Settings],
     ) -> BenchSiteOut:
         """Choose whether the site's runs go to this server or to its bench worker."""
         await set_site_executor(site_id, data.executor, request.user)
         return next(site for site in await _bench_sites(settings) if site.site_id == site_id)
 
-    @get("/machines", operation_id="listBenchMachines", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
+    @get(
+        "/machines",
+        operation_id="listBenchMachines",
+        responses=API_ERRORS,
+        opt={"permission": Permission.DEVICE_READ},
+    )
     async def machines(self) -> list[MachineOut]:
         """Machines that checked in and wait to be paired with their device."""
         return [MachineOut(**row) for row in await unpaired_machines()]
@@ -243,7 +287,10 @@ class DeviceBenchController(Controller):
     tags = ["devices"]
 
     @put(
-        "/{tag:str}/connection", operation_id="setDeviceConnection", responses=API_ERRORS, opt={"permission": Permission.ADMINISTER}
+        "/{tag:str}/connection",
+        operation_id="setDeviceConnection",
+        responses=API_ERRORS,
+        opt={"permission": Permission.ADMINISTER},
     )
     async def connection(
         self,
@@ -263,7 +310,12 @@ class DeviceBenchController(Controller):
         )
         return ConnectionOut(machine_id=machine_id)
 
-    @get("/{tag:str}/progress", operation_id="getDeviceProgress", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
+    @get(
+        "/{tag:str}/progress",
+        operation_id="getDeviceProgress",
+        responses=API_ERRORS,
+        opt={"permission": Permission.DEVICE_READ},
+    )
     async def progress(self, tag: TagPath) -> DeviceProgressOut:
         """The device's part in its latest run: percentage, current task, failure in plain words."""
         row = await device_progress(tag)
@@ -304,14 +356,19 @@ class DeviceBenchController(Controller):
         engine: NamedDependency[Engine],  # type: ignore[type-arg]
     ) -> HardwareCheckOut:
         """Confirm the hardware checklist; with the scanned battery health it gives the condition grade."""
-        from inventory.runs.evidence import latest_battery_health
         from inventory.devices.tables import Device
+        from inventory.runs.evidence import latest_battery_health
 
-        items = {name: CheckResult(getattr(data, name)) for name in ("keyboard", "screen", "webcam", "microphone", "wifi", "usb_ports")}
+        items = {
+            name: CheckResult(getattr(data, name))
+            for name in ("keyboard", "screen", "webcam", "microphone", "wifi", "usb_ports")
+        }
         grade = await record_hardware_check(engine, tag, Checklist(items, data.notes), request.user)
         device = await Device.select(Device.id).where(Device.asset_tag == tag).first()
         assert device is not None
-        return HardwareCheckOut(condition_grade=grade, battery_health=await latest_battery_health(device["id"]))
+        return HardwareCheckOut(
+            condition_grade=grade, battery_health=await latest_battery_health(device["id"])
+        )
 
     @post(
         "/{tag:str}/erasures/nwipe",
@@ -329,7 +386,9 @@ class DeviceBenchController(Controller):
     ) -> ErasureCreatedOut:
         """Accept an nwipe / ShredOS log as the erasure of every disk of the device; a bad log is refused with the reason."""
         number = await import_wipe_log(engine, tag, data.log, request.user, settings)
-        picked = await ReverificationSample.exists().where(ReverificationSample.erasure.certificate_number == number)
+        picked = await ReverificationSample.exists().where(
+            ReverificationSample.erasure.certificate_number == number
+        )
         return ErasureCreatedOut(certificate_number=number, picked_for_reverification=picked)
 
     @post(
@@ -357,7 +416,12 @@ class ErasureSampleController(Controller):
     path = "/api/v1/erasures"
     tags = ["erasures"]
 
-    @get("/reverifications", operation_id="listReverifications", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
+    @get(
+        "/reverifications",
+        operation_id="listReverifications",
+        responses=API_ERRORS,
+        opt={"permission": Permission.DEVICE_READ},
+    )
     async def samples(self) -> list[SampleOut]:
         """Erasures picked for re-verification that wait for it."""
         return [SampleOut(**row) for row in await pending_samples()]
@@ -378,4 +442,6 @@ class ErasureSampleController(Controller):
         settings: NamedDependency[Settings],
     ) -> None:
         """Record a re-verification by another person than the operator; a failure puts the device on hold."""
-        await record_reverification(engine, certificate, Reverification(data.passed, data.method), request.user, settings)
+        await record_reverification(
+            engine, certificate, Reverification(data.passed, data.method), request.user, settings
+        )

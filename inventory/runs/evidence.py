@@ -33,19 +33,30 @@ WORN_BATTERY = 50.0
 
 
 async def _device(asset_tag: str) -> dict[str, Any]:
-    device = await Device.select(Device.id, Device.state, Device.cycle, Device.asset_tag).where(Device.asset_tag == asset_tag).first()
+    device = (
+        await Device.select(Device.id, Device.state, Device.cycle, Device.asset_tag)
+        .where(Device.asset_tag == asset_tag)
+        .first()
+    )
     if device is None:
         raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
     return dict(device)
 
 
 async def _not_in_a_run(device_id: int) -> None:
-    if await RunTarget.exists().where((RunTarget.device == device_id) & RunTarget.run.state.is_in(list(ACTIVE_RUN_STATES))):
+    if await RunTarget.exists().where(
+        (RunTarget.device == device_id) & RunTarget.run.state.is_in(list(ACTIVE_RUN_STATES))
+    ):
         raise Conflict(N_("This device is in a run that has not ended. Wait for it to end first."))
 
 
 async def record_destroyed_disk(
-    engine: Engine, asset_tag: str, disk_id: int, witness_username: str, note: str, actor: Actor  # type: ignore[type-arg]
+    engine: Engine[Any],
+    asset_tag: str,
+    disk_id: int,
+    witness_username: str,
+    note: str,
+    actor: Actor,
 ) -> None:
     """Record a disk that could not be erased as physically destroyed, with another person as witness."""
     if not actor.may(Permission.DEVICE_WORK) or actor.user_id is None:
@@ -53,20 +64,34 @@ async def record_destroyed_disk(
     async with write_transaction(engine):
         device = await _device(asset_tag)
         if State(device["state"]) not in DESTROYABLE:
-            raise Conflict(N_("A disk can be recorded as destroyed only before the device is wiped (received, or wipe failed)."))
+            raise Conflict(
+                N_(
+                    "A disk can be recorded as destroyed only before the device is wiped (received, or wipe failed)."
+                )
+            )
         await _not_in_a_run(device["id"])
-        disk = await Disk.select(Disk.id, Disk.serial, Disk.destroyed_at).where((Disk.id == disk_id) & (Disk.device == device["id"])).first()
+        disk = (
+            await Disk.select(Disk.id, Disk.serial, Disk.destroyed_at)
+            .where((Disk.id == disk_id) & (Disk.device == device["id"]))
+            .first()
+        )
         if disk is None:
             raise NotFound(N_("This device has no such disk."))
         if disk["destroyed_at"] is not None:
             raise Conflict(N_("This disk is already recorded as destroyed."))
-        witness = await User.select(User.id, User.display_name, User.username).where(
-            (User.username == witness_username.strip()) & (User.is_active == True)  # noqa: E712
-        ).first()
+        witness = (
+            await User.select(User.id, User.display_name, User.username)
+            .where(
+                (User.username == witness_username.strip()) & (User.is_active == True)  # noqa: E712
+            )
+            .first()
+        )
         if witness is None:
             raise InvalidInput("witness", N_("The witness must be a person with an account here."))
         if witness["id"] == actor.user_id:
-            raise InvalidInput("witness", N_("The witness must be another person than the one who destroyed the disk."))
+            raise InvalidInput(
+                "witness", N_("The witness must be another person than the one who destroyed the disk.")
+            )
         moment = now()
         await Disk.update(
             {
@@ -100,7 +125,11 @@ def grade(checklist: Checklist, battery_health: float | None) -> ConditionGrade:
     at 50–80 %. C: an essential part (keyboard, screen, Wi-Fi, USB) faulty, several faults, or a
     battery below 50 %."""
     faults = {name for name, result in checklist.items.items() if result is CheckResult.FAULTY}
-    if faults & ESSENTIAL_ITEMS or len(faults) > 1 or (battery_health is not None and battery_health < WORN_BATTERY):
+    if (
+        faults & ESSENTIAL_ITEMS
+        or len(faults) > 1
+        or (battery_health is not None and battery_health < WORN_BATTERY)
+    ):
         return ConditionGrade.C
     if faults or (battery_health is not None and battery_health < GOOD_BATTERY):
         return ConditionGrade.B
@@ -109,9 +138,13 @@ def grade(checklist: Checklist, battery_health: float | None) -> ConditionGrade:
 
 async def latest_battery_health(device_id: int) -> float | None:
     """The weakest battery's health in the device's latest scan, or None without a battery."""
-    scan = await HardwareScan.select(HardwareScan.facts).where(HardwareScan.device == device_id).order_by(
-        HardwareScan.id, ascending=False
-    ).output(load_json=True).first()
+    scan = (
+        await HardwareScan.select(HardwareScan.facts)
+        .where(HardwareScan.device == device_id)
+        .order_by(HardwareScan.id, ascending=False)
+        .output(load_json=True)
+        .first()
+    )
     values = [
         float(b["health_percent"])
         for b in ((scan or {}).get("facts") or {}).get("batteries", [])
@@ -120,13 +153,17 @@ async def latest_battery_health(device_id: int) -> float | None:
     return min(values) if values else None
 
 
-async def record_hardware_check(engine: Engine, asset_tag: str, checklist: Checklist, actor: Actor) -> ConditionGrade:  # type: ignore[type-arg]
+async def record_hardware_check(
+    engine: Engine[Any], asset_tag: str, checklist: Checklist, actor: Actor
+) -> ConditionGrade:
     """Record the checklist with the scanned battery health and set the device's condition grade."""
     if not actor.may(Permission.DEVICE_WORK):
         raise Forbidden(N_("Your role does not allow this step."))
     missing = sorted(set(CHECK_ITEMS) - set(checklist.items))
     if missing:
-        raise InvalidInput("items", N_("Check every item of the list: {items} missing."), {"items": ", ".join(missing)})
+        raise InvalidInput(
+            "items", N_("Check every item of the list: {items} missing."), {"items": ", ".join(missing)}
+        )
     unknown = sorted(set(checklist.items) - set(CHECK_ITEMS))
     if unknown:
         raise InvalidInput("items", N_("The checklist has no item {items}."), {"items": ", ".join(unknown)})
@@ -157,12 +194,18 @@ async def record_hardware_check(engine: Engine, asset_tag: str, checklist: Check
             state,
             state,
             actor,
-            details={"grade": result.value, "battery_health": battery, "faulty": sorted(n for n, r in checklist.items.items() if r is CheckResult.FAULTY)},
+            details={
+                "grade": result.value,
+                "battery_health": battery,
+                "faulty": sorted(n for n, r in checklist.items.items() if r is CheckResult.FAULTY),
+            },
         )
     return result
 
 
-async def import_wipe_log(engine: Engine, asset_tag: str, log_text: str, actor: Actor, settings: Settings) -> str:  # type: ignore[type-arg]
+async def import_wipe_log(
+    engine: Engine[Any], asset_tag: str, log_text: str, actor: Actor, settings: Settings
+) -> str:
     """Accept an nwipe / ShredOS log as the erasure of the device's disks; returns the certificate number."""
     if not actor.may(Permission.DEVICE_WORK):
         raise Forbidden(N_("Your role does not allow this step."))
@@ -172,13 +215,23 @@ async def import_wipe_log(engine: Engine, asset_tag: str, log_text: str, actor: 
         disks = await Disk.select(Disk.id, Disk.serial, Disk.model, Disk.size_bytes).where(
             (Disk.device == device["id"]) & Disk.destroyed_at.is_null()
         )
-        known = [KnownDisk(serial=d["serial"], model=d["model"] or None, size_bytes=d["size_bytes"]) for d in disks if d["serial"]]
+        known = [
+            KnownDisk(serial=d["serial"], model=d["model"] or None, size_bytes=d["size_bytes"])
+            for d in disks
+            if d["serial"]
+        ]
         if not known:
-            raise Conflict(N_("No disks with serial numbers are recorded for this device. Scan it or add its disks first."))
+            raise Conflict(
+                N_(
+                    "No disks with serial numbers are recorded for this device. Scan it or add its disks first."
+                )
+            )
         try:
             imported = import_nwipe_log(log_text, known)
         except NwipeLogRefusedError as refused:
-            raise InvalidInput("log", N_("The log cannot be accepted: {reason}"), {"reason": str(refused)}) from refused
+            raise InvalidInput(
+                "log", N_("The log cannot be accepted: {reason}"), {"reason": str(refused)}
+            ) from refused
         if imported.missing_serials:
             raise InvalidInput(
                 "log",
@@ -189,7 +242,13 @@ async def import_wipe_log(engine: Engine, asset_tag: str, log_text: str, actor: 
         first = imported.evidence[0]
         record = ErasureRecord(
             disks=tuple(
-                ErasedDisk(disk_id=by_serial[e.serial], verified=e.verification_passed, method=e.method[:40], bytes_erased=e.bytes_erased, evidence={"device": e.device, "serial": e.serial})
+                ErasedDisk(
+                    disk_id=by_serial[e.serial],
+                    verified=e.verification_passed,
+                    method=e.method[:40],
+                    bytes_erased=e.bytes_erased,
+                    evidence={"device": e.device, "serial": e.serial},
+                )
                 for e in imported.evidence
             ),
             method=first.method[:40],
@@ -205,10 +264,18 @@ async def import_wipe_log(engine: Engine, asset_tag: str, log_text: str, actor: 
             evidence={"log": log_text},
         )
         if State(device["state"]) in (State.RECEIVED, State.WIPE_FAILED):
-            await transition(engine, asset_tag, Action.START_WIPE, actor, settings, TransitionRequest(reason="nwipe"))
-        result = await transition(engine, asset_tag, Action.WIPE_PASSED, actor, settings, TransitionRequest(erasure=record))
+            await transition(
+                engine, asset_tag, Action.START_WIPE, actor, settings, TransitionRequest(reason="nwipe")
+            )
+        result = await transition(
+            engine, asset_tag, Action.WIPE_PASSED, actor, settings, TransitionRequest(erasure=record)
+        )
         assert result.certificate_number is not None
-        erasure = await Erasure.select(Erasure.id).where(Erasure.certificate_number == result.certificate_number).first()
+        erasure = (
+            await Erasure.select(Erasure.id)
+            .where(Erasure.certificate_number == result.certificate_number)
+            .first()
+        )
         assert erasure is not None
         await maybe_pick(erasure["id"], settings)
         return result.certificate_number

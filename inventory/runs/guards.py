@@ -28,5 +28,7 @@ async def provide_bench_site(request: Request[Any, Any, Any]) -> BenchCredential
     """The site the request's bench token is bound to."""
     credential = await bench_credential(request.headers.get("authorization"))
     if credential is None:
-        raise PermissionDeniedException(N_("This bench token is not bound to a site. Make a new one for the site."))
+        raise PermissionDeniedException(
+            N_("This bench token is not bound to a site. Make a new one for the site.")
+        )
     return credential

@@ -22,7 +22,9 @@ MAX_FORKS = 10
 async def build_job(run: dict[str, Any], settings: Settings, ssh_key_path: str | None) -> Job:
     """The Job for a run's data, with each device's password hash added now (it is never stored)."""
     spec = run["job"]
-    host_vars: dict[str, dict[str, Any]] = {name: dict(values) for name, values in spec.get("host_vars", {}).items()}
+    host_vars: dict[str, dict[str, Any]] = {
+        name: dict(values) for name, values in spec.get("host_vars", {}).items()
+    }
     for host, device_id in spec.get("password_hosts", {}).items():
         host_vars.setdefault(host, {})["client_account_password_hash"] = await password_hash_for(
             run["id"], int(device_id), settings

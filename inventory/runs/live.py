@@ -24,7 +24,9 @@ SETTLE_SECONDS = 30
 
 
 def _message(event: str, payload: Any) -> ServerSentEventMessage:
-    return ServerSentEventMessage(event=event, data=json.dumps(msgspec.to_builtins(payload), separators=(",", ":")))
+    return ServerSentEventMessage(
+        event=event, data=json.dumps(msgspec.to_builtins(payload), separators=(",", ":"))
+    )
 
 
 def _settled(run: dict[str, Any]) -> bool:
@@ -36,7 +38,9 @@ def _settled(run: dict[str, Any]) -> bool:
     return now() - ended > dt.timedelta(seconds=SETTLE_SECONDS)
 
 
-async def run_stream(run_id: int, settings: Settings, runs: RunSupervisor) -> AsyncGenerator[ServerSentEventMessage, None]:
+async def run_stream(
+    run_id: int, settings: Settings, runs: RunSupervisor
+) -> AsyncGenerator[ServerSentEventMessage, None]:
     """`progress` whenever a device of the run moves, then `finished` once every device has its outcome."""
     last: Any = None
     quiet = 0.0

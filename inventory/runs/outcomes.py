@@ -66,19 +66,28 @@ def _first_failure(events: list[Event], host: str) -> str | None:
     return None
 
 
-async def _finish_target(target_id: int, state: TargetState, message: str = "", result: dict[str, Any] | None = None) -> bool:
+async def _finish_target(
+    target_id: int, state: TargetState, message: str = "", result: dict[str, Any] | None = None
+) -> bool:
     """Mark one device of a run finished, once; False if it already was."""
-    updated = await RunTarget.update(
-        {
-            RunTarget.state: state.value,
-            RunTarget.message: message,
-            RunTarget.result: result or {},
-            RunTarget.finished_at: now(),
-            RunTarget.updated_at: now(),
-            RunTarget.percent: 100,
-            RunTarget.current_task: "",
-        }
-    ).where((RunTarget.id == target_id) & RunTarget.state.is_in([TargetState.PENDING.value, TargetState.RUNNING.value])).returning(RunTarget.id)
+    updated = (
+        await RunTarget.update(
+            {
+                RunTarget.state: state.value,
+                RunTarget.message: message,
+                RunTarget.result: result or {},
+                RunTarget.finished_at: now(),
+                RunTarget.updated_at: now(),
+                RunTarget.percent: 100,
+                RunTarget.current_task: "",
+            }
+        )
+        .where(
+            (RunTarget.id == target_id)
+            & RunTarget.state.is_in([TargetState.PENDING.value, TargetState.RUNNING.value])
+        )
+        .returning(RunTarget.id)
+    )
     return bool(updated)
 
 
@@ -91,7 +100,9 @@ async def apply_scan(device_id: int, scan: ScannedHardware, run_id: int | None, 
     """Record a scan for a device (inside the caller's transaction); returns a refusal message or None."""
     device = await Device.select().where(Device.id == device_id).first()
     assert device is not None
-    await HardwareScan.insert(HardwareScan(device=device_id, run=run_id, scanned_at=now(), facts=dict(scan.raw)))
+    await HardwareScan.insert(
+        HardwareScan(device=device_id, run=run_id, scanned_at=now(), facts=dict(scan.raw))
+    )
     found_serial = normalise_serial(scan.serial)
     if device["serial"] and found_serial and device["serial"] != found_serial:
         return SERIAL_MISMATCH.format(found=found_serial, recorded=device["serial"])
@@ -166,7 +177,9 @@ def _erasure_record(evidence: list[WipeEvidence], disk_ids: dict[str, int], iden
         tool_version=", ".join(sorted({e.tool_version or "" for e in evidence} - {""}))[:100],
         # A mix of categories is certified as the weaker one.
         category=ErasureCategory.PURGE if categories == {"purge"} else ErasureCategory.CLEAR,
-        technique=ErasureTechnique(technique) if technique in {t.value for t in ErasureTechnique} else ErasureTechnique.OVERWRITE,
+        technique=ErasureTechnique(technique)
+        if technique in {t.value for t in ErasureTechnique}
+        else ErasureTechnique.OVERWRITE,
         verification_method="; ".join(sorted({e.verification_method for e in evidence}))[:200],
         verification_result="; ".join(e.verification_detail or "passed" for e in evidence)[:200],
         source="ansible",
@@ -177,12 +190,19 @@ def _erasure_record(evidence: list[WipeEvidence], disk_ids: dict[str, int], iden
 
 
 async def _wipe_outcome(
-    engine: Engine, run: dict[str, Any], target: dict[str, Any], events: list[Event], settings: Settings  # type: ignore[type-arg]
+    engine: Engine[Any],
+    run: dict[str, Any],
+    target: dict[str, Any],
+    events: list[Event],
+    settings: Settings,
 ) -> None:
     host = target["host"]
     report = wipe_results(events).get(host)
     wanted = set(run["job"].get("disk_ids", {}).get(host, []))
-    serials = {row["serial"]: row["id"] for row in await Disk.select(Disk.id, Disk.serial).where(Disk.id.is_in(list(wanted) or [0]))}
+    serials = {
+        row["serial"]: row["id"]
+        for row in await Disk.select(Disk.id, Disk.serial).where(Disk.id.is_in(list(wanted) or [0]))
+    }
     erased = [e for e in (report.erased if report else []) if normalise_serial(e.serial) in serials]
     covered = {serials[normalise_serial(e.serial) or ""] for e in erased if e.verification_passed}
     run_state = RunState(run["state"])
@@ -196,23 +216,47 @@ async def _wipe_outcome(
                 Action.WIPE_PASSED,
                 RUNNER,
                 settings,
-                TransitionRequest(erasure=_erasure_record(erased, serials, run["job_ident"]), details={"run": run["job_ident"]}),
+                TransitionRequest(
+                    erasure=_erasure_record(erased, serials, run["job_ident"]),
+                    details={"run": run["job_ident"]},
+                ),
             )
-            erasure = await Erasure.select(Erasure.id).where(Erasure.certificate_number == result.certificate_number).first()
+            erasure = (
+                await Erasure.select(Erasure.id)
+                .where(Erasure.certificate_number == result.certificate_number)
+                .first()
+            )
             assert erasure is not None
             await Erasure.update({Erasure.operator: run["started_by"]}).where(Erasure.id == erasure["id"])
             picked = await maybe_pick(erasure["id"], settings)
             await RunTarget.update(
-                {RunTarget.result: {"certificate_number": result.certificate_number, "reverification": picked}}
+                {
+                    RunTarget.result: {
+                        "certificate_number": result.certificate_number,
+                        "reverification": picked,
+                    }
+                }
             ).where(RunTarget.id == target["id"])
         return
     failures = [f.message for f in (report.failed if report else [])]
-    message = failures[0] if failures else (_first_failure(events, host) or (_failure(run_state, target) if run_state is not RunState.SUCCESSFUL else WIPE_INCOMPLETE))
+    message = (
+        failures[0]
+        if failures
+        else (
+            _first_failure(events, host)
+            or (_failure(run_state, target) if run_state is not RunState.SUCCESSFUL else WIPE_INCOMPLETE)
+        )
+    )
     await _fail(engine, target, Action.WIPE_FAILED, message, settings, run)
 
 
 async def _fail(
-    engine: Engine, target: dict[str, Any], action: Action | None, message: str, settings: Settings, run: dict[str, Any]  # type: ignore[type-arg]
+    engine: Engine[Any],
+    target: dict[str, Any],
+    action: Action | None,
+    message: str,
+    settings: Settings,
+    run: dict[str, Any],
 ) -> None:
     state = TargetState.INTERRUPTED if run["state"] == RunState.INTERRUPTED.value else TargetState.FAILED
     async with write_transaction(engine):
@@ -221,32 +265,50 @@ async def _fail(
         if action is None:
             return
         try:
-            await transition(engine, target["host"], action, RUNNER, settings, TransitionRequest(reason=message[:1000], details={"run": run["job_ident"]}))
+            await transition(
+                engine,
+                target["host"],
+                action,
+                RUNNER,
+                settings,
+                TransitionRequest(reason=message[:1000], details={"run": run["job_ident"]}),
+            )
         except DomainError as refused:
             # Someone moved the device on by hand meanwhile: the run's failure is still recorded on the run.
-            await RunTarget.update({RunTarget.result: {"not_applied": refused.text("en")}}).where(RunTarget.id == target["id"])
+            await RunTarget.update({RunTarget.result: {"not_applied": refused.text("en")}}).where(
+                RunTarget.id == target["id"]
+            )
 
 
-async def apply_outcomes(engine: Engine, run_id: int, settings: Settings) -> None:  # type: ignore[type-arg]
+async def apply_outcomes(engine: Engine[Any], run_id: int, settings: Settings) -> None:
     """Take each device of a finished run to its next step, once; safe to call again after a crash."""
     run = await Run.select().where(Run.id == run_id).output(load_json=True).first()
     if run is None or not RunState(run["state"]).finished:
         return
     targets = await RunTarget.select().where(
-        (RunTarget.run == run_id) & RunTarget.state.is_in([TargetState.PENDING.value, TargetState.RUNNING.value])
+        (RunTarget.run == run_id)
+        & RunTarget.state.is_in([TargetState.PENDING.value, TargetState.RUNNING.value])
     )
     if targets:
         events = await stored_events(run_id)
-        outcome = {RunKind.WIPE: _wipe_outcome, RunKind.PROVISION: _provision_outcome, RunKind.SCAN: _scan_outcome}[
-            RunKind(run["kind"])
-        ]
+        outcome = {
+            RunKind.WIPE: _wipe_outcome,
+            RunKind.PROVISION: _provision_outcome,
+            RunKind.SCAN: _scan_outcome,
+        }[RunKind(run["kind"])]
         for target in targets:
             await outcome(engine, run, target, events, settings)
-    await Run.update({Run.outcomes_applied_at: now()}).where((Run.id == run_id) & Run.outcomes_applied_at.is_null())
+    await Run.update({Run.outcomes_applied_at: now()}).where(
+        (Run.id == run_id) & Run.outcomes_applied_at.is_null()
+    )
 
 
 async def _provision_outcome(
-    engine: Engine, run: dict[str, Any], target: dict[str, Any], events: list[Event], settings: Settings  # type: ignore[type-arg]
+    engine: Engine[Any],
+    run: dict[str, Any],
+    target: dict[str, Any],
+    events: list[Event],
+    settings: Settings,
 ) -> None:
     host = target["host"]
     recaps = [e for e in events if isinstance(e, HostRecap) and e.host == host]
@@ -256,7 +318,12 @@ async def _provision_outcome(
             if not await _finish_target(target["id"], TargetState.PASSED):
                 return
             await transition(
-                engine, host, Action.PROVISIONED, RUNNER, settings, TransitionRequest(details={"run": run["job_ident"], "profile": run["profile"]})
+                engine,
+                host,
+                Action.PROVISIONED,
+                RUNNER,
+                settings,
+                TransitionRequest(details={"run": run["job_ident"], "profile": run["profile"]}),
             )
         return
     message = _first_failure(events, host) or _failure(run_state, target)
@@ -264,12 +331,18 @@ async def _provision_outcome(
 
 
 async def _scan_outcome(
-    engine: Engine, run: dict[str, Any], target: dict[str, Any], events: list[Event], settings: Settings  # type: ignore[type-arg]
+    engine: Engine[Any],
+    run: dict[str, Any],
+    target: dict[str, Any],
+    events: list[Event],
+    settings: Settings,
 ) -> None:
     host = target["host"]
     scan = scan_results(events).get(host)
     if scan is None:
-        message = _first_failure(events, host) or (_failure(RunState(run["state"]), target) if run["state"] != RunState.SUCCESSFUL.value else NO_SCAN)
+        message = _first_failure(events, host) or (
+            _failure(RunState(run["state"]), target) if run["state"] != RunState.SUCCESSFUL.value else NO_SCAN
+        )
         await _fail(engine, target, None, message, settings, run)
         return
     async with write_transaction(engine):
@@ -277,6 +350,6 @@ async def _scan_outcome(
             return
         refusal = await apply_scan(target["device"], scan, run["id"], RUNNER)
         if refusal:
-            await RunTarget.update({RunTarget.state: TargetState.FAILED.value, RunTarget.message: refusal}).where(
-                RunTarget.id == target["id"]
-            )
+            await RunTarget.update(
+                {RunTarget.state: TargetState.FAILED.value, RunTarget.message: refusal}
+            ).where(RunTarget.id == target["id"])

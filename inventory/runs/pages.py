@@ -46,7 +46,9 @@ class PairForm:
     code: str = ""
 
 
-async def _overview(request: Request[Actor, Any, Any], settings: Settings, error: str | None = None, status_code: int = 200) -> Template:
+async def _overview(
+    request: Request[Actor, Any, Any], settings: Settings, error: str | None = None, status_code: int = 200
+) -> Template:
     runs = [await run_out(run, settings) for run in await list_runs(limit=30)]
     return Template(
         "runs/index.html",
@@ -70,7 +72,9 @@ class RunPages(Controller):
     include_in_schema = False
 
     @get("/runs", opt={"permission": Permission.DEVICE_READ})
-    async def overview(self, request: Request[Actor, Any, Any], settings: NamedDependency[Settings]) -> Template:
+    async def overview(
+        self, request: Request[Actor, Any, Any], settings: NamedDependency[Settings]
+    ) -> Template:
         """Recent runs, the sites' bench workers, machines waiting to be paired, and the start form."""
         return await _overview(request, settings)
 
@@ -101,8 +105,12 @@ class RunPages(Controller):
     ) -> Template:
         """One run: a live progress bar per device and the failures in plain words."""
         run = await run_out(await get_run(run_id), settings)
-        failures = [e for e in await run_events(run_id, limit=2000) if e["outcome"] in ("failed", "unreachable")]
-        return Template("runs/detail.html", context=page_context(request, run=run, failures=failures[-20:], **LABELS))
+        failures = [
+            e for e in await run_events(run_id, limit=2000) if e["outcome"] in ("failed", "unreachable")
+        ]
+        return Template(
+            "runs/detail.html", context=page_context(request, run=run, failures=failures[-20:], **LABELS)
+        )
 
     @get("/runs/{run_id:int}/stream", opt={"permission": Permission.DEVICE_READ})
     async def stream(
@@ -110,7 +118,10 @@ class RunPages(Controller):
     ) -> ServerSentEvent:
         """Server-sent events: `progress` as the run's devices move, then `finished`."""
         await get_run(run_id)  # 404 before the stream starts
-        return ServerSentEvent(run_stream(run_id, settings, runs), headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+        return ServerSentEvent(
+            run_stream(run_id, settings, runs),
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
 
     @get("/devices/{tag:str}/progress", opt={"permission": Permission.DEVICE_READ})
     async def device_bar(self, request: Request[Actor, Any, Any], tag: TagPath) -> Template:
@@ -118,14 +129,18 @@ class RunPages(Controller):
         row = await device_progress(tag)
         return Template(
             "runs/_device_progress.html",
-            context=page_context(request, asset_tag=tag, progress=progress_out(row) if row else None, **LABELS),
+            context=page_context(
+                request, asset_tag=tag, progress=progress_out(row) if row else None, **LABELS
+            ),
         )
 
     @get("/devices/{tag:str}/progress/stream", opt={"permission": Permission.DEVICE_READ})
     async def device_bar_stream(self, tag: TagPath, runs: NamedDependency[RunSupervisor]) -> ServerSentEvent:
         """Server-sent events for one device's progress bar."""
         await device_progress(tag)  # 404 before the stream starts
-        return ServerSentEvent(device_stream(tag, runs), headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+        return ServerSentEvent(
+            device_stream(tag, runs), headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+        )
 
     @post("/runs/machines/{machine_id:int}/pair", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
     async def pair(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -66,7 +67,11 @@ def encrypt(password: str, device_id: int, cycle: int, settings: Settings) -> st
 def decrypt(ciphertext: str, device_id: int, cycle: int, settings: Settings) -> str:
     """The password back from its ciphertext; fails if it was moved to another device or round."""
     raw = base64.b64decode(ciphertext)
-    return AESGCM(_key(settings)).decrypt(raw[:_NONCE], raw[_NONCE:], _bound_to(device_id, cycle)).decode("utf-8")
+    return (
+        AESGCM(_key(settings))
+        .decrypt(raw[:_NONCE], raw[_NONCE:], _bound_to(device_id, cycle))
+        .decode("utf-8")
+    )
 
 
 async def store_password(device_id: int, cycle: int, run_id: int, username: str, settings: Settings) -> None:
@@ -92,16 +97,24 @@ async def password_hash_for(run_id: int, device_id: int, settings: Settings) -> 
         .first()
     )
     if row is None:
-        raise NotFound(N_("The initial password of this installation is missing; start the installation again."))
+        raise NotFound(
+            N_("The initial password of this installation is missing; start the installation again.")
+        )
     return crypt_hash(decrypt(row["ciphertext"], device_id, row["cycle"], settings))
 
 
-async def reveal_password(engine: Engine, asset_tag: str, actor: Actor, settings: Settings) -> tuple[str, str]:  # type: ignore[type-arg]
+async def reveal_password(
+    engine: Engine[Any], asset_tag: str, actor: Actor, settings: Settings
+) -> tuple[str, str]:
     """The account name and initial password of a device, for its handover; the showing is recorded."""
     if not actor.may(Permission.DEVICE_ALLOCATE):
         raise Forbidden(N_("Only the people who hand devices over can see the initial password."))
     async with write_transaction(engine):
-        device = await Device.select(Device.id, Device.state, Device.cycle).where(Device.asset_tag == asset_tag).first()
+        device = (
+            await Device.select(Device.id, Device.state, Device.cycle)
+            .where(Device.asset_tag == asset_tag)
+            .first()
+        )
         if device is None:
             raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
         row = (
@@ -110,8 +123,12 @@ async def reveal_password(engine: Engine, asset_tag: str, actor: Actor, settings
             .first()
         )
         if row is None:
-            raise NotFound(N_("This device has no initial password: it has not been installed in this round."))
+            raise NotFound(
+                N_("This device has no initial password: it has not been installed in this round.")
+            )
         password = decrypt(row["ciphertext"], device["id"], device["cycle"], settings)
         state = State(device["state"])
-        await record_event(device["id"], SHOWN_ACTION, state, state, actor, details={"username": row["username"]})
+        await record_event(
+            device["id"], SHOWN_ACTION, state, state, actor, details={"username": row["username"]}
+        )
     return str(row["username"]), password

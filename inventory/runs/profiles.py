@@ -89,7 +89,11 @@ async def seed_default_profiles() -> int:
         for profile in DEFAULT_PROFILES
     ]
     # Two processes starting together may both seed: the slug's uniqueness keeps one of each.
-    inserted = await Profile.insert(*rows).on_conflict(target=Profile.slug, action="DO NOTHING").returning(Profile.id)
+    inserted = (
+        await Profile.insert(*rows)
+        .on_conflict(target=Profile.slug, action="DO NOTHING")
+        .returning(Profile.id)
+    )
     return len(inserted)
 
 

@@ -49,11 +49,18 @@ async def get_run(run_id: int) -> dict[str, Any]:
     run = await Run.select(*RUN_COLUMNS).where(Run.id == run_id).first()
     if run is None:
         raise NotFound(N_("There is no such run."))
-    targets = await RunTarget.select(*TARGET_COLUMNS).where(RunTarget.run == run_id).order_by(RunTarget.id).output(load_json=True)
+    targets = (
+        await RunTarget.select(*TARGET_COLUMNS)
+        .where(RunTarget.run == run_id)
+        .order_by(RunTarget.id)
+        .output(load_json=True)
+    )
     return {**run, "targets": list(targets)}
 
 
-async def list_runs(asset_tag: str | None = None, active_only: bool = False, limit: int = 50) -> list[dict[str, Any]]:
+async def list_runs(
+    asset_tag: str | None = None, active_only: bool = False, limit: int = 50
+) -> list[dict[str, Any]]:
     """Recent runs, newest first, optionally of one device or only those not ended."""
     query = Run.select(*RUN_COLUMNS).order_by(Run.id, ascending=False).limit(limit)
     if asset_tag:
@@ -63,7 +70,12 @@ async def list_runs(asset_tag: str | None = None, active_only: bool = False, lim
         query = query.where(Run.state.is_in(list(ACTIVE_RUN_STATES)))
     runs = list(await query)
     if runs:
-        targets = await RunTarget.select(*TARGET_COLUMNS).where(RunTarget.run.is_in([r["id"] for r in runs])).order_by(RunTarget.id).output(load_json=True)
+        targets = (
+            await RunTarget.select(*TARGET_COLUMNS)
+            .where(RunTarget.run.is_in([r["id"] for r in runs]))
+            .order_by(RunTarget.id)
+            .output(load_json=True)
+        )
         by_run: dict[int, list[dict[str, Any]]] = {}
         for target in targets:
             by_run.setdefault(target["run"], []).append(target)
@@ -78,8 +90,16 @@ async def run_events(run_id: int, after: int = 0, limit: int = 200) -> list[dict
         raise NotFound(N_("There is no such run."))
     return list(
         await RunEvent.select(
-            RunEvent.id, RunEvent.kind, RunEvent.host, RunEvent.task, RunEvent.role, RunEvent.outcome,
-            RunEvent.message, RunEvent.created_at, RunEvent.received_at, RunEvent.raw,
+            RunEvent.id,
+            RunEvent.kind,
+            RunEvent.host,
+            RunEvent.task,
+            RunEvent.role,
+            RunEvent.outcome,
+            RunEvent.message,
+            RunEvent.created_at,
+            RunEvent.received_at,
+            RunEvent.runner_event.as_alias("raw"),
         )
         .where((RunEvent.run == run_id) & (RunEvent.id > after))
         .order_by(RunEvent.id)
@@ -111,10 +131,16 @@ async def device_progress(asset_tag: str) -> dict[str, Any] | None:
 async def workers_by_site(settings: Settings) -> list[dict[str, Any]]:
     """Every site with where its runs go, its bench workers (online, last heartbeat, version, jobs) and waiting jobs."""
     sites = await Site.select(Site.id, Site.code, Site.name).order_by(Site.code)
-    executors = {row["site"]: row["executor"] for row in await BenchSite.select(BenchSite.site, BenchSite.executor)}
+    executors = {
+        row["site"]: row["executor"] for row in await BenchSite.select(BenchSite.site, BenchSite.executor)
+    }
     workers = await BenchWorker.select().order_by(BenchWorker.name)
-    running = await Run.select(Run.worker, Run.id).where((Run.state == RunState.RUNNING.value) & Run.worker.is_not_null())
-    queued = await Run.select(Run.site, Run.id).where((Run.state == RunState.QUEUED.value) & (Run.executor == Executor.WORKER.value))
+    running = await Run.select(Run.worker, Run.id).where(
+        (Run.state == RunState.RUNNING.value) & Run.worker.is_not_null()
+    )
+    queued = await Run.select(Run.site, Run.id).where(
+        (Run.state == RunState.QUEUED.value) & (Run.executor == Executor.WORKER.value)
+    )
     limit = now() - dt.timedelta(seconds=settings.bench_worker_timeout_seconds)
     result = []
     for site in sites:
@@ -143,7 +169,11 @@ async def waiting_reason(run: dict[str, Any], settings: Settings) -> str | None:
     if run["state"] != RunState.QUEUED.value or run["executor"] != Executor.WORKER.value:
         return None
     limit = now() - dt.timedelta(seconds=settings.bench_worker_timeout_seconds)
-    online = await BenchWorker.exists().where((BenchWorker.site == run["site"]) & (BenchWorker.last_heartbeat_at > limit))
+    online = await BenchWorker.exists().where(
+        (BenchWorker.site == run["site"]) & (BenchWorker.last_heartbeat_at > limit)
+    )
     if not online:
-        return N_("No bench worker of this site is online. The run starts when one connects; it never runs elsewhere.")
+        return N_(
+            "No bench worker of this site is online. The run starts when one connects; it never runs elsewhere."
+        )
     return N_("Waiting for the site's bench worker to take the run.")

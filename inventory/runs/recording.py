@@ -82,7 +82,7 @@ def _row(run_id: int, event: Event) -> RunEvent:
         role=role[:100],
         outcome=outcome[:12],
         message=message,
-        raw=redact(dict(event.raw)),
+        runner_event=redact(dict(event.raw)),
         created_at=event.created,
         received_at=now(),
     )
@@ -95,14 +95,20 @@ def _progress(event: Event, target: dict[str, Any]) -> dict[Any, Any]:
         done = target["tasks_done"] + 1
         changes = {
             RunTarget.tasks_done: done,
-            RunTarget.percent: max(target["percent"], min(99, done * 100 // max(target["tasks_expected"], 1))),
+            RunTarget.percent: max(
+                target["percent"], min(99, done * 100 // max(target["tasks_expected"], 1))
+            ),
             RunTarget.current_task: event.task[:300],
             RunTarget.state: TargetState.RUNNING.value,
         }
     elif isinstance(event, TaskResult):
         if event.item is not None:
             changes[RunTarget.current_task] = f"{event.task}: {event.item}"[:300]
-        if event.outcome in (TaskOutcome.FAILED, TaskOutcome.UNREACHABLE) and not event.ignored and not target["message"]:
+        if (
+            event.outcome in (TaskOutcome.FAILED, TaskOutcome.UNREACHABLE)
+            and not event.ignored
+            and not target["message"]
+        ):
             changes[RunTarget.message] = event.message or ""
     elif isinstance(event, HostRecap):
         changes = {RunTarget.percent: 100, RunTarget.current_task: ""}
@@ -115,16 +121,18 @@ def _progress(event: Event, target: dict[str, Any]) -> dict[Any, Any]:
 class Recorder:
     """Stores one run's events and progress; `changed` is called after each stored event."""
 
-    engine: Engine  # type: ignore[type-arg]
+    engine: Engine[Any]
     run_id: int
     changed: Callable[[int], None]
 
     async def store(self, event: Event) -> None:
         """Store one event (a repeated one is kept once) and move the progress on."""
         async with write_transaction(self.engine):
-            inserted = await RunEvent.insert(_row(self.run_id, event)).on_conflict(
-                target=RunEvent.key, action="DO NOTHING"
-            ).returning(RunEvent.id)
+            inserted = (
+                await RunEvent.insert(_row(self.run_id, event))
+                .on_conflict(target=RunEvent.key, action="DO NOTHING")
+                .returning(RunEvent.id)
+            )
             if not inserted:
                 return
             if isinstance(event, StatusChanged) and event.status is RunStatus.RUNNING:
@@ -136,7 +144,13 @@ class Recorder:
             host = getattr(event, "host", None)
             if host:
                 target = (
-                    await RunTarget.select(RunTarget.id, RunTarget.tasks_done, RunTarget.tasks_expected, RunTarget.percent, RunTarget.message)
+                    await RunTarget.select(
+                        RunTarget.id,
+                        RunTarget.tasks_done,
+                        RunTarget.tasks_expected,
+                        RunTarget.percent,
+                        RunTarget.message,
+                    )
                     .where((RunTarget.run == self.run_id) & (RunTarget.host == host))
                     .first()
                 )
@@ -164,9 +178,11 @@ async def finish_run(run_id: int, finished: RunFinished | None, explanation: str
     }
     if explanation:
         values[Run.explanation] = explanation
-    updated = await Run.update(values).where(
-        (Run.id == run_id) & Run.state.is_in([RunState.QUEUED.value, RunState.RUNNING.value])
-    ).returning(Run.id)
+    updated = (
+        await Run.update(values)
+        .where((Run.id == run_id) & Run.state.is_in([RunState.QUEUED.value, RunState.RUNNING.value]))
+        .returning(Run.id)
+    )
     return bool(updated)
 
 
@@ -174,16 +190,19 @@ async def stored_events(run_id: int) -> list[Event]:
     """The run's typed events back from storage, in the order they came."""
     from provisioning.events import parse_event, parse_status
 
-    rows = await RunEvent.select(RunEvent.kind, RunEvent.host, RunEvent.raw).where(RunEvent.run == run_id).order_by(
-        RunEvent.id
-    ).output(load_json=True)
+    rows = (
+        await RunEvent.select(RunEvent.kind, RunEvent.host, RunEvent.runner_event)
+        .where(RunEvent.run == run_id)
+        .order_by(RunEvent.id)
+        .output(load_json=True)
+    )
     events: list[Event] = []
     for row in rows:
         if row["kind"] in ("status", "finished"):
             if row["kind"] == "status":
-                events.append(parse_status(row["raw"]))
+                events.append(parse_status(row["runner_event"]))
             continue
-        for event in parse_event(row["raw"]):
+        for event in parse_event(row["runner_event"]):
             if not isinstance(event, HostRecap) or event.host == row["host"]:
                 events.append(event)
     return events

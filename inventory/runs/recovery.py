@@ -38,11 +38,13 @@ async def _interrupted(run: dict[str, Any], settings: Settings) -> bool:
     if run["state"] != RunState.RUNNING.value or run["stream_complete"]:
         # A queued job waits for a worker, however long; a complete stream only needs reading.
         return False
-    worker = await BenchWorker.select(BenchWorker.last_heartbeat_at).where(BenchWorker.id == run["worker"]).first()
+    worker = (
+        await BenchWorker.select(BenchWorker.last_heartbeat_at).where(BenchWorker.id == run["worker"]).first()
+    )
     return worker is None or _silent(worker["last_heartbeat_at"], settings.bench_worker_timeout_seconds)
 
 
-async def recover_interrupted_runs(engine: Engine, settings: Settings) -> int:  # type: ignore[type-arg]
+async def recover_interrupted_runs(engine: Engine[Any], settings: Settings) -> int:
     """Interrupt runs nobody is running any more and return their devices to a retryable state.
 
     Idempotent and safe to run from every process: at start-up, from the scheduler, from a watchdog.
@@ -50,25 +52,43 @@ async def recover_interrupted_runs(engine: Engine, settings: Settings) -> int:  
     a bench worker's run when the worker's heartbeats stopped. Devices go from wiping to wipe_failed
     and from provisioning to provisioning_failed through the lifecycle. Returns how many runs ended.
     """
-    columns = (Run.id, Run.executor, Run.state, Run.owner, Run.heartbeat_at, Run.created_at, Run.worker, Run.stream_complete)
+    columns = (
+        Run.id,
+        Run.executor,
+        Run.state,
+        Run.owner,
+        Run.heartbeat_at,
+        Run.created_at,
+        Run.worker,
+        Run.stream_complete,
+    )
     count = 0
     for run in await Run.select(*columns).where(Run.state.is_in(list(ACTIVE_RUN_STATES))):
         if not await _interrupted(dict(run), settings):
             continue
-        ended = await Run.update(
-            {
-                Run.state: RunState.INTERRUPTED.value,
-                Run.finished_at: now(),
-                Run.explanation: RUN_FAILURES[RunState.INTERRUPTED],
-            }
-        ).where((Run.id == run["id"]) & (Run.state == run["state"]) & (Run.owner == run["owner"])).returning(Run.id)
+        ended = (
+            await Run.update(
+                {
+                    Run.state: RunState.INTERRUPTED.value,
+                    Run.finished_at: now(),
+                    Run.explanation: RUN_FAILURES[RunState.INTERRUPTED],
+                }
+            )
+            .where((Run.id == run["id"]) & (Run.state == run["state"]) & (Run.owner == run["owner"]))
+            .returning(Run.id)
+        )
         if not ended:
             continue
         logger.warning("run %s interrupted: its server process or bench worker is gone", run["id"])
         count += 1
         await apply_outcomes(engine, run["id"], settings)
     # Runs that ended but whose devices were not moved on (the process died in between).
-    pending = await RunTarget.select(RunTarget.run, RunTarget.run.owner.as_alias("owner"), RunTarget.run.heartbeat_at.as_alias("heartbeat_at"), RunTarget.run.created_at.as_alias("created_at")).where(
+    pending = await RunTarget.select(
+        RunTarget.run,
+        RunTarget.run.owner.as_alias("owner"),
+        RunTarget.run.heartbeat_at.as_alias("heartbeat_at"),
+        RunTarget.run.created_at.as_alias("created_at"),
+    ).where(
         RunTarget.state.is_in([TargetState.PENDING.value, TargetState.RUNNING.value])
         & RunTarget.run.state.not_in(list(ACTIVE_RUN_STATES))
     )

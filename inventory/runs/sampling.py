@@ -46,12 +46,16 @@ async def maybe_pick(erasure_id: int, settings: Settings) -> bool:
 
 async def pending_samples() -> list[dict[str, Any]]:
     """Erasures picked for re-verification and not yet re-verified, oldest first."""
-    rows = await ReverificationSample.select(
-        ReverificationSample.erasure.certificate_number.as_alias("certificate_number"),
-        ReverificationSample.erasure.device.asset_tag.as_alias("asset_tag"),
-        ReverificationSample.erasure.operator.username.as_alias("operator"),
-        ReverificationSample.picked_at,
-    ).where(ReverificationSample.completed_at.is_null()).order_by(ReverificationSample.picked_at)
+    rows = (
+        await ReverificationSample.select(
+            ReverificationSample.erasure.certificate_number.as_alias("certificate_number"),
+            ReverificationSample.erasure.device.asset_tag.as_alias("asset_tag"),  # type: ignore[union-attr]
+            ReverificationSample.erasure.operator.username.as_alias("operator"),  # type: ignore[union-attr]
+            ReverificationSample.picked_at,
+        )
+        .where(ReverificationSample.completed_at.is_null())
+        .order_by(ReverificationSample.picked_at)
+    )
     return list(rows)
 
 
@@ -74,7 +78,11 @@ async def _people_behind(erasure: dict[str, Any]) -> set[int]:
 
 
 async def record_reverification(
-    engine: Engine, certificate: str, result: Reverification, actor: Actor, settings: Settings  # type: ignore[type-arg]
+    engine: Engine[Any],
+    certificate: str,
+    result: Reverification,
+    actor: Actor,
+    settings: Settings,
 ) -> None:
     """Record a re-verification by someone other than the operator; a failure puts the device on hold."""
     if not actor.may(Permission.DEVICE_WORK) or actor.user_id is None:
@@ -83,19 +91,30 @@ async def record_reverification(
         raise InvalidInput("method", N_("Say how the disks were re-verified."))
     async with write_transaction(engine):
         erasure = (
-            await Erasure.select(Erasure.id, Erasure.operator, Erasure.evidence, Erasure.reverified_at, Erasure.device, Erasure.passed)
+            await Erasure.select(
+                Erasure.id,
+                Erasure.operator,
+                Erasure.evidence,
+                Erasure.reverified_at,
+                Erasure.device,
+                Erasure.passed,
+            )
             .where(Erasure.certificate_number == certificate)
             .output(load_json=True)
             .first()
         )
         if erasure is None:
-            raise NotFound(N_("There is no erasure with the certificate number {number}."), {"number": certificate})
+            raise NotFound(
+                N_("There is no erasure with the certificate number {number}."), {"number": certificate}
+            )
         if not erasure["passed"]:
             raise Conflict(N_("Only a passed erasure can be re-verified."))
         if erasure["reverified_at"] is not None:
             raise Conflict(N_("This erasure has already been re-verified."))
         if actor.user_id in await _people_behind(dict(erasure)):
-            raise Forbidden(N_("Re-verification must be done by another person than the one who erased the disks."))
+            raise Forbidden(
+                N_("Re-verification must be done by another person than the one who erased the disks.")
+            )
         moment = now()
         await Erasure.update(
             {
@@ -109,7 +128,11 @@ async def record_reverification(
             ReverificationSample.erasure == erasure["id"]
         )
         if not result.passed:
-            device = await Device.select(Device.asset_tag, Device.state).where(Device.id == erasure["device"]).first()
+            device = (
+                await Device.select(Device.asset_tag, Device.state)
+                .where(Device.id == erasure["device"])
+                .first()
+            )
             assert device is not None
             if State(device["state"]) not in FINAL_STATES and device["state"] != State.ON_HOLD.value:
                 await transition(
@@ -127,4 +150,3 @@ async def sample_share() -> tuple[int, int]:
     passed = await Erasure.count().where(Erasure.passed == True)  # noqa: E712
     picked = await ReverificationSample.count()
     return int(passed), int(picked)
-

@@ -188,7 +188,9 @@ class ConnectionIn(Struct, forbid_unknown_fields=True):
     connection: Connection
     address: Address = ""
     ssh_port: Port = 22
-    ssh_user: Annotated[str, Meta(min_length=1, max_length=32, pattern=r"^[a-z_][a-z0-9_-]*$")] = "kierto-bench"
+    ssh_user: Annotated[str, Meta(min_length=1, max_length=32, pattern=r"^[a-z_][a-z0-9_-]*$")] = (
+        "kierto-bench"
+    )
     host_key: HostKey | None = None
 
 
@@ -299,7 +301,9 @@ class WorkerRegisteredOut(Struct):
 class HeartbeatIn(Struct, forbid_unknown_fields=True):
     """The jobs a worker is running."""
 
-    running: Annotated[list[Annotated[str, Meta(max_length=32, pattern=r"^[0-9a-f]*$")]], Meta(max_length=100)] = []
+    running: Annotated[
+        list[Annotated[str, Meta(max_length=32, pattern=r"^[0-9a-f]*$")]], Meta(max_length=100)
+    ] = []
 
 
 class HeartbeatOut(Struct):

@@ -64,11 +64,17 @@ async def set_site_executor(site_id: int, executor: Executor, actor: Actor) -> N
 
     if not await Site.exists().where(Site.id == site_id):
         raise NotFound(N_("There is no such site."))
-    values = {BenchSite.executor: executor.value, BenchSite.updated_at: now(), BenchSite.updated_by: actor.label}
+    values: dict[Any, Any] = {
+        BenchSite.executor: executor.value,
+        BenchSite.updated_at: now(),
+        BenchSite.updated_by: actor.label,
+    }
     if await BenchSite.exists().where(BenchSite.site == site_id):
         await BenchSite.update(values).where(BenchSite.site == site_id)
     else:
-        await BenchSite.insert(BenchSite(site=site_id, executor=executor.value, updated_at=now(), updated_by=actor.label))
+        await BenchSite.insert(
+            BenchSite(site=site_id, executor=executor.value, updated_at=now(), updated_by=actor.label)
+        )
 
 
 async def _devices(tags: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -90,7 +96,8 @@ async def _devices(tags: tuple[str, ...]) -> list[dict[str, Any]]:
 
 async def _check_not_busy(devices: list[dict[str, Any]]) -> None:
     busy = await RunTarget.select(RunTarget.device.asset_tag.as_alias("tag")).where(
-        RunTarget.device.is_in([d["id"] for d in devices]) & RunTarget.run.state.is_in(list(ACTIVE_RUN_STATES))
+        RunTarget.device.is_in([d["id"] for d in devices])
+        & RunTarget.run.state.is_in(list(ACTIVE_RUN_STATES))
     )
     if busy:
         raise Conflict(N_("{tag} is already in a run that has not ended."), {"tag": busy[0]["tag"]})
@@ -98,12 +105,21 @@ async def _check_not_busy(devices: list[dict[str, Any]]) -> None:
 
 async def wipe_targets(device: dict[str, Any]) -> list[dict[str, Any]]:
     """The device's disks to erase, with the device path and serial its latest scan reported."""
-    disks = await Disk.select(Disk.id, Disk.serial).where((Disk.device == device["id"]) & Disk.destroyed_at.is_null())
+    disks = await Disk.select(Disk.id, Disk.serial).where(
+        (Disk.device == device["id"]) & Disk.destroyed_at.is_null()
+    )
     if not disks:
-        raise Conflict(N_("No disks to erase are recorded for {tag}. Scan the device first."), {"tag": device["asset_tag"]})
-    scan = await HardwareScan.select(HardwareScan.facts).where(HardwareScan.device == device["id"]).order_by(
-        HardwareScan.id, ascending=False
-    ).output(load_json=True).first()
+        raise Conflict(
+            N_("No disks to erase are recorded for {tag}. Scan the device first."),
+            {"tag": device["asset_tag"]},
+        )
+    scan = (
+        await HardwareScan.select(HardwareScan.facts)
+        .where(HardwareScan.device == device["id"])
+        .order_by(HardwareScan.id, ascending=False)
+        .output(load_json=True)
+        .first()
+    )
     seen = {
         normalise_serial(disk.get("serial")): disk
         for disk in ((scan or {}).get("facts") or {}).get("disks", [])
@@ -126,15 +142,51 @@ async def wipe_targets(device: dict[str, Any]) -> list[dict[str, Any]]:
 
 async def _profile(profile_id: int | None) -> dict[str, Any]:
     query = Profile.select().output(load_json=True)
-    query = query.where(Profile.id == profile_id) if profile_id is not None else query.where(Profile.slug == DEFAULT_PROFILE)
+    query = (
+        query.where(Profile.id == profile_id)
+        if profile_id is not None
+        else query.where(Profile.slug == DEFAULT_PROFILE)
+    )
     row = await query.first()
     if row is None or not row["is_active"]:
         raise InvalidInput("profile_id", N_("Choose an installation profile that is in use."))
     return dict(row)
 
 
+def _check_ready(kind: RunKind, devices: list[dict[str, Any]], machines: dict[int, dict[str, Any]]) -> None:
+    for device in devices:
+        if device["id"] not in machines:
+            raise Conflict(
+                N_(
+                    "{tag} has no connection data. Boot it from the bench USB stick so that it checks "
+                    "in, or pair it by scanning its tag."
+                ),
+                {"tag": device["asset_tag"]},
+            )
+        if kind is RunKind.SCAN and State(device["state"]) not in SCANNABLE:
+            raise Conflict(
+                N_("{tag} can be scanned only before it is wiped (received, or wipe failed)."),
+                {"tag": device["asset_tag"]},
+            )
+
+
+async def _variables(
+    kind: RunKind, devices: list[dict[str, Any]], profile: dict[str, Any] | None, settings: Settings
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The run's variables for every host, and per host (wipe targets still carry their disk ids)."""
+    if kind is RunKind.SCAN:
+        return {"hardware_scan_include_loop_devices": settings.bench_loop_devices}, {}
+    if kind is RunKind.WIPE:
+        return {}, {d["asset_tag"]: {"disk_wipe_targets": await wipe_targets(d)} for d in devices}
+    assert profile is not None
+    username = profile["variables"].get("client_account_username", DEFAULT_USERNAME)
+    return dict(profile["variables"]), {
+        d["asset_tag"]: {"client_account_username": username} for d in devices
+    }
+
+
 async def start_run(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: Engine[Any],
     request: RunRequest,
     actor: Actor,
     settings: Settings,
@@ -149,33 +201,9 @@ async def start_run(
         devices = await _devices(tags)
         await _check_not_busy(devices)
         machines = await connections_for([d["id"] for d in devices])
-        for device in devices:
-            if device["id"] not in machines:
-                raise Conflict(
-                    N_(
-                        "{tag} has no connection data. Boot it from the bench USB stick so that it checks "
-                        "in, or pair it by scanning its tag."
-                    ),
-                    {"tag": device["asset_tag"]},
-                )
-            if request.kind is RunKind.SCAN and State(device["state"]) not in SCANNABLE:
-                raise Conflict(
-                    N_("{tag} can be scanned only before it is wiped (received, or wipe failed)."),
-                    {"tag": device["asset_tag"]},
-                )
-        host_vars: dict[str, dict[str, Any]] = {}
-        extravars: dict[str, Any] = {}
-        profile: dict[str, Any] | None = None
-        if request.kind is RunKind.SCAN:
-            extravars["hardware_scan_include_loop_devices"] = settings.bench_loop_devices
-        elif request.kind is RunKind.WIPE:
-            for device in devices:
-                host_vars[device["asset_tag"]] = {"disk_wipe_targets": await wipe_targets(device)}
-        else:
-            profile = await _profile(request.profile_id)
-            extravars.update(profile["variables"])
-            for device in devices:
-                host_vars[device["asset_tag"]] = {"client_account_username": profile["variables"].get("client_account_username", DEFAULT_USERNAME)}
+        _check_ready(request.kind, devices, machines)
+        profile = await _profile(request.profile_id) if request.kind is RunKind.PROVISION else None
+        extravars, host_vars = await _variables(request.kind, devices, profile, settings)
         if request.kind in STARTS:
             for device in devices:
                 await transition(
@@ -193,13 +221,21 @@ async def start_run(
             # The wipe's own disk ids stay on the server: the playbook takes device and serial only.
             "host_vars": {
                 host: {
-                    name: ([{k: v for k, v in t.items() if k != "disk_id"} for t in value] if name == "disk_wipe_targets" else value)
+                    name: (
+                        [{k: v for k, v in t.items() if k != "disk_id"} for t in value]
+                        if name == "disk_wipe_targets"
+                        else value
+                    )
                     for name, value in variables.items()
                 }
                 for host, variables in host_vars.items()
             },
-            "disk_ids": {host: [t["disk_id"] for t in v.get("disk_wipe_targets", [])] for host, v in host_vars.items()},
-            "password_hosts": {d["asset_tag"]: d["id"] for d in devices} if request.kind is RunKind.PROVISION else {},
+            "disk_ids": {
+                host: [t["disk_id"] for t in v.get("disk_wipe_targets", [])] for host, v in host_vars.items()
+            },
+            "password_hosts": {d["asset_tag"]: d["id"] for d in devices}
+            if request.kind is RunKind.PROVISION
+            else {},
             "forks": min(len(devices), MAX_FORKS),
             "timeout_seconds": TIMEOUTS[request.kind],
         }

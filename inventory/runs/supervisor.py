@@ -35,7 +35,7 @@ def _write_all(stream: IO[bytes], data: bytes) -> None:
 class RunSupervisor:
     """Everything this process does for runs; one per application, its asyncio parts made on first use."""
 
-    def __init__(self, engine: Engine, settings: Settings) -> None:  # type: ignore[type-arg]
+    def __init__(self, engine: Engine[Any], settings: Settings) -> None:
         """Create the supervisor; nothing starts until a run is submitted or the app starts."""
         self.engine = engine
         self.settings = settings
@@ -61,12 +61,12 @@ class RunSupervisor:
         if event is not None:
             event.set()
 
-    async def wait_changed(self, run_id: int, timeout: float) -> None:
+    async def wait_changed(self, run_id: int, seconds: float) -> None:
         """Wait until the run changes in this process, or the timeout passes (other processes are polled)."""
         self._bind()
         event = self._changes.setdefault(run_id, asyncio.Event())
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), timeout)
+            await asyncio.wait_for(event.wait(), seconds)
 
     def queued(self) -> None:
         """A job is waiting for a bench worker: wake the long polls in this process."""
@@ -74,12 +74,12 @@ class RunSupervisor:
             self._queued.set()
             self._queued = asyncio.Event()
 
-    async def wait_queued(self, timeout: float) -> None:
+    async def wait_queued(self, seconds: float) -> None:
         """Wait for a new job in this process, or the timeout."""
         self._bind()
         assert self._queued is not None
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._queued.wait(), timeout)
+            await asyncio.wait_for(self._queued.wait(), seconds)
 
     # Local runs -----------------------------------------------------------------------------------
     def submit(self, run_id: int) -> None:
@@ -103,9 +103,11 @@ class RunSupervisor:
         return True
 
     async def _claim(self, run_id: int, expected_owner: str) -> dict[str, Any] | None:
-        claimed = await Run.update({Run.owner: self.identity, Run.heartbeat_at: now()}).where(
-            (Run.id == run_id) & (Run.owner == expected_owner)
-        ).returning(Run.id)
+        claimed = (
+            await Run.update({Run.owner: self.identity, Run.heartbeat_at: now()})
+            .where((Run.id == run_id) & (Run.owner == expected_owner))
+            .returning(Run.id)
+        )
         if not claimed:
             return None
         return await Run.select().where(Run.id == run_id).output(load_json=True).first()
@@ -143,10 +145,18 @@ class RunSupervisor:
         if task is not None and not task.done():
             self.changed(run_id)
             return
-        run = await Run.select(Run.id, Run.owner, Run.heartbeat_at, Run.created_at, Run.state).where(Run.id == run_id).first()
+        run = (
+            await Run.select(Run.id, Run.owner, Run.heartbeat_at, Run.created_at, Run.state)
+            .where(Run.id == run_id)
+            .first()
+        )
         if run is None or run["state"] != RunState.RUNNING.value:
             return
-        if run["owner"] and run["owner"] != self.identity and not server_process_gone(dict(run), self.settings):
+        if (
+            run["owner"]
+            and run["owner"] != self.identity
+            and not server_process_gone(dict(run), self.settings)
+        ):
             return
         claimed = await self._claim(run_id, run["owner"])
         if claimed is None:
@@ -179,9 +189,11 @@ class RunSupervisor:
         fed = 0
         try:
             while True:
-                chunks = await RunStreamChunk.select(RunStreamChunk.offset, RunStreamChunk.data).where(
-                    (RunStreamChunk.run == run_id) & (RunStreamChunk.offset >= fed)
-                ).order_by(RunStreamChunk.offset)
+                chunks = (
+                    await RunStreamChunk.select(RunStreamChunk.offset, RunStreamChunk.data)
+                    .where((RunStreamChunk.run == run_id) & (RunStreamChunk.offset >= fed))
+                    .order_by(RunStreamChunk.offset)
+                )
                 for chunk in chunks:
                     if chunk["offset"] != fed:
                         break
@@ -199,7 +211,9 @@ class RunSupervisor:
     # Watchdog ---------------------------------------------------------------------------------------
     def _start_watchdog(self) -> None:
         if self._watchdog is None or self._watchdog.done():
-            self._watchdog = asyncio.get_running_loop().create_task(self._watch(), name="kierto-runs-watchdog")
+            self._watchdog = asyncio.get_running_loop().create_task(
+                self._watch(), name="kierto-runs-watchdog"
+            )
 
     async def start(self) -> None:
         """At start-up: end the runs a dead process left behind, then keep watching."""
@@ -235,8 +249,12 @@ class RunSupervisor:
             try:
                 mine = [run_id for run_id, task in self._tasks.items() if not task.done()]
                 if mine:
-                    await Run.update({Run.heartbeat_at: now()}).where(Run.id.is_in(mine) & (Run.owner == self.identity))
-                    stopping = await Run.select(Run.id).where(Run.id.is_in(mine) & Run.cancel_requested_at.is_not_null())
+                    await Run.update({Run.heartbeat_at: now()}).where(
+                        Run.id.is_in(mine) & (Run.owner == self.identity)
+                    )
+                    stopping = await Run.select(Run.id).where(
+                        Run.id.is_in(mine) & Run.cancel_requested_at.is_not_null()
+                    )
                     for row in stopping:
                         self.cancel(row["id"])
                 if since_recovery >= recovery:

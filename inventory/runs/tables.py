@@ -149,7 +149,9 @@ class RunEvent(Table):
     id: Serial
 
     run = ForeignKey(Run, on_delete=OnDelete.cascade)
-    key = Varchar(length=160, unique=True, help_text="Run, event uuid and host: a repeated event is kept once.")
+    key = Varchar(
+        length=160, unique=True, help_text="Run, event uuid and host: a repeated event is kept once."
+    )
     kind = Varchar(length=16)
     counter = Integer(null=True, default=None)
     host = Varchar(length=64, default="")
@@ -157,7 +159,7 @@ class RunEvent(Table):
     role = Varchar(length=100, default="")
     outcome = Varchar(length=12, default="")
     message = Text(default="")
-    raw = JSON(default={})
+    runner_event = JSON(default={}, help_text="The event exactly as ansible-runner delivered it.")
     created_at = Timestamptz(null=True, default=None)
     received_at = Timestamptz()
 

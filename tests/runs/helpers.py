@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -27,13 +28,32 @@ TEST_SERVER_ENV = {
 FINISHED = {"successful", "failed", "canceled", "timeout", "error", "interrupted"}
 
 
-def start_server(workers: int = 1, extra_env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    workers: int = 1, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     """The real application under uvicorn in its own process group; returns the process and its URL."""
     port = free_port()
-    env = {**os.environ, **TEST_SERVER_ENV, **(extra_env or {}), "KIERTO_BASE_URL": f"http://127.0.0.1:{port}"}
+    env = {
+        **os.environ,
+        **TEST_SERVER_ENV,
+        **(extra_env or {}),
+        "KIERTO_BASE_URL": f"http://127.0.0.1:{port}",
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "inventory.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--no-access-log", "--workers", str(workers)],
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "inventory.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--workers",
+            str(workers),
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -46,10 +66,8 @@ def start_server(workers: int = 1, extra_env: dict[str, str] | None = None) -> t
 def kill_group(process: subprocess.Popen[bytes], sig: signal.Signals = signal.SIGKILL) -> None:
     """Signal a process and everything it started (uvicorn's workers, ansible-playbook)."""
     if process.poll() is None or sig is signal.SIGKILL:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            pass
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
@@ -57,9 +75,11 @@ def kill_group(process: subprocess.Popen[bytes], sig: signal.Signals = signal.SI
         process.wait(timeout=5)
 
 
-async def wait_run(http: httpx.AsyncClient, run_id: int, headers: dict[str, str], timeout: float = 900) -> dict[str, Any]:
+async def wait_run(
+    http: httpx.AsyncClient, run_id: int, headers: dict[str, str], seconds: float = 900
+) -> dict[str, Any]:
     """Poll a run until it has ended; return it."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + seconds
     while True:
         response = await http.get(f"/api/v1/runs/{run_id}", headers=headers)
         assert response.status_code == 200, response.text
@@ -75,6 +95,8 @@ async def bare_device(engine: Any, site_code: str = "JNS") -> str:
     site_id = await factories.site(site_code)
     donor_id = await create_donor(NewDonor(name="Testilahjoittaja Oy"))
     created = await create_donation(
-        engine, NewDonation(donor_id=donor_id, site_id=site_id, devices=(NewDevice(make="", model=""),)), Actor.system("tests")
+        engine,
+        NewDonation(donor_id=donor_id, site_id=site_id, devices=(NewDevice(make="", model=""),)),
+        Actor.system("tests"),
     )
     return created.asset_tags[0]

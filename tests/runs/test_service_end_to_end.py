@@ -30,7 +30,9 @@ TEST_PROFILE = {
 }
 
 
-async def _sse(http: httpx.AsyncClient, path: str, headers: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
+async def _sse(
+    http: httpx.AsyncClient, path: str, headers: dict[str, str]
+) -> list[tuple[str, dict[str, Any]]]:
     """Read a server-sent event stream to its end: (event, data) pairs."""
     messages: list[tuple[str, dict[str, Any]]] = []
     event = "message"
@@ -47,7 +49,7 @@ async def _sse(http: httpx.AsyncClient, path: str, headers: dict[str, str]) -> l
 
 
 @pytest.mark.slow
-async def test_received_to_ready_through_the_api(  # noqa: PLR0915 - one story, told in order
+async def test_received_to_ready_through_the_api(
     db: Any, http: httpx.AsyncClient, headers_for: Any, make_disks: Any, bench_chroot: Path
 ) -> None:
     admin = await headers_for(Role.ADMIN)
@@ -88,11 +90,15 @@ async def test_received_to_ready_through_the_api(  # noqa: PLR0915 - one story, 
 
     # Installation into the chroot, followed live over server-sent events.
     chroot = await http.put(
-        f"/api/v1/devices/{tag}/connection", json={"connection": "chroot", "address": str(bench_chroot)}, headers=admin
+        f"/api/v1/devices/{tag}/connection",
+        json={"connection": "chroot", "address": str(bench_chroot)},
+        headers=admin,
     )
     assert chroot.status_code == 200, chroot.text
     started = await http.post(
-        "/api/v1/runs", json={"kind": "provision", "asset_tags": [tag], "profile_id": profile.json()["id"]}, headers=trainee
+        "/api/v1/runs",
+        json={"kind": "provision", "asset_tags": [tag], "profile_id": profile.json()["id"]},
+        headers=trainee,
     )
     assert started.status_code == 201, started.text
     run_id = started.json()["id"]
@@ -108,7 +114,9 @@ async def test_received_to_ready_through_the_api(  # noqa: PLR0915 - one story, 
     assert device["state"] == "ready"
 
     # The account has the stored password's hash, expired; nothing of the bench is left.
-    shadow = {line.split(":")[0]: line.split(":") for line in (bench_chroot / "etc/shadow").read_text().splitlines()}
+    shadow = {
+        line.split(":")[0]: line.split(":") for line in (bench_chroot / "etc/shadow").read_text().splitlines()
+    }
     assert shadow["asiakas"][2] == "0"
     refused = await http.post(f"/api/v1/devices/{tag}/initial-password", headers=trainee)
     assert refused.status_code == 403
@@ -120,7 +128,16 @@ async def test_received_to_ready_through_the_api(  # noqa: PLR0915 - one story, 
 
     # The history tells the story; the run's events are kept as they came, without the password hash.
     actions = [e["action"] for e in (await http.get(f"/api/v1/devices/{tag}/events", headers=trainee)).json()]
-    for expected in ("intake", "bench_paired", "scanned", "start_wipe", "wipe_passed", "start_provisioning", "provisioned", "initial_password_shown"):
+    for expected in (
+        "intake",
+        "bench_paired",
+        "scanned",
+        "start_wipe",
+        "wipe_passed",
+        "start_provisioning",
+        "provisioned",
+        "initial_password_shown",
+    ):
         assert expected in actions
     events = (await http.get(f"/api/v1/runs/{run_id}/events", headers=trainee)).json()
     assert any(e["kind"] == "task_result" and e["role"] == "client_account" for e in events)
