@@ -28,6 +28,7 @@ from inventory.exception_handlers import EXCEPTION_HANDLERS
 from inventory.guards import require_declared_permission
 from inventory.language import LanguageMiddleware, apply_user_language
 from inventory.permissions import Permission
+from inventory.runs.bench_api import BenchController
 from inventory.runs.controllers import (
     BenchSetupController,
     DeviceBenchController,
@@ -79,6 +80,7 @@ CONTROLLERS: list[Any] = [
     DeviceBenchController,
     ErasureSampleController,
     RunPages,
+    BenchController,
 ]
 
 

@@ -44,3 +44,16 @@ def headers_for(db: Any) -> Callable[..., Awaitable[Headers]]:
         return {"Authorization": f"Bearer {await factories.token(actor, scope)}"}
 
     return make
+
+
+@pytest.fixture
+async def client(db: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client on the app in this test's own event loop (no real runs need it)."""
+    from inventory.app import create_app
+    from inventory.settings import Settings
+
+    await seed_default_profiles()
+    settings = Settings(bench_local_connections=True, bench_worker_timeout_seconds=3, run_stale_seconds=10)
+    transport = httpx.ASGITransport(app=create_app(settings))
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as test_client:
+        yield test_client

@@ -100,3 +100,61 @@ async def bare_device(engine: Any, site_code: str = "JNS") -> str:
         Actor.system("tests"),
     )
     return created.asset_tags[0]
+
+
+async def bench_token(site_code: str = "JNS") -> str:
+    """A bench token bound to the site, made by an administrator."""
+    from inventory.permissions import Role
+    from inventory.runs.bench_tokens import issue_bench_token
+
+    admin = await factories.user(Role.ADMIN, site_code=site_code)
+    return (await issue_bench_token(await factories.site(site_code), "bench", admin)).secret
+
+
+async def use_bench_worker(site_code: str = "JNS") -> None:
+    """Send the site's runs to its bench worker."""
+    from inventory.permissions import Role
+    from inventory.runs.choices import Executor
+    from inventory.runs.starting import set_site_executor
+
+    admin = await factories.user(Role.ADMIN, site_code=site_code)
+    await set_site_executor(await factories.site(site_code), Executor.WORKER, admin)
+
+
+def start_worker(server: str, token: str, name: str = "penkki-1") -> subprocess.Popen[bytes]:
+    """`kierto bench-worker` as its own process (group)."""
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "inventory.cli",
+            "bench-worker",
+            "--server",
+            server,
+            "--token",
+            token,
+            "--name",
+            name,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+@contextlib.contextmanager
+def sparse_loop(directory: Any, size: int = 4 << 30) -> Any:
+    """A loop device on a sparse file (nothing written yet): a disk that takes a while to erase."""
+    from tests.support import require_tool
+
+    require_tool("losetup")
+    image = directory / "big.img"
+    with open(image, "wb") as handle:
+        handle.truncate(size)
+    device = subprocess.run(
+        ["losetup", "--find", "--show", str(image)], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    try:
+        yield device, str(image.resolve())
+    finally:
+        subprocess.run(["losetup", "--detach", device], check=False)
