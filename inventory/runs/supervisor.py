@@ -199,10 +199,16 @@ class RunSupervisor:
                         break
                     await asyncio.to_thread(_write_all, writer, bytes(chunk["data"]))
                     fed += len(chunk["data"])
-                if not chunks:
-                    state = await Run.select(Run.state).where(Run.id == run_id).first()
-                    if state is None or state["state"] != RunState.RUNNING.value:
+                if not chunks or chunks[-1]["offset"] + len(chunks[-1]["data"]) == fed:
+                    run = (
+                        await Run.select(Run.state, Run.stream_complete, Run.stream_received)
+                        .where(Run.id == run_id)
+                        .first()
+                    )
+                    if run is None or run["state"] != RunState.RUNNING.value:
                         return
+                    if run["stream_complete"] and run["stream_received"] == fed:
+                        return  # everything is in the pipe: closing it lets the reader finish the last piece
                     await self.wait_changed(run_id, FEED_POLL_SECONDS)
         finally:
             with contextlib.suppress(OSError):

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from typing import Any
 
 import httpx
@@ -39,6 +40,8 @@ def start_server(
         **(extra_env or {}),
         "KIERTO_BASE_URL": f"http://127.0.0.1:{port}",
     }
+    # The output goes to a file: a pipe nobody reads would block the server once full.
+    log = tempfile.NamedTemporaryFile(prefix="kierto-server-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
         [
             sys.executable,
@@ -55,10 +58,11 @@ def start_server(
             str(workers),
         ],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    log.close()
     wait_for_port(port, process)
     return process, f"http://127.0.0.1:{port}"
 
@@ -123,6 +127,7 @@ async def use_bench_worker(site_code: str = "JNS") -> None:
 
 def start_worker(server: str, token: str, name: str = "penkki-1") -> subprocess.Popen[bytes]:
     """`kierto bench-worker` as its own process (group)."""
+    log = tempfile.NamedTemporaryFile(prefix="kierto-worker-", suffix=".log", delete=False)  # noqa: SIM115
     return subprocess.Popen(
         [
             sys.executable,
@@ -136,7 +141,7 @@ def start_worker(server: str, token: str, name: str = "penkki-1") -> subprocess.
             "--name",
             name,
         ],
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
