@@ -88,7 +88,8 @@ async def wait_run(
         response = await http.get(f"/api/v1/runs/{run_id}", headers=headers)
         assert response.status_code == 200, response.text
         run: dict[str, Any] = response.json()
-        if run["state"] in FINISHED:
+        # Ended, and every device moved on (the outcomes follow the run's end by a moment).
+        if run["state"] in FINISHED and all(t["state"] not in {"pending", "running"} for t in run["targets"]):
             return run
         assert asyncio.get_running_loop().time() < deadline, f"run {run_id} did not end: {run}"
         await asyncio.sleep(0.2)
