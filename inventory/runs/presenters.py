@@ -11,6 +11,11 @@ from inventory.runs.schemas import DeviceProgressOut, RunOut, RunTargetOut
 from inventory.settings import Settings
 
 
+def own_words(text: str) -> str:
+    """A stored message in the user's language when it is one of Kierto's own; Ansible's stay as they came."""
+    return gettext(text) if text else ""
+
+
 def target_out(target: dict[str, Any]) -> RunTargetOut:
     """One device of a run; Kierto's own messages in the user's language, Ansible's as they came."""
     return RunTargetOut(
@@ -18,7 +23,7 @@ def target_out(target: dict[str, Any]) -> RunTargetOut:
         state=TargetState(target["state"]),
         percent=int(target["percent"]),
         current_task=target["current_task"],
-        message=gettext(target["message"]) if target["message"] else "",
+        message=own_words(target["message"]),
         result=dict(target["result"] or {}),
         finished_at=target["finished_at"],
     )
@@ -40,7 +45,7 @@ async def run_out(run: dict[str, Any], settings: Settings) -> RunOut:
         created_at=run["created_at"],
         started_at=run["started_at"],
         finished_at=run["finished_at"],
-        explanation=gettext(run["explanation"]) if run["explanation"] else "",
+        explanation=own_words(run["explanation"]),
         targets=[target_out(t) for t in run["targets"]],
         waiting_reason=gettext(reason) if reason else None,
     )
@@ -55,5 +60,5 @@ def progress_out(row: dict[str, Any]) -> DeviceProgressOut:
         state=TargetState(row["state"]),
         percent=int(row["percent"]),
         current_task=row["current_task"],
-        message=gettext(row["message"]) if row["message"] else "",
+        message=own_words(row["message"]),
     )

@@ -22,7 +22,7 @@ from tests.runs.helpers import bare_device, kill_group, sparse_loop, start_serve
 
 @pytest.mark.slow
 async def test_a_server_killed_mid_wipe_comes_back_with_the_device_retryable(
-    db: Any, headers_for: Any, tmp_path: Path, _migrated: None
+    db: Any, headers_for: Any, tmp_path: Path
 ) -> None:
     admin = await headers_for(Role.ADMIN)
     trainee = await headers_for(Role.TRAINEE)
