@@ -118,3 +118,17 @@ CHECK_ITEMS: dict[str, str] = {
     "usb_ports": N_("USB ports"),
 }
 ESSENTIAL_ITEMS = frozenset({"keyboard", "screen", "wifi", "usb_ports"})
+
+
+class ProfileStatus(StrEnum):
+    """Whether a profile can be chosen for new installations."""
+
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+class ReverificationResult(StrEnum):
+    """What an independent re-verification found."""
+
+    PASSED = "passed"
+    FAILED = "failed"

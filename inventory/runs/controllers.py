@@ -15,7 +15,7 @@ from inventory.errors import NotFound
 from inventory.params import RecordIdPath, TagPath
 from inventory.permissions import N_, Permission
 from inventory.runs.bench_tokens import issue_bench_token
-from inventory.runs.choices import CheckResult
+from inventory.runs.choices import CheckResult, ProfileStatus, ReverificationResult, RunState
 from inventory.runs.connections import ManualConnection, pair_by_tag, set_connection, unpaired_machines
 from inventory.runs.evidence import Checklist, import_wipe_log, record_destroyed_disk, record_hardware_check
 from inventory.runs.passwords import reveal_password
@@ -90,10 +90,12 @@ class RunController(Controller):
         device: Annotated[
             str | None, QueryParameter(max_length=40, description="Only runs of this asset tag.")
         ] = None,
-        active: Annotated[bool, QueryParameter(description="Only runs that have not ended.")] = False,
+        states: Annotated[
+            list[RunState] | None, QueryParameter(name="state", description="Only runs in these states.")
+        ] = None,
     ) -> list[RunOut]:
         """Recent runs, newest first."""
-        return [await run_out(run, settings) for run in await list_runs(device, active)]
+        return [await run_out(run, settings) for run in await list_runs(device, states=states or ())]
 
     @get(
         "/{run_id:int}",
@@ -185,7 +187,7 @@ def _profile_data(data: ProfileIn) -> ProfileData:
         name_sv=data.name_sv,
         description=data.description,
         variables=dict(data.variables),
-        is_active=data.is_active,
+        is_active=data.status is ProfileStatus.ACTIVE,
     )
 
 
@@ -443,5 +445,9 @@ class ErasureSampleController(Controller):
     ) -> None:
         """Record a re-verification by another person than the operator; a failure puts the device on hold."""
         await record_reverification(
-            engine, certificate, Reverification(data.passed, data.method), request.user, settings
+            engine,
+            certificate,
+            Reverification(data.result is ReverificationResult.PASSED, data.method),
+            request.user,
+            settings,
         )

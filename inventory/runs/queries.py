@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from inventory.clock import now
 from inventory.devices.tables import Device
 from inventory.errors import NotFound
 from inventory.permissions import N_
-from inventory.runs.choices import ACTIVE_RUN_STATES, Executor, RunState
+from inventory.runs.choices import Executor, RunState
 from inventory.runs.tables import BenchSite, BenchWorker, Run, RunEvent, RunTarget
 from inventory.settings import Settings
 from inventory.sites.tables import Site
@@ -59,15 +60,15 @@ async def get_run(run_id: int) -> dict[str, Any]:
 
 
 async def list_runs(
-    asset_tag: str | None = None, active_only: bool = False, limit: int = 50
+    asset_tag: str | None = None, states: Sequence[RunState] = (), limit: int = 50
 ) -> list[dict[str, Any]]:
-    """Recent runs, newest first, optionally of one device or only those not ended."""
+    """Recent runs, newest first, optionally of one device or only in some states."""
     query = Run.select(*RUN_COLUMNS).order_by(Run.id, ascending=False).limit(limit)
     if asset_tag:
         ids = await RunTarget.select(RunTarget.run).where(RunTarget.device.asset_tag == asset_tag)
         query = query.where(Run.id.is_in([row["run"] for row in ids] or [0]))
-    if active_only:
-        query = query.where(Run.state.is_in(list(ACTIVE_RUN_STATES)))
+    if states:
+        query = query.where(Run.state.is_in([state.value for state in states]))
     runs = list(await query)
     if runs:
         targets = (

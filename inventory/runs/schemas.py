@@ -8,7 +8,16 @@ from typing import Annotated, Any
 from msgspec import Meta, Struct
 
 from inventory.choices import ConditionGrade
-from inventory.runs.choices import CheckResult, Connection, Executor, RunKind, RunState, TargetState
+from inventory.runs.choices import (
+    CheckResult,
+    Connection,
+    Executor,
+    ProfileStatus,
+    ReverificationResult,
+    RunKind,
+    RunState,
+    TargetState,
+)
 from inventory.schema_types import Id, LongText, NameText, Reason, ShortText
 
 AssetTag = Annotated[str, Meta(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9-]+$")]
@@ -99,7 +108,7 @@ class ProfileIn(Struct, forbid_unknown_fields=True):
     name_sv: ShortText = ""
     description: LongText = ""
     variables: dict[str, Any] = {}
-    is_active: bool = True
+    status: ProfileStatus = ProfileStatus.ACTIVE
 
 
 class ProfileOut(Struct):
@@ -261,7 +270,7 @@ class ErasureCreatedOut(Struct):
 class ReverificationIn(Struct, forbid_unknown_fields=True):
     """The result of re-verifying an erasure."""
 
-    passed: bool
+    result: ReverificationResult
     method: Annotated[str, Meta(min_length=1, max_length=200, pattern=r"^[^\x00]*\S[^\x00]*$")]
 
 

@@ -204,7 +204,7 @@ async def test_reverification_by_another_person_is_recorded_and_a_failure_puts_t
     listed = (await client.get("/api/v1/erasures/reverifications", headers=other_headers)).json()
     assert {s["certificate_number"] for s in listed} == set(certificates)
 
-    body = {"passed": True, "method": "Luettu 100 satunnaista lohkoa: kaikki nollia"}
+    body = {"result": "passed", "method": "Luettu 100 satunnaista lohkoa: kaikki nollia"}
     own = await client.post(
         f"/api/v1/erasures/{certificates[0]}/reverification", json=body, headers=operator_headers
     )
@@ -224,7 +224,7 @@ async def test_reverification_by_another_person_is_recorded_and_a_failure_puts_t
 
     failed = await client.post(
         f"/api/v1/erasures/{certificates[1]}/reverification",
-        json={"passed": False, "method": "hexdump"},
+        json={"result": "failed", "method": "hexdump"},
         headers=other_headers,
     )
     assert failed.status_code == 200, failed.text
