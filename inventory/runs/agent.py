@@ -218,6 +218,8 @@ class BenchWorker:
                     logger.warning("the server answered %s; trying again", error.response.status_code)
                     time.sleep(RETRY_SECONDS)
             except httpx.HTTPError as error:
+                if self._stop.is_set():
+                    break
                 logger.warning("Kierto cannot be reached (%s); trying again", error)
                 time.sleep(RETRY_SECONDS)
 

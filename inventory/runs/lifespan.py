@@ -16,6 +16,7 @@ def runs_lifespan(supervisor: RunSupervisor) -> Callable[[Litestar], AbstractAsy
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncGenerator[None, None]:
+        """Start the runs' part of the process, and stop it at shutdown."""
         await seed_default_profiles()
         await supervisor.start()
         try:

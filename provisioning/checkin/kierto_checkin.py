@@ -126,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give --server or KIERTO_SERVER")
     body = report(args.server, args.interface)
     if args.dry_run:
+        print(json.dumps(body, indent=2))
         return 0
     token = os.environ.get("KIERTO_BENCH_TOKEN") or (_read(args.token_file) or "")
     if not token:
@@ -136,16 +137,18 @@ def main(argv: list[str] | None = None) -> int:
             answer = post(args.server, token, body)
             break
         except urllib.error.HTTPError as error:
-            json.loads(error.read() or b"{}").get("detail", error.reason)
+            detail = json.loads(error.read() or b"{}").get("detail", error.reason)
+            print(f"Kierto refused the check-in: {detail}", file=sys.stderr)
             return 1
-        except OSError:
+        except OSError as error:
             if time.monotonic() > deadline:
+                print(f"Kierto could not be reached: {error}", file=sys.stderr)
                 return 1
             time.sleep(3)
     if answer.get("asset_tag"):
-        pass
+        print(f"Checked in as {answer['asset_tag']}.")
     else:
-        pass
+        print(f"Checked in (machine {answer['machine_id']}). Scan the device's tag at the bench to pair it.")
     return 0
 
 

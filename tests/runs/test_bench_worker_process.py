@@ -22,6 +22,8 @@ from tests.runs.helpers import (
 )
 from tests.runs.test_service_end_to_end import TEST_PROFILE, _sse
 
+SCRIPT = Path(__file__).resolve().parents[2] / "provisioning" / "checkin" / "kierto_checkin.py"
+
 
 async def _start(http: httpx.AsyncClient, headers: dict[str, str], kind: str, tag: str, **extra: Any) -> int:
     response = await http.post(
@@ -122,3 +124,37 @@ async def test_a_worker_killed_mid_run_leaves_the_device_retryable_and_a_new_wor
             assert rescan["state"] == "successful", rescan
         finally:
             kill_group(again, signal.SIGTERM)
+
+
+async def test_the_check_in_script_reports_this_machine(db: Any, http: httpx.AsyncClient) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from inventory.runs.tables import BenchMachine
+
+    script = SCRIPT
+    env = {**os.environ, "KIERTO_BENCH_TOKEN": await bench_token("JNS")}
+    result = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, str(script), "--server", str(http.base_url), "--wait", "10"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Checked in" in result.stdout
+    (machine,) = await BenchMachine.select()
+    assert machine["address"] == "127.0.0.1"
+    assert machine["mac"].count(":") == 5
+    refused = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, str(script), "--server", str(http.base_url), "--wait", "10"],
+        env={**os.environ, "KIERTO_BENCH_TOKEN": "kt_not-a-token"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode == 1
+    assert "refused" in refused.stderr
