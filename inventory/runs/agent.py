@@ -42,9 +42,10 @@ class ResultUploader:
 
     name = "<kierto-results>"
 
-    def __init__(self, client: httpx.Client, worker_id: int, ident: str) -> None:
-        """Start the sending thread for one job."""
+    def __init__(self, client: httpx.Client, worker_id: int, ident: str, cancel: threading.Event) -> None:
+        """Start the sending thread for one job; `cancel` is set if the server no longer takes its results."""
         self._client, self._url = client, f"/api/v1/bench/workers/{worker_id}/jobs/{ident}/results"
+        self._cancel = cancel
         self._buffer = bytearray()
         self._acked = 0  # bytes of the stream the server holds
         self._lock = threading.Condition()
@@ -114,6 +115,19 @@ class ResultUploader:
                 continue
             try:
                 self._send(piece, last)
+            except httpx.HTTPStatusError as error:
+                if error.response.status_code in (404, 409):
+                    # The job ended on the server (interrupted, canceled) or is not ours: stop it here too.
+                    logger.warning("the server no longer takes this job's results: %s", error.response.text)
+                    self._cancel.set()
+                    with self._lock:
+                        self._buffer.clear()
+                    if self._closed:
+                        return
+                    continue
+                logger.warning("sending results failed (%s); trying again", error)
+                time.sleep(RETRY_SECONDS)
+                continue
             except (httpx.HTTPError, ValueError, KeyError) as error:
                 logger.warning("sending results failed (%s); trying again", error)
                 time.sleep(RETRY_SECONDS)
@@ -195,7 +209,7 @@ class BenchWorker:
         cancel = threading.Event()
         self._running[ident] = cancel
         logger.info("running job %s", ident)
-        uploader = ResultUploader(self.client, self.worker_id, ident)
+        uploader = ResultUploader(self.client, self.worker_id, ident, cancel)
         try:
             status = work(io.BytesIO(response.content), uploader, cancel=cancel, work_dir=self.work_dir)  # type: ignore[arg-type]
         finally:

@@ -179,8 +179,9 @@ class RunSupervisor:
             with contextlib.suppress(asyncio.CancelledError):
                 await feeder
             reader.close()
-        if await finish_run(run_id, finished):
-            await RunStreamChunk.delete().where(RunStreamChunk.run == run_id)
+        await finish_run(run_id, finished)
+        # The events are stored: the raw stream is no longer needed, however the run ended.
+        await RunStreamChunk.delete().where(RunStreamChunk.run == run_id)
         await apply_outcomes(self.engine, run_id, self.settings)
         self.changed(run_id)
 

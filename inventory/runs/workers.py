@@ -12,7 +12,7 @@ from piccolo.engine.base import Engine
 
 from inventory.clock import now
 from inventory.database import write_transaction
-from inventory.errors import NotFound
+from inventory.errors import Conflict, NotFound
 from inventory.permissions import N_
 from inventory.runs.bench_tokens import BenchCredential
 from inventory.runs.choices import Executor, RunState
@@ -174,9 +174,17 @@ async def receive_results(
             raise NotFound(N_("This bench worker has no such job."))
         received = int(run["stream_received"])
         end = offset + len(data)
-        if offset > received or run["state"] != RunState.RUNNING.value:
-            # A gap (send again from `received`), or a run that has ended: nothing is stored.
-            return Receipt(run["id"], received, end <= received, False)
+        if run["state"] != RunState.RUNNING.value:
+            if end <= received:
+                return Receipt(run["id"], received, True, False)
+            raise Conflict(
+                N_(
+                    "This job has ended on the server (it was interrupted or canceled); its results are no longer taken."
+                )
+            )
+        if offset > received:
+            # A gap: nothing is stored, and the worker sends again from `received`.
+            return Receipt(run["id"], received, False, False)
         tail = data[received - offset :]
         if not tail and not complete:
             return Receipt(run["id"], received, True, False)

@@ -142,7 +142,7 @@ async def test_a_job_waits_for_its_own_site_and_is_never_given_to_another(
     started = await client.post("/api/v1/runs", json={"kind": "scan", "asset_tags": [tag]}, headers=trainee)
     assert started.status_code == 201, started.text
     assert started.json()["state"] == "queued"
-    assert "No bench worker of this site is online" in (started.json()["waiting_reason"] or "")
+    assert "ei ole yhteydessä" in (started.json()["waiting_reason"] or ""), "said in the user's language"
 
     other = _bearer(await bench_token("TOH"))
     other_worker = await _register(client, other, "tohmajarvi")
@@ -213,6 +213,10 @@ async def test_a_result_posted_twice_is_recorded_once(
     stored = await RunEvent.count().where(RunEvent.run == run["id"])
     replay = await client.post(url, params={"offset": 0, "complete": True}, content=stream, headers=token)
     assert replay.json()["duplicate"] is True
+    late = await client.post(
+        url, params={"offset": len(stream)}, content=b'{"event": "late"}\n', headers=token
+    )
+    assert late.status_code == 409, "an ended job takes no new results: the worker stops it"
     await asyncio.sleep(0.5)
     assert await RunEvent.count().where(RunEvent.run == run["id"]) == stored
     assert (await Device.select(Device.state).where(Device.asset_tag == tag).first() or {})[
