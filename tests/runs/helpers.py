@@ -9,6 +9,8 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -26,6 +28,8 @@ TEST_SERVER_ENV = {
     "KIERTO_BENCH_WORKER_TIMEOUT_SECONDS": "3",
     "KIERTO_RUN_STALE_SECONDS": "10",
 }
+# The run directory of each server or worker process the tests start, by pid.
+WORK_DIRS: dict[int, str] = {}
 FINISHED = {"successful", "failed", "canceled", "timeout", "error", "interrupted"}
 
 
@@ -40,6 +44,8 @@ def start_server(
         **(extra_env or {}),
         "KIERTO_BASE_URL": f"http://127.0.0.1:{port}",
     }
+    # Runs keep their files apart, so that Ansible left behind by a killed server can be found.
+    env["KIERTO_RUN_WORK_DIR"] = tempfile.mkdtemp(prefix="kierto-server-runs-")
     # The output goes to a file: a pipe nobody reads would block the server once full.
     log = tempfile.NamedTemporaryFile(prefix="kierto-server-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
@@ -63,12 +69,13 @@ def start_server(
         start_new_session=True,
     )
     log.close()
+    WORK_DIRS[process.pid] = env["KIERTO_RUN_WORK_DIR"]
     wait_for_port(port, process)
     return process, f"http://127.0.0.1:{port}"
 
 
 def kill_group(process: subprocess.Popen[bytes], sig: signal.Signals = signal.SIGKILL) -> None:
-    """Signal a process and everything it started (uvicorn's workers, ansible-playbook)."""
+    """Signal a process and everything it started, including Ansible runs in sessions of their own."""
     if process.poll() is None or sig is signal.SIGKILL:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, sig)
@@ -77,6 +84,23 @@ def kill_group(process: subprocess.Popen[bytes], sig: signal.Signals = signal.SI
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=5)
+    work_dir = WORK_DIRS.pop(process.pid, None)
+    if work_dir:
+        # ansible-runner starts Ansible in its own session: a killed parent leaves it running.
+        for pid in _running_in(work_dir):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _running_in(work_dir: str) -> list[int]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if work_dir.encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return found
 
 
 async def wait_run(
@@ -129,7 +153,8 @@ async def use_bench_worker(site_code: str = "JNS") -> None:
 def start_worker(server: str, token: str, name: str = "penkki-1") -> subprocess.Popen[bytes]:
     """`kierto bench-worker` as its own process (group)."""
     log = tempfile.NamedTemporaryFile(prefix="kierto-worker-", suffix=".log", delete=False)  # noqa: SIM115
-    return subprocess.Popen(
+    work_dir = tempfile.mkdtemp(prefix="kierto-worker-runs-")
+    process = subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -141,11 +166,15 @@ def start_worker(server: str, token: str, name: str = "penkki-1") -> subprocess.
             token,
             "--name",
             name,
+            "--work-dir",
+            work_dir,
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    WORK_DIRS[process.pid] = work_dir
+    return process
 
 
 @contextlib.contextmanager
@@ -163,4 +192,35 @@ def sparse_loop(directory: Any, size: int = 4 << 30) -> Any:
     try:
         yield device, str(image.resolve())
     finally:
-        subprocess.run(["losetup", "--detach", device], check=False)
+        release(device, str(image.resolve()))
+
+
+def _holders(*paths: str) -> list[int]:
+    """Processes with one of the paths open (Ansible left behind by a killed server or worker)."""
+    holders = []
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            if any(os.readlink(fd) in paths for fd in fd_dir.iterdir()):
+                holders.append(int(fd_dir.parent.name))
+        except OSError:
+            continue
+    return holders
+
+
+def release(device: str, image: str) -> None:
+    """Kill whatever still writes to a test disk (its runner was killed, not it), then detach the loop."""
+    for pid in _holders(device, image):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    for _ in range(100):
+        subprocess.run(["losetup", "--detach", device], check=False, capture_output=True)
+        attached = subprocess.run(
+            ["losetup", "--associated", image], capture_output=True, text=True, check=False
+        )
+        if not attached.stdout.strip():
+            return
+        for pid in _holders(device, image):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.1)
+    raise RuntimeError(f"{device} could not be detached from {image}")
