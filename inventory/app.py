@@ -54,6 +54,17 @@ from inventory.operations.settings import get_operations_settings
 from inventory.operations.statistics.controllers import StatisticsController
 from inventory.permissions import Permission
 from inventory.reports.pages import ReportPages
+from inventory.runs.bench_api import BenchController
+from inventory.runs.controllers import (
+    BenchSetupController,
+    DeviceBenchController,
+    ErasureSampleController,
+    ProfileController,
+    RunController,
+)
+from inventory.runs.lifespan import runs_lifespan
+from inventory.runs.pages import RunPages
+from inventory.runs.supervisor import RunSupervisor
 from inventory.security_headers import security_headers_hook
 from inventory.settings import Settings, get_settings
 from inventory.sites.controllers import SiteController
@@ -122,6 +133,13 @@ CONTROLLERS: list[Any] = [
     HandoverController,
     LoanController,
     ClientPages,
+    RunController,
+    ProfileController,
+    BenchSetupController,
+    DeviceBenchController,
+    ErasureSampleController,
+    RunPages,
+    BenchController,
 ]
 
 
@@ -141,6 +159,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     """Build the application: routes listed here, nothing registers itself on import."""
     settings = settings or get_settings()
     engine = _engine()
+    supervisor = RunSupervisor(engine, settings)
 
     @asynccontextmanager
     async def database_pool(_: Litestar) -> AsyncGenerator[None, None]:
@@ -183,6 +202,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             "engine": Provide(lambda: engine, use_cache=True, sync_to_thread=False),
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
+            "runs": Provide(lambda: supervisor, use_cache=True, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=template_config(),
@@ -199,7 +219,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 opt={"permission": Permission.PUBLIC, "exclude_from_auth": True},
             ),
         ),
-        lifespan=[database_pool, scheduler_lifespan(engine, settings, get_operations_settings())],
+        lifespan=[
+            database_pool,
+            scheduler_lifespan(engine, settings, get_operations_settings()),
+            runs_lifespan(supervisor),
+        ],
         request_max_body_size=settings.max_upload_bytes + UPLOAD_BODY_MARGIN,
         debug=settings.debug,
         # Logging is the process's (`kierto serve` configures JSON logs for every worker); our

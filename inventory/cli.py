@@ -286,5 +286,36 @@ def ready() -> None:
     sys.exit(0 if result.ready else 1)
 
 
+@main.command("bench-worker")
+@click.option(
+    "--server", required=True, envvar="KIERTO_SERVER", help="Kierto's address, e.g. https://kierto.example.fi"
+)
+@click.option("--token", required=True, envvar="KIERTO_BENCH_TOKEN", help="The site's bench token.")
+@click.option("--name", default=None, help="The worker's name (default: this computer's name).")
+@click.option("--ssh-key", "ssh_key", default=None, help="The bench SSH private key's path on this computer.")
+@click.option(
+    "--work-dir", default=None, type=click.Path(file_okay=False), help="Where runs keep their files."
+)
+def bench_worker(
+    server: str, token: str, name: str | None, ssh_key: str | None, work_dir: str | None
+) -> None:
+    """Run a site's Ansible jobs next to its machines and stream the results back to Kierto."""
+    import logging
+    import signal
+    import socket
+
+    from inventory.runs.agent import BenchWorker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    worker = BenchWorker(
+        server, token, name or socket.gethostname(), ssh_key, Path(work_dir) if work_dir else None
+    )
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    try:
+        worker.serve()
+    except KeyboardInterrupt:
+        worker.stop()
+
+
 if __name__ == "__main__":
     main()

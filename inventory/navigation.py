@@ -32,6 +32,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("/admin", N_("Administration"), Permission.ADMINISTER),
     MenuEntry("/clients", N_("Clients"), Permission.CLIENT_READ),
     MenuEntry("/loans/overdue", N_("Overdue loans"), Permission.DEVICE_ALLOCATE),
+    MenuEntry("/runs", N_("Runs"), Permission.DEVICE_READ),
 )
 
 

@@ -23,6 +23,21 @@ from inventory.operations.notifications.tables import Notification
 from inventory.operations.reminders.tables import StuckNotice
 from inventory.operations.scheduling.tables import JobRun, SchedulerHeartbeat
 from inventory.operations.statistics.tables import DailyDeviceCount
+from inventory.runs.tables import (
+    BenchMachine,
+    BenchSite,
+    BenchToken,
+    BenchWorker,
+    HardwareCheck,
+    HardwareScan,
+    InitialPassword,
+    Profile,
+    ReverificationSample,
+    Run,
+    RunEvent,
+    RunStreamChunk,
+    RunTarget,
+)
 from inventory.sites.tables import Site
 from inventory.stocktake.tables import StockTake, StockTakeScan
 from inventory.worklog.tables import WorkLog
@@ -59,6 +74,19 @@ TABLES = [
     Handover,
     AccessLogEntry,
     AccessLogHead,
+    Profile,
+    BenchSite,
+    BenchToken,
+    BenchWorker,
+    BenchMachine,
+    Run,
+    RunTarget,
+    RunEvent,
+    RunStreamChunk,
+    HardwareScan,
+    HardwareCheck,
+    ReverificationSample,
+    InitialPassword,
 ]
 
 APP_CONFIG = AppConfig(

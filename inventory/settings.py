@@ -72,6 +72,28 @@ class Settings(BaseSettings):
             raise ValueError(f"Unknown topic codes {unknown}; known: {sorted(TOPICS)}.")
         return list(dict.fromkeys(value))
 
+    reverification_share: float = Field(
+        default=0.05, ge=0, le=1, description="Share of passed erasures picked for re-verification."
+    )
+    bench_worker_timeout_seconds: int = Field(
+        default=60, ge=2, description="A bench worker silent this long is offline; its running jobs end."
+    )
+    run_stale_seconds: int = Field(
+        default=120, ge=5, description="A run whose server process is silent this long is interrupted."
+    )
+    bench_ssh_key: Path | None = Field(
+        default=None, description="The bench SSH private key on this server, for runs it makes itself."
+    )
+    bench_local_connections: bool = Field(
+        default=False, description="Allow chroot and local connections (tests, image building)."
+    )
+    bench_loop_devices: bool = Field(
+        default=False, description="Hardware scans report loop devices as disks (test benches)."
+    )
+    run_work_dir: Path | None = Field(
+        default=None, description="Where runs keep their private data dirs (default: the temp dir)."
+    )
+
     @field_validator("base_url")
     @classmethod
     def _strip_trailing_slash(cls, value: str) -> str:

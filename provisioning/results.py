@@ -26,6 +26,7 @@ class DiskFacts:
     rotational: bool
     removable: bool
     transport: str | None
+    in_use: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,6 +97,7 @@ def _scan_from_fact(fact: Mapping[str, Any]) -> HardwareScan:
             rotational=bool(disk.get("rotational")),
             removable=bool(disk.get("removable")),
             transport=disk.get("transport"),
+            in_use=bool(disk.get("in_use")),
         )
         for disk in fact.get("disks") or []
     )

@@ -185,3 +185,9 @@ def live_server(_migrated: None, data_dir: Path) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+# Machines for real runs (loop devices, the Debian root built once per session), for every test package.
+from tests.machines import bench_chroot, debian_rootfs, make_disks  # noqa: E402
+
+__all__ = ["bench_chroot", "debian_rootfs", "make_disks"]

@@ -21,6 +21,9 @@ MANAGERS = frozenset({CO, AD})  # donors, overrides, scrap, reports
 ADMINS = frozenset({AD})  # users, sites, settings
 COUNSEL = frozenset({CS, CO, AD})  # clients, assessments, orientation; reserve, hand over, lend, return
 PUBLIC = None
+# Bench-token routes (check-in script, bench workers): refused to every person, whatever the role;
+# only a site's bench token may use them (tests/runs/test_bench_api.py).
+BENCH_TOKEN_ONLY: frozenset[Role] = frozenset()
 
 MATRIX: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/health"): PUBLIC,
@@ -196,6 +199,43 @@ MATRIX: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/loans/overdue"): COUNSEL,
     ("GET", "/clients/{client_id:int}/erase"): COUNSEL,
     ("POST", "/clients/{client_id:int}/erase"): COUNSEL,
+    # Runs: everyone follows them; the bench starts and cancels them (DESIGN.md: wipe, provisioning).
+    ("GET", "/runs"): EVERYONE,
+    ("POST", "/runs"): BENCH,
+    ("GET", "/runs/{run_id:int}"): EVERYONE,
+    ("GET", "/runs/{run_id:int}/stream"): EVERYONE,
+    ("POST", "/runs/machines/{machine_id:int}/pair"): BENCH,
+    ("GET", "/devices/{tag:str}/progress"): EVERYONE,
+    ("GET", "/devices/{tag:str}/progress/stream"): EVERYONE,
+    ("GET", "/api/v1/runs"): EVERYONE,
+    ("POST", "/api/v1/runs"): BENCH,
+    ("GET", "/api/v1/runs/{run_id:int}"): EVERYONE,
+    ("GET", "/api/v1/runs/{run_id:int}/events"): EVERYONE,
+    ("POST", "/api/v1/runs/{run_id:int}/cancel"): BENCH,
+    # Profiles are read by the bench and written by admins (DESIGN.md: profiles, settings).
+    ("GET", "/api/v1/profiles"): EVERYONE,
+    ("POST", "/api/v1/profiles"): ADMINS,
+    ("GET", "/api/v1/profiles/{profile_id:int}"): EVERYONE,
+    ("PUT", "/api/v1/profiles/{profile_id:int}"): ADMINS,
+    ("POST", "/api/v1/bench/tokens"): ADMINS,
+    ("GET", "/api/v1/bench/sites"): EVERYONE,
+    ("PUT", "/api/v1/bench/sites/{site_id:int}"): ADMINS,
+    ("GET", "/api/v1/bench/machines"): EVERYONE,
+    ("POST", "/api/v1/bench/machines/{machine_id:int}/pair"): BENCH,
+    ("PUT", "/api/v1/devices/{tag:str}/connection"): ADMINS,
+    ("GET", "/api/v1/devices/{tag:str}/progress"): EVERYONE,
+    ("POST", "/api/v1/devices/{tag:str}/disks/{disk_id:int}/destroyed"): BENCH,
+    ("POST", "/api/v1/devices/{tag:str}/hardware-check"): BENCH,
+    ("POST", "/api/v1/devices/{tag:str}/erasures/nwipe"): BENCH,
+    # The client's initial password goes to those who hand devices over, never to trainees.
+    ("POST", "/api/v1/devices/{tag:str}/initial-password"): frozenset({CS, CO, AD}),
+    ("GET", "/api/v1/erasures/reverifications"): EVERYONE,
+    ("POST", "/api/v1/erasures/{certificate:str}/reverification"): BENCH,
+    ("POST", "/api/v1/bench/check-in"): BENCH_TOKEN_ONLY,
+    ("POST", "/api/v1/bench/workers"): BENCH_TOKEN_ONLY,
+    ("POST", "/api/v1/bench/workers/{worker_id:int}/heartbeat"): BENCH_TOKEN_ONLY,
+    ("GET", "/api/v1/bench/workers/{worker_id:int}/jobs/next"): BENCH_TOKEN_ONLY,
+    ("POST", "/api/v1/bench/workers/{worker_id:int}/jobs/{ident:str}/results"): BENCH_TOKEN_ONLY,
 }
 
 # A step each role may take, so that only the route's own guard is under test here.
@@ -207,6 +247,13 @@ PATH_VALUES = {
     "{file_path:path}": "kierto.css",
     "{path:str}": "openapi.yaml",
     "{phase:str}": "start",
+    "{run_id:int}": "1",
+    "{profile_id:int}": "1",
+    "{machine_id:int}": "1",
+    "{disk_id:int}": "1",
+    "{worker_id:int}": "1",
+    "{ident:str}": "0123abcd",
+    "{certificate:str}": "E-2026-000001",
 }
 
 

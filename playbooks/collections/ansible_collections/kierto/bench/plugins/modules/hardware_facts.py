@@ -150,9 +150,38 @@ def loop_backing_file(name):
     return read_text(os.path.join("/sys/block", name, "loop", "backing_file"))
 
 
+def swap_devices():
+    """The devices in use as swap."""
+    swaps = set()
+    try:
+        with open("/proc/swaps", encoding="utf-8") as handle:
+            for line in handle.readlines()[1:]:
+                if line.split():
+                    swaps.add(os.path.realpath(line.split()[0]))
+    except OSError:
+        pass
+    return swaps
+
+
+def disks_in_use(module, lsblk):
+    """Whole disks the running system uses: a mounted file system or swap on them or their partitions."""
+    rc, out, _ = module.run_command([lsblk, "--json", "--output", "PATH,MOUNTPOINT"])
+    if rc != 0:
+        return set()
+    swaps = swap_devices()
+
+    def used(node):
+        if node.get("mountpoint") or os.path.realpath(node.get("path") or "") in swaps:
+            return True
+        return any(used(child) for child in node.get("children") or [])
+
+    return {device["path"] for device in json.loads(out).get("blockdevices", []) if used(device)}
+
+
 def disk_facts(module, include_loop):
-    """Every whole disk lsblk reports, with model, serial, size and kind."""
+    """Every whole disk lsblk reports, with model, serial, size, kind and whether the system is on it."""
     lsblk = module.get_bin_path("lsblk", required=True)
+    in_use = disks_in_use(module, lsblk)
     rc, out, err = module.run_command(
         [
             lsblk,
@@ -193,6 +222,7 @@ def disk_facts(module, include_loop):
                 "removable": bool(device.get("rm")),
                 "transport": device.get("tran"),
                 "kind": disk_kind(device),
+                "in_use": device["path"] in in_use,
             }
         )
     return disks

@@ -1,0 +1,1 @@
+"""Ansible runs in the service: profiles, bench check-in and workers, runs, live progress, evidence."""

@@ -1,0 +1,159 @@
+"""Pages for runs: the runs and bench overview, starting a run, one run's live progress, a device's progress bar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import PathParameter, URLEncodedBody
+from litestar.response import Redirect, ServerSentEvent, Template
+from piccolo.engine.base import Engine
+
+from inventory.actors import Actor
+from inventory.errors import DomainError
+from inventory.params import RecordIdPath, TagPath
+from inventory.permissions import Permission
+from inventory.runs.choices import RUN_KIND_LABELS, RUN_STATE_LABELS, TARGET_STATE_LABELS, RunKind
+from inventory.runs.connections import pair_by_tag, unpaired_machines
+from inventory.runs.live import device_stream, run_stream
+from inventory.runs.presenters import progress_out, run_out
+from inventory.runs.profiles import list_profiles
+from inventory.runs.queries import device_progress, get_run, list_runs, run_events, workers_by_site
+from inventory.runs.starting import RunRequest, start_run
+from inventory.runs.supervisor import RunSupervisor
+from inventory.settings import Settings
+from inventory.web import page_context
+
+MachinePath = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
+LABELS = {"kinds": RUN_KIND_LABELS, "run_states": RUN_STATE_LABELS, "target_states": TARGET_STATE_LABELS}
+
+
+@dataclass
+class StartForm:
+    """The start form: a kind of run, tags one per line (or separated by spaces), a profile."""
+
+    kind: str = ""
+    tags: str = ""
+    profile_id: str = ""
+
+
+@dataclass
+class PairForm:
+    """The tag scanned to pair a checked-in machine."""
+
+    code: str = ""
+
+
+async def _overview(
+    request: Request[Actor, Any, Any], settings: Settings, error: str | None = None, status_code: int = 200
+) -> Template:
+    runs = [await run_out(run, settings) for run in await list_runs(limit=30)]
+    return Template(
+        "runs/index.html",
+        context=page_context(
+            request,
+            runs=runs,
+            profiles=await list_profiles(active_only=True),
+            sites=await workers_by_site(settings),
+            machines=await unpaired_machines(),
+            error=error,
+            **LABELS,
+        ),
+        status_code=status_code,
+    )
+
+
+class RunPages(Controller):
+    """/runs and a device's progress bar."""
+
+    path = "/"
+    include_in_schema = False
+
+    @get("/runs", opt={"permission": Permission.DEVICE_READ})
+    async def overview(
+        self, request: Request[Actor, Any, Any], settings: NamedDependency[Settings]
+    ) -> Template:
+        """Recent runs, the sites' bench workers, machines waiting to be paired, and the start form."""
+        return await _overview(request, settings)
+
+    @post("/runs", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
+    async def start(
+        self,
+        request: Request[Actor, Any, Any],
+        data: URLEncodedBody[StartForm],
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        settings: NamedDependency[Settings],
+        runs: NamedDependency[RunSupervisor],
+    ) -> Redirect | Template:
+        """Start a run from the form and follow it."""
+        try:
+            kind = RunKind(data.kind)
+            tags = tuple(data.tags.replace(",", " ").split())
+            profile = int(data.profile_id) if data.profile_id.isdigit() else None
+            run_id = await start_run(engine, RunRequest(kind, tags, profile), request.user, settings, runs)
+        except ValueError:
+            return await _overview(request, settings, error=None, status_code=422)
+        except DomainError as refused:
+            return await _overview(request, settings, error=refused.text(), status_code=refused.status_code)
+        return Redirect(path=f"/runs/{run_id}", status_code=303)
+
+    @get("/runs/{run_id:int}", opt={"permission": Permission.DEVICE_READ})
+    async def detail(
+        self, request: Request[Actor, Any, Any], run_id: RecordIdPath, settings: NamedDependency[Settings]
+    ) -> Template:
+        """One run: a live progress bar per device and the failures in plain words."""
+        run = await run_out(await get_run(run_id), settings)
+        failures = [
+            e for e in await run_events(run_id, limit=2000) if e["outcome"] in ("failed", "unreachable")
+        ]
+        return Template(
+            "runs/detail.html", context=page_context(request, run=run, failures=failures[-20:], **LABELS)
+        )
+
+    @get("/runs/{run_id:int}/stream", opt={"permission": Permission.DEVICE_READ})
+    async def stream(
+        self, run_id: RecordIdPath, settings: NamedDependency[Settings], runs: NamedDependency[RunSupervisor]
+    ) -> ServerSentEvent:
+        """Server-sent events: `progress` as the run's devices move, then `finished`."""
+        await get_run(run_id)  # 404 before the stream starts
+        return ServerSentEvent(
+            run_stream(run_id, settings, runs),
+            headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        )
+
+    @get("/devices/{tag:str}/progress", opt={"permission": Permission.DEVICE_READ})
+    async def device_bar(self, request: Request[Actor, Any, Any], tag: TagPath) -> Template:
+        """The device's progress bar, to include in the device page (runs/_device_progress.html)."""
+        row = await device_progress(tag)
+        return Template(
+            "runs/_device_progress.html",
+            context=page_context(
+                request, asset_tag=tag, progress=progress_out(row) if row else None, **LABELS
+            ),
+        )
+
+    @get("/devices/{tag:str}/progress/stream", opt={"permission": Permission.DEVICE_READ})
+    async def device_bar_stream(self, tag: TagPath, runs: NamedDependency[RunSupervisor]) -> ServerSentEvent:
+        """Server-sent events for one device's progress bar."""
+        await device_progress(tag)  # 404 before the stream starts
+        return ServerSentEvent(
+            device_stream(tag, runs), headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+        )
+
+    @post("/runs/machines/{machine_id:int}/pair", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
+    async def pair(
+        self,
+        request: Request[Actor, Any, Any],
+        machine_id: MachinePath,
+        data: URLEncodedBody[PairForm],
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        settings: NamedDependency[Settings],
+    ) -> Redirect | Template:
+        """Pair a checked-in machine with the device whose tag was scanned."""
+        try:
+            await pair_by_tag(engine, machine_id, data.code, request.user)
+        except DomainError as refused:
+            return await _overview(request, settings, error=refused.text(), status_code=refused.status_code)
+        return Redirect(path="/runs", status_code=303)

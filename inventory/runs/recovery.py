@@ -1,0 +1,97 @@
+"""Restart recovery: runs whose server process or bench worker is gone are interrupted, devices made retryable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from piccolo.engine.base import Engine
+
+from inventory.clock import now
+from inventory.runs.choices import ACTIVE_RUN_STATES, Executor, RunState, TargetState
+from inventory.runs.identity import known_dead, process_identity
+from inventory.runs.outcomes import RUN_FAILURES, apply_outcomes
+from inventory.runs.tables import BenchWorker, Run, RunTarget
+from inventory.settings import Settings
+
+logger = logging.getLogger("kierto.runs")
+
+
+def _silent(moment: dt.datetime | None, seconds: int) -> bool:
+    return moment is None or now() - moment > dt.timedelta(seconds=seconds)
+
+
+def server_process_gone(run: dict[str, Any], settings: Settings) -> bool:
+    """Whether the server process that ran or read the run is gone (dead here, or silent elsewhere)."""
+    owner = run["owner"]
+    if owner == process_identity():
+        return False
+    if owner and known_dead(owner):
+        return True
+    return _silent(run["heartbeat_at"] or run["created_at"], settings.run_stale_seconds)
+
+
+async def _interrupted(run: dict[str, Any], settings: Settings) -> bool:
+    if run["executor"] == Executor.LOCAL.value:
+        return server_process_gone(run, settings)
+    if run["state"] != RunState.RUNNING.value or run["stream_complete"]:
+        # A queued job waits for a worker, however long; a complete stream only needs reading.
+        return False
+    worker = (
+        await BenchWorker.select(BenchWorker.last_heartbeat_at).where(BenchWorker.id == run["worker"]).first()
+    )
+    return worker is None or _silent(worker["last_heartbeat_at"], settings.bench_worker_timeout_seconds)
+
+
+async def recover_interrupted_runs(engine: Engine[Any], settings: Settings) -> int:
+    """Interrupt runs nobody is running any more and return their devices to a retryable state.
+
+    Idempotent and safe to run from every process: at start-up, from the scheduler, from a watchdog.
+    A local run is interrupted when its server process has died (or, on another host, fell silent);
+    a bench worker's run when the worker's heartbeats stopped. Devices go from wiping to wipe_failed
+    and from provisioning to provisioning_failed through the lifecycle. Returns how many runs ended.
+    """
+    columns = (
+        Run.id,
+        Run.executor,
+        Run.state,
+        Run.owner,
+        Run.heartbeat_at,
+        Run.created_at,
+        Run.worker,
+        Run.stream_complete,
+    )
+    count = 0
+    for run in await Run.select(*columns).where(Run.state.is_in(list(ACTIVE_RUN_STATES))):
+        if not await _interrupted(dict(run), settings):
+            continue
+        ended = (
+            await Run.update(
+                {
+                    Run.state: RunState.INTERRUPTED.value,
+                    Run.finished_at: now(),
+                    Run.explanation: RUN_FAILURES[RunState.INTERRUPTED],
+                }
+            )
+            .where((Run.id == run["id"]) & (Run.state == run["state"]) & (Run.owner == run["owner"]))
+            .returning(Run.id)
+        )
+        if not ended:
+            continue
+        logger.warning("run %s interrupted: its server process or bench worker is gone", run["id"])
+        count += 1
+        await apply_outcomes(engine, run["id"], settings)
+    # Runs that ended but whose devices were not moved on (the process died in between).
+    pending = await RunTarget.select(
+        RunTarget.run,
+        RunTarget.run.owner.as_alias("owner"),
+        RunTarget.run.heartbeat_at.as_alias("heartbeat_at"),
+        RunTarget.run.created_at.as_alias("created_at"),
+    ).where(
+        RunTarget.state.is_in([TargetState.PENDING.value, TargetState.RUNNING.value])
+        & RunTarget.run.state.not_in(list(ACTIVE_RUN_STATES))
+    )
+    for run_id in {row["run"] for row in pending if server_process_gone(dict(row), settings)}:
+        await apply_outcomes(engine, run_id, settings)
+    return count

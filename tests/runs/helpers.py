@@ -1,0 +1,226 @@
+"""Helpers for the runs tests: a real server process, waiting for runs, devices fresh from intake."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from inventory.actors import Actor
+from inventory.devices.intake import NewDevice
+from inventory.donations.services import NewDonation, NewDonor, create_donation, create_donor
+from tests import factories
+from tests.conftest import free_port, wait_for_port
+
+# Short timeouts so that a dead worker or server is noticed within seconds in the tests.
+TEST_SERVER_ENV = {
+    "KIERTO_BENCH_LOCAL_CONNECTIONS": "true",
+    "KIERTO_BENCH_LOOP_DEVICES": "true",
+    "KIERTO_BENCH_WORKER_TIMEOUT_SECONDS": "3",
+    "KIERTO_RUN_STALE_SECONDS": "10",
+}
+# The run directory of each server or worker process the tests start, by pid.
+WORK_DIRS: dict[int, str] = {}
+FINISHED = {"successful", "failed", "canceled", "timeout", "error", "interrupted"}
+
+
+def start_server(
+    workers: int = 1, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """The real application under uvicorn in its own process group; returns the process and its URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        **TEST_SERVER_ENV,
+        **(extra_env or {}),
+        "KIERTO_BASE_URL": f"http://127.0.0.1:{port}",
+    }
+    # Runs keep their files apart, so that Ansible left behind by a killed server can be found.
+    env["KIERTO_RUN_WORK_DIR"] = tempfile.mkdtemp(prefix="kierto-server-runs-")
+    # The output goes to a file: a pipe nobody reads would block the server once full.
+    log = tempfile.NamedTemporaryFile(prefix="kierto-server-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "inventory.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    log.close()
+    WORK_DIRS[process.pid] = env["KIERTO_RUN_WORK_DIR"]
+    wait_for_port(port, process)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def kill_group(process: subprocess.Popen[bytes], sig: signal.Signals = signal.SIGKILL) -> None:
+    """Signal a process and everything it started, including Ansible runs in sessions of their own."""
+    if process.poll() is None or sig is signal.SIGKILL:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+    work_dir = WORK_DIRS.pop(process.pid, None)
+    if work_dir:
+        # ansible-runner starts Ansible in its own session: a killed parent leaves it running.
+        for pid in _running_in(work_dir):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _running_in(work_dir: str) -> list[int]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if work_dir.encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+async def wait_run(
+    http: httpx.AsyncClient, run_id: int, headers: dict[str, str], seconds: float = 900
+) -> dict[str, Any]:
+    """Poll a run until it has ended; return it."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        response = await http.get(f"/api/v1/runs/{run_id}", headers=headers)
+        assert response.status_code == 200, response.text
+        run: dict[str, Any] = response.json()
+        # Ended, and every device moved on (the outcomes follow the run's end by a moment).
+        if run["state"] in FINISHED and all(t["state"] not in {"pending", "running"} for t in run["targets"]):
+            return run
+        assert asyncio.get_running_loop().time() < deadline, f"run {run_id} did not end: {run}"
+        await asyncio.sleep(0.2)
+
+
+async def bare_device(engine: Any, site_code: str = "JNS") -> str:
+    """A received laptop known only by its tag: no serial, no disks (the scan fills them in)."""
+    site_id = await factories.site(site_code)
+    donor_id = await create_donor(NewDonor(name="Testilahjoittaja Oy"))
+    created = await create_donation(
+        engine,
+        NewDonation(donor_id=donor_id, site_id=site_id, devices=(NewDevice(make="", model=""),)),
+        Actor.system("tests"),
+    )
+    return created.asset_tags[0]
+
+
+async def bench_token(site_code: str = "JNS") -> str:
+    """A bench token bound to the site, made by an administrator."""
+    from inventory.permissions import Role
+    from inventory.runs.bench_tokens import issue_bench_token
+
+    admin = await factories.user(Role.ADMIN, site_code=site_code)
+    return (await issue_bench_token(await factories.site(site_code), "bench", admin)).secret
+
+
+async def use_bench_worker(site_code: str = "JNS") -> None:
+    """Send the site's runs to its bench worker."""
+    from inventory.permissions import Role
+    from inventory.runs.choices import Executor
+    from inventory.runs.starting import set_site_executor
+
+    admin = await factories.user(Role.ADMIN, site_code=site_code)
+    await set_site_executor(await factories.site(site_code), Executor.WORKER, admin)
+
+
+def start_worker(server: str, token: str, name: str = "penkki-1") -> subprocess.Popen[bytes]:
+    """`kierto bench-worker` as its own process (group)."""
+    log = tempfile.NamedTemporaryFile(prefix="kierto-worker-", suffix=".log", delete=False)  # noqa: SIM115
+    work_dir = tempfile.mkdtemp(prefix="kierto-worker-runs-")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "inventory.cli",
+            "bench-worker",
+            "--server",
+            server,
+            "--token",
+            token,
+            "--name",
+            name,
+            "--work-dir",
+            work_dir,
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    WORK_DIRS[process.pid] = work_dir
+    return process
+
+
+@contextlib.contextmanager
+def sparse_loop(directory: Any, size: int = 4 << 30) -> Any:
+    """A loop device on a sparse file (nothing written yet): a disk that takes a while to erase."""
+    from tests.support import require_tool
+
+    require_tool("losetup")
+    image = directory / "big.img"
+    with open(image, "wb") as handle:
+        handle.truncate(size)
+    device = subprocess.run(
+        ["losetup", "--find", "--show", str(image)], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    try:
+        yield device, str(image.resolve())
+    finally:
+        release(device, str(image.resolve()))
+
+
+def _holders(*paths: str) -> list[int]:
+    """Processes with one of the paths open (Ansible left behind by a killed server or worker)."""
+    holders = []
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            if any(os.readlink(fd) in paths for fd in fd_dir.iterdir()):
+                holders.append(int(fd_dir.parent.name))
+        except OSError:
+            continue
+    return holders
+
+
+def release(device: str, image: str) -> None:
+    """Kill whatever still writes to a test disk (its runner was killed, not it), then detach the loop."""
+    for pid in _holders(device, image):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    for _ in range(100):
+        subprocess.run(["losetup", "--detach", device], check=False, capture_output=True)
+        attached = subprocess.run(
+            ["losetup", "--associated", image], capture_output=True, text=True, check=False
+        )
+        if not attached.stdout.strip():
+            return
+        for pid in _holders(device, image):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.1)
+    raise RuntimeError(f"{device} could not be detached from {image}")
