@@ -6,13 +6,17 @@ Operators can move any job with KIERTO_SCHEDULE, e.g. {"backup": "30 3 * * *"}.
 
 from __future__ import annotations
 
+from inventory.clients.anonymisation import purge_expired_clients
+from inventory.clients.reservations import release_expired_reservations
 from inventory.operations.backup.service import nightly_backup
 from inventory.operations.housekeeping import housekeeping
 from inventory.operations.notifications.email import deliver_pending
 from inventory.operations.reminders.overdue import notify_overdue_loans
+from inventory.operations.reminders.reservations import notify_expiring_reservations
 from inventory.operations.reminders.stuck import notify_stuck_devices
 from inventory.operations.scheduling.jobs import Job, JobContext, daily, every
 from inventory.operations.statistics.snapshot import statistics_snapshot
+from inventory.runs.recovery import recover_interrupted_runs
 
 
 async def email_delivery(context: JobContext) -> dict[str, int]:
@@ -20,8 +24,42 @@ async def email_delivery(context: JobContext) -> dict[str, int]:
     return await deliver_pending(context.settings, context.operations)
 
 
+async def release_reservations(context: JobContext) -> int:
+    """Put devices whose reservation ran out back among the ready devices."""
+    return await release_expired_reservations(context.engine, context.settings, context.actor)
+
+
+async def retention_purge(context: JobContext) -> int:
+    """Anonymise clients whose retention period has ended."""
+    return await purge_expired_clients(context.engine, context.settings, context.actor)
+
+
+async def recover_runs(context: JobContext) -> int:
+    """End runs that nobody is running any more and make their devices retryable."""
+    return await recover_interrupted_runs(context.engine, context.settings)
+
+
 JOBS: tuple[Job, ...] = (
     Job("overdue_loans", daily(7, 0), notify_overdue_loans, "Tell counsellors about overdue loans."),
+    Job(
+        "reservation_reminders",
+        daily(7, 5),
+        notify_expiring_reservations,
+        "Tell counsellors about reservations that end tomorrow.",
+    ),
+    Job(
+        "release_reservations",
+        every(minutes=30),
+        release_reservations,
+        "Put devices whose reservation ran out back on the shelf.",
+    ),
+    Job("retention_purge", daily(3, 0), retention_purge, "Anonymise clients whose retention period ended."),
+    Job(
+        "recover_runs",
+        every(minutes=5),
+        recover_runs,
+        "End interrupted runs and make their devices retryable.",
+    ),
     Job(
         "stuck_devices",
         daily(7, 10),

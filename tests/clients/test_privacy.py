@@ -101,6 +101,13 @@ def _paths(app: Litestar, world: dict[str, Any], user_id: int) -> list[tuple[str
         "donor_id": [1],
         "donation_id": [1],
         "token_id": [999999],
+        "run_id": [1, 999999],
+        "worker_id": [1, 999999],
+        "profile_id": [1],
+        "machine_id": [1],
+        "disk_id": [1],
+        "certificate": list(world["numbers"]) or ["E-2026-000001"],
+        "ident": ["1"],
     }
     found = []
     for route in app.routes:

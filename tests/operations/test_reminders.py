@@ -1,4 +1,5 @@
-"""Reminder jobs: overdue loans to the client's counsellor, stuck devices to the site's coordinators; once each."""
+"""Client-side jobs: overdue loans and ending reservations to the counsellor, stuck devices to the
+site's coordinators (once each), expired reservations released, the retention purge."""
 
 from __future__ import annotations
 
@@ -6,17 +7,21 @@ import datetime as dt
 from typing import Any
 
 from inventory.accounts.tables import User
+from inventory.clients.reservations import reserve_device
+from inventory.clients.tables import Client, Reservation
 from inventory.clock import now, today
 from inventory.devices.tables import Device
 from inventory.lifecycle import State
 from inventory.operations.jobs import JOBS
 from inventory.operations.notifications.tables import Notification
 from inventory.operations.reminders.overdue import notify_overdue_loans
+from inventory.operations.reminders.reservations import notify_expiring_reservations
 from inventory.operations.reminders.stuck import notify_stuck_devices
 from inventory.operations.scheduling.jobs import JobContext
 from inventory.permissions import Role
 from inventory.settings import get_settings
 from tests import factories
+from tests.clients.helpers import NAME, new_client, person, ready_device
 from tests.operations.helpers import operations
 
 
@@ -137,3 +142,67 @@ async def test_thresholds_come_from_the_setting_and_a_site_without_coordinators_
     result = await notify_stuck_devices(context(db, "stuck_devices", stuck_days={"received": 2}))
     assert result["notified"] == 1
     assert [n["user"] for n in await _notices("devices_stuck")] == [admin.user_id]
+
+
+async def test_a_reservation_ending_tomorrow_reaches_the_counsellor_once_per_end(db: Any) -> None:
+    settings = get_settings()
+    counsellor = await person()
+    client_id = await new_client(db, counsellor)
+    soon, later = await ready_device(db), await ready_device(db)
+    for tag in (soon, later):
+        await reserve_device(db, client_id, tag, counsellor, settings)
+    await _move_reservation_end(soon, now() + dt.timedelta(hours=20))
+    first = await notify_expiring_reservations(context(db, "reservation_reminders"))
+    assert first == {"expiring": 1, "notified": 1}
+    assert (await notify_expiring_reservations(context(db, "reservation_reminders")))["notified"] == 0
+    [notice] = await _notices("reservation_expiring")
+    assert notice["user"] == counsellor.user_id
+    assert notice["params"]["tag"] == soon
+    assert set(notice["params"]) == {"tag", "client_code", "ends_on"}  # a code, never a name
+    assert NAME not in str(notice)
+    # A renewed reservation that is about to end again is a new reminder.
+    await _move_reservation_end(soon, now() + dt.timedelta(hours=10))
+    assert (await notify_expiring_reservations(context(db, "reservation_reminders")))["notified"] == 1
+
+
+async def test_the_release_job_puts_a_run_out_reservation_back_on_the_shelf(db: Any) -> None:
+    settings = get_settings()
+    counsellor = await person()
+    client_id = await new_client(db, counsellor)
+    expired, current = await ready_device(db), await ready_device(db)
+    for tag in (expired, current):
+        await reserve_device(db, client_id, tag, counsellor, settings)
+    await _move_reservation_end(expired, now() - dt.timedelta(minutes=1))
+    job = next(job for job in JOBS if job.name == "release_reservations")
+    assert await job.run(context(db, "release_reservations")) == 1
+    assert await job.run(context(db, "release_reservations")) == 0
+    states = {
+        row["asset_tag"]: row["state"]
+        for row in await Device.select(Device.asset_tag, Device.state).where(
+            Device.asset_tag.is_in([expired, current])
+        )
+    }
+    assert states == {expired: State.READY.value, current: State.RESERVED.value}
+
+
+async def test_the_retention_job_anonymises_clients_whose_time_is_up(db: Any) -> None:
+    counsellor = await person()
+    old = await new_client(db, counsellor, oriented=False)
+    recent = await new_client(db, counsellor, oriented=False, name="Tuore Asiakas")
+    await Client.update({Client.created_at: now() - dt.timedelta(days=800)}).where(Client.id == old)
+    job = next(job for job in JOBS if job.name == "retention_purge")
+    assert await job.run(context(db, "retention_purge")) == 1
+    assert await job.run(context(db, "retention_purge")) == 0
+    rows = await Client.select(Client.id, Client.full_name, Client.anonymised_at).order_by(Client.id)
+    assert [(r["id"], r["full_name"], r["anonymised_at"] is not None) for r in rows] == [
+        (old, "", True),
+        (recent, "Tuore Asiakas", False),
+    ]
+
+
+async def _move_reservation_end(tag: str, ends: dt.datetime) -> None:
+    device = await Device.select(Device.id).where(Device.asset_tag == tag).first()
+    assert device is not None
+    await Reservation.update({Reservation.expires_at: ends}).where(
+        (Reservation.device == device["id"]) & Reservation.ended_at.is_null()
+    )

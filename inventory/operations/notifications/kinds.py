@@ -51,6 +51,16 @@ def _loan_overdue(params: Mapping[str, Any], language: str) -> str:
     ).format(tag=params["tag"], client=params["client_code"], due_on=format_day(params["due_on"], language))
 
 
+def _reservation_expiring(params: Mapping[str, Any], language: str) -> str:
+    return gettext(
+        N_(
+            "The reservation of device {tag} for client {client} ends on {ends_on}. "
+            "Hand the device over or renew the reservation, or it goes back to the ready devices."
+        ),
+        language,
+    ).format(tag=params["tag"], client=params["client_code"], ends_on=format_day(params["ends_on"], language))
+
+
 def _devices_stuck(params: Mapping[str, Any], language: str) -> str:
     count = int(params["count"])
     lines = [
@@ -83,6 +93,7 @@ KINDS: dict[str, NotificationKind] = {
     kind.code: kind
     for kind in (
         NotificationKind("loan_overdue", N_("a loan is overdue"), _loan_overdue),
+        NotificationKind("reservation_expiring", N_("a reservation is ending"), _reservation_expiring),
         NotificationKind("devices_stuck", N_("devices are waiting at {site}"), _devices_stuck),
         NotificationKind("job_failed", N_("a scheduled job failed"), _job_failed),
     )

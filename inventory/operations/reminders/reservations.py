@@ -1,0 +1,40 @@
+"""Expiring reservations: the counsellor hears a day ahead that a device set aside for a client is about
+to go back to the shelf, so they can hand it over or renew the reservation in time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from inventory.clients.reservations import expiring_reservations
+from inventory.clock import HELSINKI, now
+from inventory.database import write_transaction
+from inventory.operations.notifications.services import coordinators_of, notify
+from inventory.operations.scheduling.jobs import JobContext
+
+WARNING_AHEAD = dt.timedelta(days=1)
+
+
+async def notify_expiring_reservations(context: JobContext) -> dict[str, int]:
+    """Notify the client's counsellor (the site's coordinators if none) once per reservation end."""
+    rows = await expiring_reservations(now() + WARNING_AHEAD)
+    notified = 0
+    async with write_transaction(context.engine):
+        for row in rows:
+            if row["counsellor_id"] is not None and row["counsellor_active"]:
+                recipients = [int(row["counsellor_id"])]
+            else:
+                recipients = await coordinators_of(row["site"])
+            ends = row["expires_at"]
+            notified += await notify(
+                recipients,
+                "reservation_expiring",
+                {
+                    "tag": row["asset_tag"],
+                    "client_code": row["client_code"] or "",
+                    "ends_on": ends.astimezone(HELSINKI).date().isoformat(),
+                },
+                context.operations,
+                link=f"/devices/{row['asset_tag']}",
+                dedup_key=f"reservation_expiring:{row['id']}:{ends.isoformat()}",
+            )
+    return {"expiring": len(rows), "notified": notified}
