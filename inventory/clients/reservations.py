@@ -317,7 +317,7 @@ async def expiring_reservations(until: dt.datetime) -> list[dict[str, Any]]:
             Reservation.client._.code.as_alias("client_code"),
             Reservation.client._.counsellor.as_alias("counsellor_id"),
             Reservation.client._.counsellor._.is_active.as_alias("counsellor_active"),
-            Reservation.device.site.as_alias("site"),  # type: ignore[attr-defined]
+            Reservation.device.site.as_alias("site"),
             Reservation.expires_at,
         )
         .where(Reservation.ended_at.is_null() & (Reservation.expires_at < until))
