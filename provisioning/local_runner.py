@@ -12,6 +12,7 @@ from provisioning.datadir import ansible_environment, private_data_dir, runner_a
 from provisioning.events import Event, RunStatus
 from provisioning.handle import RunHandle, start_thread
 from provisioning.jobs import Job
+from provisioning.leftovers import stop_leftovers
 
 
 def _status_of(value: Any) -> RunStatus:
@@ -40,12 +41,15 @@ def start_local_run(
                 arguments["envvars"] = ansible_environment()
                 if ssh_private_key:
                     arguments.update(ssh_key=ssh_private_key, suppress_env_files=True)
-                runner = ansible_runner.run(
-                    **arguments,
-                    event_handler=handle.on_event,
-                    status_handler=handle.on_status,
-                    cancel_callback=handle.cancel_requested,
-                )
+                try:
+                    runner = ansible_runner.run(
+                        **arguments,
+                        event_handler=handle.on_event,
+                        status_handler=handle.on_status,
+                        cancel_callback=handle.cancel_requested,
+                    )
+                finally:
+                    stop_leftovers(root)
                 status, rc = _status_of(runner.status), runner.rc
         except Exception as error:  # any failure must end the run visibly, not hang it
             explanation = f"The run could not be started: {error}"

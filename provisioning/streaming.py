@@ -15,6 +15,7 @@ from provisioning.datadir import ansible_environment, private_data_dir, runner_a
 from provisioning.events import RunStatus
 from provisioning.handle import RunHandle, start_thread
 from provisioning.jobs import Job
+from provisioning.leftovers import stop_leftovers
 
 
 class _NamedWriter:
@@ -101,7 +102,10 @@ def work(
         worker = Worker(
             _input=job_stream, _output=_writer(result_stream), keepalive_seconds=keepalive_seconds, **options
         )
-        status, _ = worker.run()
+        try:
+            status, _ = worker.run()
+        finally:
+            stop_leftovers(root)
     try:
         return RunStatus(str(status))
     except ValueError:

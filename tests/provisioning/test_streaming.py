@@ -7,6 +7,7 @@ import io
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import IO
@@ -123,9 +124,16 @@ def test_a_cancelled_worker_ends_the_stream_as_canceled(tmp_path) -> None:  # ty
     result = io.BytesIO()
     timer = threading.Timer(4, cancel.set)
     timer.start()
-    status = work(io.BytesIO(transmit_bytes(job)), result, cancel=cancel)
-    timer.cancel()
-    assert status is RunStatus.CANCELED
+    try:
+        status = work(io.BytesIO(transmit_bytes(job)), result, cancel=cancel)
+        timer.cancel()
+        assert status is RunStatus.CANCELED
+        # The worker's Ansible processes are gone with the run: nothing goes on writing to the disk.
+        written = image.stat().st_blocks
+        time.sleep(1.5)
+        assert image.stat().st_blocks == written
+    finally:
+        image.unlink()
 
     async def process() -> list[Event]:
         handle = start_processing(io.BytesIO(result.getvalue()), job.ident)

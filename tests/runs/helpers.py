@@ -193,6 +193,7 @@ def sparse_loop(directory: Any, size: int = 4 << 30) -> Any:
         yield device, str(image.resolve())
     finally:
         release(device, str(image.resolve()))
+        image.unlink()  # gigabytes once written: never leave it for pytest to keep
 
 
 def _holders(*paths: str) -> list[int]:
