@@ -27,6 +27,8 @@ from litestar.status_codes import (
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 
+from inventory.accounts.middleware import BrowserSession
+from inventory.accounts.reauthentication import REAUTHENTICATION_REQUIRED
 from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import gettext
 from inventory.permissions import N_
@@ -68,9 +70,21 @@ def _error_response(
 
 
 def domain_error(request: Request[Any, Any, Any], error: DomainError) -> Response[Any]:
-    """403/404/409/422 from a service, in the request's language."""
+    """403/404/409/422 from a service, in the request's language.
+
+    A browser asked to confirm the password is sent to the confirmation page and then back here.
+    """
+    if error.code == REAUTHENTICATION_REQUIRED and _is_browser_session(request):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(path=f"/reauth?next={quote(target, safe='')}", status_code=303)
     field = error.field if isinstance(error, InvalidInput) else None
     return _error_response(request, error.status_code, error.text(), error.code, field)
+
+
+def _is_browser_session(request: Request[Any, Any, Any]) -> bool:
+    return "text/html" in request.headers.get("accept", "") and isinstance(
+        request.scope.get("auth"), BrowserSession
+    )
 
 
 def validation_error(request: Request[Any, Any, Any], error: ValidationException) -> Response[Any]:

@@ -8,8 +8,10 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 
+from inventory.accounts.reauthentication import require_recent_authentication
 from inventory.actors import Actor
 from inventory.choices import TokenScope
+from inventory.errors import Forbidden
 from inventory.permissions import N_, Permission
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -26,7 +28,8 @@ async def require_declared_permission(
 ) -> None:
     """Allow the request only if the route declares a permission and the actor holds it (fail closed).
 
-    A refused user on a route that declares a `purpose` (a client route) is written to the access log.
+    Routes with `opt["recent_authentication"]` also need the password given a moment ago (see
+    `accounts.reauthentication`). A refused user on a client route is written to the access log.
     """
     permission = route_permission(handler)
     if permission is None:
@@ -43,15 +46,25 @@ async def require_declared_permission(
     if actor.token_scope is TokenScope.READ and connection.scope.get("method") not in SAFE_METHODS:
         raise PermissionDeniedException(N_("This token may only read."))
     if not actor.may(permission):
-        purpose = handler.opt.get("purpose")
-        if purpose is not None:
-            from inventory.clients.refusals import record_route_refusal
-
-            await record_route_refusal(
-                actor,
-                str(purpose),
-                str(connection.scope.get("method", "GET")),
-                connection.path_params,
-                "role",
-            )
+        await _log_refusal(connection, handler, actor, "role")
         raise PermissionDeniedException(N_("Your role does not allow this."))
+    if handler.opt.get("recent_authentication"):
+        try:
+            await require_recent_authentication(connection)
+        except Forbidden:
+            await _log_refusal(connection, handler, actor, "reauthentication")
+            raise
+
+
+async def _log_refusal(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler, actor: Actor, reason: str
+) -> None:
+    """A refused user on a route that declares a `purpose` (a client route) is written to the access log."""
+    purpose = handler.opt.get("purpose")
+    if purpose is None:
+        return
+    from inventory.clients.refusals import record_route_refusal
+
+    await record_route_refusal(
+        actor, str(purpose), str(connection.scope.get("method", "GET")), connection.path_params, reason
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from litestar import Request
+from litestar.connection import ASGIConnection
 
 from inventory.accounts.middleware import BrowserSession
 from inventory.accounts.sessions import authenticated_within
@@ -16,11 +16,13 @@ RECENT = dt.timedelta(minutes=5)
 REAUTHENTICATION_REQUIRED = "reauthentication_required"
 
 
-async def require_recent_authentication(request: Request[Any, Any, Any]) -> None:
+async def require_recent_authentication(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
     """Refuse unless this browser session gave its password within the last few minutes.
 
     API tokens cannot re-authenticate, so they are refused too: these acts are done in the browser.
+    Routes ask for this with `opt={"recent_authentication": True}`; the route guard calls it.
     """
-    session = request.auth if isinstance(request.auth, BrowserSession) else None
+    auth = connection.scope.get("auth")
+    session = auth if isinstance(auth, BrowserSession) else None
     if session is None or not await authenticated_within(session.token, RECENT):
         raise Forbidden(N_("For this step, confirm your password first."), code=REAUTHENTICATION_REQUIRED)

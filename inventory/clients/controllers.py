@@ -19,6 +19,7 @@ from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
 from inventory.choices import ConditionGrade, DeviceKind
 from inventory.clients import schemas
+from inventory.clients.access_extract import access_extract
 from inventory.clients.anonymisation import anonymise_client
 from inventory.clients.assessment import AssessmentInput, TaskAnswer, save_assessment
 from inventory.clients.choices import AssessmentPhase, Purpose
@@ -29,7 +30,7 @@ from inventory.clients.documents import (
     orientation_certificate,
 )
 from inventory.clients.export import ClientExport, export_client
-from inventory.clients.export_pdf import render_export_pdf
+from inventory.clients.export_pdf import render_access_extract_pdf, render_export_pdf
 from inventory.clients.handovers import (
     HandoverRequest,
     ReturnRequest,
@@ -79,8 +80,9 @@ PURPOSE = {"purpose": Provide(route_purpose, sync_to_thread=False)}
 NO_STORE = CacheControlHeader(no_store=True)  # answers with personal data stay out of every cache
 
 
-def _opt(permission: Permission, purpose: Purpose) -> dict[str, Any]:
-    return {"permission": permission, "purpose": purpose}
+def _opt(permission: Permission, purpose: Purpose, recent_authentication: bool = False) -> dict[str, Any]:
+    """Route options: the permission, the declared purpose and whether the password must be fresh."""
+    return {"permission": permission, "purpose": purpose, "recent_authentication": recent_authentication}
 
 
 def pdf_response(document: RenderedDocument) -> Response[bytes]:
@@ -197,7 +199,7 @@ class ClientController(Controller):
         "/{client_id:int}/export",
         operation_id="exportClient",
         responses=API_ERRORS,
-        opt=_opt(Permission.CLIENT_READ, Purpose.DATA_EXPORT),
+        opt=_opt(Permission.CLIENT_READ, Purpose.DATA_EXPORT, recent_authentication=True),
     )
     async def export(
         self,
@@ -219,7 +221,7 @@ class ClientController(Controller):
         operation_id="exportClientPdf",
         responses=API_ERRORS,
         media_type=PDF,
-        opt=_opt(Permission.CLIENT_READ, Purpose.DATA_EXPORT),
+        opt=_opt(Permission.CLIENT_READ, Purpose.DATA_EXPORT, recent_authentication=True),
     )
     async def export_pdf(
         self,
@@ -235,12 +237,33 @@ class ClientController(Controller):
         content = render_export_pdf(data, language, organisation(settings))
         return pdf_response(RenderedDocument(f"client-{client_id}.pdf", content))
 
+    @get(
+        "/{client_id:int}/access-log.pdf",
+        operation_id="clientAccessLogPdf",
+        responses=API_ERRORS,
+        media_type=PDF,
+        opt=_opt(Permission.REPORTS, Purpose.DATA_EXPORT, recent_authentication=True),
+    )
+    async def access_log_pdf(
+        self,
+        client_id: ClientIdPath,
+        request: Request[Actor, Any, Any],
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        settings: NamedDependency[Settings],
+        purpose: NamedDependency[Purpose],
+    ) -> Response[bytes]:
+        """Who processed the client's data in the last two years, as a PDF in the client's language."""
+        extract = await access_extract(engine, client_id, request.user, purpose)
+        language = extract.language if extract.client_name else request.user.language
+        content = render_access_extract_pdf(extract, language, organisation(settings))
+        return pdf_response(RenderedDocument(f"client-{client_id}-access-log.pdf", content))
+
     @post(
         "/{client_id:int}/anonymise",
         operation_id="anonymiseClient",
         responses=API_ERRORS,
         status_code=204,
-        opt=_opt(Permission.CLIENT_WRITE, Purpose.DATA_ERASURE),
+        opt=_opt(Permission.CLIENT_WRITE, Purpose.DATA_ERASURE, recent_authentication=True),
     )
     async def anonymise(
         self,

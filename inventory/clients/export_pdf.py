@@ -18,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from inventory.choices import LANGUAGE_LABELS, Language
+from inventory.clients.access_extract import AccessExtract
 from inventory.clients.choices import (
     ACCESS_ACTION_LABELS,
     ACCESSORY_LABELS,
@@ -36,7 +37,7 @@ from inventory.clients.choices import (
     Purpose,
     ReservationEnd,
 )
-from inventory.clients.export import ClientExport
+from inventory.clients.export import ClientExport, ExportAccess
 from inventory.clients.topics import TOPICS
 from inventory.clock import HELSINKI
 from inventory.i18n import current_language, gettext
@@ -271,7 +272,7 @@ def _step(action: str, language: str) -> str:
         current_language.reset(token)
 
 
-def _access_section(w: _Writer, export: ClientExport) -> None:
+def _access_section(w: _Writer, entries: Sequence[ExportAccess]) -> None:
     w.heading(w._(N_("Who has processed your data")))
     w.table(
         (
@@ -291,7 +292,7 @@ def _access_section(w: _Writer, export: ClientExport) -> None:
                 w.label(PURPOSE_LABELS, Purpose, a.purpose),
                 w._(N_("allowed")) if a.outcome == "success" else w._(N_("refused")),
             )
-            for a in export.access_log
+            for a in entries
         ],
         (1.2, 1.3, 1, 0.9, 2, 0.8),
     )
@@ -316,7 +317,36 @@ def render_export_pdf(export: ClientExport, language: str, organisation: str) ->
         [(d.kind, d.number, w.moment(d.issued_at)) for d in export.documents],
         (1.5, 1.2, 1.2),
     )
-    _access_section(w, export)
+    _access_section(w, export.access_log)
+    return _build(w, w._(N_("Data held about a client")), organisation)
+
+
+def render_access_extract_pdf(extract: AccessExtract, language: str, organisation: str) -> bytes:
+    """The access-log extract as PDF bytes in `language`."""
+    w = _Writer(language)
+    title = w._(N_("Who has processed your data"))
+    w.paragraph(title, "title")
+    w.paragraph(
+        w._(
+            N_(
+                "An extract of the access log kept by {organisation} in Kierto: every time someone "
+                "read or changed the data of client {code} from {since} to {made_at}."
+            )
+        ).format(
+            organisation=organisation,
+            code=extract.client_code,
+            since=w.day(extract.since.date()),
+            made_at=w.moment(extract.made_at),
+        )
+    )
+    if extract.client_name:
+        w.paragraph(f"{w._(N_('Name'))}: {extract.client_name}")
+    w.paragraph(w._(N_("Made by {name}.")).format(name=extract.made_by))
+    _access_section(w, extract.entries)
+    return _build(w, title, organisation)
+
+
+def _build(w: _Writer, title: str, organisation: str) -> bytes:
     buffer = io.BytesIO()
     regular, _ = register_fonts()
     document = SimpleDocTemplate(
@@ -326,10 +356,10 @@ def render_export_pdf(export: ClientExport, language: str, organisation: str) ->
         rightMargin=18 * mm,
         topMargin=16 * mm,
         bottomMargin=16 * mm,
-        title=w._(N_("Data held about a client")),
+        title=title,
         author=organisation,
         creator="Kierto",
-        lang=language,
+        lang=w.language,
         initialFontName=regular,
     )
 

@@ -89,8 +89,9 @@ NOTICES = {
 }
 
 
-def _opt(permission: Permission, purpose: Purpose) -> dict[str, Any]:
-    return {"permission": permission, "purpose": purpose}
+def _opt(permission: Permission, purpose: Purpose, recent_authentication: bool = False) -> dict[str, Any]:
+    """Route options: the permission, the declared purpose and whether the password must be fresh."""
+    return {"permission": permission, "purpose": purpose, "recent_authentication": recent_authentication}
 
 
 def _notice(request: Request[Any, Any, Any]) -> str | None:
@@ -1013,7 +1014,10 @@ class ClientPages(Controller):
             status_code=error.status_code if error else 200,
         )
 
-    @get("/clients/{client_id:int}/erase", opt=_opt(Permission.CLIENT_WRITE, Purpose.DATA_ERASURE))
+    @get(
+        "/clients/{client_id:int}/erase",
+        opt=_opt(Permission.CLIENT_WRITE, Purpose.DATA_ERASURE, recent_authentication=True),
+    )
     async def erase_form(
         self,
         request: Request[Actor, Any, Any],
@@ -1027,7 +1031,7 @@ class ClientPages(Controller):
 
     @post(
         "/clients/{client_id:int}/erase",
-        opt=_opt(Permission.CLIENT_WRITE, Purpose.DATA_ERASURE),
+        opt=_opt(Permission.CLIENT_WRITE, Purpose.DATA_ERASURE, recent_authentication=True),
         status_code=303,
     )
     async def erase(

@@ -99,3 +99,23 @@ async def log_rows(client_id: int | None = None) -> list[dict[str, Any]]:
 def days_ago(days: int) -> dt.datetime:
     """A moment some days back."""
     return dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+
+
+async def browser_session(api: Any, actor: Actor) -> dict[str, str]:
+    """Log the actor in with their password, as a browser does; returns headers for API calls with it.
+
+    Erasing and exporting a client need a password given a moment ago, which only a browser session has.
+    """
+    await api.get("/login")
+    response = await api.post(
+        "/login",
+        data={
+            "username": actor.username,
+            "password": factories.PASSWORD,
+            "next": "/",
+            "_csrf_token": api.cookies["kierto_csrf"],
+        },
+        headers={"accept": "text/html"},
+    )
+    assert response.status_code == 303, response.text
+    return {"x-csrftoken": api.cookies["kierto_csrf"]}

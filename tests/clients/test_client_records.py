@@ -12,7 +12,7 @@ from inventory.clients.codes import ALPHABET
 from inventory.clients.tables import Client
 from inventory.clock import today
 from inventory.permissions import Role
-from tests.clients.helpers import EMAIL, NAME, PHONE, bearer, log_rows, new_client, person
+from tests.clients.helpers import EMAIL, NAME, PHONE, bearer, browser_session, log_rows, new_client, person
 
 CODE = re.compile(rf"^K-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")
 
@@ -118,7 +118,7 @@ async def test_another_sites_client_is_not_found_and_the_attempt_is_logged(
 ) -> None:
     outsider = await person(site_code="TOH")
     client_id = await new_client(db, await person())
-    headers = await bearer(outsider)
+    headers = await browser_session(api, outsider)  # a fresh password: export is refused for the site only
     for method, path in (
         ("GET", f"/api/v1/clients/{client_id}"),
         ("PATCH", f"/api/v1/clients/{client_id}"),
@@ -198,6 +198,8 @@ async def test_answers_with_personal_data_are_never_cached(db: Any, api: httpx.A
         (f"/clients/{client_id}", "text/html"),
         (f"/api/v1/clients/{client_id}/export.pdf", "application/pdf"),
     ):
+        if "export" in path:
+            headers = await browser_session(api, counsellor)
         response = await api.get(path, headers={**headers, "accept": accept})
         assert response.status_code == 200, path
         assert response.headers["cache-control"] == "no-store", path

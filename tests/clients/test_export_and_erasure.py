@@ -33,7 +33,7 @@ from tests.clients.helpers import (
     EMAIL,
     NAME,
     PHONE,
-    bearer,
+    browser_session,
     log_rows,
     new_client,
     person,
@@ -76,7 +76,7 @@ async def _full_history(db: Any, counsellor: Any, language: Language = Language.
 async def test_the_export_holds_everything_about_the_client(db: Any, api: httpx.AsyncClient) -> None:
     counsellor = await person()
     client_id, tag, _ = await _full_history(db, counsellor)
-    headers = await bearer(counsellor)
+    headers = await browser_session(api, counsellor)
     response = await api.get(f"/api/v1/clients/{client_id}/export", headers=headers)
     assert response.status_code == 200, response.text
     assert response.headers["cache-control"] == "no-store"
@@ -107,7 +107,9 @@ async def test_the_export_pdf_is_readable_and_in_the_clients_language(
 ) -> None:
     counsellor = await person()
     client_id, tag, _ = await _full_history(db, counsellor, Language.SV)
-    response = await api.get(f"/api/v1/clients/{client_id}/export.pdf", headers=await bearer(counsellor))
+    response = await api.get(
+        f"/api/v1/clients/{client_id}/export.pdf", headers=await browser_session(api, counsellor)
+    )
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
     text = all_text(response.content)
@@ -124,7 +126,7 @@ async def test_erasure_removes_the_person_and_keeps_the_history_consistent(
     client_id, tag, handover_id = await _full_history(db, counsellor)
     old_code = (await Client.select(Client.code).where(Client.id == client_id).first() or {})["code"]
     events_before = await DeviceEvent.count()
-    headers = await bearer(counsellor)
+    headers = await browser_session(api, counsellor)
     refused = await api.post(
         f"/api/v1/clients/{client_id}/anonymise", json={"reason": "hetu 131052-308T"}, headers=headers
     )

@@ -155,6 +155,7 @@ MATRIX: dict[tuple[str, str], frozenset[Role] | None] = {
     ("PATCH", "/api/v1/clients/{client_id:int}"): COUNSEL,
     ("GET", "/api/v1/clients/{client_id:int}/export"): COUNSEL,
     ("GET", "/api/v1/clients/{client_id:int}/export.pdf"): COUNSEL,
+    ("GET", "/api/v1/clients/{client_id:int}/access-log.pdf"): MANAGERS,
     ("POST", "/api/v1/clients/{client_id:int}/anonymise"): COUNSEL,
     ("GET", "/api/v1/clients/{client_id:int}/orientation"): COUNSEL,
     ("POST", "/api/v1/clients/{client_id:int}/orientation/sessions"): COUNSEL,
