@@ -51,7 +51,7 @@ def test_english_is_the_source_and_unknown_strings_stay_as_they_are() -> None:
     ("language", "day", "size", "duration", "moment"),
     [
         ("fi", "1.3.2025", "256 Gt", "1 t 30 min", "1.3.2025 12.05"),
-        ("sv", "1 mars 2025", "256 GB", "1 tim 30 min", "1 mars 2025 12:05"),
+        ("sv", "1 mars 2025", "256 GB", "1 tim 30 min", "1 mars 2025 12.05"),  # Finland-Swedish: 12.05
         ("en", "1 Mar 2025", "256 GB", "1 hr 30 mins", "1 Mar 2025 12:05"),
     ],
 )

@@ -10,6 +10,7 @@ import pytest
 
 from inventory.actors import Actor
 from inventory.choices import ConditionGrade, DiskKind
+from inventory.clock import now
 from inventory.devices.intake import NewDevice, NewDisk
 from inventory.devices.tables import Device, Disk, Erasure
 from inventory.devices.transitions import TransitionRequest, transition
@@ -265,7 +266,7 @@ async def test_the_checklist_with_the_scanned_battery_sets_the_condition_grade(
     await HardwareScan.insert(
         HardwareScan(
             device=device["id"],
-            scanned_at=factories.now(),
+            scanned_at=now(),
             facts={"batteries": [{"health_percent": 72.5}, {"health_percent": 95.0}]},
         )
     )
