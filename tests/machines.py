@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import fcntl
 import hashlib
 import os
 import shutil
@@ -103,22 +105,35 @@ def _debootstrap(target: Path) -> None:
     (target / "var" / "cache" / "apt" / "archives" / "partial").mkdir(parents=True, exist_ok=True)
 
 
+def _shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where this machine's test runs share one debootstrapped root: beside pytest's temporary dirs,
+    so parallel workers and the PostgreSQL run after the SQLite run build it once (fresh every day)."""
+    configured = os.environ.get(ROOTFS_CACHE_ENV)
+    if configured:
+        return Path(configured)
+    day = dt.date.today().isoformat()  # noqa: DTZ011 (a cache key, not a moment)
+    return tmp_path_factory.getbasetemp().parent / f"debian-{DEBIAN_SUITE}-minbase-{day}.tar"
+
+
 @pytest.fixture(scope="session")
 def debian_rootfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A minimal Debian root file system, built once per session (or taken from $KIERTO_TEST_ROOTFS_CACHE)."""
+    """A minimal Debian root file system, built once per machine and day, then unpacked per session."""
     require(os.geteuid() == 0, "building and entering a Debian chroot needs root")
     target = tmp_path_factory.mktemp("rootfs") / "debian"
-    cache = os.environ.get(ROOTFS_CACHE_ENV)
-    if cache and Path(cache).is_file():
-        target.mkdir()
-        with tarfile.open(cache) as archive:
-            archive.extractall(target, filter="fully_trusted")
-        return target
-    _debootstrap(target)
-    if cache:
-        Path(cache).parent.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(cache, "w:gz") as archive:
-            archive.add(target, arcname=".")
+    cache = _shared_cache(tmp_path_factory)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with open(f"{cache}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one builder; the others wait and unpack its archive
+        if not cache.is_file():
+            _debootstrap(target)
+            partial = cache.with_suffix(".partial")
+            with tarfile.open(partial, "w") as archive:
+                archive.add(target, arcname=".")
+            partial.rename(cache)
+            return target
+    target.mkdir()
+    with tarfile.open(cache) as archive:
+        archive.extractall(target, filter="fully_trusted")
     return target
 
 
