@@ -9,16 +9,22 @@ from inventory.actors import Actor
 from inventory.clients.access_log import log_access
 from inventory.clients.choices import AccessAction, AccessOutcome, Purpose
 from inventory.clients.tables import AccessLogEntry, Handover, Reservation
+from inventory.params import MAX_ID
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+def _an_id(value: Any) -> bool:
+    """Whether a path parameter can be a row id (the guard runs before the route checks its range)."""
+    return isinstance(value, int) and 1 <= value <= MAX_ID
+
+
 async def _client_of(path_params: Mapping[str, Any]) -> int | None:
     """The client a route's path names, directly or through a handover or reservation."""
-    if isinstance(path_params.get("client_id"), int):
+    if _an_id(path_params.get("client_id")):
         return int(path_params["client_id"])
     for key, table in (("handover_id", Handover), ("reservation_id", Reservation)):
-        if isinstance(path_params.get(key), int):
+        if _an_id(path_params.get(key)):
             row = await table.select(table.client).where(table.id == path_params[key]).first()
             return int(row["client"]) if row else None
     return None

@@ -131,3 +131,14 @@ async def test_the_page_offers_the_extract_to_coordinators_only(db: Any, api: ht
     api.cookies.clear()
     await browser_session(api, await person(Role.COORDINATOR))
     assert "access-log.pdf" in (await api.get(f"/clients/{client_id}", headers=HTML)).text
+
+
+async def test_a_refused_request_for_an_impossible_id_is_logged_without_a_client(
+    db: Any, api: httpx.AsyncClient
+) -> None:
+    counsellor = await person()
+    too_big = 2**31  # beyond PostgreSQL's integer: the guard refuses before the route checks the range
+    response = await api.get(f"/api/v1/clients/{too_big}/export", headers=await bearer(counsellor))
+    assert (response.status_code, response.json()["code"]) == (403, "reauthentication_required")
+    [row] = [r for r in await log_rows() if r["outcome"] == "refused"]
+    assert (row["client_id"], row["detail"]) == (None, "reauthentication")
