@@ -43,7 +43,8 @@ JOURNEY_PROFILE = ProfileData(
     variables={
         "base_system_packages": ["ca-certificates"],
         "desktop_apps_desktop_packages": [],
-        "desktop_apps_packages": ["hunspell-sv"],
+        "desktop_apps_packages": [],
+        "finnish_locale_extra_locales": [],
         "accessibility_enabled": False,
         "client_account_username": "asiakas",
     },
@@ -241,6 +242,11 @@ def test_the_whole_journey_by_role(
     run_db(lambda: _connect(tag, ManualConnection(Connection.CHROOT, str(bench_chroot))))
     _run(trainee, "provision", tag, profile_id)
     assert "asiakas" in (bench_chroot / "etc" / "passwd").read_text()
+    assert "fi_FI.UTF-8" in (bench_chroot / "etc" / "default" / "locale").read_text()
+    assert (
+        "Package: ca-certificates\nStatus: install ok installed"
+        in (bench_chroot / "var" / "lib" / "dpkg" / "status").read_text()
+    )
     assert BENCH_USER not in (bench_chroot / "etc" / "passwd").read_text()
     trainee.goto(f"/devices/{tag}")
     expect(trainee.locator(".state-line strong")).to_have_text("valmis")
