@@ -29,7 +29,8 @@ def _message(event: str, payload: Any) -> ServerSentEventMessage:
     )
 
 
-def _settled(run: dict[str, Any]) -> bool:
+def settled(run: dict[str, Any]) -> bool:
+    """Whether a run has ended and its devices have their outcomes (or waited long enough for them)."""
     if not RunState(run["state"]).finished:
         return False
     if all(TargetState(t["state"]).finished for t in run["targets"]):
@@ -47,7 +48,7 @@ async def run_stream(
     while True:
         run = await get_run(run_id)
         snapshot = msgspec.to_builtins(await run_out(run, settings))
-        if _settled(run):
+        if settled(run):
             yield _message("finished", snapshot)
             return
         if snapshot != last:

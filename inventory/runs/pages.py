@@ -17,7 +17,7 @@ from inventory.params import RecordIdPath, TagPath
 from inventory.permissions import Permission
 from inventory.runs.choices import RUN_KIND_LABELS, RUN_STATE_LABELS, TARGET_STATE_LABELS, RunKind
 from inventory.runs.connections import pair_by_tag, unpaired_machines
-from inventory.runs.live import device_stream, run_stream
+from inventory.runs.live import device_stream, run_stream, settled
 from inventory.runs.presenters import progress_out, run_out
 from inventory.runs.profiles import list_profiles
 from inventory.runs.queries import device_progress, get_run, list_runs, run_events, workers_by_site
@@ -104,12 +104,15 @@ class RunPages(Controller):
         self, request: Request[Actor, Any, Any], run_id: RecordIdPath, settings: NamedDependency[Settings]
     ) -> Template:
         """One run: a live progress bar per device and the failures in plain words."""
-        run = await run_out(await get_run(run_id), settings)
+        row = await get_run(run_id)
+        run = await run_out(row, settings)
         failures = [
             e for e in await run_events(run_id, limit=2000) if e["outcome"] in ("failed", "unreachable")
         ]
         return Template(
-            "runs/detail.html", context=page_context(request, run=run, failures=failures[-20:], **LABELS)
+            "runs/detail.html",
+            # An ended run's page does not follow the stream: it would only say "finished" and reload the page.
+            context=page_context(request, run=run, live=not settled(row), failures=failures[-20:], **LABELS),
         )
 
     @get("/runs/{run_id:int}/stream", opt={"permission": Permission.DEVICE_READ})

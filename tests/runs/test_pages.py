@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from inventory.clock import now
 from inventory.permissions import Role
 from tests import factories
 from tests.runs.helpers import bare_device, bench_token, use_bench_worker
@@ -71,3 +72,28 @@ async def test_a_checked_in_machine_is_paired_by_scanning_the_tag_on_the_page(
     )
     assert paired.status_code == 303
     assert "52:54:00:aa:bb:cc" not in (await client.get("/runs", headers=headers)).text
+
+
+async def test_a_run_page_follows_the_run_only_until_it_has_ended(
+    db: Any, client: httpx.AsyncClient, headers_for: Any
+) -> None:
+    from inventory.runs.tables import Run, RunTarget
+
+    await use_bench_worker("JNS")
+    admin = await headers_for(Role.ADMIN)
+    tag = await bare_device(db)
+    await client.put(f"/api/v1/devices/{tag}/connection", json={"connection": "local"}, headers=admin)
+    headers = await _login(client, Role.TRAINEE)
+    started = await client.post("/runs", data={"kind": "scan", "tags": tag}, headers=headers)
+    assert started.status_code == 303
+    waiting = await client.get(started.headers["location"], headers=headers)
+    assert "data-progress-stream=" in waiting.text
+
+    run_id = int(started.headers["location"].rsplit("/", 1)[1])
+    await Run.update({Run.state: "failed", Run.finished_at: now()}).where(Run.id == run_id)
+    await RunTarget.update({RunTarget.state: "failed"}).where(RunTarget.run == run_id)
+    ended = await client.get(f"/runs/{run_id}", headers=headers)
+    assert ended.status_code == 200
+    # The stream of an ended run only says "finished", and the page would reload on it again and again.
+    assert "data-progress-stream=" not in ended.text
+    assert f'data-progress-for="{tag}"' in ended.text
