@@ -27,6 +27,9 @@ from inventory.i18n import gettext
 from inventory.lifecycle import Action, State
 from inventory.params import ActionPath, PageQuery, TagPath, TextQuery
 from inventory.permissions import N_, Permission
+from inventory.runs.pages import LABELS as RUN_LABELS
+from inventory.runs.presenters import progress_out
+from inventory.runs.queries import device_progress
 from inventory.settings import Settings
 from inventory.web import action_label, field_errors, form_list, page_context
 
@@ -75,6 +78,9 @@ async def _device_page(
             events=events,
             options=await step_options(device["id"], request.user),
             erasures=await device_erasures(device["id"]),
+            asset_tag=device["asset_tag"],
+            progress=progress_out(row) if (row := await device_progress(device["asset_tag"])) else None,
+            **RUN_LABELS,
             failed_action=failed[0].value if failed else None,
             errors=errors,
             notice=notice,

@@ -52,6 +52,10 @@ async def test_a_trainee_starts_a_run_from_the_form_and_follows_it(
     bar = await client.get(f"/devices/{tag}/progress", headers=headers)
     assert bar.status_code == 200
     assert "<progress" in bar.text
+    device_page = await client.get(f"/devices/{tag}", headers=headers)
+    assert f'data-progress-stream="/devices/{tag}/progress/stream"' in device_page.text
+    assert f'data-progress-for="{tag}"' in device_page.text  # the latest run's bar, followed live
+    assert started.headers["location"] in device_page.text
 
 
 async def test_a_checked_in_machine_is_paired_by_scanning_the_tag_on_the_page(
