@@ -59,12 +59,15 @@ lint: install-test
 
 pytest: pytest-sqlite pytest-postgres
 
+# Two workers on the two cores; tests sharing loop devices, the chroot or CUPS stay on one (tests/conftest.py).
+PYTEST_PARALLEL ?= -n 2 --dist loadgroup
+
 pytest-sqlite: install-test
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 # The database tests again, against the local PostgreSQL server.
 pytest-postgres: install-test
-	KIERTO_TEST_DATABASE=postgresql $(BIN)/pytest -m db
+	KIERTO_TEST_DATABASE=postgresql $(BIN)/pytest $(PYTEST_PARALLEL) -m db
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -71,11 +71,34 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+# Tests that share something of the machine run one after another on one worker when the suite runs in
+# parallel (`make test` uses pytest-xdist with --dist loadgroup): loop devices (a hardware scan on a test
+# bench reports every loop device attached, and a wipe erases what the scan found), the Debian chroot,
+# Ansible runs; and the CUPS scheduler, which the printing tests start and stop.
+SERIAL_GROUPS = {
+    "tests/runs/": "machines",
+    "tests/provisioning/": "machines",
+    "tests/ui/test_journey.py": "machines",
+    "tests/documents/test_printing.py": "cups",
+}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test that uses the database is marked `db`, so the PostgreSQL run picks it up."""
+    """Every test that uses the database is marked `db`, so the PostgreSQL run picks it up; tests that
+    share the machine's devices or services are put in one xdist group each."""
+    root = Path(__file__).resolve().parent.parent
+    groups: dict[pytest.Item, str | None] = {}
     for item in items:
         if "db" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.db)
+        where = item.path.resolve().relative_to(root).as_posix()
+        groups[item] = next(
+            (name for prefix, name in SERIAL_GROUPS.items() if where.startswith(prefix)), None
+        )
+        if groups[item] is not None:
+            item.add_marker(pytest.mark.xdist_group(name=str(groups[item])))
+    # The longest group first, so that one worker starts on it while the other takes everything else.
+    items.sort(key=lambda item: groups[item] != "machines")
 
 
 @pytest.fixture(scope="session")
