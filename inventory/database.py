@@ -111,6 +111,23 @@ class KiertoSQLiteEngine(SQLiteEngine):
         )
 
 
+async def keep_session(connection: Any) -> None:
+    """The pool's reset when a connection comes back: nothing more to send to the server.
+
+    asyncpg's default sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL;` on
+    every release, a second round trip for each query run outside a transaction. Connections of the
+    request pool carry no session state: nothing sets session variables, listens, keeps cursors or
+    takes session-level advisory locks on them (the scheduler's lock has a connection of its own, see
+    `operations/scheduling/leadership.py`; documents take transaction-level locks). An open
+    transaction is still rolled back by asyncpg before this runs.
+    """
+
+
+async def start_pool(engine: PostgresEngine, max_size: int) -> None:
+    """The connection pool of a process: at most `max_size` connections, no reset query on release."""
+    await engine.start_connection_pool(min_size=1, max_size=max_size, reset=keep_session)
+
+
 def is_sqlite(engine: Engine) -> bool:  # type: ignore[type-arg]
     """Whether the engine is the embedded SQLite one."""
     return isinstance(engine, SQLiteEngine)
