@@ -2,6 +2,21 @@
 devices, one uvicorn worker, against a bare Litestar JSON endpoint measured in the same run.
 
 Targets: throughput at least half the bare endpoint's, p99 under 20 ms.
+
+Figures (2 cores shared with other test runs, load average 6-8, so the spread is wide; the client runs
+on the same cores and limits the bare endpoint too). Three runs each, December 2026:
+
+- before (4d0297c): SQLite ratio 0.19-0.35 (123-172 req/s, p99 128-181 ms); PostgreSQL 0.40-0.57
+  (137-219 req/s, p99 126-162 ms).
+- after (a kept SQLite connection per query thread, no pool reset query on PostgreSQL, the scan's
+  select written out): SQLite 0.48-0.61 (208-246 req/s, p99 111-220 ms); PostgreSQL 0.25-0.49
+  (86-239 req/s, p99 114-485 ms).
+- in one process, without the network (1,000 scans, three times): CPU per scan on SQLite 5.0-6.9 ms
+  before, 1.0-1.4 ms after; on PostgreSQL 1.6-2.1 ms before, 0.9-1.5 ms after. Round trips per scan:
+  the token with its user, then the device (the token's last use is written at most every 5 minutes);
+  PostgreSQL sent a reset query after each of them before.
+
+The p99 target is not met on this machine: the bare endpoint's own p99 was 52-218 ms in these runs.
 """
 
 from __future__ import annotations

@@ -268,8 +268,9 @@ async def drive(
                 try:
                     kind, response = await step(http, rng)
                     ok = response.status_code < 400
-                except httpx.HTTPError:
-                    kind, ok = "transport", False
+                except httpx.HTTPError as error:
+                    # Named in the report: a timeout is not a dropped connection.
+                    kind, ok = f"transport {type(error).__name__}", False
                 elapsed = time.perf_counter() - started
                 if not measuring:
                     continue

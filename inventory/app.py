@@ -33,6 +33,7 @@ from inventory.clients.controllers import (
 )
 from inventory.clients.pages import ClientPages
 from inventory.csrf import SessionCSRFMiddleware
+from inventory.database import start_pool
 from inventory.devices.controllers import DeviceController, ScanController
 from inventory.devices.pages import DevicePages
 from inventory.documents.controllers import DocumentController, VerificationController
@@ -166,7 +167,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         # Start a pool unless the embedding process (a test, the bench) already runs one.
         postgres = engine if isinstance(engine, PostgresEngine) and engine.pool is None else None
         if postgres is not None:
-            await postgres.start_connection_pool(min_size=1, max_size=settings.database_pool_max)
+            await start_pool(postgres, settings.database_pool_max)
         try:
             yield
         finally:

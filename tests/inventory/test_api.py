@@ -163,6 +163,22 @@ async def test_scan_understands_tags_however_typed_and_serials(
     assert (await client.get("/api/v1/scan/NOPE123", headers=trainee)).status_code == 404
 
 
+async def test_a_scan_by_tag_answers_the_list_columns(client: Client, headers_for: HeadersFor) -> None:
+    from inventory.devices.queries import DEVICE_LIST_COLUMNS
+    from inventory.devices.scanning import resolve_scan
+    from inventory.devices.tables import Device
+
+    trainee = await headers_for(Role.TRAINEE)
+    tag = (await _intake(client, trainee, devices=1))["asset_tags"][0]
+    await Device.update({Device.condition_grade: "A"}).where(Device.asset_tag == tag)
+    listed = await Device.select(*DEVICE_LIST_COLUMNS).where(Device.asset_tag == tag).first()
+    match = await resolve_scan(tag)
+    assert (match.matched_by, match.row) == ("asset_tag", listed)
+    assert {key: type(value) for key, value in match.row.items()} == {
+        key: type(value) for key, value in listed.items()
+    }
+
+
 async def test_spreadsheet_import_dry_run_then_all_or_nothing(
     client: Client, headers_for: HeadersFor
 ) -> None:
