@@ -60,7 +60,7 @@ lint: install-test
 pytest: pytest-sqlite pytest-postgres
 
 # Two workers on the two cores; tests sharing loop devices, the chroot or CUPS stay on one (tests/conftest.py).
-PYTEST_PARALLEL ?= -n 2 --dist loadgroup
+PYTEST_PARALLEL ?= -n 2
 
 pytest-sqlite: install-test
 	$(BIN)/pytest $(PYTEST_PARALLEL)

@@ -71,10 +71,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         asyncio.run(_postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-# Tests that share something of the machine run one after another on one worker when the suite runs in
-# parallel (`make test` uses pytest-xdist with --dist loadgroup): loop devices (a hardware scan on a test
-# bench reports every loop device attached, and a wipe erases what the scan found), the Debian chroot,
-# Ansible runs; and the CUPS scheduler, which the printing tests start and stop.
+# Tests that share something of the machine run one after another on one worker when the suite runs
+# in parallel (`make test` uses pytest-xdist; see pytest_xdist_make_scheduler): loop devices (a
+# hardware scan on a test bench reports every loop device attached, and a wipe erases what the scan
+# found), the Debian chroot, Ansible runs; and the CUPS scheduler, which the printing tests start/stop.
 SERIAL_GROUPS = {
     "tests/runs/": "machines",
     "tests/provisioning/": "machines",
@@ -83,22 +83,37 @@ SERIAL_GROUPS = {
 }
 
 
+def _serial_group(path: str) -> str | None:
+    """The group of a test file given relative to the repository (tests/…), or None."""
+    return next((name for prefix, name in SERIAL_GROUPS.items() if path.startswith(prefix)), None)
+
+
+def _group_of(item: pytest.Item) -> str | None:
+    return _serial_group(item.path.resolve().relative_to(Path(__file__).resolve().parent.parent).as_posix())
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Tests spread over the workers one by one, except that each group above is one unit of work.
+
+    (xdist's own `--dist loadgroup` marks groups by renaming node ids, which pytest 9 no longer allows.)
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SerialGroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _serial_group(nodeid.split("::", 1)[0]) or nodeid
+
+    return SerialGroupScheduling(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every test that uses the database is marked `db`, so the PostgreSQL run picks it up; tests that
-    share the machine's devices or services are put in one xdist group each."""
-    root = Path(__file__).resolve().parent.parent
-    groups: dict[pytest.Item, str | None] = {}
+    """Every test that uses the database is marked `db`, so the PostgreSQL run picks it up."""
     for item in items:
         if "db" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.db)
-        where = item.path.resolve().relative_to(root).as_posix()
-        groups[item] = next(
-            (name for prefix, name in SERIAL_GROUPS.items() if where.startswith(prefix)), None
-        )
-        if groups[item] is not None:
-            item.add_marker(pytest.mark.xdist_group(name=str(groups[item])))
     # The longest group first, so that one worker starts on it while the other takes everything else.
-    items.sort(key=lambda item: groups[item] != "machines")
+    items.sort(key=lambda item: _group_of(item) != "machines")
 
 
 @pytest.fixture(scope="session")
