@@ -20,6 +20,7 @@ from inventory.clients.access_log import log_access, record_access
 from inventory.clients.allocation import (
     NotExpired,
     allocation_step,
+    lock_device,
     reservation_expiry,
 )
 from inventory.clients.choices import AccessAction, Accommodation, Purpose, ReservationEnd
@@ -216,6 +217,9 @@ async def renew_reservation(
     row = await _reservation(engine, reservation_id, actor, purpose)
     expires_at = reservation_expiry(settings, now())
     async with write_transaction(engine):
+        # The device's lock, as every allocation step takes it: the expiry job checks the end under it,
+        # so a renewal and a release at the same moment cannot both win.
+        await lock_device(engine, row["asset_tag"])
         updated = (
             await Reservation.update(
                 {Reservation.expires_at: expires_at, Reservation.renewals: Reservation.renewals + 1}
