@@ -109,6 +109,11 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test that uses the database is marked `db`, so the PostgreSQL run picks it up."""
+    if os.environ.get("PYTEST_XDIST_WORKER") and len({item.nodeid for item in items}) < len(items):
+        raise pytest.UsageError(
+            "Some tests share a node id (schemathesis' cases do): xdist would run only one of them. "
+            "Run those files without -n, as the Makefile does."
+        )
     for item in items:
         if "db" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.db)
