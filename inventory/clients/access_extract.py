@@ -11,7 +11,7 @@ from inventory.actors import Actor
 from inventory.clients.access_log import client_access, log_access
 from inventory.clients.anonymisation import months_before
 from inventory.clients.choices import AccessAction, Purpose
-from inventory.clients.export import ExportAccess
+from inventory.clients.export import ExportAccess, access_entries
 from inventory.clients.scope import reach_client
 from inventory.clock import now
 from inventory.permissions import Permission
@@ -51,15 +51,5 @@ async def access_extract(
         since=since,
         made_at=made_at,
         made_by=actor.label,
-        entries=[
-            ExportAccess(
-                at=row["at"],
-                actor=row["actor"],
-                role=row["role"],
-                action=row["action"],
-                purpose=row["purpose"],
-                outcome=row["outcome"],
-            )
-            for row in rows
-        ],
+        entries=access_entries(rows),
     )

@@ -164,6 +164,21 @@ class ClientExport(Struct):
     access_log: list[ExportAccess]
 
 
+def access_entries(rows: list[dict[str, Any]]) -> list[ExportAccess]:
+    """Access-log rows as the client sees them (who, when, what, why, allowed or refused)."""
+    return [
+        ExportAccess(
+            at=row["at"],
+            actor=row["actor"],
+            role=row["role"],
+            action=row["action"],
+            purpose=row["purpose"],
+            outcome=row["outcome"],
+        )
+        for row in rows
+    ]
+
+
 def _png(data: bytes | None) -> str | None:
     return base64.b64encode(data).decode("ascii") if data else None
 
@@ -359,17 +374,7 @@ async def collect_client_data(
         handovers=handovers,
         device_history=await _device_history(client_id, _periods(reservations, handovers)),
         documents=await _documents(client_id, [h.document_number for h in handovers]),
-        access_log=[
-            ExportAccess(
-                at=row["at"],
-                actor=row["actor"],
-                role=row["role"],
-                action=row["action"],
-                purpose=row["purpose"],
-                outcome=row["outcome"],
-            )
-            for row in await client_access(client_id)
-        ],
+        access_log=access_entries(await client_access(client_id)),
     )
 
 

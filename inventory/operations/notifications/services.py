@@ -68,6 +68,15 @@ async def coordinators_of(site_id: int) -> list[int]:
     return await active_users(Role.COORDINATOR, site_id) or await active_users(Role.ADMIN)
 
 
+async def counsellor_or_coordinators(
+    counsellor_id: int | None, counsellor_active: bool, site_id: int
+) -> list[int]:
+    """Who hears about a client's device: the client's counsellor, or the site's coordinators if none."""
+    if counsellor_id is not None and counsellor_active:
+        return [int(counsellor_id)]
+    return await coordinators_of(site_id)
+
+
 async def mark_read(user_id: int, notification_id: int) -> None:
     """Mark one of the user's own notifications read."""
     rows = (

@@ -6,7 +6,7 @@ from inventory.clock import today
 from inventory.database import write_transaction
 from inventory.devices.tables import Device
 from inventory.lifecycle import State
-from inventory.operations.notifications.services import coordinators_of, notify
+from inventory.operations.notifications.services import counsellor_or_coordinators, notify
 from inventory.operations.scheduling.jobs import JobContext
 
 
@@ -25,10 +25,9 @@ async def notify_overdue_loans(context: JobContext) -> dict[str, int]:
     notified = 0
     async with write_transaction(context.engine):
         for row in rows:
-            if row["counsellor_id"] is not None and row["counsellor_active"]:
-                recipients = [int(row["counsellor_id"])]
-            else:
-                recipients = await coordinators_of(row["site"])
+            recipients = await counsellor_or_coordinators(
+                row["counsellor_id"], row["counsellor_active"], row["site"]
+            )
             notified += await notify(
                 recipients,
                 "loan_overdue",

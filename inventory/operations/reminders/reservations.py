@@ -8,7 +8,7 @@ import datetime as dt
 from inventory.clients.reservations import expiring_reservations
 from inventory.clock import HELSINKI, now
 from inventory.database import write_transaction
-from inventory.operations.notifications.services import coordinators_of, notify
+from inventory.operations.notifications.services import counsellor_or_coordinators, notify
 from inventory.operations.scheduling.jobs import JobContext
 
 WARNING_AHEAD = dt.timedelta(days=1)
@@ -20,10 +20,9 @@ async def notify_expiring_reservations(context: JobContext) -> dict[str, int]:
     notified = 0
     async with write_transaction(context.engine):
         for row in rows:
-            if row["counsellor_id"] is not None and row["counsellor_active"]:
-                recipients = [int(row["counsellor_id"])]
-            else:
-                recipients = await coordinators_of(row["site"])
+            recipients = await counsellor_or_coordinators(
+                row["counsellor_id"], row["counsellor_active"], row["site"]
+            )
             ends = row["expires_at"]
             notified += await notify(
                 recipients,
