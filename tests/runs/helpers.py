@@ -208,20 +208,25 @@ def _holders(*paths: str) -> list[int]:
     return holders
 
 
+# A killed writer lets go of the loop device only once the kernel has flushed the gigabytes it left in
+# the page cache: seconds on a fast disk, minutes on a slow shared one (seen in CI).
+RELEASE_SECONDS = 300
+
+
 def release(device: str, image: str) -> None:
     """Kill whatever still writes to a test disk (its runner was killed, not it), then detach the loop."""
-    for pid in _holders(device, image):
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    for _ in range(100):
+    deadline = time.monotonic() + RELEASE_SECONDS
+    while True:
+        holders = _holders(device, image)
+        for pid in holders:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         subprocess.run(["losetup", "--detach", device], check=False, capture_output=True)
         attached = subprocess.run(
             ["losetup", "--associated", image], capture_output=True, text=True, check=False
         )
         if not attached.stdout.strip():
             return
-        for pid in _holders(device, image):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        time.sleep(0.1)
-    raise RuntimeError(f"{device} could not be detached from {image}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{device} could not be detached from {image}; still held by {holders}")
+        time.sleep(0.2)
