@@ -14,21 +14,21 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     PageTemplate,
-    Paragraph,
     Spacer,
 )
 from reportlab.platypus import Table as PdfTable
 
 from labels.canvas_paint import paint_qr
 from labels.document_model import Block, Document, Fields, Heading, Table, Text
-from labels.document_styles import RULE_GREY, markup, paragraph_styles
-from labels.document_tables import data_table, fields_table, signatures_table
+from labels.document_styles import RULE_GREY, paragraph_styles
+from labels.document_tables import CELL_PADDING, data_table, fields_table, signatures_table
 from labels.fonts import register_fonts
 from labels.label_layout import SymbolPlacement
 from labels.pdf_metadata import CREATOR, reproducible_canvas_maker
 from labels.qr import QUIET_ZONE_MODULES, qr_symbol
 from labels.stocks import PT_PER_MM
 from labels.text_fit import largest_size
+from labels.text_flowables import text_flowable
 
 MARGIN_MM = 20.0
 FOOTER_MM = 16.0
@@ -59,15 +59,17 @@ class QrFlowable(Flowable):  # type: ignore[misc]
 
 def _header(document: Document, width: float) -> PdfTable:
     styles = paragraph_styles()
+    qr_width = (QR_SIDE_MM + 4) * PT_PER_MM
+    # Cell padding: reportlab's default on the QR column's left and the title column's right.
+    title_width = width - qr_width - CELL_PADDING
     title = [
-        Paragraph(markup(document.title), styles["title"]),
-        Paragraph(markup(document.subtitle), styles["subtitle"]),
+        text_flowable(document.title, styles["title"], title_width),
+        text_flowable(document.subtitle, styles["subtitle"], title_width),
     ]
     qr = [
         QrFlowable(document.mark.verification_url, QR_SIDE_MM),
-        Paragraph(markup(document.qr_caption), styles["caption"]),
+        text_flowable(document.qr_caption, styles["caption"], qr_width - CELL_PADDING),
     ]
-    qr_width = (QR_SIDE_MM + 4) * PT_PER_MM
     table = PdfTable([[title, qr]], colWidths=[width - qr_width, qr_width])
     table.setStyle(
         [
@@ -84,9 +86,12 @@ def _flowables(block: Block, width: float) -> list[Flowable]:
     styles = paragraph_styles()
     if isinstance(block, Heading):
         # A heading never ends a page: start a new one unless a few lines fit below it.
-        return [CondPageBreak(HEADING_ROOM_MM * PT_PER_MM), Paragraph(markup(block.text), styles["heading"])]
+        return [
+            CondPageBreak(HEADING_ROOM_MM * PT_PER_MM),
+            text_flowable(block.text, styles["heading"], width),
+        ]
     if isinstance(block, Text):
-        return [Paragraph(markup(block.text), styles["body"])]
+        return [text_flowable(block.text, styles["body"], width)]
     if isinstance(block, Fields):
         return [fields_table(block, width), Spacer(1, 5)]
     if isinstance(block, Table):
