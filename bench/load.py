@@ -7,14 +7,22 @@ The mix, per virtual user: scans 40 %, device pages 20 %, list pages 15 % (HTML 
 (hold / release on the user's own ten devices, so steps never race each other), device API 5 %.
 Target: zero errors and p99 under 100 ms at 50 concurrent users on 2 cores with PostgreSQL.
 
-Figures (December 2026, 2 cores shared with other test runs at load average 6-8; the 50 clients run on
-the same cores): before (4d0297c, this mix without label PDFs, lifecycle steps 20 %) 26-41 req/s, p50
-0.9-1.4 s, p99 5.3-8.4 s, 0 and 3 transport errors in two runs; after (label PDFs in; no PostgreSQL
-pool reset query after each query, the scan's select written out) 69-89 req/s, p50 0.36-0.52 s, p99 2.7-3.5 s, 0-3
-transport errors in four runs. The server is saturated throughout (a closed loop of 50 users), so
-p99 is queueing: far from the target here. The transport errors were client-side httpx errors with
-nothing in the server log; they are now reported under their exception's name. The machine's other
-work varied between runs, so take the size of the gain with care.
+Fifty concurrent users are fifty people: each pauses between requests (`--think`, exponential, mean
+1 s: a busy person; scanning and reading a page take longer), so the server is loaded but not
+saturated. `--think 0` turns the users into a closed loop that keeps it saturated, which measures
+throughput; its p99 is then the queue of 50 requests, whatever the server does.
+
+Figures, quiet machine, 2026-12-03 (the 50 clients run on the same 2 cores):
+- PostgreSQL, 1 s think time: 45 req/s, p50 7.6-8.5 ms, p99 29-33 ms, 0 errors (two runs); 0.5 s:
+  91 req/s, p99 29 ms; 0.25 s: 181 req/s, p99 71 ms. SQLite, 1 s: 45 req/s, p99 35 ms.
+- PostgreSQL saturated (`--think 0`): 190 req/s, p50 187 ms, p99 1.1 s, 0 errors.
+
+Earlier, on 2 cores shared with other test runs at load average 6-8, saturated only: before
+(4d0297c, this mix without label PDFs, lifecycle steps 20 %) 26-41 req/s, p99 5.3-8.4 s, 0 and 3
+transport errors in two runs; after (label PDFs in; no PostgreSQL pool reset query after each query,
+the scan's select written out) 69-89 req/s, p99 2.7-3.5 s, 0-3 transport errors in four runs. The
+transport errors were client-side httpx errors with nothing in the server log; they are reported under
+their exception's name.
 """
 
 from __future__ import annotations
@@ -32,6 +40,8 @@ from bench.serving import Database, Results, Step, drive, fill, free_port, serve
 DEVICES = 20_000
 DEVICES_PER_USER = 10
 ACCOUNTS = 5
+# A person at the bench or a desk sends a request every few seconds at most; a second is a busy user.
+THINK_SECONDS = 1.0
 # Kinds of request and where each one's share ends (cumulative): see the docstring.
 MIX = (
     (0.40, "scan"),
@@ -99,6 +109,12 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=THINK_SECONDS,
+        help="mean pause between one user's requests, in seconds (0: back to back, the server saturated)",
+    )
     args = parser.parse_args()
     database = Database.create(args.database)
     logs = Path(tempfile.mkdtemp(prefix="kierto-load-"))
@@ -109,7 +125,9 @@ def main() -> None:
         try:
             wait_for(port, server)
             results: Results = asyncio.run(
-                drive(f"http://127.0.0.1:{port}", args.users, args.seconds, step_for(tokens))
+                drive(
+                    f"http://127.0.0.1:{port}", args.users, args.seconds, step_for(tokens), think=args.think
+                )
             )  # type: ignore[arg-type]
         finally:
             server.terminate()
@@ -117,7 +135,8 @@ def main() -> None:
     finally:
         database.drop()
     print(
-        f"\n{args.database}, {args.workers} workers, {args.users} concurrent users, {args.seconds:.0f} s, "
+        f"\n{args.database}, {args.workers} workers, {args.users} concurrent users thinking {args.think:g} s "
+        f"on average, {args.seconds:.0f} s, "
         f"{DEVICES:,} devices (server log: {logs / 'server.log'})"
     )
     for kind in sorted(results.latencies):

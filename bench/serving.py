@@ -251,9 +251,17 @@ Step = Callable[[httpx.AsyncClient, random.Random], Awaitable[tuple[str, httpx.R
 
 
 async def drive(
-    base_url: str, users: int, seconds: float, step_for: Callable[[int], Step], warmup: float = 2.0
+    base_url: str,
+    users: int,
+    seconds: float,
+    step_for: Callable[[int], Step],
+    warmup: float = 2.0,
+    think: float = 0.0,
 ) -> Results:
-    """`users` concurrent clients, each repeating its step for `seconds` (after a warm-up not counted)."""
+    """`users` concurrent clients, each repeating its step for `seconds` (after a warm-up not counted),
+    pausing a random think time (exponential, mean `think` seconds) between steps, as people do; with
+    no think time the users are a closed loop that keeps the server saturated.
+    """
     results = Results()
     limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
     async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as http:
@@ -272,11 +280,12 @@ async def drive(
                     # Named in the report: a timeout is not a dropped connection.
                     kind, ok = f"transport {type(error).__name__}", False
                 elapsed = time.perf_counter() - started
-                if not measuring:
-                    continue
-                results.latencies[kind].append(elapsed)
-                if not ok:
-                    results.errors[kind] += 1
+                if measuring:
+                    results.latencies[kind].append(elapsed)
+                    if not ok:
+                        results.errors[kind] += 1
+                if think > 0:
+                    await asyncio.sleep(rng.expovariate(1 / think))
 
         tasks = [asyncio.create_task(user(i)) for i in range(users)]
         await asyncio.sleep(warmup)
@@ -284,4 +293,42 @@ async def drive(
         began = time.monotonic()
         await asyncio.gather(*tasks)
         results.seconds = time.monotonic() - began
+    return results
+
+
+async def drive_rate(base_url: str, rate: float, seconds: float, step: Step, warmup: float = 1.0) -> Results:
+    """Requests arriving `rate` times a second at random (Poisson), whatever the pace of the answers:
+    latency at a given load rather than at saturation. Each latency counts from when the request was due,
+    so a client that falls behind adds to the figures instead of hiding the delay.
+    """
+    results = Results()
+    rng = random.Random(0)
+    limits = httpx.Limits(max_connections=512, max_keepalive_connections=512)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=30) as http:
+        began = time.monotonic()
+        measure_from, stop_at = began + warmup, began + warmup + seconds
+        pending: set[asyncio.Task[None]] = set()
+
+        async def one(due: float) -> None:
+            try:
+                kind, response = await step(http, rng)
+                ok = response.status_code < 400
+            except httpx.HTTPError as error:
+                kind, ok = f"transport {type(error).__name__}", False
+            if due >= measure_from:
+                results.latencies[kind].append(time.monotonic() - due)
+                if not ok:
+                    results.errors[kind] += 1
+
+        due = began
+        while due < stop_at:
+            delay = due - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            task = asyncio.create_task(one(due))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+            due += rng.expovariate(rate)
+        await asyncio.gather(*pending)
+        results.seconds = seconds
     return results
