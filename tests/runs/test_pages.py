@@ -48,6 +48,13 @@ async def test_a_trainee_starts_a_run_from_the_form_and_follows_it(
     run_page = await client.get(started.headers["location"], headers=headers)
     assert run_page.status_code == 200
     assert f'data-progress-for="{tag}"' in run_page.text
+    from inventory.runs.tables import Run
+
+    [started_by] = await Run.select(Run.started_by_label).output(as_list=True)
+    assert started_by.startswith("user:")
+    for page in (run_page.text, (await client.get("/runs", headers=headers)).text):
+        assert started_by.removeprefix("user:") in page
+        assert started_by not in page, "who started the run is named as a person reads it"
     assert "Yksikään tämän toimipisteen työpisteajopalvelu ei ole yhteydessä" in run_page.text
     bar = await client.get(f"/devices/{tag}/progress", headers=headers)
     assert bar.status_code == 200
