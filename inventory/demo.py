@@ -1,4 +1,5 @@
-"""The demo data set `make run` loads into an empty database: two sites, a donor, a dozen machines, users."""
+"""The demo data set `make run` loads into an empty database: two sites, a donor, a dozen machines, users,
+and two made-up clients of the demo counsellor."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from typing import Any
 from piccolo.engine.base import Engine
 
 from inventory.accounts.tables import User
-from inventory.accounts.users import NewUser, create_user
+from inventory.accounts.users import NewUser, actor_from_row, create_user
 from inventory.actors import Actor
-from inventory.choices import DeviceKind, DiskKind, DonorKind
+from inventory.choices import DeviceKind, DiskKind, DonorKind, Language
+from inventory.clients.choices import Accommodation
+from inventory.clients.services import NewClient, create_client
 from inventory.clock import today
 from inventory.devices.intake import NewDevice, NewDisk
 from inventory.donations.services import NewDonation, NewDonor, create_donation, create_donor
@@ -77,6 +80,14 @@ DEMO_DEVICES = (
 )
 
 
+# Made-up people, so that the counsellor's workspace has someone in it; consent is dated at load time.
+DEMO_CLIENTS = (
+    ("Maija Esimerkki", Language.FI, ()),
+    ("Erik Exempel", Language.SV, (Accommodation.LARGE_TEXT,)),
+)
+DEMO_COUNSELLOR = "ohjaaja"
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     """One demo account and its generated password."""
@@ -93,7 +104,7 @@ async def database_is_empty() -> bool:
 
 
 async def load_demo_data(engine: Engine) -> list[DemoLogin]:  # type: ignore[type-arg]
-    """Create the demo sites, donor, donation with a dozen machines, and one user per role."""
+    """Create the demo sites, donor, donation with a dozen machines, one user per role and two clients."""
     joensuu = await create_site("JNS", "Joensuu, Kierrätyskahvila")
     await create_site("THJ", "Tohmajärvi, Työpaja")
     logins = []
@@ -123,6 +134,19 @@ async def load_demo_data(engine: Engine) -> list[DemoLogin]:  # type: ignore[typ
         ),
         Actor.system("demo-data"),
     )
+    [counsellor_row] = await User.select().where(User.username == DEMO_COUNSELLOR)
+    counsellor = actor_from_row(counsellor_row)
+    for name, language, accommodations in DEMO_CLIENTS:
+        await create_client(
+            engine,
+            NewClient(
+                full_name=name,
+                consent_recorded_on=today(),
+                language=language,
+                accommodations=accommodations,
+            ),
+            counsellor,
+        )
     return logins
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import sqlite3
 import subprocess
 import sys
 import uuid
@@ -41,6 +43,11 @@ def test_one_machine_install_from_empty(tmp_path: Path) -> None:
     assert "loaded" in first.stdout
     logins = (tmp_path / "var" / "demo-logins.txt").read_text().splitlines()
     assert {"trainee", "counsellor", "coordinator", "admin"} == {line.split("\t")[2] for line in logins}
+    with contextlib.closing(sqlite3.connect(tmp_path / "var" / "kierto.sqlite3")) as database:
+        clients = database.execute(
+            "SELECT count(*) FROM client JOIN kierto_user AS u ON u.id = client.counsellor WHERE u.role = 'counsellor'"
+        ).fetchone()[0]
+    assert clients == 2, "the demo counsellor has clients to work with"
     second = _run(["demo-data", "--if-empty"], env)
     assert second.returncode == 0
     assert "not loaded" in second.stdout
