@@ -63,10 +63,15 @@ def runner_arguments(job: Job, root: Path) -> dict[str, Any]:
     return arguments
 
 
+def run_dir_prefix(ident: str, parent: Path | None = None) -> Path:
+    """Where the private data dirs of job `ident` begin: each one's name goes on with a random suffix."""
+    return Path(parent or tempfile.gettempdir()) / f"kierto-run-{ident[:12]}-"
+
+
 @contextmanager
 def private_data_dir(job: Job, parent: Path | None = None) -> Iterator[Path]:
     """A fresh private data dir for the job, readable only by us, removed with everything in it afterwards."""
-    root = Path(tempfile.mkdtemp(prefix=f"kierto-run-{job.ident[:12]}-", dir=parent))
+    root = Path(tempfile.mkdtemp(prefix=run_dir_prefix(job.ident, parent).name, dir=parent))
     try:
         populate(job, root)
         yield root

@@ -5,9 +5,12 @@ they run (a disk erase writing zeros, an apt install) would go on. Every run end
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import psutil
+
+from provisioning.datadir import run_dir_prefix
 
 GRACE_SECONDS = 5.0
 
@@ -23,7 +26,9 @@ def _started_for(run_dir: str) -> list[psutil.Process]:
 
 
 def stop_leftovers(run_dir: Path) -> int:
-    """Kill every process still running for the run in `run_dir`, with all its children; returns how many."""
+    """Kill every process still running for the run in `run_dir` (or in any dir whose path begins with
+    it), with all its children; returns how many.
+    """
     victims: dict[int, psutil.Process] = {}
     for process in _started_for(str(run_dir)):
         try:
@@ -39,3 +44,15 @@ def stop_leftovers(run_dir: Path) -> int:
             continue
     psutil.wait_procs(list(victims.values()), timeout=GRACE_SECONDS)
     return len(victims)
+
+
+def stop_orphans(ident: str, parent: Path | None = None) -> int:
+    """After the process that ran job `ident` died: kill what Ansible left running for it on this host
+    and remove the job's private data dirs, which that process could not remove. Returns how many
+    processes were killed.
+    """
+    prefix = run_dir_prefix(ident, parent)
+    killed = stop_leftovers(prefix)
+    for leftover in prefix.parent.glob(f"{prefix.name}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    return killed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from typing import Any
@@ -14,6 +15,7 @@ from inventory.runs.identity import known_dead, process_identity
 from inventory.runs.outcomes import RUN_FAILURES, apply_outcomes
 from inventory.runs.tables import BenchWorker, Run, RunTarget
 from inventory.settings import Settings
+from provisioning.leftovers import stop_orphans
 
 logger = logging.getLogger("kierto.runs")
 
@@ -61,6 +63,7 @@ async def recover_interrupted_runs(engine: Engine[Any], settings: Settings) -> i
         Run.created_at,
         Run.worker,
         Run.stream_complete,
+        Run.job_ident,
     )
     count = 0
     for run in await Run.select(*columns).where(Run.state.is_in(list(ACTIVE_RUN_STATES))):
@@ -80,6 +83,12 @@ async def recover_interrupted_runs(engine: Engine[Any], settings: Settings) -> i
         if not ended:
             continue
         logger.warning("run %s interrupted: its server process or bench worker is gone", run["id"])
+        if run["executor"] == Executor.LOCAL.value and run["owner"] and known_dead(run["owner"]):
+            # Ansible's workers outlive a killed server (they have sessions of their own): an erasure
+            # would go on writing while the device is offered for a retry.
+            killed = await asyncio.to_thread(stop_orphans, run["job_ident"], settings.run_work_dir)
+            if killed:
+                logger.warning("run %s: stopped %s Ansible processes its dead server left", run["id"], killed)
         count += 1
         await apply_outcomes(engine, run["id"], settings)
     # Runs that ended but whose devices were not moved on (the process died in between).

@@ -196,7 +196,7 @@ def sparse_loop(directory: Any, size: int = 4 << 30) -> Any:
         image.unlink()  # gigabytes once written: never leave it for pytest to keep
 
 
-def _holders(*paths: str) -> list[int]:
+def holders(*paths: str) -> list[int]:
     """Processes with one of the paths open (Ansible left behind by a killed server or worker)."""
     holders = []
     for fd_dir in Path("/proc").glob("[0-9]*/fd"):
@@ -217,8 +217,8 @@ def release(device: str, image: str) -> None:
     """Kill whatever still writes to a test disk (its runner was killed, not it), then detach the loop."""
     deadline = time.monotonic() + RELEASE_SECONDS
     while True:
-        holders = _holders(device, image)
-        for pid in holders:
+        holding = holders(device, image)
+        for pid in holding:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         subprocess.run(["losetup", "--detach", device], check=False, capture_output=True)
@@ -228,5 +228,5 @@ def release(device: str, image: str) -> None:
         if not attached.stdout.strip():
             return
         if time.monotonic() > deadline:
-            raise RuntimeError(f"{device} could not be detached from {image}; still held by {holders}")
+            raise RuntimeError(f"{device} could not be detached from {image}; still held by {holding}")
         time.sleep(0.2)
