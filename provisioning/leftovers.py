@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import psutil
@@ -13,24 +14,31 @@ import psutil
 from provisioning.datadir import run_dir_prefix
 
 GRACE_SECONDS = 5.0
+WORKER_DIR_STEM = "kierto-worker-"
 
 
-def _started_for(run_dir: str) -> list[psutil.Process]:
-    """ansible-playbook and its forked workers: their command line names the run's data dir."""
+def _started_for(marker: str) -> list[psutil.Process]:
+    """ansible-playbook, its forked workers and the modules they started: the command line or the
+    environment (ansible-runner's artifact dir, the working directory) names the run's data dir. A
+    module started just as its worker was killed is found only by its environment.
+    """
     found = []
-    for process in psutil.process_iter(["cmdline"]):
+    for process in psutil.process_iter(["cmdline", "environ"]):
         cmdline = process.info.get("cmdline") or []
-        if any(run_dir in part for part in cmdline):
+        environment = process.info.get("environ") or {}
+        if any(marker in part for part in cmdline) or any(marker in value for value in environment.values()):
             found.append(process)
     return found
 
 
 def stop_leftovers(run_dir: Path) -> int:
-    """Kill every process still running for the run in `run_dir` (or in any dir whose path begins with
-    it), with all its children; returns how many.
-    """
+    """Kill every process still running for the run in `run_dir`, with all its children; returns how many."""
+    return _stop_processes_naming(str(run_dir))
+
+
+def _stop_processes_naming(marker: str) -> int:
     victims: dict[int, psutil.Process] = {}
-    for process in _started_for(str(run_dir)):
+    for process in _started_for(marker):
         try:
             victims[process.pid] = process
             victims.update((child.pid, child) for child in process.children(recursive=True))
@@ -52,7 +60,35 @@ def stop_orphans(ident: str, parent: Path | None = None) -> int:
     processes were killed.
     """
     prefix = run_dir_prefix(ident, parent)
-    killed = stop_leftovers(prefix)
+    # By the dir's name, not its path: the dead process may have kept its runs somewhere else.
+    killed = _stop_processes_naming(prefix.name)
     for leftover in prefix.parent.glob(f"{prefix.name}*"):
         shutil.rmtree(leftover, ignore_errors=True)
+    return killed
+
+
+def worker_dir_prefix() -> str:
+    """The name this bench worker process's run dirs begin with: the pid tells a later worker whether it died."""
+    return f"{WORKER_DIR_STEM}{os.getpid()}-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def stop_dead_workers_leftovers(parent: Path | None = None) -> int:
+    """At a bench worker's start: kill what earlier worker processes on this host, now dead, left running
+    in their run dirs under `parent` (their Ansible outlives them), and remove those dirs. A dir whose
+    pid is alive again, even as another program, is left alone. Returns how many processes were killed.
+    """
+    killed = 0
+    for directory in Path(parent or tempfile.gettempdir()).glob(f"{WORKER_DIR_STEM}*-*"):
+        pid_text = directory.name.removeprefix(WORKER_DIR_STEM).partition("-")[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        killed += _stop_processes_naming(directory.name)
+        shutil.rmtree(directory, ignore_errors=True)
     return killed

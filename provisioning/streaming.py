@@ -15,7 +15,7 @@ from provisioning.datadir import ansible_environment, private_data_dir, runner_a
 from provisioning.events import RunStatus
 from provisioning.handle import RunHandle, start_thread
 from provisioning.jobs import Job
-from provisioning.leftovers import stop_leftovers
+from provisioning.leftovers import stop_leftovers, worker_dir_prefix
 
 
 class _NamedWriter:
@@ -95,7 +95,7 @@ def work(
     as it comes, then the artifacts and an eof line. Setting `cancel` stops Ansible; the result
     stream then ends with the status "canceled". The worker's data dir is removed afterwards.
     """
-    with scratch_dir("kierto-worker-", work_dir) as root:
+    with scratch_dir(worker_dir_prefix(), work_dir) as root:
         options: dict[str, Any] = {"private_data_dir": str(root), "envvars": ansible_environment()}
         if cancel is not None:
             options["cancel_callback"] = cancel.is_set

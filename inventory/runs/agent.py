@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 
+from provisioning.leftovers import stop_dead_workers_leftovers
 from provisioning.streaming import work
 
 logger = logging.getLogger("kierto.bench_worker")
@@ -219,7 +220,10 @@ class BenchWorker:
         return True
 
     def serve(self) -> None:
-        """Register, then heartbeat and take jobs until stopped."""
+        """Stop what a killed predecessor left running, register, then heartbeat and take jobs until stopped."""
+        killed = stop_dead_workers_leftovers(self.work_dir)
+        if killed:
+            logger.warning("stopped %s Ansible processes that an earlier bench worker left running", killed)
         self.register()
         threading.Thread(target=self._heartbeats, name="kierto-heartbeat", daemon=True).start()
         while not self._stop.is_set():

@@ -150,10 +150,12 @@ async def use_bench_worker(site_code: str = "JNS") -> None:
     await set_site_executor(await factories.site(site_code), Executor.WORKER, admin)
 
 
-def start_worker(server: str, token: str, name: str = "penkki-1") -> subprocess.Popen[bytes]:
-    """`kierto bench-worker` as its own process (group)."""
+def start_worker(
+    server: str, token: str, name: str = "penkki-1", work_dir: str | None = None
+) -> subprocess.Popen[bytes]:
+    """`kierto bench-worker` as its own process (group), keeping its runs in `work_dir` (a new dir if None)."""
     log = tempfile.NamedTemporaryFile(prefix="kierto-worker-", suffix=".log", delete=False)  # noqa: SIM115
-    work_dir = tempfile.mkdtemp(prefix="kierto-worker-runs-")
+    work_dir = work_dir or tempfile.mkdtemp(prefix="kierto-worker-runs-")
     process = subprocess.Popen(
         [
             sys.executable,

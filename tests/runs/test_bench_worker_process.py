@@ -12,8 +12,10 @@ import pytest
 
 from inventory.permissions import Role
 from tests.runs.helpers import (
+    WORK_DIRS,
     bare_device,
     bench_token,
+    holders,
     kill_group,
     sparse_loop,
     start_worker,
@@ -93,8 +95,9 @@ async def test_a_worker_killed_mid_run_leaves_the_device_retryable_and_a_new_wor
     token = await bench_token("JNS")
     tag = await bare_device(db)
     await http.put(f"/api/v1/devices/{tag}/connection", json={"connection": "local"}, headers=admin)
-    with sparse_loop(tmp_path) as (device, _):
+    with sparse_loop(tmp_path) as (device, image):
         worker = start_worker(str(http.base_url), token)
+        work_dir = WORK_DIRS[worker.pid]
         try:
             scan = await wait_run(http, await _start(http, trainee, "scan", tag), trainee, seconds=120)
             assert scan["state"] == "successful", scan
@@ -118,10 +121,13 @@ async def test_a_worker_killed_mid_run_leaves_the_device_retryable_and_a_new_wor
         history = (await http.get(f"/api/v1/devices/{tag}/events", headers=trainee)).json()
         assert "interrupted" in history[-1]["reason"]
 
-        again = start_worker(str(http.base_url), token, name="penkki-1")
+        # Restarted where it keeps its runs, as a service is: it stops the erasure its killed predecessor
+        # left running (Ansible outlives the worker) before it takes new jobs.
+        again = start_worker(str(http.base_url), token, name="penkki-1", work_dir=work_dir)
         try:
             rescan = await wait_run(http, await _start(http, trainee, "scan", tag), trainee, seconds=120)
             assert rescan["state"] == "successful", rescan
+            assert not holders(device, image), "the killed worker's erasure still writes to the disk"
         finally:
             kill_group(again, signal.SIGTERM)
 
