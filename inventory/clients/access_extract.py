@@ -50,6 +50,6 @@ async def access_extract(
         language=client["language"],
         since=since,
         made_at=made_at,
-        made_by=actor.label,
-        entries=access_entries(rows),
+        made_by=actor.display_name or actor.username or actor.label,
+        entries=await access_entries(rows),
     )

@@ -146,6 +146,8 @@ class ExportAccess(Struct):
     action: str
     purpose: str
     outcome: str
+    # The person's name as their account gives it now; empty for a scheduled job or a removed account.
+    name: str = ""
 
 
 class ClientExport(Struct):
@@ -164,8 +166,17 @@ class ClientExport(Struct):
     access_log: list[ExportAccess]
 
 
-def access_entries(rows: list[dict[str, Any]]) -> list[ExportAccess]:
-    """Access-log rows as the client sees them (who, when, what, why, allowed or refused)."""
+async def access_entries(rows: list[dict[str, Any]]) -> list[ExportAccess]:
+    """Access-log rows as the client sees them (who by name, when, what, why, allowed or refused)."""
+    user_ids = {row["user_id"] for row in rows if row["user_id"] is not None}
+    names = (
+        {
+            user["id"]: user["display_name"]
+            for user in await User.select(User.id, User.display_name).where(User.id.is_in(list(user_ids)))
+        }
+        if user_ids
+        else {}
+    )
     return [
         ExportAccess(
             at=row["at"],
@@ -174,6 +185,7 @@ def access_entries(rows: list[dict[str, Any]]) -> list[ExportAccess]:
             action=row["action"],
             purpose=row["purpose"],
             outcome=row["outcome"],
+            name=names.get(row["user_id"], ""),
         )
         for row in rows
     ]
@@ -374,7 +386,7 @@ async def collect_client_data(
         handovers=handovers,
         device_history=await _device_history(client_id, _periods(reservations, handovers)),
         documents=await _documents(client_id, [h.document_number for h in handovers]),
-        access_log=access_entries(await client_access(client_id)),
+        access_log=await access_entries(await client_access(client_id)),
     )
 
 

@@ -272,6 +272,16 @@ def _step(action: str, language: str) -> str:
         current_language.reset(token)
 
 
+def _who(w: _Writer, entry: ExportAccess) -> str:
+    """The person by name, else their username, else the scheduled job, in words."""
+    kind, _, name = entry.actor.partition(":")
+    if entry.name:
+        return entry.name
+    if kind == "system":
+        return w._(N_("automatic (%(job)s)")) % {"job": name}
+    return name or entry.actor
+
+
 def _access_section(w: _Writer, entries: Sequence[ExportAccess]) -> None:
     w.heading(w._(N_("Who has processed your data")))
     w.table(
@@ -286,7 +296,7 @@ def _access_section(w: _Writer, entries: Sequence[ExportAccess]) -> None:
         [
             (
                 w.moment(a.at),
-                a.actor,
+                _who(w, a),
                 w.label(ROLE_LABELS, Role, a.role or None),
                 w.label(ACCESS_ACTION_LABELS, AccessAction, a.action),
                 w.label(PURPOSE_LABELS, Purpose, a.purpose),

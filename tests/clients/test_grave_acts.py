@@ -99,11 +99,14 @@ async def test_a_coordinator_prints_the_clients_access_log_in_the_clients_langua
     assert "access-log" in response.headers["content-disposition"]
     text = all_text(response.content)
     assert "Vem har behandlat dina uppgifter" in text  # the client's language, Swedish
-    assert counsellor.label in text
-    assert coordinator.label in text  # producing the extract is itself logged, and shown
+    # People by the names they go by, not by account labels.
+    assert counsellor.display_name in text
+    assert coordinator.display_name in text  # producing the extract is itself logged, and shown
+    assert "user:" not in text
+    assert f"Utdraget gjordes av {coordinator.display_name}." in text
     rows = await log_rows(client_id)
     assert len(rows) >= 3
-    assert text.count(counsellor.label) == len([r for r in rows if r["actor"] == counsellor.label])
+    assert text.count(counsellor.display_name) == len([r for r in rows if r["actor"] == counsellor.label])
     assert rows[-1]["action"] == "export"
     assert rows[-1]["detail"] == "access log extract"
     assert (await verify_chain()).intact
@@ -115,6 +118,7 @@ async def test_the_extract_covers_the_last_two_years_only(db: Any, monkeypatch: 
     coordinator = await person(Role.COORDINATOR)
     today_extract = await access_extract(db, client_id, coordinator)
     assert {e.actor for e in today_extract.entries} >= {counsellor.label, coordinator.label}
+    assert {e.name for e in today_extract.entries} >= {counsellor.display_name, coordinator.display_name}
     assert now() - today_extract.since > dt.timedelta(days=729)
     later = now() + dt.timedelta(days=800)
     monkeypatch.setattr("inventory.clients.access_extract.now", lambda: later)
