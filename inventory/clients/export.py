@@ -127,6 +127,8 @@ class ExportEvent(Struct):
     actor: str
     reason: str
     details: dict[str, Any]
+    # The person's name as their account gives it now; empty for a scheduled job or a removed account.
+    name: str = ""
 
 
 class ExportDocument(Struct):
@@ -292,6 +294,19 @@ async def _device_history(
         .order_by(DeviceEvent.id)
         .output(load_json=True)
     )
+    usernames = {
+        str(event["actor"]).removeprefix("user:") for event in events if event["actor"].startswith("user:")
+    }
+    names = (
+        {
+            user["username"]: user["display_name"]
+            for user in await User.select(User.username, User.display_name).where(
+                User.username.is_in(list(usernames))
+            )
+        }
+        if usernames
+        else {}
+    )
     found = []
     for event in events:
         tag = by_id[event["device"]]
@@ -307,6 +322,9 @@ async def _device_history(
                 actor=event["actor"],
                 reason=event["reason"],
                 details=details,
+                name=names.get(str(event["actor"]).removeprefix("user:"), "")
+                if event["actor"].startswith("user:")
+                else "",
             )
         )
     return found

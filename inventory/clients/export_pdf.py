@@ -257,7 +257,7 @@ def _devices_section(w: _Writer, export: ClientExport) -> None:
     w.table(
         (w._(N_("Time")), w._(N_("Device")), w._(N_("Step")), w._(N_("By")), w._(N_("Reason"))),
         [
-            (w.moment(e.at), e.asset_tag, _step(e.action, w.language), e.actor, e.reason)
+            (w.moment(e.at), e.asset_tag, _step(e.action, w.language), _who(w, e.actor, e.name), e.reason)
             for e in export.device_history
         ],
         (1.2, 1.2, 1.2, 1.2, 2),
@@ -272,14 +272,14 @@ def _step(action: str, language: str) -> str:
         current_language.reset(token)
 
 
-def _who(w: _Writer, entry: ExportAccess) -> str:
+def _who(w: _Writer, actor: str, name: str) -> str:
     """The person by name, else their username, else the scheduled job, in words."""
-    kind, _, name = entry.actor.partition(":")
-    if entry.name:
-        return entry.name
+    kind, _, label_name = actor.partition(":")
+    if name:
+        return name
     if kind == "system":
-        return w._(N_("automatic (%(job)s)")) % {"job": name}
-    return name or entry.actor
+        return w._(N_("automatic (%(job)s)")) % {"job": label_name}
+    return label_name or actor
 
 
 def _access_section(w: _Writer, entries: Sequence[ExportAccess]) -> None:
@@ -296,7 +296,7 @@ def _access_section(w: _Writer, entries: Sequence[ExportAccess]) -> None:
         [
             (
                 w.moment(a.at),
-                _who(w, a),
+                _who(w, a.actor, a.name),
                 w.label(ROLE_LABELS, Role, a.role or None),
                 w.label(ACCESS_ACTION_LABELS, AccessAction, a.action),
                 w.label(PURPOSE_LABELS, Purpose, a.purpose),

@@ -95,6 +95,11 @@ async def test_the_export_holds_everything_about_the_client(db: Any, api: httpx.
     assert (loan["kind"], loan["return_condition_notes"]) == ("loan", "Hyvä kunto")
     assert base64.b64decode(loan["client_signature_png"]).startswith(b"\x89PNG")
     assert [e["action"] for e in data["device_history"]] == ["reserve", "lend", "return"]
+    assert {(e["actor"], e["name"]) for e in data["device_history"]} == {
+        (counsellor.label, counsellor.display_name)
+    }
+    people = {(a["actor"], a["name"]) for a in data["access_log"] if a["actor"].startswith("user:")}
+    assert people == {(counsellor.label, counsellor.display_name)}
     assert [d["number"] for d in data["documents"]] == [loan["document_number"]]
     # The access log is part of it: who processed the data, including this export's own read.
     assert {a["purpose"] for a in data["access_log"]} >= {"client_register", "assessment", "handover"}
@@ -116,6 +121,8 @@ async def test_the_export_pdf_is_readable_and_in_the_clients_language(
     for expected in (NAME, PHONE, EMAIL, tag, "Salasana unohtuu", "Hyvä kunto"):
         assert expected in text, expected
     assert "Vem har behandlat dina uppgifter" in text
+    assert counsellor.display_name in text
+    assert "user:" not in text, "people are named as their accounts call them, not by account labels"
     assert image_count(response.content) == 2
 
 
