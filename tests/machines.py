@@ -112,7 +112,13 @@ def _shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if configured:
         return Path(configured)
     day = dt.date.today().isoformat()  # noqa: DTZ011 (a cache key, not a moment)
-    return tmp_path_factory.getbasetemp().parent / f"debian-{DEBIAN_SUITE}-minbase-{day}.tar"
+    # pytest's own root (/tmp/pytest-of-<user>): a run's dir (pytest-<n>), and under xdist a worker's
+    # (pytest-<n>/popen-gw0), are new on every run.
+    base = tmp_path_factory.getbasetemp()
+    root = next(
+        (folder for folder in (base, *base.parents) if folder.name.startswith("pytest-of-")), base.parent
+    )
+    return root / f"debian-{DEBIAN_SUITE}-minbase-{day}.tar"
 
 
 @pytest.fixture(scope="session")
@@ -125,6 +131,8 @@ def debian_rootfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with open(f"{cache}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one builder; the others wait and unpack its archive
         if not cache.is_file():
+            for stale in cache.parent.glob(f"debian-{DEBIAN_SUITE}-minbase-*.tar"):
+                stale.unlink()  # an earlier day's, a quarter of a gigabyte each
             _debootstrap(target)
             partial = cache.with_suffix(".partial")
             with tarfile.open(partial, "w") as archive:
