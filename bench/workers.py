@@ -5,6 +5,9 @@ loopback, then runs provision.yml into one Debian chroot alternately by the serv
 by the worker, each run started from the API on a freshly wiped device. Prints the ratio of the
 median run times (target ≤ 1.10) and the p95 delay from an event on the runner to it being stored
 on the server (target < 1 s), measured from the runner's own event time to the row's receipt time.
+
+Figures, quiet machine, 2026-12-03, median of 3: in-process 12.82 s, bench worker 13.18 s, ratio
+1.028; event delay p95 0.014 s in-process and 0.045 s through the worker (366 events each).
 """
 
 from __future__ import annotations
