@@ -1,6 +1,8 @@
 """Stop what a run leaves behind: Ansible's forked workers live in sessions of their own, so when
 ansible-runner kills ansible-playbook's process group (on cancel or timeout) the workers and the modules
-they run (a disk erase writing zeros, an apt install) would go on. Every run ends with a sweep."""
+they run (a disk erase writing zeros, an apt install) would go on. Every run ends with a sweep; a
+restarted server sweeps for the runs of its dead predecessor, a restarted bench worker for those of
+dead workers."""
 
 from __future__ import annotations
 
