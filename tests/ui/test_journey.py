@@ -232,6 +232,7 @@ def test_the_whole_journey_by_role(
     # A real wipe of the loop device, followed on the run's page to 100 %.
     _run(trainee, "wipe", tag)
     assert _is_zero(loop_disk), "every byte of the disk reads back as zero"
+    expect(trainee.locator('a[href*="/api/v1/erasures/"]')).to_have_count(1)  # the certificate, from the run
     trainee.goto(f"/devices/{tag}")
     expect(trainee.locator(".state-line strong")).to_have_text("tyhjennetty")
     certificate = trainee.locator('a[href*="/api/v1/erasures/"]')
