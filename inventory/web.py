@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -88,8 +89,12 @@ def action_label(action: str | Action) -> str:
         return gettext(ACTIVITY_LABELS.get(str(action), str(action)))
 
 
-def actor_name(label: str) -> str:
-    """Who did it, as a person reads it: the username, or "automatic" and the job's name."""
+def actor_name(label: str, names: Mapping[str, str] | None = None) -> str:
+    """Who did it, as a person reads it: their display name when the page looked it up (see
+    `inventory.accounts.display_names`), else the username, or "automatic" and the job's name.
+    """
+    if names and label in names:
+        return names[label]
     kind, _, name = label.partition(":")
     if kind == "system":
         return gettext(N_("automatic (%(job)s)")) % {"job": name}

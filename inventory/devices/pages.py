@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from piccolo.engine.base import Engine
 from piccolo.query.functions.aggregate import Count
 
+from inventory.accounts.display_names import display_names
 from inventory.actors import Actor
 from inventory.clients.allocation import ALLOCATION_ACTIONS, allocation_step
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
@@ -76,6 +77,7 @@ async def _device_page(
             request,
             device=shown,
             events=events,
+            names=await display_names(event.actor for event in events),
             options=await step_options(device["id"], request.user),
             erasures=await device_erasures(device["id"]),
             asset_tag=device["asset_tag"],

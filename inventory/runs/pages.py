@@ -11,6 +11,7 @@ from litestar.params import PathParameter, URLEncodedBody
 from litestar.response import Redirect, ServerSentEvent, Template
 from piccolo.engine.base import Engine
 
+from inventory.accounts.display_names import display_names
 from inventory.actors import Actor
 from inventory.errors import DomainError
 from inventory.params import RecordIdPath, TagPath
@@ -55,6 +56,7 @@ async def _overview(
         context=page_context(
             request,
             runs=runs,
+            names=await display_names(run.started_by for run in runs),
             profiles=await list_profiles(active_only=True),
             sites=await workers_by_site(settings),
             machines=await unpaired_machines(),
@@ -112,7 +114,14 @@ class RunPages(Controller):
         return Template(
             "runs/detail.html",
             # An ended run's page does not follow the stream: it would only say "finished" and reload the page.
-            context=page_context(request, run=run, live=not settled(row), failures=failures[-20:], **LABELS),
+            context=page_context(
+                request,
+                run=run,
+                live=not settled(row),
+                failures=failures[-20:],
+                names=await display_names([run.started_by]),
+                **LABELS,
+            ),
         )
 
     @get("/runs/{run_id:int}/stream", opt={"permission": Permission.DEVICE_READ})

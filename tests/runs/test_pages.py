@@ -48,13 +48,18 @@ async def test_a_trainee_starts_a_run_from_the_form_and_follows_it(
     run_page = await client.get(started.headers["location"], headers=headers)
     assert run_page.status_code == 200
     assert f'data-progress-for="{tag}"' in run_page.text
+    from inventory.accounts.tables import User
     from inventory.runs.tables import Run
 
     [started_by] = await Run.select(Run.started_by_label).output(as_list=True)
-    assert started_by.startswith("user:")
+    [name] = (
+        await User.select(User.display_name)
+        .where(User.username == started_by.removeprefix("user:"))
+        .output(as_list=True)
+    )
     for page in (run_page.text, (await client.get("/runs", headers=headers)).text):
-        assert started_by.removeprefix("user:") in page
-        assert started_by not in page, "who started the run is named as a person reads it"
+        assert f"{name} ·" in page or f"{name}</" in page, "who started the run, by the name they go by"
+        assert started_by not in page
     assert "Yksikään tämän toimipisteen työpisteajopalvelu ei ole yhteydessä" in run_page.text
     bar = await client.get(f"/devices/{tag}/progress", headers=headers)
     assert bar.status_code == 200
