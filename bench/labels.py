@@ -263,29 +263,29 @@ def floor_certificate(certificate: SanitisationCertificate) -> bytes:
     canvas.setLineWidth(0.25)
     canvas.setStrokeGray(0.6)
     device = certificate.device
-    y = _floor_fields(
-        canvas,
-        "Person and organisation",
-        [
-            ("Sanitised by", certificate.performed_by),
-            ("Organisation", certificate.organisation),
-            ("Location", certificate.location),
-            ("Date of sanitisation", "1 Mar 2025"),
-        ],
-        y - 60,
-    )
-    y = _floor_fields(
-        canvas,
-        "Device",
-        [
-            ("Asset tag", device.asset_tag),
-            ("Make", device.make),
-            ("Model", device.model),
-            ("Serial number", device.serial),
-            ("Source (donor)", certificate.source),
-        ],
-        y,
-    )
+    y -= 60
+    for heading, rows in (
+        (
+            "Person and organisation",
+            [
+                ("Sanitised by", certificate.performed_by),
+                ("Organisation", certificate.organisation),
+                ("Location", certificate.location),
+                ("Date of sanitisation", "1 Mar 2025"),
+            ],
+        ),
+        (
+            "Device",
+            [
+                ("Asset tag", device.asset_tag),
+                ("Make", device.make),
+                ("Model", device.model),
+                ("Serial number", device.serial),
+                ("Source (donor)", certificate.source),
+            ],
+        ),
+    ):
+        y = _floor_fields(canvas, heading, rows, y)
     y = _floor_media_table(canvas, certificate.disks[0].disk, y)
     y = _floor_fields(
         canvas,

@@ -223,6 +223,12 @@ class Results:
     statuses: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     seconds: float = 0.0
 
+    def record(self, kind: str, seconds: float, ok: bool) -> None:
+        """One answered request (or transport error) of `kind`."""
+        self.latencies[kind].append(seconds)
+        if not ok:
+            self.errors[kind] += 1
+
     @property
     def total(self) -> int:
         """Requests answered."""
@@ -250,6 +256,16 @@ def percentile(values: list[float], q: float) -> float:
 Step = Callable[[httpx.AsyncClient, random.Random], Awaitable[tuple[str, httpx.Response]]]
 
 
+async def _attempt(step: Step, http: httpx.AsyncClient, rng: random.Random) -> tuple[str, bool]:
+    """Run one step: its kind and whether it was answered without an error status."""
+    try:
+        kind, response = await step(http, rng)
+    except httpx.HTTPError as error:
+        # Named in the report: a timeout is not a dropped connection.
+        return f"transport {type(error).__name__}", False
+    return kind, response.status_code < 400
+
+
 async def drive(
     base_url: str,
     users: int,
@@ -273,17 +289,9 @@ async def drive(
             step = step_for(index)
             while time.monotonic() < stop_at:
                 started = time.perf_counter()
-                try:
-                    kind, response = await step(http, rng)
-                    ok = response.status_code < 400
-                except httpx.HTTPError as error:
-                    # Named in the report: a timeout is not a dropped connection.
-                    kind, ok = f"transport {type(error).__name__}", False
-                elapsed = time.perf_counter() - started
+                kind, ok = await _attempt(step, http, rng)
                 if measuring:
-                    results.latencies[kind].append(elapsed)
-                    if not ok:
-                        results.errors[kind] += 1
+                    results.record(kind, time.perf_counter() - started, ok)
                 if think > 0:
                     await asyncio.sleep(rng.expovariate(1 / think))
 
@@ -310,15 +318,9 @@ async def drive_rate(base_url: str, rate: float, seconds: float, step: Step, war
         pending: set[asyncio.Task[None]] = set()
 
         async def one(due: float) -> None:
-            try:
-                kind, response = await step(http, rng)
-                ok = response.status_code < 400
-            except httpx.HTTPError as error:
-                kind, ok = f"transport {type(error).__name__}", False
+            kind, ok = await _attempt(step, http, rng)
             if due >= measure_from:
-                results.latencies[kind].append(time.monotonic() - due)
-                if not ok:
-                    results.errors[kind] += 1
+                results.record(kind, time.monotonic() - due, ok)
 
         due = began
         while due < stop_at:

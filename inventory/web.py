@@ -18,6 +18,7 @@ from litestar import Litestar, Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
+from inventory.accounts.display_names import who
 from inventory.actors import Actor
 from inventory.choices import DEVICE_KIND_LABELS, LANGUAGE_LABELS, DeviceKind
 from inventory.clock import HELSINKI
@@ -90,15 +91,8 @@ def action_label(action: str | Action) -> str:
 
 
 def actor_name(label: str, names: Mapping[str, str] | None = None) -> str:
-    """Who did it, as a person reads it: their display name when the page looked it up (see
-    `inventory.accounts.display_names`), else the username, or "automatic" and the job's name.
-    """
-    if names and label in names:
-        return names[label]
-    kind, _, name = label.partition(":")
-    if kind == "system":
-        return gettext(N_("automatic (%(job)s)")) % {"job": name}
-    return name or label
+    """Who did it, in the user's language (see `inventory.accounts.display_names.who`)."""
+    return who(label, names or {}, gettext)
 
 
 ACTIVITY_LABELS = {

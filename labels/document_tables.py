@@ -15,7 +15,7 @@ from labels.document_model import Fields, Signatures, Table
 from labels.document_styles import HEADER_GREY, RULE_GREY, markup, paragraph_styles
 from labels.fonts import register_fonts
 from labels.stocks import PT_PER_MM
-from labels.text_fit import text_width
+from labels.text_flowables import fits_on_one_line
 
 SIGNATURE_HEIGHT_MM = 16.0
 SIGNATURE_GAP = 24.0
@@ -37,7 +37,7 @@ def _signature_image(png: bytes, max_width: float) -> Image:
 
 def _cell(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
     """A table cell: plain text when it fits on one line (quick to lay out), else a wrapping paragraph."""
-    if "\n" not in text and text_width(text, style.fontName, style.fontSize) <= width:
+    if fits_on_one_line(text, style, width):
         return text
     return Paragraph(markup(text), style)
 

@@ -42,8 +42,13 @@ class OneLine(Flowable):  # type: ignore[misc]
             self.canv.drawString(0, baseline, self.text)
 
 
+def fits_on_one_line(text: str, style: ParagraphStyle, width: float) -> bool:
+    """Whether ``text`` is one line in ``style`` no wider than ``width`` points (no wrapping needed)."""
+    return "\n" not in text and text_width(text, style.fontName, style.fontSize) <= width
+
+
 def text_flowable(text: str, style: ParagraphStyle, width: float) -> Flowable:
     """``text`` in ``style`` within ``width`` points: one directly drawn line if it fits, else a Paragraph."""
-    if text.strip() and "\n" not in text and text_width(text, style.fontName, style.fontSize) <= width:
+    if text.strip() and fits_on_one_line(text, style, width):
         return OneLine(text, style)
     return Paragraph(markup(text), style)

@@ -1,10 +1,12 @@
-"""People's names for pages: the display name behind each `user:<username>` actor label, in one query."""
+"""Who did something, as people read it: the display name behind each `user:<username>` actor label (one
+query per page or document), or "automatic" and the job's name for `system:<job>`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from inventory.accounts.tables import User
+from inventory.permissions import N_
 
 USER_PREFIX = "user:"
 
@@ -16,3 +18,13 @@ async def display_names(labels: Iterable[str]) -> dict[str, str]:
         return {}
     rows = await User.select(User.username, User.display_name).where(User.username.is_in(list(usernames)))
     return {f"{USER_PREFIX}{row['username']}": row["display_name"] for row in rows if row["display_name"]}
+
+
+def who(label: str, names: Mapping[str, str], translate: Callable[[str], str]) -> str:
+    """The person's display name if `names` has it, else their username, or the job as automatic."""
+    if label in names:
+        return names[label]
+    kind, _, name = label.partition(":")
+    if kind == "system":
+        return translate(N_("automatic (%(job)s)")) % {"job": name}
+    return name or label

@@ -9,6 +9,7 @@ from typing import Any
 from msgspec import Struct
 from piccolo.engine.base import Engine
 
+from inventory.accounts.display_names import display_names
 from inventory.accounts.tables import User
 from inventory.actors import Actor
 from inventory.clients.access_log import client_access, log_access
@@ -170,15 +171,7 @@ class ClientExport(Struct):
 
 async def access_entries(rows: list[dict[str, Any]]) -> list[ExportAccess]:
     """Access-log rows as the client sees them (who by name, when, what, why, allowed or refused)."""
-    user_ids = {row["user_id"] for row in rows if row["user_id"] is not None}
-    names = (
-        {
-            user["id"]: user["display_name"]
-            for user in await User.select(User.id, User.display_name).where(User.id.is_in(list(user_ids)))
-        }
-        if user_ids
-        else {}
-    )
+    names = await display_names(row["actor"] for row in rows)
     return [
         ExportAccess(
             at=row["at"],
@@ -187,7 +180,7 @@ async def access_entries(rows: list[dict[str, Any]]) -> list[ExportAccess]:
             action=row["action"],
             purpose=row["purpose"],
             outcome=row["outcome"],
-            name=names.get(row["user_id"], ""),
+            name=names.get(row["actor"], ""),
         )
         for row in rows
     ]
@@ -294,19 +287,7 @@ async def _device_history(
         .order_by(DeviceEvent.id)
         .output(load_json=True)
     )
-    usernames = {
-        str(event["actor"]).removeprefix("user:") for event in events if event["actor"].startswith("user:")
-    }
-    names = (
-        {
-            user["username"]: user["display_name"]
-            for user in await User.select(User.username, User.display_name).where(
-                User.username.is_in(list(usernames))
-            )
-        }
-        if usernames
-        else {}
-    )
+    names = await display_names(event["actor"] for event in events)
     found = []
     for event in events:
         tag = by_id[event["device"]]
@@ -322,9 +303,7 @@ async def _device_history(
                 actor=event["actor"],
                 reason=event["reason"],
                 details=details,
-                name=names.get(str(event["actor"]).removeprefix("user:"), "")
-                if event["actor"].startswith("user:")
-                else "",
+                name=names.get(event["actor"], ""),
             )
         )
     return found

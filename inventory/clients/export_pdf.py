@@ -17,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from inventory.accounts.display_names import who
 from inventory.choices import LANGUAGE_LABELS, Language
 from inventory.clients.access_extract import AccessExtract
 from inventory.clients.choices import (
@@ -273,13 +274,7 @@ def _step(action: str, language: str) -> str:
 
 
 def _who(w: _Writer, actor: str, name: str) -> str:
-    """The person by name, else their username, else the scheduled job, in words."""
-    kind, _, label_name = actor.partition(":")
-    if name:
-        return name
-    if kind == "system":
-        return w._(N_("automatic (%(job)s)")) % {"job": label_name}
-    return label_name or actor
+    return who(actor, {actor: name} if name else {}, w._)
 
 
 def _access_section(w: _Writer, entries: Sequence[ExportAccess]) -> None:
