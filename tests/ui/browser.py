@@ -140,3 +140,19 @@ def wider_than_screen(page: Page) -> list[str]:
     """The outermost elements that make the page scroll sideways (tables scroll in their own box)."""
     page.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     return list(page.evaluate(WIDER_THAN_SCREEN))
+
+
+def scanner_burst(page: Page, code: str) -> None:
+    """A keyboard-wedge scanner's burst on the page: each character's keydown, then Enter, with no time
+    between them. Playwright's own keystrokes are separate round trips to the browser, which a loaded
+    machine can spread further apart than any scanner would (the page tells scanners by speed).
+    """
+    page.evaluate(
+        """code => {
+            const target = document.activeElement || document.body;
+            for (const key of [...code, "Enter"]) {
+                target.dispatchEvent(new KeyboardEvent("keydown", {key, bubbles: true, cancelable: true}));
+            }
+        }""",
+        code,
+    )

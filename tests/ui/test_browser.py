@@ -33,6 +33,7 @@ from tests.ui.browser import (
     new_context,
     require_chromium,
     run_db,
+    scanner_burst,
     screenshot,
     serious_violations,
     wider_than_screen,
@@ -143,8 +144,7 @@ def test_a_trainee_scans_a_tag_and_takes_the_steps(
     page.keyboard.press("Enter")
     page.wait_for_timeout(300)
     assert page.url.endswith("/devices")
-    page.keyboard.type(tag, delay=5)  # a scanner: fast keystrokes, then Enter
-    page.keyboard.press("Enter")
+    scanner_burst(page, tag)  # a scanner: fast keystrokes, then Enter
     page.wait_for_url(f"**/devices/{tag}")
 
     page.click("#step-start_wipe button[type=submit]")
