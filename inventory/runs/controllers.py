@@ -11,13 +11,15 @@ from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
+from inventory.devices.destruction import Destruction, record_destroyed_disk
 from inventory.errors import NotFound
 from inventory.params import RecordIdPath, TagPath
 from inventory.permissions import N_, Permission
 from inventory.runs.bench_tokens import issue_bench_token
 from inventory.runs.choices import CheckResult, ProfileStatus, ReverificationResult, RunState
 from inventory.runs.connections import ManualConnection, pair_by_tag, set_connection, unpaired_machines
-from inventory.runs.evidence import Checklist, import_wipe_log, record_destroyed_disk, record_hardware_check
+from inventory.runs.evidence import Checklist, record_hardware_check
+from inventory.runs.nwipe_import import NwipeUpload, import_wipe_log
 from inventory.runs.passwords import reveal_password
 from inventory.runs.presenters import progress_out, run_out
 from inventory.runs.profiles import ProfileData, create_profile, get_profile, list_profiles, update_profile
@@ -340,8 +342,9 @@ class DeviceBenchController(Controller):
         request: Request[Actor, Any, Any],
         engine: NamedDependency[Engine],  # type: ignore[type-arg]
     ) -> None:
-        """Record a disk that cannot be erased as physically destroyed, witnessed by another person."""
-        await record_destroyed_disk(engine, tag, disk_id, data.witness_username, data.note, request.user)
+        """Record a disk that cannot be erased as physically destroyed: how, witnessed by another person."""
+        destruction = Destruction(data.method, data.witness_username, data.recycler_reference, data.note)
+        await record_destroyed_disk(engine, tag, disk_id, destruction, request.user)
 
     @post(
         "/{tag:str}/hardware-check",
@@ -387,7 +390,8 @@ class DeviceBenchController(Controller):
         settings: NamedDependency[Settings],
     ) -> ErasureCreatedOut:
         """Accept an nwipe / ShredOS log as the erasure of every disk of the device; a bad log is refused with the reason."""
-        number = await import_wipe_log(engine, tag, data.log, request.user, settings)
+        upload = NwipeUpload(data.log, {pair.drive: pair.disk_id for pair in data.pairs})
+        number = await import_wipe_log(engine, tag, upload, request.user, settings)
         picked = await ReverificationSample.exists().where(
             ReverificationSample.erasure.certificate_number == number
         )
