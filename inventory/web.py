@@ -102,6 +102,8 @@ ACTIVITY_LABELS = {
     "label_printed": N_("Label printed"),
     "disk_destroyed": N_("Disk destroyed"),
     "erasure_reverified": N_("Erasure re-verified"),
+    "erasure_signed_off": N_("Erasure signed off"),
+    "erasure_warning_accepted": N_("Erasure warning accepted"),
     "labelled": N_("Label attached"),
     "loan_extended": N_("Loan extended"),
 }

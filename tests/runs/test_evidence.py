@@ -69,7 +69,7 @@ async def test_a_destroyed_disk_needs_another_person_as_witness_and_lets_the_dev
 
     how = {"method": "shred", "recycler_reference": "Kuusakoski 2026-118"}
     no_method = await client.post(url, json={"witness_username": "kalle"}, headers=headers)
-    assert no_method.status_code == 400, "how the disk was destroyed is required"
+    assert no_method.status_code == 422, "how the disk was destroyed is required"
     alone = await client.post(url, json={**how, "witness_username": "tiina"}, headers=headers)
     assert alone.status_code == 422
     assert alone.json()["field"] == "witness"

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from inventory.actors import Actor
-from inventory.choices import DiskKind
+from inventory.choices import DiskKind, Language
 from inventory.devices.intake import NewDevice, NewDisk
 from inventory.devices.tables import Device, Disk, Erasure, ErasureDisk
 from inventory.donations.services import NewDonation, NewDonor, create_donation, create_donor
@@ -214,7 +214,7 @@ async def test_refusals_reach_the_user_in_their_language(
     db: Any, client: httpx.AsyncClient, real_logs: RealLogs
 ) -> None:
     tag, _ = await _device(db, LOOP_BYTES)
-    for language, start in (("sv", "Raderingen misslyckades"), ("en", "The erasure failed")):
+    for language, start in ((Language.SV, "Raderingen misslyckades"), (Language.EN, "The erasure failed")):
         actor = await factories.user(Role.TRAINEE, language=language)
         headers = {"Authorization": f"Bearer {await factories.token(actor)}"}
         refused = await _import(client, tag, real_logs.failed, headers)
