@@ -108,7 +108,7 @@ def _footer(document: Document) -> Callable[[Canvas, Any], None]:
     regular, _ = register_fonts()
     width = A4[0] - 2 * MARGIN_MM * PT_PER_MM
 
-    def draw(canvas: Canvas, template: Any) -> None:
+    def draw(canvas: Canvas, _template: Any) -> None:
         canvas.saveState()
         x = MARGIN_MM * PT_PER_MM
         y = FOOTER_MM * PT_PER_MM

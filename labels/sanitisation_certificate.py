@@ -19,6 +19,7 @@ from labels.sanitisation_terms import (
     MEDIA_CAPTIONS,
     TECHNIQUE_CAPTIONS,
     VERIFICATION_CAPTIONS,
+    WARNING_CAPTIONS,
     ConfidentialityCategory,
     DestructionMethod,
     HiddenAreas,
@@ -148,7 +149,7 @@ class Validation:
 class AcceptedWarning:
     """A warning about the sanitisation that a coordinator accepted, with their written reason."""
 
-    warning: str
+    warning: str  # a code of WARNING_CAPTIONS
     accepted_by: str
     accepted_on: date
     reason: str
@@ -345,7 +346,7 @@ def _verification_rows(certificate: SanitisationCertificate, language: str) -> l
             (
                 _("Warning accepted"),
                 _("{warning} Accepted by {person} on {date}: {reason}").format(
-                    warning=accepted.warning,
+                    warning=_(WARNING_CAPTIONS[accepted.warning]),
                     person=accepted.accepted_by,
                     date=format_day(accepted.accepted_on, language),
                     reason=accepted.reason,

@@ -127,3 +127,9 @@ HIDDEN_AREA_CAPTIONS = {
     HiddenAreas.DETECTED: N_("Hidden sectors found"),
     HiddenAreas.UNKNOWN: N_("Could not be checked"),
 }
+# Warnings a coordinator may accept, by the code the application records.
+WARNING_CAPTIONS = {
+    "flash_clear_external": N_(
+        "Clear (overwrite) on flash media reused outside the organisation: NIST SP 800-88 asks for Purge."
+    ),
+}

@@ -18,7 +18,7 @@ from inventory.actors import Actor
 from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.devices.events import record_event
-from inventory.devices.tables import Device, Erasure
+from inventory.devices.tables import Erasure
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
 from inventory.lifecycle import State
 from inventory.permissions import N_, Permission
@@ -60,13 +60,17 @@ async def sign_off(engine: Engine[Any], numbers: Sequence[str], title: str, acto
     if not wanted:
         raise InvalidInput("numbers", N_("Choose the erasures to sign off."))
     if len(wanted) > MAX_BATCH:
-        raise InvalidInput("numbers", N_("At most {maximum} erasures can be signed off at once."), {"maximum": MAX_BATCH})
+        raise InvalidInput(
+            "numbers", N_("At most {maximum} erasures can be signed off at once."), {"maximum": MAX_BATCH}
+        )
     async with write_transaction(engine):
         moment = now()
         for number in wanted:
             erasure = await _erasure(number)
             if not erasure["passed"]:
-                raise Conflict(N_("Erasure {number} did not pass, so there is nothing to sign off."), {"number": number})
+                raise Conflict(
+                    N_("Erasure {number} did not pass, so there is nothing to sign off."), {"number": number}
+                )
             if erasure["validated_at"] is not None:
                 raise Conflict(N_("Erasure {number} has already been signed off."), {"number": number})
             if erasure["operator"] == actor.user_id:
@@ -75,11 +79,20 @@ async def sign_off(engine: Engine[Any], numbers: Sequence[str], title: str, acto
                     {"number": number},
                 )
             await Erasure.update(
-                {Erasure.validated_by: actor.user_id, Erasure.validated_at: moment, Erasure.validator_title: title[:100]}
+                {
+                    Erasure.validated_by: actor.user_id,
+                    Erasure.validated_at: moment,
+                    Erasure.validator_title: title[:100],
+                }
             ).where(Erasure.id == erasure["id"])
             state = State(erasure["state"])
             await record_event(
-                erasure["device"], SIGNED_OFF_ACTION, state, state, actor, details={"certificate_number": number}
+                erasure["device"],
+                SIGNED_OFF_ACTION,
+                state,
+                state,
+                actor,
+                details={"certificate_number": number},
             )
     return len(wanted)
 
@@ -94,9 +107,14 @@ async def accept_warning(engine: Engine[Any], number: str, reason: str, actor: A
     async with write_transaction(engine):
         erasure = await _erasure(number)
         if not erasure["warning"]:
-            raise Conflict(N_("Erasure {number} has no warning to accept."), {"number": erasure["certificate_number"]})
+            raise Conflict(
+                N_("Erasure {number} has no warning to accept."), {"number": erasure["certificate_number"]}
+            )
         if erasure["warning_accepted_at"] is not None:
-            raise Conflict(N_("The warning of erasure {number} has already been accepted."), {"number": erasure["certificate_number"]})
+            raise Conflict(
+                N_("The warning of erasure {number} has already been accepted."),
+                {"number": erasure["certificate_number"]},
+            )
         await Erasure.update(
             {
                 Erasure.warning_accepted_by: actor.user_id,
@@ -134,10 +152,3 @@ async def awaiting_sign_off() -> list[dict[str, Any]]:
         .limit(MAX_BATCH)
     )
     return list(rows)
-
-
-async def device_id_of(number: str) -> int:
-    """The device an erasure belongs to."""
-    row = await Device.select(Device.id).where(Device.id == (await _erasure(number))["device"]).first()
-    assert row is not None
-    return int(row["id"])

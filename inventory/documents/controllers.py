@@ -167,7 +167,12 @@ class DocumentController(Controller):
         """The device's certificates of sanitisation and where to get each PDF."""
         return [
             schemas.CertificateOut(
-                number=ref.number, kind=ref.kind, date=ref.date, passed=ref.passed, pdf_url=ref.pdf_url
+                number=ref.number,
+                kind=ref.kind,
+                date=ref.date,
+                passed=ref.passed,
+                pdf_url=ref.pdf_url,
+                waiting_for=ref.waiting_for,
             )
             for ref in await device_certificates(tag)
         ]

@@ -43,6 +43,7 @@ class CertificateOut(Struct):
     date: dt.date | None
     passed: bool
     pdf_url: str
+    waiting_for: Literal["", "sign_off", "warning"] = ""  # sign_off: a coordinator must sign it off first
 
 
 class FinalisedOut(Struct):

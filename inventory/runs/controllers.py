@@ -12,6 +12,7 @@ from piccolo.engine.base import Engine
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
 from inventory.devices.destruction import Destruction, record_destroyed_disk
+from inventory.devices.erasure_signoff import accept_warning, awaiting_sign_off, sign_off
 from inventory.errors import NotFound
 from inventory.params import RecordIdPath, TagPath
 from inventory.permissions import N_, Permission
@@ -26,6 +27,7 @@ from inventory.runs.profiles import ProfileData, create_profile, get_profile, li
 from inventory.runs.queries import device_progress, get_run, list_runs, run_events, workers_by_site
 from inventory.runs.sampling import Reverification, pending_samples, record_reverification
 from inventory.runs.schemas import (
+    AwaitingSignOffOut,
     BenchSiteIn,
     BenchSiteOut,
     BenchTokenIn,
@@ -49,6 +51,9 @@ from inventory.runs.schemas import (
     RunIn,
     RunOut,
     SampleOut,
+    SignOffIn,
+    SignOffOut,
+    WarningAcceptanceIn,
     WorkerOut,
 )
 from inventory.runs.starting import RunRequest, set_site_executor, start_run
@@ -431,6 +436,59 @@ class ErasureSampleController(Controller):
     async def samples(self) -> list[SampleOut]:
         """Erasures picked for re-verification that wait for it."""
         return [SampleOut(**row) for row in await pending_samples()]
+
+    @get(
+        "/sign-off",
+        operation_id="listErasuresAwaitingSignOff",
+        responses=API_ERRORS,
+        opt={"permission": Permission.GUARD_OVERRIDE},
+    )
+    async def awaiting_sign_off(self) -> list[AwaitingSignOffOut]:
+        """Passed erasures that wait for a coordinator to sign them off, oldest first."""
+        return [
+            AwaitingSignOffOut(
+                certificate_number=row["certificate_number"],
+                asset_tag=row["asset_tag"],
+                finished_at=row["finished_at"],
+                tool=" ".join(part for part in (row["tool"], row["tool_version"]) if part),
+                warning=row["warning"],
+                warning_accepted=row["warning_accepted_at"] is not None,
+            )
+            for row in await awaiting_sign_off()
+        ]
+
+    @post(
+        "/sign-off",
+        operation_id="signOffErasures",
+        responses=API_ERRORS,
+        opt={"permission": Permission.GUARD_OVERRIDE},
+        status_code=200,
+    )
+    async def sign_off(
+        self,
+        data: JSONBody[SignOffIn],
+        request: Request[Actor, Any, Any],
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+    ) -> SignOffOut:
+        """Sign off a batch of passed erasures as their validating person; their certificates can then be printed."""
+        return SignOffOut(signed_off=await sign_off(engine, data.numbers, data.title, request.user))
+
+    @post(
+        "/{certificate:str}/warning-acceptance",
+        operation_id="acceptErasureWarning",
+        responses=API_ERRORS,
+        opt={"permission": Permission.GUARD_OVERRIDE},
+        status_code=200,
+    )
+    async def accept_warning(
+        self,
+        certificate: CertificatePath,
+        data: JSONBody[WarningAcceptanceIn],
+        request: Request[Actor, Any, Any],
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+    ) -> None:
+        """Accept an erasure's warning (Clear on flash media reused outside) with a written reason."""
+        await accept_warning(engine, certificate, data.reason, request.user)
 
     @post(
         "/{certificate:str}/reverification",

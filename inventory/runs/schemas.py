@@ -336,3 +336,35 @@ class ResultAckOut(Struct):
 
     received: int
     duplicate: bool
+
+
+class SignOffIn(Struct, forbid_unknown_fields=True):
+    """Erasures a coordinator signs off, and their title as it appears on the certificates."""
+
+    numbers: Annotated[
+        list[Annotated[str, Meta(min_length=1, max_length=32)]], Meta(min_length=1, max_length=200)
+    ]
+    title: Annotated[str, Meta(min_length=1, max_length=100)]
+
+
+class SignOffOut(Struct):
+    """How many erasures were signed off."""
+
+    signed_off: int
+
+
+class AwaitingSignOffOut(Struct):
+    """A passed erasure that waits to be signed off."""
+
+    certificate_number: str
+    asset_tag: str
+    finished_at: dt.datetime | None
+    tool: str
+    warning: str
+    warning_accepted: bool
+
+
+class WarningAcceptanceIn(Struct, forbid_unknown_fields=True):
+    """A coordinator's written reason for accepting an erasure's warning."""
+
+    reason: Annotated[str, Meta(min_length=1, max_length=2000)]
