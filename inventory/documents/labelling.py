@@ -19,7 +19,7 @@ from inventory.database import write_transaction
 from inventory.devices.asset_tags import parse_tag
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device, Disk
-from inventory.documents.printing import PrinterUnavailable, PrintJob, submit
+from inventory.documents.printing import PrinterUnavailable, PrintJob, check_outcome, follow, submit
 from inventory.errors import InvalidInput, NotFound
 from inventory.i18n import gettext
 from inventory.lifecycle import State
@@ -192,11 +192,13 @@ def _check_position(stock: LabelStock, start_position: int) -> None:
 
 
 async def _record(
-    devices: Sequence[dict[str, Any]], actor: Actor, stock: LabelStock, to: str, job: str
+    devices: Sequence[dict[str, Any]], actor: Actor, stock: LabelStock, to: str, job: str, outcome: str = ""
 ) -> None:
-    details = {"stock": stock.stock_id, "to": to, "labels": len(devices)}
+    details: dict[str, Any] = {"stock": stock.stock_id, "to": to, "labels": len(devices)}
     if job:
         details["job"] = job
+    if outcome:
+        details["outcome"] = outcome
     for device in devices:
         state = State(device["state"])
         await record_event(device["id"], LABEL_PRINTED_ACTION, state, state, actor, details=details)
@@ -244,6 +246,8 @@ async def print_labels(
     tags = tuple(device["asset_tag"] for device in devices)
     title = gettext(N_("Labels {tags}")).format(tags=", ".join(tags[:3]) + (" …" if len(tags) > 3 else ""))
     job = await submit(site["printer_queue"], pdf, title, stock, server=settings.cups_server)
+    job = await follow(job, settings.cups_server)
+    check_outcome(job)
     async with write_transaction(engine):
-        await _record(devices, actor, stock, job.queue, job.job_id)
+        await _record(devices, actor, stock, job.queue, job.job_id, job.outcome.value)
     return Labels(pdf, stock, tags, job)

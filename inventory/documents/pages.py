@@ -17,6 +17,7 @@ from inventory.actors import Actor
 from inventory.documents.controllers import labels_file_name
 from inventory.documents.donation_documents import certificate_numbers, donation_devices
 from inventory.documents.labelling import DEFAULT_STOCK, LabelSelection, make_labels, print_labels, site_row
+from inventory.documents.printing import JobOutcome
 from inventory.documents.queries import verification_view
 from inventory.documents.responses import pdf_response
 from inventory.donations.finalising import finalise_donation, sanitisation_gaps
@@ -142,10 +143,20 @@ class DocumentPages(Controller):
                 )
                 assert printed.job is not None
                 notice = ngettext(
-                    "%(count)d label sent to the printer %(queue)s.",
-                    "%(count)d labels sent to the printer %(queue)s.",
+                    "%(count)d label printed on %(queue)s.",
+                    "%(count)d labels printed on %(queue)s.",
                     len(printed.tags),
                 ) % {"count": len(printed.tags), "queue": printed.job.queue}
+                if printed.job.outcome is JobOutcome.QUEUED:
+                    notice = ngettext(
+                        "%(count)d label waits in the queue of %(queue)s (printer %(state)s).",
+                        "%(count)d labels wait in the queue of %(queue)s (printer %(state)s).",
+                        len(printed.tags),
+                    ) % {
+                        "count": len(printed.tags),
+                        "queue": printed.job.queue,
+                        "state": gettext(printed.job.printer_state) if printed.job.printer_state else "?",
+                    }
                 return await _labels_page(request, data, notice=notice)
             made = await make_labels(
                 engine, selection, request.user, settings, data.stock or None, data.start - 1

@@ -8,8 +8,8 @@ imported through the API like any other; Debian's nwipe runs for real in tests/r
 from __future__ import annotations
 
 import dataclasses
-import re
 import datetime as dt
+import re
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -34,13 +34,13 @@ from tests import factories
 from tests.documents.helpers import pdf_text, sign_off_as_coordinator
 
 LOG = (Path(__file__).parent.parent / "provisioning" / "data" / "shredos-0.42-zero-fill.log").read_text()
-SETTINGS = dict(
-    organisation_name="Kierto ry",
-    organisation_address="Rantakatu 20, 80100 Joensuu",
-    organisation_business_id="1234567-8",
-    organisation_phone="013 123 4567",
-    organisation_email="kierto@example.fi",
-)
+SETTINGS = {
+    "organisation_name": "Kierto ry",
+    "organisation_address": "Rantakatu 20, 80100 Joensuu",
+    "organisation_business_id": "1234567-8",
+    "organisation_phone": "013 123 4567",
+    "organisation_email": "kierto@example.fi",
+}
 
 # Every field of point 3 (with the issuer of point 8), as the English certificate words it.
 FIELDS: dict[str, str] = {
