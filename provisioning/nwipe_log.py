@@ -426,16 +426,19 @@ def _pairing(
     return matched
 
 
-def _not_found(log: NwipeLog, matched: Mapping[int, Any]) -> None:
-    unpaired = [
-        drive
-        for drive in log.wiped
-        if not drive.serial and all(d.device != drive.device for d, _ in matched.values())
-    ]
+def _unpaired(log: NwipeLog, disks: Sequence[KnownDisk], matched: Mapping[int, Any]) -> list[NwipeDrive]:
+    """Wiped drives a person must pair: no readable serial, or the device has disks with no serial recorded."""
+    paired = {drive.device for drive, _ in matched.values()}
+    serial_less = any(not disk.serial for disk in disks if disk.disk_id not in matched)
+    return [d for d in log.wiped if d.device not in paired and (not d.serial or serial_less)]
+
+
+def _not_found(log: NwipeLog, disks: Sequence[KnownDisk], matched: Mapping[int, Any]) -> None:
+    unpaired = _unpaired(log, disks, matched)
     if unpaired:
         raise NwipeLogRefusedError(
             Refusal.PAIRING_NEEDED,
-            "nwipe could not read the serial number of {drives}: choose which disk of this device each one is.",
+            "Say which disk of this device each drive of the log is ({drives}): their serial numbers cannot be matched.",
             drives=", ".join(drive.device for drive in unpaired),
         )
     found = ", ".join(drive.serial for drive in log.wiped if drive.serial) or "none"
@@ -502,14 +505,11 @@ def import_nwipe_log(
         raise refusals[0]  # nothing in the log was erased: that is the reason, whichever disk it was
     matched = _pairing(log, disks, pairs or {})
     if not matched:
-        _not_found(log, matched)
+        _not_found(log, disks, matched)
     missing = [disk for disk in disks if disk.disk_id not in matched]
     if missing:
-        unpaired = [
-            d for d in log.wiped if not d.serial and all(m.device != d.device for m, _ in matched.values())
-        ]
-        if unpaired:
-            _not_found(log, matched)
+        if _unpaired(log, disks, matched):
+            _not_found(log, disks, matched)
         raise NwipeLogRefusedError(
             Refusal.DISKS_MISSING,
             "The log does not cover every disk of this device: {disks} missing.",

@@ -11,7 +11,9 @@ from piccolo.engine.base import Engine
 from inventory.actors import Actor
 from inventory.choices import ErasureCategory, ErasureTechnique
 from inventory.database import write_transaction
+from inventory.devices.editing import DISK_CORRECTED_ACTION
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
+from inventory.devices.events import record_event
 from inventory.devices.tables import Device, Disk, Erasure
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -44,7 +46,8 @@ REFUSALS: dict[Refusal, str] = {
     Refusal.INCOMPLETE: N_("Only {erased} of {total} bytes of {drive} were erased."),
     Refusal.NOT_IN_LOG: N_("None of this device's disks is in the log (the serials in the log: {serials})."),
     Refusal.PAIRING_NEEDED: N_(
-        "nwipe could not read the serial number of {drives}. Choose which disk of this device each one is."
+        "Choose which disk of this device each drive of the log is ({drives}): their serial numbers cannot "
+        "be matched (nwipe could not read them, or the disk has none recorded)."
     ),
     Refusal.UNKNOWN_DRIVE: N_("The log reports no wiped drive {drive}, or that disk is not this device's."),
     Refusal.PAIRED_TWICE: N_("One disk was paired with two drives of the log."),
@@ -83,6 +86,28 @@ def _disk_evidence(evidence: WipeEvidence) -> dict[str, Any]:
     return facts
 
 
+async def _complete_serials(
+    device_id: int,
+    state: State,
+    disks: list[dict[str, Any]],
+    evidence: tuple[tuple[int, WipeEvidence], ...],
+    actor: Actor,
+) -> None:
+    """A disk recorded without a serial (a donor's list) gets the one the log read, paired by hand."""
+    recorded = {disk["id"]: disk["serial"] for disk in disks}
+    for disk_id, found in evidence:
+        if not recorded.get(disk_id) and found.serial_readable and found.serial:
+            await Disk.update({Disk.serial: found.serial}).where(Disk.id == disk_id)
+            await record_event(
+                device_id,
+                DISK_CORRECTED_ACTION,
+                state,
+                state,
+                actor,
+                details={"disk_id": disk_id, "before": {"serial": None}, "after": {"serial": found.serial}},
+            )
+
+
 async def import_wipe_log(
     engine: Engine[Any], asset_tag: str, upload: NwipeUpload, actor: Actor, settings: Settings
 ) -> str:
@@ -117,6 +142,7 @@ async def import_wipe_log(
             imported = import_nwipe_log(upload.text, known, upload.pairs)
         except NwipeLogRefusedError as refused:
             raise _refused(refused) from refused
+        await _complete_serials(device["id"], State(device["state"]), disks, imported.evidence, actor)
         first = imported.evidence[0][1]
         method = f"nwipe: {first.method}, {first.rounds} round(s){', blanked' if first.blanked else ''}"
         record = ErasureRecord(

@@ -226,6 +226,8 @@ MATRIX: dict[tuple[str, str], frozenset[Role] | None] = {
     ("PUT", "/api/v1/devices/{tag:str}/connection"): ADMINS,
     ("GET", "/api/v1/devices/{tag:str}/progress"): EVERYONE,
     ("POST", "/api/v1/devices/{tag:str}/disks/{disk_id:int}/destroyed"): BENCH,
+    ("PATCH", "/api/v1/devices/{tag:str}/disks/{disk_id:int}"): BENCH,
+    ("POST", "/api/v1/devices/{tag:str}/disks/{disk_id:int}/removal"): BENCH,
     ("POST", "/api/v1/devices/{tag:str}/hardware-check"): BENCH,
     ("POST", "/api/v1/devices/{tag:str}/erasures/nwipe"): BENCH,
     # The client's initial password goes to those who hand devices over, never to trainees.
