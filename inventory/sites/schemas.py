@@ -19,7 +19,6 @@ class SiteCreate(Struct, forbid_unknown_fields=True):
     name: NameText
     printer_queue: ShortText | None = None
     label_stock: LabelStockId | None = None
-    printer_dpi: Literal[203, 300, 600] | None = None  # the label printer's resolution
 
 
 class SiteUpdate(Struct, forbid_unknown_fields=True):
@@ -28,6 +27,7 @@ class SiteUpdate(Struct, forbid_unknown_fields=True):
     name: NameText | None = None
     printer_queue: ShortText | None = None
     label_stock: LabelStockId | None = None
+    printer_dpi: Literal[203, 300, 600] | None = None  # the label printer's resolution
 
 
 class SiteOut(Struct):
