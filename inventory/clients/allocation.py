@@ -27,10 +27,10 @@ from inventory.clients.tables import Handover, Reservation
 from inventory.clock import now, today
 from inventory.database import is_sqlite, write_transaction
 from inventory.devices.tables import Device
-from inventory.devices.transitions import TransitionRequest, TransitionResult, transition
+from inventory.devices.transitions import TransitionRequest, TransitionResult, preview_transition, transition
 from inventory.documents.issuing import issue
 from inventory.errors import Conflict, InvalidInput, NotFound
-from inventory.lifecycle import Action
+from inventory.lifecycle import Action, Decision
 from inventory.permissions import N_, Permission
 from inventory.settings import Settings
 
@@ -174,6 +174,22 @@ async def _reach_steps_client(
             permission=Permission.DEVICE_ALLOCATE,
         )
     return client_id
+
+
+async def preview_allocation_step(
+    engine: Engine,  # type: ignore[type-arg]
+    asset_tag: str,
+    action: Action,
+    actor: Actor,
+    settings: Settings,
+    request: TransitionRequest,
+    purpose: Purpose = Purpose.DEVICE_STEP,
+) -> Decision:
+    """What the allocation step would do now, or the refusal it would meet; nothing is written."""
+    if action not in ALLOCATION_ACTIONS:
+        raise ValueError(f"{action} is not an allocation step")
+    await _reach_steps_client(engine, asset_tag, action, actor, request, purpose)
+    return await preview_transition(asset_tag, action, actor, settings, request)
 
 
 async def allocation_step(
