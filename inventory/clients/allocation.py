@@ -27,11 +27,11 @@ from inventory.clients.tables import Handover, Reservation
 from inventory.clock import now, today
 from inventory.database import is_sqlite, write_transaction
 from inventory.devices.tables import Device
-from inventory.devices.transitions import TransitionRequest, TransitionResult, transition
+from inventory.devices.transitions import TransitionRequest, TransitionResult, preview_transition, transition
 from inventory.documents.issuing import issue
 from inventory.documents.summary import build_summary
-from inventory.errors import InvalidInput, NotFound
-from inventory.lifecycle import Action
+from inventory.errors import Conflict, InvalidInput, NotFound
+from inventory.lifecycle import Action, Decision
 from inventory.permissions import N_, Permission
 from inventory.settings import Settings
 
@@ -80,6 +80,12 @@ async def lock_device(engine: Engine, asset_tag: str) -> None:  # type: ignore[t
     """Hold the device's row until the transaction ends (PostgreSQL; SQLite writes one at a time)."""
     if not is_sqlite(engine):
         await Device.select(Device.id).where(Device.asset_tag == asset_tag).lock_rows("UPDATE")
+
+
+async def device_client(asset_tag: str) -> int | None:
+    """The client the device is reserved for or held by, if any (None also for an unknown tag)."""
+    row = await Device.select(Device.reserved_for, Device.holder).where(Device.asset_tag == asset_tag).first()
+    return (row["reserved_for"] or row["holder"]) if row else None
 
 
 async def open_reservation(device_id: int) -> dict[str, Any] | None:
@@ -145,6 +151,48 @@ def _return_details(request: TransitionRequest, loan: dict[str, Any] | None) -> 
     return dataclasses.replace(request, details=details)
 
 
+async def _reach_steps_client(
+    engine: Engine,  # type: ignore[type-arg]
+    asset_tag: str,
+    action: Action,
+    actor: Actor,
+    request: TransitionRequest,
+    purpose: Purpose,
+) -> int | None:
+    """The step's client, checked to be in the actor's reach (another site's client answers like none).
+
+    Every allocation step concerns a client: the one chosen for reserve, hand over and lend; the
+    device's own client for release and return. One rule for all five.
+    """
+    client_id = request.client_id if action in CLIENT_CHOSEN else await device_client(asset_tag)
+    if client_id is not None:
+        await reach_client(
+            engine,
+            actor,
+            client_id,
+            purpose,
+            AccessAction.CREATE if action in CLIENT_CHOSEN else AccessAction.UPDATE,
+            permission=Permission.DEVICE_ALLOCATE,
+        )
+    return client_id
+
+
+async def preview_allocation_step(
+    engine: Engine,  # type: ignore[type-arg]
+    asset_tag: str,
+    action: Action,
+    actor: Actor,
+    settings: Settings,
+    request: TransitionRequest,
+    purpose: Purpose = Purpose.DEVICE_STEP,
+) -> Decision:
+    """What the allocation step would do now, or the refusal it would meet; nothing is written."""
+    if action not in ALLOCATION_ACTIONS:
+        raise ValueError(f"{action} is not an allocation step")
+    await _reach_steps_client(engine, asset_tag, action, actor, request, purpose)
+    return await preview_transition(asset_tag, action, actor, settings, request)
+
+
 async def allocation_step(
     engine: Engine,  # type: ignore[type-arg]
     asset_tag: str,
@@ -171,16 +219,7 @@ async def allocation_step(
             request,
             details={**request.details, "accessories": accessories_list(request.details.get("accessories"))},
         )
-    if action in CLIENT_CHOSEN and request.client_id is not None:
-        # The client must be in the actor's reach (another site's client answers like no client).
-        await reach_client(
-            engine,
-            actor,
-            request.client_id,
-            purpose,
-            AccessAction.CREATE,
-            permission=Permission.DEVICE_ALLOCATE,
-        )
+    client_id = await _reach_steps_client(engine, asset_tag, action, actor, request, purpose)
     moment = now()
     async with write_transaction(engine):
         if action in CLIENT_CHOSEN and request.client_id is not None:
@@ -200,10 +239,10 @@ async def allocation_step(
         loan = await open_loan(device["id"]) if action is Action.RETURN else None
         if action is Action.RETURN:
             request = _return_details(request, loan)
+        if action not in CLIENT_CHOSEN and (device["reserved_for"] or device["holder"]) != client_id:
+            # The device's client changed after the reach check: that client was never checked.
+            raise Conflict(N_("Someone else changed this device at the same moment. Reload and try again."))
         result = await transition(engine, asset_tag, action, actor, settings, request)
-        client_id = (
-            request.client_id if action in CLIENT_CHOSEN else (device["reserved_for"] or device["holder"])
-        )
         reservation_id = handover_id = None
         if action is Action.RESERVE:
             rows = await Reservation.insert(

@@ -55,6 +55,12 @@ def reachable_condition(actor: Actor) -> Where | None:
     return Client.site == (actor.site_id if actor.site_id is not None else -1)
 
 
+async def in_reach(actor: Actor, client_id: int) -> bool:
+    """Whether the client exists and the actor may reach it; a plain read that logs nothing."""
+    row = await Client.select(Client.site).where(Client.id == client_id).first()
+    return row is not None and reachable(actor, row)
+
+
 async def refuse(
     engine: Engine,  # type: ignore[type-arg]
     actor: Actor,

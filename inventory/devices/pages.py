@@ -16,18 +16,18 @@ from piccolo.query.functions.aggregate import Count
 from inventory.accounts.display_names import display_names
 from inventory.actors import Actor
 from inventory.choices import DESTRUCTION_METHOD_LABELS, DestructionMethod, DiskKind
-from inventory.clients.allocation import ALLOCATION_ACTIONS, allocation_step
+from inventory.clients.allocation import ALLOCATION_ACTIONS, allocation_step, preview_allocation_step
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.presenters import device_out, event_out
 from inventory.devices.queries import DeviceFilter, device_erasures, device_events, get_device, list_devices
 from inventory.devices.scanning import resolve_scan
 from inventory.devices.step_options import step_options
 from inventory.devices.tables import Device
-from inventory.devices.transitions import TransitionRequest, transition
+from inventory.devices.transitions import TransitionRequest, preview_transition, transition
 from inventory.documents.queries import device_certificates
 from inventory.errors import DomainError
 from inventory.i18n import gettext
-from inventory.lifecycle import Action, State
+from inventory.lifecycle import Action, Decision, State
 from inventory.params import ActionPath, PageQuery, TagPath, TextQuery
 from inventory.permissions import N_, Permission
 from inventory.runs.pages import LABELS as RUN_LABELS
@@ -47,6 +47,7 @@ class StepForm:
     recycler_reference: str = ""
     tool: str = ""
     disk: list[int] | int = field(default_factory=list)  # one ticked box arrives as a single value
+    confirmed: str = ""  # "yes" once the person has seen what the step will do
 
 
 def _size(size_bytes: int | None) -> str:
@@ -121,6 +122,24 @@ async def device_page(
     )
 
 
+async def _confirmation_page(
+    request: Request[Actor, Any, Any], tag: str, decision: Decision, form: StepForm
+) -> Template:
+    device = await get_device(tag)
+    chosen = set(form_list(form.disk))
+    return Template(
+        "devices/confirm_step.html",
+        context=page_context(
+            request,
+            device=device,
+            decision=decision,
+            form=form,
+            disks=[disk for disk in device["disks"] if disk["id"] in chosen],
+            issues_certificate=decision.action is Action.WIPE_PASSED,
+        ),
+    )
+
+
 def _step_request(action: Action, form: StepForm) -> TransitionRequest:
     erasure = None
     if action is Action.WIPE_PASSED:
@@ -184,9 +203,21 @@ class DevicePages(Controller):
         engine: NamedDependency[Engine],  # type: ignore[type-arg]
         settings: NamedDependency[Settings],
     ) -> Redirect | Template:
-        """Take a step from the device page; a refusal shows on the page with its reason."""
+        """Take a step from the device page once confirmed; a refusal shows on the page with its reason.
+
+        The first post only shows what the step will do, naming the device: a scan that lands in a
+        step's field and submits it (a tag as the erasure tool or the hold reason) changes nothing.
+        """
         try:
             step = _step_request(action, data)
+            if data.confirmed != "yes":
+                if action in ALLOCATION_ACTIONS:
+                    decision = await preview_allocation_step(
+                        engine, tag, action, request.user, settings, step
+                    )
+                else:
+                    decision = await preview_transition(tag, action, request.user, settings, step)
+                return await _confirmation_page(request, tag, decision, data)
             if action in ALLOCATION_ACTIONS:  # the client area keeps its reservations and handovers with it
                 await allocation_step(engine, tag, action, request.user, settings, step)
             else:

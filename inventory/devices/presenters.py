@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from inventory.actors import Actor
+from inventory.clients.scope import reachable
 from inventory.clients.tables import Client
 from inventory.devices.schemas import ClientRef, DeviceOut, DeviceSummary, DiskOut, EventOut
 from inventory.i18n import gettext
@@ -36,8 +37,10 @@ def device_summary(row: dict[str, Any]) -> DeviceSummary:
 async def _client_ref(client_id: int | None, actor: Actor) -> ClientRef | None:
     if client_id is None or not actor.may(Permission.CLIENT_READ):
         return None
-    row = await Client.select(Client.id, Client.code).where(Client.id == client_id).first()
-    return ClientRef(id=row["id"], code=row["code"]) if row else None
+    row = await Client.select(Client.id, Client.code, Client.site).where(Client.id == client_id).first()
+    if row is None or not reachable(actor, row):  # another site's client is not named, not even by code
+        return None
+    return ClientRef(id=row["id"], code=row["code"])
 
 
 async def device_out(device: dict[str, Any], actor: Actor) -> DeviceOut:

@@ -9,12 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inventory.actors import Actor
+from inventory.clients.scope import in_reach
 from inventory.devices.facts import load_facts
+from inventory.devices.tables import Device
 from inventory.i18n import format_refusal
 from inventory.lifecycle import TRANSITIONS, Action, DeviceFacts, Intent, TransitionRefused, decide
 
 # Steps that name a client: they are taken from the client's page, where the client is chosen.
 CLIENT_STEPS = frozenset({Action.RESERVE, Action.HAND_OVER, Action.LEND})
+# Steps that end the device's own client's reservation or loan: offered only within that client's reach.
+CLIENTS_DEVICE_STEPS = frozenset({Action.RELEASE, Action.RETURN})
 
 
 @dataclass(frozen=True)
@@ -51,5 +55,15 @@ def options_for(facts: DeviceFacts, actor: Actor) -> list[StepOption]:
 
 
 async def step_options(device_id: int, actor: Actor) -> list[StepOption]:
-    """The steps this actor may take on the device now, and the reasons for the ones that are blocked."""
-    return options_for(await load_facts(device_id), actor)
+    """The steps this actor may take on the device now, and the reasons for the ones that are blocked.
+
+    Release and return are left out when the device's client is beyond the actor's reach (another
+    site's client): the allocation service would refuse them as it refuses that client's pages.
+    """
+    options = options_for(await load_facts(device_id), actor)
+    if any(option.action in CLIENTS_DEVICE_STEPS for option in options):
+        row = await Device.select(Device.reserved_for, Device.holder).where(Device.id == device_id).first()
+        client_id = (row["reserved_for"] or row["holder"]) if row else None
+        if client_id is not None and not await in_reach(actor, client_id):
+            options = [option for option in options if option.action not in CLIENTS_DEVICE_STEPS]
+    return options

@@ -18,7 +18,16 @@ from inventory.devices.events import record_event
 from inventory.devices.facts import load_facts
 from inventory.devices.tables import Device
 from inventory.errors import Conflict, Forbidden, InvalidInput, LifecycleRefused, NotFound
-from inventory.lifecycle import TRANSITIONS, Action, Decision, Intent, State, TransitionRefused, decide
+from inventory.lifecycle import (
+    TRANSITIONS,
+    Action,
+    Decision,
+    DeviceFacts,
+    Intent,
+    State,
+    TransitionRefused,
+    decide,
+)
 from inventory.permissions import N_, Permission
 from inventory.settings import Settings
 
@@ -120,6 +129,41 @@ def _event_details(decision: Decision, request: TransitionRequest, certificate: 
     return details
 
 
+async def _decide(
+    asset_tag: str, action: Action, actor: Actor, settings: Settings, request: TransitionRequest
+) -> tuple[dict[str, Any], DeviceFacts, Decision]:
+    """Every check of a step, with nothing written: the device's row, its facts and the decision."""
+    if not actor.may(TRANSITIONS[action].permission):
+        raise Forbidden(N_("Your role does not allow this step."))
+    _check_required(action, request)
+    device = (
+        await Device.select(Device.id, Device.asset_tag, Device.state, Device.cycle)
+        .where(Device.asset_tag == asset_tag)
+        .first()
+    )
+    if device is None:
+        raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+    facts = await load_facts(device["id"])
+    if request.erasure is not None and action is Action.WIPE_PASSED:
+        check_erasure(request.erasure, facts)
+    intent = await _intent_for(action, request, actor, settings)
+    try:
+        return device, facts, decide(action, facts, intent)
+    except TransitionRefused as refused:
+        raise LifecycleRefused(refused.refusal) from refused
+
+
+async def preview_transition(
+    asset_tag: str,
+    action: Action,
+    actor: Actor,
+    settings: Settings,
+    request: TransitionRequest | None = None,
+) -> Decision:
+    """What the step would do now, or the refusal it would meet; nothing is written (for confirmations)."""
+    return (await _decide(asset_tag, action, actor, settings, request or TransitionRequest()))[2]
+
+
 async def transition(
     engine: Engine,  # type: ignore[type-arg]
     asset_tag: str,
@@ -130,26 +174,8 @@ async def transition(
 ) -> TransitionResult:
     """Take one lifecycle step on a device, or refuse with a reason; nothing is half written."""
     request = request or TransitionRequest()
-    if not actor.may(TRANSITIONS[action].permission):
-        raise Forbidden(N_("Your role does not allow this step."))
-    _check_required(action, request)
     async with write_transaction(engine):
-        device = (
-            await Device.select(Device.id, Device.asset_tag, Device.state, Device.cycle)
-            .where(Device.asset_tag == asset_tag)
-            .first()
-        )
-        if device is None:
-            raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
-        facts = await load_facts(device["id"])
-        if request.erasure is not None and action is Action.WIPE_PASSED:
-            check_erasure(request.erasure, facts)
-        intent = await _intent_for(action, request, actor, settings)
-        try:
-            decision = decide(action, facts, intent)
-        except TransitionRefused as refused:
-            raise LifecycleRefused(refused.refusal) from refused
-
+        device, facts, decision = await _decide(asset_tag, action, actor, settings, request)
         certificate = None
         if action is Action.WIPE_PASSED and request.erasure is not None:
             certificate = await record_erasure(device["id"], device["cycle"], request.erasure, actor, facts)

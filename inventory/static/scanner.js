@@ -1,7 +1,10 @@
-// Keyboard-wedge scanners type a code fast and end it with Enter. Wherever the focus is not in a
-// text field, such a burst is caught: it goes into the page's default scan field when the page has
-// one (the stock-take counts it), otherwise it opens the device. Text fields keep what is typed
-// into them, so a serial number can be scanned straight into a form. Slow human typing is left alone.
+// Keyboard-wedge scanners type a code fast and end it with Enter. Such a burst never takes the step of
+// the form it lands in: wherever the focus is, the code goes to the scan. A scan field
+// ([data-scan-field]) takes the code in place of what it held, so a rescan after a wrong scan is never
+// glued to the old code; a field made for scanned serial numbers ([data-scan-keeps]) keeps the code
+// but its form is not sent; in any other field what the burst typed is taken back and the code goes
+// to the page's default scan field ([data-scan-default], the stock-take counts it) or opens the
+// device. Slow human typing is left alone.
 (function () {
   "use strict";
   var MAX_GAP_MS = 50;      // scanners send characters a few milliseconds apart; people do not
@@ -9,6 +12,7 @@
   var MIN_LENGTH = 4;
   var buffer = "";
   var last = 0;
+  var before = null;        // the focused field as it was when the burst began
 
   function isTextEntry(element) {
     if (!element || !element.tagName) { return false; }
@@ -17,6 +21,24 @@
     if (element.tagName !== "INPUT") { return false; }
     var type = (element.getAttribute("type") || "text").toLowerCase();
     return ["checkbox", "radio", "button", "submit", "reset", "file", "image", "range", "color"].indexOf(type) === -1;
+  }
+
+  function snapshot(element) {
+    if (!isTextEntry(element) || element.isContentEditable) { return { element: element }; }
+    var state = { element: element, value: element.value };
+    try {
+      state.start = element.selectionStart;
+      state.end = element.selectionEnd;
+    } catch (ignored) { state.start = null; }
+    return state;
+  }
+
+  function restore(state) {
+    if (!state || state.value === undefined) { return; }
+    state.element.value = state.value;
+    if (state.start !== null && state.start !== undefined) {
+      try { state.element.setSelectionRange(state.start, state.end); } catch (ignored) { return; }
+    }
   }
 
   function announce(text) {
@@ -32,12 +54,16 @@
     status.textContent = text;
   }
 
+  function submit(form) {
+    if (typeof form.requestSubmit === "function") { form.requestSubmit(); } else { form.submit(); }
+  }
+
   // Hand a scanned code to the page: its default scan field if it has one, else open the device.
   function deliver(code) {
     var field = document.querySelector("[data-scan-default]");
     if (field && field.form) {
       field.value = code;
-      if (typeof field.form.requestSubmit === "function") { field.form.requestSubmit(); } else { field.form.submit(); }
+      submit(field.form);
       return;
     }
     var opening = document.documentElement.getAttribute("data-opening") || "";
@@ -46,23 +72,46 @@
   }
   window.kiertoDeliverScan = deliver;
 
+  function scanEnded(event, code) {
+    var target = event.target;
+    if (isTextEntry(target) && target.hasAttribute("data-scan-field")) {
+      if (target.tagName === "TEXTAREA") { return; }  // a list of codes: each scan on its own line
+      target.value = code;  // the native Enter then sends the scan form with this code alone
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    if (isTextEntry(target) && target.closest && target.closest("[data-scan-keeps]")) { return; }
+    if (isTextEntry(target) && before && before.element === target) { restore(before); }
+    deliver(code);
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.altKey || event.metaKey) { buffer = ""; return; }
-    if (isTextEntry(event.target)) { buffer = ""; return; }
     var now = event.timeStamp || Date.now();
     var gap = now - last;
     last = now;
     if (event.key === "Enter") {
       var code = buffer;
       buffer = "";
-      if (code.length >= MIN_LENGTH && gap <= MAX_ENTER_GAP_MS) {
-        event.preventDefault();
-        deliver(code);
-      }
+      if (code.length >= MIN_LENGTH && gap <= MAX_ENTER_GAP_MS) { scanEnded(event, code); }
+      before = null;
       return;
     }
     if (event.key.length !== 1) { return; }
-    if (gap > MAX_GAP_MS) { buffer = ""; }
+    if (gap > MAX_GAP_MS || !before || before.element !== event.target) {
+      buffer = "";
+      before = snapshot(event.target);
+    }
     buffer += event.key;
   }, true);
+
+  // After a refused scan the field still holds the code: select it, so the next scan replaces it.
+  function selectRefusedScan() {
+    var field = document.querySelector("input[data-scan-field][aria-invalid='true']");
+    if (field) { field.focus(); field.select(); }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", selectRefusedScan);
+  } else { selectRefusedScan(); }
 })();

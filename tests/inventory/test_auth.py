@@ -116,7 +116,7 @@ async def test_form_posts_need_the_csrf_token(db: Any, client: httpx.AsyncClient
     assert forged.status_code == 403
     genuine = await client.post(
         f"/devices/{tag}/steps/start_wipe",
-        data={"_csrf_token": client.cookies["kierto_csrf"]},
+        data={"_csrf_token": client.cookies["kierto_csrf"], "confirmed": "yes"},
         follow_redirects=False,
     )
     assert genuine.status_code == 303

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -140,6 +141,35 @@ def wider_than_screen(page: Page) -> list[str]:
     """The outermost elements that make the page scroll sideways (tables scroll in their own box)."""
     page.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
     return list(page.evaluate(WIDER_THAN_SCREEN))
+
+
+def scanner_keys(page: Page, code: str, gap_ms: float = 5.0) -> None:
+    """A keyboard-wedge scanner typing into whatever has the focus: real (trusted) keystrokes that
+    insert text and whose Enter submits a form, each stamped `gap_ms` after the one before, so the
+    rhythm the page sees is a scanner's however loaded the machine is.
+    """
+    session = page.context.new_cdp_session(page)
+    start = time.time()
+    try:
+        for index, key in enumerate([*code, "Enter"]):
+            stamp = start + index * gap_ms / 1000
+            named = (
+                {"key": key, "code": "Enter", "windowsVirtualKeyCode": 13} if key == "Enter" else {"key": key}
+            )
+            text = "\r" if key == "Enter" else key
+            session.send(
+                "Input.dispatchKeyEvent", {"type": "keyDown", "text": text, "timestamp": stamp, **named}
+            )
+            session.send("Input.dispatchKeyEvent", {"type": "keyUp", "timestamp": stamp, **named})
+    finally:
+        session.detach()
+
+
+def take_step(page: Page, action: str) -> None:
+    """Take a step on the device page: its button, then the confirmation that names the device."""
+    page.click(f"#step-{action} button[type=submit]")
+    page.click("#confirm-step button[type=submit]")
+    page.wait_for_url(f"**?done={action}")
 
 
 def scanner_burst(page: Page, code: str) -> None:

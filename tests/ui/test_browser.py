@@ -19,6 +19,7 @@ from inventory.accessibility.services import Feedback, send_feedback
 from inventory.actors import Actor
 from inventory.bench.services import mark_labelled
 from inventory.clock import today
+from inventory.devices.tables import DeviceEvent, Erasure
 from inventory.donations.services import NewDonor, create_donor
 from inventory.lifecycle import State
 from inventory.permissions import Role
@@ -34,8 +35,10 @@ from tests.ui.browser import (
     require_chromium,
     run_db,
     scanner_burst,
+    scanner_keys,
     screenshot,
     serious_violations,
+    take_step,
     wider_than_screen,
 )
 
@@ -147,24 +150,68 @@ def test_a_trainee_scans_a_tag_and_takes_the_steps(
     scanner_burst(page, tag)  # a scanner: fast keystrokes, then Enter
     page.wait_for_url(f"**/devices/{tag}")
 
-    page.click("#step-start_wipe button[type=submit]")
-    page.wait_for_url("**?done=start_wipe")
+    take_step(page, "start_wipe")
     page.fill("#tool-wipe_passed", "")
     page.click("#step-wipe_passed button[type=submit]")
     expect(page.locator("#tool-wipe_passed")).to_have_attribute("aria-invalid", "true")
     page.fill("#tool-wipe_passed", "nwipe 0.36")
     page.click("#step-wipe_passed button[type=submit]")
+    expect(page.locator("main")).to_contain_text("nwipe 0.36")
+    expect(page.locator(".warning")).to_contain_text("tietojen hävittämisestä")
+    assert serious_violations(page) == []
+    page.click("#confirm-step button[type=submit]")
     page.wait_for_url("**?done=wipe_passed")
-    page.click("#step-start_provisioning button[type=submit]")
-    page.wait_for_url("**?done=start_provisioning")
-    page.click("#step-provisioned button[type=submit]")
-    page.wait_for_url("**?done=provisioned")
+    take_step(page, "start_provisioning")
+    take_step(page, "provisioned")
     timeline = page.locator("ol.timeline li")
     expect(timeline).to_have_count(5)
     expect(timeline.first).to_contain_text("Merkitse asennetuksi")
     expect(page.locator(".state-line strong")).to_have_text("valmis")
     assert serious_violations(page) == []
     screenshot(page, "device")
+
+
+def test_a_scan_into_a_step_field_opens_the_scanned_device_and_takes_no_step(
+    browser: Browser, live_server: str, fresh: None, watch: PageWatch
+) -> None:
+    working, scanned = run_db(lambda: factories.donation(factories_engine(), devices=2)).asset_tags
+    run_db(lambda: factories.bring_to(factories_engine(), working, State.WIPING))
+    page = log_in(browser, live_server, watch, Role.TRAINEE)
+    for field in ("#tool-wipe_passed", "#reason-wipe_failed", "#reason-hold"):
+        page.goto(f"/devices/{working}")
+        page.fill(field, "nwipe")
+        page.focus(field)
+        scanner_keys(page, scanned)  # the next machine's tag, scanned with the cursor in a step's field
+        page.wait_for_url(f"**/devices/{scanned}")
+        page.go_back()
+        expect(page.locator(field)).to_have_value("nwipe")  # what the scan typed there was taken back
+    events = run_db(
+        lambda: DeviceEvent.select(DeviceEvent.action).where(DeviceEvent.device.asset_tag == working)
+    )
+    assert [event["action"] for event in events] == ["intake", "start_wipe"]
+    assert run_db(Erasure.count) == 0
+
+    # Typed by a person and sent with Enter, the step still only asks first, naming the device.
+    page.goto(f"/devices/{working}")
+    page.fill("#reason-hold", "akku turvonnut")
+    page.press("#reason-hold", "Enter")
+    expect(page.locator("h1")).to_contain_text("Vahvista")
+    expect(page.locator(".confirm-device")).to_contain_text(working)
+    assert serious_violations(page) == []
+    page.click("#confirm-step button[type=submit]")
+    page.wait_for_url("**?done=hold")
+
+
+def test_a_rescan_after_a_wrong_scan_replaces_the_wrong_code(
+    browser: Browser, live_server: str, fresh: None, watch: PageWatch
+) -> None:
+    tag = run_db(lambda: factories.donation(factories_engine(), devices=1)).asset_tags[0]
+    page = log_in(browser, live_server, watch, Role.TRAINEE)
+    page.goto("/scan?code=JNS-999999-9")
+    expect(page.locator("#f-code")).to_have_attribute("aria-invalid", "true")
+    page.evaluate("() => { const f = document.getElementById('f-code'); f.setSelectionRange(0, 0); }")
+    scanner_keys(page, tag)  # the cursor at the start of the old code: the scan still stands alone
+    page.wait_for_url(f"**/devices/{tag}")
 
 
 def test_the_bench_scan_field_is_ready_and_a_selection_takes_one_step(

@@ -84,8 +84,20 @@ async def test_a_refused_form_shows_the_error_under_its_field(db: Any, client: h
         'aria-describedby="tool-wipe_passed-hint tool-wipe_passed-error" aria-invalid="true"' in refused.text
     )
     assert '<span class="field-error" id="tool-wipe_passed-error">Kerro, millä työkalulla' in refused.text
-    done = await post_form(
+    asked = await post_form(
         client, f"/devices/{tag}/steps/wipe_passed", {"disk": disk_id.group(1), "tool": "nwipe 0.36"}
+    )
+    assert asked.status_code == 200  # first what the step will do, naming the device; nothing written yet
+    assert f'<span class="tag">{tag}</span>' in asked.text
+    assert "Näistä levyistä annetaan todistus tietojen hävittämisestä" in text_of(asked.text)
+    assert 'name="confirmed" value="yes"' in asked.text
+    assert "Todistus tietojen hävittämisestä E-" not in text_of(
+        (await client.get(f"/devices/{tag}", headers=HTML)).text
+    )
+    done = await post_form(
+        client,
+        f"/devices/{tag}/steps/wipe_passed",
+        {"disk": disk_id.group(1), "tool": "nwipe 0.36", "confirmed": "yes"},
     )
     assert done.status_code == 303
     after = await client.get(done.headers["location"], headers=HTML)
