@@ -148,8 +148,8 @@ def _numbered_canvas_maker(document: Document) -> Callable[..., Canvas]:
                 Canvas.showPage(canvas)
             save()
 
-        canvas.showPage = show_page  # type: ignore[method-assign]
-        canvas.save = save_numbered  # type: ignore[method-assign]
+        canvas.showPage = show_page
+        canvas.save = save_numbered
         return canvas
 
     return numbered

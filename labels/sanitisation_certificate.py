@@ -198,7 +198,8 @@ def _disk_rows(certificate: SanitisationCertificate, language: str) -> tuple[tup
     for entry in certificate.disks:
         disk = entry.disk
         if entry.destruction is not None:
-            technique = _(DESTRUCTION_CAPTIONS[entry.destruction.method])
+            method = entry.destruction.method
+            technique = _(DESTRUCTION_CAPTIONS[method]) if method else _("method not recorded")
         else:
             technique = _(TECHNIQUE_CAPTIONS[entry.technique]) if entry.technique else ""
         size = format_size(disk.size_bytes, language) if disk.size_bytes is not None else _("Unknown")
