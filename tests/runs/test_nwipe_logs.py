@@ -143,7 +143,7 @@ async def test_a_zero_fill_verified_on_the_last_pass_is_accepted_once_its_drive_
     assert unpaired.status_code == 422
     assert unpaired.json()["field"] == "pairs"
     assert drive in unpaired.json()["detail"]
-    assert "serial number" in unpaired.json()["detail"]
+    assert "sarjanumero" in unpaired.json()["detail"], "why, in Finnish"
 
     imported = await _import(client, tag, real_logs.zero_fill, headers, [(drive, disk)])
     assert imported.status_code == 201, imported.text
