@@ -49,6 +49,7 @@ from labels.records import Issuer
 from labels.sanitisation_certificate import AcceptedWarning, ErasureDetail, Validation
 from labels.sanitisation_terms import ConfidentialityCategory, HiddenAreas
 from labels.translation import translator
+from provisioning.nwipe_log import usable_serial
 
 KIND = "erasure_certificate"
 
@@ -444,7 +445,7 @@ def certificate_model(issued: Issued, language: str, base_url: str) -> Sanitisat
         disk = CertifiedDisk(
             make=entry["make"],
             model=entry["model"],
-            serial=entry["serial"] or not_recorded,
+            serial=usable_serial(entry["serial"] or "") or not_recorded,  # raw bytes never print as boxes
             media_type=MediaType(entry["media_type"]),
             size_bytes=entry["size_bytes"],
             interface=entry.get("interface") or "",
