@@ -35,6 +35,7 @@ from inventory.clients.pages import ClientPages
 from inventory.csrf import SessionCSRFMiddleware
 from inventory.database import start_pool
 from inventory.devices.controllers import DeviceController, ScanController
+from inventory.devices.evidence_pages import EvidencePages
 from inventory.devices.pages import DevicePages
 from inventory.documents.controllers import DocumentController, VerificationController
 from inventory.documents.pages import DocumentPages
@@ -111,6 +112,7 @@ CONTROLLERS: list[Any] = [
     SecondFactorPages,
     AccountPages,
     DevicePages,
+    EvidencePages,
     DocumentController,
     VerificationController,
     DocumentPages,

@@ -33,6 +33,7 @@ MENU: tuple[MenuEntry, ...] = (
     MenuEntry("/clients", N_("Clients"), Permission.CLIENT_READ),
     MenuEntry("/loans/overdue", N_("Overdue loans"), Permission.DEVICE_ALLOCATE),
     MenuEntry("/runs", N_("Runs"), Permission.DEVICE_READ),
+    MenuEntry("/erasures/sign-off", N_("Sign off erasures"), Permission.GUARD_OVERRIDE),
 )
 
 

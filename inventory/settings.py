@@ -5,10 +5,13 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from labels.records import Issuer
 
 Language = Literal["fi", "sv", "en"]
 
@@ -27,6 +30,25 @@ class Settings(BaseSettings):
     default_language: Language = "fi"
     organisation_name: str = Field(
         default="Kierto", max_length=200, description="The organisation named on certificates and receipts."
+    )
+    organisation_address: str = Field(
+        default="", max_length=200, description="The organisation's postal address on every document."
+    )
+    organisation_business_id: str = Field(
+        default="", max_length=20, description="The organisation's business ID (Y-tunnus) on every document."
+    )
+    organisation_phone: str = Field(
+        default="", max_length=40, description="A phone number on every document."
+    )
+    organisation_email: str = Field(
+        default="", max_length=100, description="An e-mail address on every document."
+    )
+    confidentiality_before: Literal["low", "moderate", "high"] = Field(
+        default="moderate",
+        description="Confidentiality category of donated media before sanitisation (NIST SP 800-88, FIPS 199).",
+    )
+    confidentiality_after: Literal["low", "moderate", "high"] = Field(
+        default="low", description="Confidentiality category of the media after a passed sanitisation."
     )
     cups_server: str = Field(
         default="", max_length=200, description="CUPS server for label printers; empty: the client's default."
@@ -110,6 +132,18 @@ class Settings(BaseSettings):
     def uses_https(self) -> bool:
         """Whether the service is reached over HTTPS (decides the Secure cookie flag)."""
         return self.base_url.startswith("https://")
+
+    def issuer(self) -> Issuer:
+        """The organisation as documents name it."""
+        from labels.records import Issuer
+
+        return Issuer(
+            name=self.organisation_name,
+            address=self.organisation_address,
+            business_id=self.organisation_business_id,
+            phone=self.organisation_phone,
+            email=self.organisation_email,
+        )
 
     def resolved_secret_key(self) -> str:
         """The configured secret, or one kept in the data directory for a one-machine install."""

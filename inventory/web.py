@@ -102,6 +102,10 @@ ACTIVITY_LABELS = {
     "label_printed": N_("Label printed"),
     "disk_destroyed": N_("Disk destroyed"),
     "erasure_reverified": N_("Erasure re-verified"),
+    "erasure_signed_off": N_("Erasure signed off"),
+    "disk_corrected": N_("Disk record corrected"),
+    "disk_removed": N_("Disk removed from the record"),
+    "erasure_warning_accepted": N_("Erasure warning accepted"),
     "labelled": N_("Label attached"),
     "loan_extended": N_("Loan extended"),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,11 +35,16 @@ class AssetLabel:
             raise ValueError(f"The label for {self.asset_tag} needs the URL of the device's page.")
 
 
-def render_asset_labels(labels: Sequence[AssetLabel], stock: LabelStock, start_position: int = 0) -> bytes:
+def render_asset_labels(
+    labels: Sequence[AssetLabel], stock: LabelStock, start_position: int = 0, printer_dpi: int | None = None
+) -> bytes:
     """Render labels to PDF bytes: one page per label on a roll; on a sheet, filling the positions
     from ``start_position`` (0 = top left, row by row) so a half-used sheet can go through again,
-    then whole new sheets.
+    then whole new sheets. Bars and QR modules are whole dots of a ``printer_dpi`` printer (the
+    printer the labels go to; the stock's usual printer when None).
     """
+    if printer_dpi is not None and printer_dpi != stock.printer_dpi:
+        stock = dataclasses.replace(stock, printer_dpi=printer_dpi)
     if not labels:
         raise ValueError("There are no labels to print.")
     if not 0 <= start_position < stock.labels_per_page:

@@ -74,5 +74,6 @@ class Document:
     mark_line: str
     verify_line: str
     qr_caption: str
-    page_caption: str
+    page_caption: str  # with {page} and {pages}
     blocks: tuple[Block, ...]
+    issuer_line: str = ""

@@ -58,13 +58,18 @@ class QrFlowable(Flowable):  # type: ignore[misc]
 
 
 def _header(document: Document, width: float) -> PdfTable:
-    styles = paragraph_styles()
+    styles = paragraph_styles(document.language)
     qr_width = (QR_SIDE_MM + 4) * PT_PER_MM
     # Cell padding: reportlab's default on the QR column's left and the title column's right.
     title_width = width - qr_width - CELL_PADDING
     title = [
         text_flowable(document.title, styles["title"], title_width),
         text_flowable(document.subtitle, styles["subtitle"], title_width),
+        *(
+            [text_flowable(document.issuer_line, styles["caption_left"], title_width)]
+            if document.issuer_line
+            else []
+        ),
     ]
     qr = [
         QrFlowable(document.mark.verification_url, QR_SIDE_MM),
@@ -82,8 +87,8 @@ def _header(document: Document, width: float) -> PdfTable:
     return table
 
 
-def _flowables(block: Block, width: float) -> list[Flowable]:
-    styles = paragraph_styles()
+def _flowables(block: Block, width: float, language: str) -> list[Flowable]:
+    styles = paragraph_styles(language)
     if isinstance(block, Heading):
         # A heading never ends a page: start a new one unless a few lines fit below it.
         return [
@@ -93,26 +98,23 @@ def _flowables(block: Block, width: float) -> list[Flowable]:
     if isinstance(block, Text):
         return [text_flowable(block.text, styles["body"], width)]
     if isinstance(block, Fields):
-        return [fields_table(block, width), Spacer(1, 5)]
+        return [fields_table(block, width, language), Spacer(1, 5)]
     if isinstance(block, Table):
-        return [data_table(block, width), Spacer(1, 5)]
-    return [Spacer(1, 14), signatures_table(block, width)]
+        return [data_table(block, width, language), Spacer(1, 5)]
+    return [Spacer(1, 14), signatures_table(block, width, language)]
 
 
 def _footer(document: Document) -> Callable[[Canvas, Any], None]:
     regular, _ = register_fonts()
     width = A4[0] - 2 * MARGIN_MM * PT_PER_MM
 
-    def draw(canvas: Canvas, template: Any) -> None:
+    def draw(canvas: Canvas, _template: Any) -> None:
         canvas.saveState()
         x = MARGIN_MM * PT_PER_MM
         y = FOOTER_MM * PT_PER_MM
         canvas.setStrokeColor(RULE_GREY)
         canvas.setLineWidth(0.25)
         canvas.line(x, y + 9, x + width, y + 9)
-        page = document.page_caption.format(page=template.page)
-        canvas.setFont(regular, 7.5)
-        canvas.drawRightString(x + width, y, page)
         for offset, text in ((0, document.mark_line), (-10, document.verify_line)):
             # Numbers, codes and URLs are shrunk to fit, never cut.
             canvas.setFont(regular, largest_size(text, regular, max_width=width - 60, max_size=7.5))
@@ -120,6 +122,37 @@ def _footer(document: Document) -> Callable[[Canvas, Any], None]:
         canvas.restoreState()
 
     return draw
+
+
+def _numbered_canvas_maker(document: Document) -> Callable[..., Canvas]:
+    """A canvas that holds its pages back until the end, then numbers each "N / M" in the footer."""
+    regular, _ = register_fonts()
+    make = reproducible_canvas_maker(document.created)
+    right = A4[0] - MARGIN_MM * PT_PER_MM
+
+    def numbered(*args: Any, **kwargs: Any) -> Canvas:
+        canvas = make(*args, **kwargs)
+        pages: list[dict[str, Any]] = []
+        save = canvas.save
+
+        def show_page() -> None:
+            pages.append(dict(canvas.__dict__))
+            canvas._startPage()
+
+        def save_numbered() -> None:
+            for number, state in enumerate(pages, start=1):
+                canvas.__dict__.update(state)
+                canvas.setFont(regular, 7.5)
+                caption = document.page_caption.format(page=number, pages=len(pages))
+                canvas.drawRightString(right, FOOTER_MM * PT_PER_MM, caption)
+                Canvas.showPage(canvas)
+            save()
+
+        canvas.showPage = show_page
+        canvas.save = save_numbered
+        return canvas
+
+    return numbered
 
 
 def render_document(document: Document) -> bytes:
@@ -158,6 +191,6 @@ def render_document(document: Document) -> bytes:
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_footer(document))])
     story: list[Flowable] = [_header(document, template.width), Spacer(1, 6)]
     for block in document.blocks:
-        story.extend(_flowables(block, template.width))
-    template.build(story, canvasmaker=reproducible_canvas_maker(document.created))
+        story.extend(_flowables(block, template.width, document.language))
+    template.build(story, canvasmaker=_numbered_canvas_maker(document))
     return buffer.getvalue()

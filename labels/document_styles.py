@@ -10,16 +10,19 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 
 from labels.fonts import register_fonts
+from labels.hyphenation import hyphenator
 
 RULE_GREY = colors.Color(0.6, 0.6, 0.6)
 HEADER_GREY = colors.Color(0.92, 0.92, 0.92)
 
 
 @cache
-def paragraph_styles() -> dict[str, ParagraphStyle]:
-    """The paragraph styles by name: title, subtitle, heading, body, label, cell, caption."""
+def paragraph_styles(language: str = "en") -> dict[str, ParagraphStyle]:
+    """The paragraph styles by name (title, subtitle, heading, body, label, cell, caption); table cells
+    hyphenate words in ``language`` where a narrow column must break one (never mid-word without a hyphen)."""
     regular, bold = register_fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12.5, spaceAfter=4)
+    hyphenating = {"hyphenationLang": hyphenator(language), "hyphenationMinWordLength": 5}
     return {
         "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=17, leading=21, spaceAfter=3),
         "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=10, leading=13),
@@ -27,9 +30,12 @@ def paragraph_styles() -> dict[str, ParagraphStyle]:
             "heading", parent=body, fontName=bold, fontSize=11.5, leading=14, spaceBefore=9, spaceAfter=4
         ),
         "body": body,
-        "label": ParagraphStyle("label", parent=body, fontName=bold, fontSize=8, leading=10.5, spaceAfter=0),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=10.5, spaceAfter=0),
+        "label": ParagraphStyle(
+            "label", parent=body, fontName=bold, fontSize=8, leading=10.5, spaceAfter=0, **hyphenating
+        ),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=10.5, spaceAfter=0, **hyphenating),
         "caption": ParagraphStyle("caption", parent=body, fontSize=7, leading=9, alignment=TA_CENTER),
+        "caption_left": ParagraphStyle("caption_left", parent=body, fontSize=7.5, leading=9.5, spaceBefore=2),
     }
 
 

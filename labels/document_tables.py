@@ -42,10 +42,12 @@ def _cell(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
     return Paragraph(markup(text), style)
 
 
-def _cell_fonts(bold_cells: tuple[tuple[int, int], tuple[int, int]]) -> list[tuple[Any, ...]]:
+def _cell_fonts(
+    bold_cells: tuple[tuple[int, int], tuple[int, int]], language: str = "en"
+) -> list[tuple[Any, ...]]:
     """Table style commands that set plain-text cells like the paragraph styles, bold in one range."""
     regular, bold = register_fonts()
-    styles = paragraph_styles()
+    styles = paragraph_styles(language)
     return [
         ("FONTNAME", (0, 0), (-1, -1), regular),
         ("FONTNAME", bold_cells[0], bold_cells[1], bold),
@@ -54,9 +56,9 @@ def _cell_fonts(bold_cells: tuple[tuple[int, int], tuple[int, int]]) -> list[tup
     ]
 
 
-def fields_table(block: Fields, width: float) -> PdfTable:
+def fields_table(block: Fields, width: float, language: str = "en") -> PdfTable:
     """Label and value rows, labels in bold, a thin rule under each row."""
-    styles = paragraph_styles()
+    styles = paragraph_styles(language)
     label_width, value_width = 0.34 * width, 0.66 * width
     rows = [
         [
@@ -79,9 +81,9 @@ def fields_table(block: Fields, width: float) -> PdfTable:
     return table
 
 
-def data_table(block: Table, width: float) -> PdfTable:
+def data_table(block: Table, width: float, language: str = "en") -> PdfTable:
     """A gridded table whose header row repeats on every page it runs over."""
-    styles = paragraph_styles()
+    styles = paragraph_styles(language)
     total = sum(block.widths)
     widths = [share / total * width for share in block.widths]
     header = [
@@ -109,11 +111,11 @@ def data_table(block: Table, width: float) -> PdfTable:
     return table
 
 
-def signatures_table(block: Signatures, width: float) -> PdfTable:
+def signatures_table(block: Signatures, width: float, language: str = "en") -> PdfTable:
     """Signature lines side by side: the signature image or room to sign above a line, then the
     signer's name, role (bold) and date, one column per signer.
     """
-    styles = paragraph_styles()
+    styles = paragraph_styles(language)
     count = max(1, len(block.signers))
     column = (width - SIGNATURE_GAP * (count - 1)) / count
     text_width = column - CELL_PADDING

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from labels.document_model import Block, Document
-from labels.records import CertificateMark
+from labels.records import CertificateMark, Issuer
 from labels.translation import translator
 
 
@@ -18,6 +18,7 @@ def make_document(
     created: date | datetime,
     mark: CertificateMark,
     blocks: Iterable[Block],
+    issuer: Issuer | None = None,
 ) -> Document:
     """Assemble a document with the shared captions in ``language``; title and blocks come translated."""
     _ = translator(language)
@@ -32,6 +33,17 @@ def make_document(
         ),
         verify_line=_("Check that this document is genuine: {url}").format(url=mark.verification_url),
         qr_caption=_("Scan to check"),
-        page_caption=_("Page {page}"),
+        page_caption=_("Page {page} / {pages}"),
         blocks=tuple(blocks),
+        issuer_line=issuer_line(issuer, language),
     )
+
+
+def issuer_line(issuer: Issuer | None, language: str) -> str:
+    """The issuer on one line: name, address, business ID, phone and e-mail, as far as they are given."""
+    if issuer is None:
+        return ""
+    _ = translator(language)
+    business_id = _("Business ID {id}").format(id=issuer.business_id) if issuer.business_id.strip() else ""
+    parts = (issuer.name, issuer.address, business_id, issuer.phone, issuer.email)
+    return " · ".join(part.strip() for part in parts if part.strip())

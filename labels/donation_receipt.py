@@ -9,7 +9,7 @@ from labels.document_model import Block, Document, Fields, Heading, Signatures, 
 from labels.document_pdf import render_document
 from labels.document_text import make_document
 from labels.locale_format import format_day
-from labels.records import CertificateMark, Device, require_text
+from labels.records import CertificateMark, Device, Issuer, require_text
 from labels.translation import DEFAULT_LANGUAGE, check_language, translator
 
 
@@ -35,6 +35,8 @@ class DonationReceipt:
     donor_details: str = ""
     issued_on: date | None = None
     final: bool | None = None
+
+    issuer: Issuer | None = None  # address, business ID and contacts of the organisation
 
     def __post_init__(self) -> None:
         require_text(self.donor_name, "The donor's name")
@@ -124,6 +126,7 @@ def donation_document(receipt: DonationReceipt, language: str = DEFAULT_LANGUAGE
         created=receipt.issued_on or receipt.received_on,
         mark=receipt.mark,
         blocks=blocks,
+        issuer=receipt.issuer,
     )
 
 

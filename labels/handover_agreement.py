@@ -10,7 +10,7 @@ from labels.document_model import Block, Document, Fields, Heading, Signatures, 
 from labels.document_pdf import render_document
 from labels.document_text import make_document
 from labels.locale_format import format_day
-from labels.records import CertificateMark, Device, require_text
+from labels.records import CertificateMark, Device, Issuer, require_text
 from labels.translation import DEFAULT_LANGUAGE, check_language, translator
 
 
@@ -51,6 +51,8 @@ class HandoverAgreement:
     support_contacts: tuple[SupportContact, ...] = ()
     client_signature_png: bytes | None = None
     counsellor_signature_png: bytes | None = None
+
+    issuer: Issuer | None = None  # address, business ID and contacts of the organisation
 
     def __post_init__(self) -> None:
         require_text(self.client_name, "The client's name")
@@ -152,6 +154,7 @@ def handover_document(agreement: HandoverAgreement, language: str = DEFAULT_LANG
         created=agreement.handed_over_on,
         mark=agreement.mark,
         blocks=blocks,
+        issuer=agreement.issuer,
     )
 
 

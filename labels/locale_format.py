@@ -6,6 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
 from babel.units import format_unit
 
 from labels.translation import check_language
@@ -63,4 +64,25 @@ def format_duration(minutes: int, language: str) -> str:
         parts.append(str(format_unit(hours, "duration-hour", length="short", locale=locale)))
     if rest or not hours:
         parts.append(str(format_unit(rest, "duration-minute", length="short", locale=locale)))
+    return " ".join(parts)
+
+
+def format_number(value: int, language: str) -> str:
+    """A whole number with the language's digit grouping, e.g. "250 059 350 016" in Finnish."""
+    return str(format_decimal(value, format="#,##0", locale=_locale(language)))
+
+
+def format_seconds(seconds: int, language: str) -> str:
+    """A duration to the second, e.g. "54 min 16 s"; whole hours and minutes as in ``format_duration``."""
+    if seconds < 0:
+        raise ValueError("A duration cannot be negative.")
+    locale = _locale(language)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = []
+    if hours:
+        parts.append(str(format_unit(hours, "duration-hour", length="short", locale=locale)))
+    if hours or minutes:
+        parts.append(str(format_unit(minutes, "duration-minute", length="short", locale=locale)))
+    parts.append(str(format_unit(seconds, "duration-second", length="short", locale=locale)))
     return " ".join(parts)

@@ -9,7 +9,7 @@ from labels.document_model import Block, Document, Fields, Heading, Signatures, 
 from labels.document_pdf import render_document
 from labels.document_text import make_document
 from labels.locale_format import format_day, format_duration
-from labels.records import CertificateMark, require_text
+from labels.records import CertificateMark, Issuer, require_text
 from labels.translation import DEFAULT_LANGUAGE, check_language, translator
 
 
@@ -44,6 +44,8 @@ class OrientationCertificate:
     counsellor_name: str
     issued_on: date
     sessions: tuple[OrientationSession, ...]
+
+    issuer: Issuer | None = None  # address, business ID and contacts of the organisation
 
     def __post_init__(self) -> None:
         require_text(self.client_name, "The client's name")
@@ -119,6 +121,7 @@ def orientation_document(certificate: OrientationCertificate, language: str = DE
         created=certificate.issued_on,
         mark=certificate.mark,
         blocks=blocks,
+        issuer=certificate.issuer,
     )
 
 

@@ -39,3 +39,21 @@ class CertificateMark:
         require_text(self.number, "The document number")
         require_text(self.verification_code, "The verification code")
         require_text(self.verification_url, "The verification URL")
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """The organisation that issues a document: its name, postal address, business ID and contacts."""
+
+    name: str
+    address: str = ""
+    business_id: str = ""
+    phone: str = ""
+    email: str = ""
+
+    def __post_init__(self) -> None:
+        require_text(self.name, "The issuing organisation's name")
+
+    def contact(self) -> str:
+        """Phone and e-mail, as given."""
+        return " · ".join(part.strip() for part in (self.phone, self.email) if part.strip())

@@ -46,9 +46,27 @@ class MediaType(StrEnum):
 class VerificationMethod(StrEnum):
     """How the result was verified."""
 
+    READ_BACK_LAST = "read_back_last"  # every sector read back after the last pass
+    READ_BACK_ALL = "read_back_all"  # every sector read back after every pass
     FULL = "full"
     SAMPLING = "sampling"
     VISUAL = "visual"
+
+
+class ConfidentialityCategory(StrEnum):
+    """The confidentiality category of the data on the media (FIPS 199), before and after sanitisation."""
+
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+
+
+class HiddenAreas(StrEnum):
+    """What the tool found of host protected areas (HPA) and device configuration overlays (DCO)."""
+
+    NONE = "none"
+    DETECTED = "detected"
+    UNKNOWN = "unknown"
 
 
 class MediaDestination(StrEnum):
@@ -86,6 +104,8 @@ MEDIA_CAPTIONS = {
     MediaType.OTHER: N_("Other storage"),
 }
 VERIFICATION_CAPTIONS = {
+    VerificationMethod.READ_BACK_LAST: N_("Read-back of every sector after the last pass"),
+    VerificationMethod.READ_BACK_ALL: N_("Read-back of every sector after every pass"),
     VerificationMethod.FULL: N_("Full read-back of every sector"),
     VerificationMethod.SAMPLING: N_("Sampling of the disk's contents"),
     VerificationMethod.VISUAL: N_("Visual inspection"),
@@ -96,4 +116,20 @@ DESTINATION_CAPTIONS = {
     MediaDestination.RECYCLING: N_("Recycling facility"),
     MediaDestination.MANUFACTURER: N_("Returned to the manufacturer"),
     MediaDestination.OTHER: N_("Other"),
+}
+CONFIDENTIALITY_CAPTIONS = {
+    ConfidentialityCategory.LOW: N_("Low"),
+    ConfidentialityCategory.MODERATE: N_("Moderate"),
+    ConfidentialityCategory.HIGH: N_("High"),
+}
+HIDDEN_AREA_CAPTIONS = {
+    HiddenAreas.NONE: N_("None found"),
+    HiddenAreas.DETECTED: N_("Hidden sectors found"),
+    HiddenAreas.UNKNOWN: N_("Could not be checked"),
+}
+# Warnings a coordinator may accept, by the code the application records.
+WARNING_CAPTIONS = {
+    "flash_clear_external": N_(
+        "Clear (overwrite) on flash media reused outside the organisation: NIST SP 800-88 asks for Purge."
+    ),
 }

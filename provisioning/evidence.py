@@ -28,6 +28,18 @@ class WipeEvidence:
     verification_passed: bool
     verification_detail: str
     raw: Mapping[str, Any]
+    # Method detail where the tool reports it (nwipe does; the Ansible wipe reports what it knows).
+    interface: str = ""
+    bytes_total: int | None = None
+    pattern: str = ""
+    rounds: int | None = None
+    blanked: bool | None = None
+    prng: str = ""
+    errors: Mapping[str, int] | None = None
+    hidden_sectors: str | None = None  # none, detected or unknown (HPA/DCO), None when not checked
+    duration_seconds: int | None = None
+    paired_by_hand: bool = False  # the drive's serial was unreadable; a person said which disk it is
+    serial_readable: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

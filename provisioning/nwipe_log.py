@@ -1,55 +1,132 @@
-"""Import an nwipe / ShredOS log as erasure evidence, matched to a device's disks by serial."""
+"""Import an nwipe log (Debian's nwipe 0.33 to the current 0.4x, and ShredOS) as erasure evidence.
+
+The layout follows nwipe's own source (logging.c, method.c, options.c, device.c): every line is
+`[YYYY/MM/DD HH:MM:SS] level: message`, then the summary tables. The versions differ:
+- 0.33 (Debian 12) logs its banner before it opens the log file, so the file names its version only in
+  the option line `banner   = nwipe 0.33`; it has no "Erasure Summary" table, so the bytes erased
+  come from the per-pass `N bytes written to /dev/X` lines and the size from `sect/blk/dev a/b/SIZE`.
+- 0.35+ logs the banner into the file (ShredOS patches it to `ShredOS v2025.11_31_x86-64_0.42`),
+  0.37+ marks SSDs in the drive type (` ATA-SSD`), 0.41+ adds the "Erasure Summary" table and
+  0.4x logs the device geometry (`Total device bytes   = N`) and hidden sectors (HPA/DCO).
+A drive whose serial nwipe could not read (it then prints raw bytes, or nothing) is matched to the
+device's disk only by an explicit pairing, and the sizes must agree.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
 
 from provisioning.evidence import WipeEvidence
 
 _LINE = re.compile(r"^\[(\d{4})/(\d{2})/(\d{2}) (\d{2}):(\d{2}):(\d{2})\]\s+(\w+):\s?(.*)$")
-_BANNER = re.compile(r"^nwipe (\d+\.\d+(?:\.\d+)?)")
-_FOUND = re.compile(r"^Found (/dev/\S+?),\s*(.*?),\s*(.*?),\s*(.*?),\s*S/N=(.*)$")
+_BANNER = re.compile(
+    r"^(?:banner\s*=\s*)?(nwipe (\d+\.\d+(?:\.\d+)?)|ShredOS v\S*?_(\d+\.\d+(?:\.\d+)?))\s*$"
+)
+_OPTION = re.compile(r"^\s*(method|rounds|verify|prng)\s*=\s*(.+?)\s*$")
+_FOUND = re.compile(r"^Found (/dev/\S+?), (.*?), (.*), (.*?), S/N=(.*)$")
+_SECT_BLK_DEV = re.compile(r"^(/dev/\S+), sect/blk/dev \d+/\d+/(\d+)$")
+_GEOMETRY = re.compile(r"^(/dev/\S+): Device geometry is as follows")
+_TOTAL_BYTES = re.compile(r"^\s*Total device bytes\s*=\s*(\d+)$")
 _INVOKING = re.compile(r"^Invoking method '(.+)' on (/dev/\S+)$")
+_WRITTEN = re.compile(r"^(\d+) bytes written to (/dev/\S+)$")
 _FINISHED = re.compile(r"^Finished final round \d+ of \d+ on (/dev/\S+)$")
+_VERIFIED_PASS = re.compile(r"^Verified pass \d+ of \d+, round \d+ of \d+, on '(/dev/\S+)'\.$")
+_VERIFIED_LAST = re.compile(
+    r"^\[SUCCESS\] Verified (?:that (/dev/\S+) is (?:empty|Zeroed|full of ones)|FRP on '(/dev/\S+)' matches)"
+)
 _ERRORS = re.compile(r"^(\d+) (verification|wipe|sync) errors on '(/dev/\S+)'\.?$")
-_FAILURE = re.compile(r"\[FAILURE\]\s+(/dev/\S+)")
+_NAMED_FAILURE = re.compile(r"(?:Unable to write to|\[FAILURE\]) '?(/dev/[^\s'.]+)")
+_HIDDEN = (
+    (re.compile(r"^No hidden sectors on (/dev/\S+)$"), "none"),
+    (re.compile(r"HIDDEN SECTORS DETECTED ! \*\*\* on (/dev/\S+)$"), "detected"),
+    (re.compile(r"^HIDDEN SECTORS INDETERMINATE! on (/dev/[^\s,]+)"), "unknown"),
+)
 _ROW_ERRORS = re.compile(r"^[! ]\s*(\S+) \|\s*(\d+) \|\s*(\d+) \|\s*(\d+)\s*$")
 _ROW_BYTES = re.compile(r"^[! ]\s*(\S+) \|\s*(\d+) \|\s*(\d+) \|\s*(\S+)\s*$")
 _ROW_STATUS = re.compile(r"^([! ])\s*(\S+) \|(.{8})\|\s*(.+?)/s \| (\d+):(\d{2}):(\d{2}) \| (.*)$")
 _TOTAL = re.compile(
-    r"^\[(\d{4})/(\d{2})/(\d{2}) (\d{2}):(\d{2}):(\d{2})\] Total Throughput .*?, "
-    r"(.+), (\d+)R\+(N?B)\+(NV|VL|VA)\s*$"
+    r"^\[(\d{4})/(\d{2})/(\d{2}) (\d{2}):(\d{2}):(\d{2})\] Total Throughput .*?, (.+), (\d+)R\+(N?B)\+(NV|VL|VA)\s*$"
 )
-_OVERWRITE_METHODS = {
-    "Fill With Zeros",
-    "Fill With Ones",
-    "PRNG Stream",
-    "DoD 5220.22-M",
-    "DoD Short",
-    "Gutmann Wipe",
-    "RCMP TSSIT OPS-II",
-    "HMG IS5 Enhanced",
-    "Bruce Schneier 7-Pass",
-    "BMB21-2019",
+OVERWRITE_METHODS = frozenset(
+    {
+        "Fill With Zeros",
+        "Fill With Ones",
+        "PRNG Stream",
+        "DoD 5220.22-M",
+        "DoD Short",
+        "Gutmann Wipe",
+        "RCMP TSSIT OPS-II",
+        "HMG IS5 Enhanced",
+        "Bruce Schneier 7-Pass",
+        "BMB21-2019",
+    }
+)
+# What each method writes, for the certificate's method detail.
+PATTERNS = {
+    "Fill With Zeros": "0x00",
+    "Fill With Ones": "0xFF",
+    "PRNG Stream": "random",
+    "DoD 5220.22-M": "0x00, 0xFF, random (7 passes)",
+    "DoD Short": "0x00, 0xFF, random (3 passes)",
+    "Gutmann Wipe": "35 passes",
+    "RCMP TSSIT OPS-II": "0x00, 0xFF alternating, random",
+    "HMG IS5 Enhanced": "0x00, 0xFF, random",
+    "Bruce Schneier 7-Pass": "0xFF, 0x00, random (7 passes)",
+    "BMB21-2019": "6 passes",
 }
-_VERIFY_WORDS = {
-    "VL": "nwipe verification of the last pass",
-    "VA": "nwipe verification of every pass",
+_VERIFY_SCOPES = {"VL": "last", "VA": "all", "NV": "off"}
+_VERIFY_OPTION = {"0": "off", "1": "last", "2": "all"}
+_INTERFACES = {
+    "ATA": "SATA",
+    "NVME": "NVMe",
+    "USB": "USB",
+    "SAS": "SAS",
+    "SCSI": "SCSI",
+    "MMC": "MMC",
+    "VIRT": "virtual",
 }
+
+
+class Refusal(StrEnum):
+    """Why a log is not accepted as evidence; the application words each one for people."""
+
+    NOT_NWIPE = "not_nwipe"
+    CUT_SHORT = "cut_short"
+    FAILED = "failed"
+    ABORTED = "aborted"
+    NOT_WIPED = "not_wiped"
+    NOT_VERIFIED = "not_verified"
+    VERIFY_ONLY = "verify_only"
+    INCOMPLETE = "incomplete"
+    NOT_IN_LOG = "not_in_log"
+    PAIRING_NEEDED = "pairing_needed"
+    UNKNOWN_DRIVE = "unknown_drive"
+    PAIRED_TWICE = "paired_twice"
+    SERIAL_DIFFERS = "serial_differs"
+    SIZE_DIFFERS = "size_differs"
+    DISKS_MISSING = "disks_missing"
 
 
 class NwipeLogRefusedError(ValueError):
-    """The log cannot be accepted as evidence; the message says why in plain words."""
+    """The log cannot be accepted as evidence: `code` says why, `values` fill the sentence."""
+
+    def __init__(self, code: Refusal, message: str, **values: Any) -> None:
+        super().__init__(message.format(**values))
+        self.code = code
+        self.values = {name: str(value) for name, value in values.items()}
 
 
 @dataclass(frozen=True, slots=True)
 class KnownDisk:
     """A disk of the device the log is imported for."""
 
-    serial: str
+    disk_id: int
+    serial: str | None = None
     model: str | None = None
     size_bytes: int | None = None
 
@@ -59,31 +136,57 @@ class NwipeDrive:
     """Everything the log says about one drive."""
 
     device: str
-    serial: str = ""
+    interface: str = ""
     model: str = ""
     size_text: str = ""
+    serial_raw: str = ""
+    serial: str = ""  # usable for matching: printable, not anonymised, unique in the log
+    size_bytes: int | None = None
     method: str | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    bytes_written: int | None = None  # the largest single pass written, from the pass lines
+    bytes_erased: int | None = None  # from the Erasure Summary (0.41+)
+    bytes_total: int | None = None
     pass_errors: int = 0
     verify_errors: int = 0
     sync_errors: int = 0
-    bytes_erased: int | None = None
-    bytes_total: int | None = None
+    verified_passes: int = 0
+    verified_last: bool = False
     status: str | None = None
+    duration_seconds: int | None = None
+    hidden_sectors: str | None = None
     failures: list[str] = field(default_factory=list)
+
+    @property
+    def size(self) -> int | None:
+        """The drive's size in bytes as the log gives it."""
+        return self.bytes_total or self.size_bytes
+
+    @property
+    def erased(self) -> int | None:
+        """Bytes erased: the summary's count where the version has one, else the largest pass written."""
+        return self.bytes_erased if self.bytes_erased is not None else self.bytes_written
+
+    @property
+    def errors(self) -> int:
+        """All errors nwipe counted on the drive."""
+        return self.pass_errors + self.verify_errors + self.sync_errors
 
 
 @dataclass(slots=True)
 class NwipeLog:
-    """A parsed log: the nwipe version, the run's options and its drives by device name."""
+    """A parsed log: the tool and version, the run's options and its drives by device name."""
 
     version: str | None = None
+    banner: str | None = None
     method: str | None = None
     rounds: int | None = None
     blanked: bool | None = None
-    verification: str | None = None
+    verification: str | None = None  # last, all or off
+    prng: str | None = None
     finished_at: datetime | None = None
+    summary_seen: bool = False
     drives: dict[str, NwipeDrive] = field(default_factory=dict)
 
     def drive(self, name: str) -> NwipeDrive:
@@ -91,17 +194,29 @@ class NwipeLog:
         device = name if name.startswith("/dev/") else f"/dev/{name}"
         return self.drives.setdefault(device, NwipeDrive(device=device))
 
+    @property
+    def wiped(self) -> list[NwipeDrive]:
+        """The drives the summary reports on, in the log's order."""
+        return [drive for drive in self.drives.values() if drive.status is not None]
+
 
 @dataclass(frozen=True, slots=True)
 class NwipeImport:
-    """Evidence for the device's disks found in the log, and the device's disks the log does not cover."""
+    """Evidence for the device's disks found in the log, by disk id."""
 
-    evidence: tuple[WipeEvidence, ...]
-    missing_serials: tuple[str, ...]
+    evidence: tuple[tuple[int, WipeEvidence], ...]
+
+
+def usable_serial(raw: str) -> str:
+    """The serial as printable text, or "" when nwipe could not read it (raw bytes, anonymised, empty)."""
+    serial = raw.strip()
+    if not serial or "\ufffd" in serial or not serial.isprintable() or set(serial) <= {"?", "X"}:
+        return ""
+    return serial
 
 
 def _time(parts: Sequence[str]) -> datetime:
-    """A log timestamp; nwipe writes local time without a zone, which ShredOS keeps in UTC."""
+    """A log timestamp; nwipe writes the machine's clock without a zone (UTC on ShredOS)."""
     year, month, day, hour, minute, second = (int(part) for part in parts)
     return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
@@ -118,41 +233,87 @@ def _summary_row(log: NwipeLog, table: str, text: str) -> None:
     elif table == "status" and (match := _ROW_STATUS.match(text)):
         drive = log.drive(match.group(2))
         drive.status = match.group(3).strip("- ").upper()
+        hours, minutes, seconds = (int(match.group(index)) for index in (5, 6, 7))
+        drive.duration_seconds = hours * 3600 + minutes * 60 + seconds
 
 
-def _message(log: NwipeLog, stamp: datetime, message: str) -> None:
-    if (match := _BANNER.match(message)) and log.version is None:
-        log.version = match.group(1)
+def _option(log: NwipeLog, name: str, value: str) -> None:
+    if name == "method":
+        log.method = value
+    elif name == "rounds" and value.isdigit():
+        log.rounds = int(value)
+    elif name == "verify":
+        log.verification = _VERIFY_OPTION.get(value.split(maxsplit=1)[0], log.verification)
+    else:
+        log.prng = value
+
+
+def _found(log: NwipeLog, match: re.Match[str]) -> None:
+    drive = log.drive(match.group(1))
+    kind = match.group(2).strip().removesuffix("-SSD").strip()
+    drive.interface = _INTERFACES.get(kind, kind)
+    drive.model, drive.size_text = match.group(3).strip(), match.group(4).strip()
+    drive.serial_raw = match.group(5)
+
+
+def _message(log: NwipeLog, stamp: datetime, message: str, geometry: list[str]) -> None:  # noqa: PLR0912
+    if match := _BANNER.match(message.strip()):
+        log.banner = log.banner or match.group(1)
+        log.version = log.version or match.group(2) or match.group(3)
+    elif match := _OPTION.match(message):
+        _option(log, match.group(1), match.group(2))
+    elif message.strip() == "do not perform a final blank pass":
+        log.blanked = False
     elif match := _FOUND.match(message):
-        drive = log.drive(match.group(1))
-        drive.model, drive.size_text = match.group(3).strip(), match.group(4).strip()
-        drive.serial = match.group(5).strip()
+        _found(log, match)
+    elif match := _SECT_BLK_DEV.match(message):
+        log.drive(match.group(1)).size_bytes = int(match.group(2))
+    elif match := _GEOMETRY.match(message):
+        geometry[:] = [match.group(1)]
+    elif (match := _TOTAL_BYTES.match(message)) and geometry:
+        log.drive(geometry[0]).size_bytes = int(match.group(1))
     elif match := _INVOKING.match(message):
         drive = log.drive(match.group(2))
         drive.method, drive.started_at = match.group(1), stamp
+    elif match := _WRITTEN.match(message):
+        drive = log.drive(match.group(2))
+        drive.bytes_written = max(drive.bytes_written or 0, int(match.group(1)))
+        drive.finished_at = stamp
+    elif match := _VERIFIED_PASS.match(message):
+        log.drive(match.group(1)).verified_passes += 1
+    elif match := _VERIFIED_LAST.match(message):
+        drive = log.drive(match.group(1) or match.group(2))
+        drive.verified_last, drive.finished_at = True, stamp
     elif match := _FINISHED.match(message):
         log.drive(match.group(1)).finished_at = stamp
     elif match := _ERRORS.match(message):
         drive = log.drive(match.group(3))
         count = int(match.group(1))
-        if match.group(2) == "verification":
+        kind = match.group(2)
+        if kind == "verification":
             drive.verify_errors = max(drive.verify_errors, count)
-        elif match.group(2) == "wipe":
+        elif kind == "wipe":
             drive.pass_errors = max(drive.pass_errors, count)
         else:
             drive.sync_errors = max(drive.sync_errors, count)
-    elif match := _FAILURE.search(message):
-        log.drive(match.group(1).strip("'.")).failures.append(message)
+    else:
+        for pattern, state in _HIDDEN:
+            if hidden := pattern.search(message):
+                log.drive(hidden.group(1)).hidden_sectors = state
+                return
+        if failure := _NAMED_FAILURE.search(message):
+            log.drive(failure.group(1)).failures.append(message.strip())
 
 
 def parse_nwipe_log(text: str) -> NwipeLog:
-    """Parse an nwipe log (nwipe 0.3x, as ShredOS writes it) with its summary tables."""
+    """Parse an nwipe log, with its summary tables, as any version from 0.33 on writes it."""
     log = NwipeLog()
     table: str | None = None
+    geometry: list[str] = []
     for line in text.splitlines():
         stripped = line.rstrip()
         if "Error Summary" in stripped:
-            table = "errors"
+            table, log.summary_seen = "errors", True
         elif "Erasure Summary" in stripped:
             table = "bytes"
         elif "Drive Status" in stripped:
@@ -160,84 +321,211 @@ def parse_nwipe_log(text: str) -> NwipeLog:
         elif total := _TOTAL.match(stripped):
             log.finished_at = _time(total.groups()[:6])
             log.method, log.rounds = total.group(7).strip(), int(total.group(8))
-            log.blanked, log.verification = total.group(9) == "B", total.group(10)
+            log.blanked, log.verification = total.group(9) == "B", _VERIFY_SCOPES[total.group(10)]
             table = None
         elif match := _LINE.match(stripped):
-            _message(log, _time(match.groups()[:6]), match.group(8))
+            _message(log, _time(match.groups()[:6]), match.group(8), geometry)
         elif table and "|" in stripped and not stripped.startswith(("!   Device", "---", "***")):
             _summary_row(log, table, stripped)
+    if log.blanked is None and log.method is not None:
+        log.blanked = True  # nwipe blanks unless told not to, and says so among the options
+    serials = [usable_serial(drive.serial_raw) for drive in log.drives.values()]
+    for drive in log.drives.values():
+        serial = usable_serial(drive.serial_raw)
+        drive.serial = serial if serial and serials.count(serial) == 1 else ""
     return log
 
 
-def _refusal(drive: NwipeDrive, log: NwipeLog) -> str | None:  # noqa: PLR0911 - one rule per return
-    label = f"{drive.device} ({drive.serial})"
+def _check_log(log: NwipeLog) -> None:
+    if log.version is None and not log.summary_seen and not any(d.status for d in log.drives.values()):
+        raise NwipeLogRefusedError(
+            Refusal.NOT_NWIPE, "This is not an nwipe log: it has no nwipe banner, options or summary."
+        )
+    if log.finished_at is None or not log.wiped:
+        raise NwipeLogRefusedError(
+            Refusal.CUT_SHORT,
+            "The log has no summary tables: the wipe did not finish or the log was cut short.",
+        )
+
+
+def _check_drive(drive: NwipeDrive, log: NwipeLog) -> None:
+    name = drive.device
     if drive.status is None:
-        return f"The log has no summary line for {label}: the wipe did not finish."
-    if drive.status != "ERASED":
-        return f"The log reports {label} as {drive.status.lower()}, not erased."
-    errors = drive.pass_errors + drive.verify_errors + drive.sync_errors
-    if errors or drive.failures:
-        return (
-            f"The log reports errors on {label}: {drive.pass_errors} wipe, {drive.verify_errors} "
-            f"verification and {drive.sync_errors} sync errors."
-        )
-    if log.verification not in _VERIFY_WORDS:
-        return f"{label} was wiped without verification; run nwipe with verification of the last pass."
-    if (drive.method or log.method) not in _OVERWRITE_METHODS:
-        return f"{label} was only verified, not erased, with the method {drive.method or log.method}."
-    if drive.bytes_total is not None and drive.bytes_erased != drive.bytes_total:
-        return f"The log reports only {drive.bytes_erased} of {drive.bytes_total} bytes erased on {label}."
-    return None
-
-
-def import_nwipe_log(text: str, disks: Sequence[KnownDisk]) -> NwipeImport:
-    """Evidence for the device's disks from an nwipe log; raises NwipeLogRefusedError with the reason."""
-    log = parse_nwipe_log(text)
-    if not log.drives or log.version is None:
-        raise NwipeLogRefusedError("This is not an nwipe log: it names no nwipe version or no drives.")
-    if log.finished_at is None:
         raise NwipeLogRefusedError(
-            "The log has no summary tables: the wipe did not finish or the log was cut short."
+            Refusal.NOT_WIPED, "The log names {drive} but does not report wiping it.", drive=name
         )
-    wanted = {disk.serial.strip(): disk for disk in disks}
+    if drive.status == "UABORTED":
+        raise NwipeLogRefusedError(Refusal.ABORTED, "The erasure of {drive} was aborted.", drive=name)
+    if drive.status != "ERASED" or drive.errors or drive.failures:
+        raise NwipeLogRefusedError(
+            Refusal.FAILED,
+            "The erasure of {drive} failed: {wipe} wipe, {verify} verification and {sync} sync errors.",
+            drive=name,
+            wipe=drive.pass_errors,
+            verify=drive.verify_errors,
+            sync=drive.sync_errors,
+        )
+    method = drive.method or log.method or ""
+    if method not in OVERWRITE_METHODS:
+        raise NwipeLogRefusedError(
+            Refusal.VERIFY_ONLY,
+            "{drive} was only checked with {method}, not erased.",
+            drive=name,
+            method=method,
+        )
+    if log.verification not in ("last", "all") or not (drive.verified_last or drive.verified_passes):
+        raise NwipeLogRefusedError(
+            Refusal.NOT_VERIFIED, "{drive} was erased without verification.", drive=name
+        )
+    size = drive.size
+    if drive.erased is not None and size is not None and drive.erased < size:
+        raise NwipeLogRefusedError(
+            Refusal.INCOMPLETE,
+            "Only {erased} of {total} bytes of {drive} were erased.",
+            drive=name,
+            erased=drive.erased,
+            total=size,
+        )
+
+
+def _pairing(
+    log: NwipeLog, disks: Sequence[KnownDisk], pairs: Mapping[str, int]
+) -> dict[int, tuple[NwipeDrive, bool]]:
+    """Which drive of the log is which disk of the device (paired by hand, or by a readable serial)."""
+    by_id = {disk.disk_id: disk for disk in disks}
+    matched: dict[int, tuple[NwipeDrive, bool]] = {}
+    for name, disk_id in pairs.items():
+        device = name if name.startswith("/dev/") else f"/dev/{name}"
+        drive = log.drives.get(device)
+        if drive is None or drive.status is None or disk_id not in by_id:
+            raise NwipeLogRefusedError(
+                Refusal.UNKNOWN_DRIVE, "The log reports no wiped drive {drive} for that disk.", drive=device
+            )
+        if disk_id in matched:
+            raise NwipeLogRefusedError(
+                Refusal.PAIRED_TWICE, "One disk was paired with two drives of the log.", drive=device
+            )
+        known = by_id[disk_id]
+        if drive.serial and known.serial and drive.serial != known.serial.strip():
+            raise NwipeLogRefusedError(
+                Refusal.SERIAL_DIFFERS,
+                "{drive} has the serial {serial} in the log, not {known}.",
+                drive=device,
+                serial=drive.serial,
+                known=known.serial,
+            )
+        matched[disk_id] = (drive, True)
+    paired = {drive.device for drive, _ in matched.values()}
     by_serial = {drive.serial: drive for drive in log.drives.values() if drive.serial}
-    matched = [by_serial[serial] for serial in wanted if serial in by_serial]
-    if not matched:
-        found = ", ".join(sorted(by_serial)) or "none"
+    for disk in disks:
+        if disk.disk_id in matched or not disk.serial:
+            continue
+        found = by_serial.get(disk.serial.strip())
+        if found is not None and found.device not in paired:
+            matched[disk.disk_id] = (found, False)
+    return matched
+
+
+def _unpaired(log: NwipeLog, disks: Sequence[KnownDisk], matched: Mapping[int, Any]) -> list[NwipeDrive]:
+    """Wiped drives a person must pair: no readable serial, or the device has disks with no serial recorded."""
+    paired = {drive.device for drive, _ in matched.values()}
+    serial_less = any(not disk.serial for disk in disks if disk.disk_id not in matched)
+    return [d for d in log.wiped if d.device not in paired and (not d.serial or serial_less)]
+
+
+def _not_found(log: NwipeLog, disks: Sequence[KnownDisk], matched: Mapping[int, Any]) -> None:
+    unpaired = _unpaired(log, disks, matched)
+    if unpaired:
         raise NwipeLogRefusedError(
-            f"None of this device's disks is in the log (the log names the serials {found})."
+            Refusal.PAIRING_NEEDED,
+            "Say which disk of this device each drive of the log is ({drives}): their serial numbers cannot be matched.",
+            drives=", ".join(drive.device for drive in unpaired),
+        )
+    found = ", ".join(drive.serial for drive in log.wiped if drive.serial) or "none"
+    raise NwipeLogRefusedError(
+        Refusal.NOT_IN_LOG,
+        "None of this device's disks is in the log (its drives' serials: {serials}).",
+        serials=found,
+    )
+
+
+def _evidence(drive: NwipeDrive, log: NwipeLog, known: KnownDisk, paired: bool, text: str) -> WipeEvidence:
+    method = drive.method or log.method or ""
+    rounds = log.rounds or 1
+    return WipeEvidence(
+        device=drive.device,
+        serial=drive.serial or (known.serial or ""),
+        model=drive.model or known.model,
+        size_bytes=drive.size or known.size_bytes,
+        method=method,
+        nist_category="clear",
+        technique="overwrite",
+        tool="nwipe",
+        tool_version=log.version
+        if (log.banner or "").startswith("nwipe")
+        else f"{log.version} ({log.banner})",
+        started_at=drive.started_at,
+        finished_at=drive.finished_at or log.finished_at,
+        bytes_erased=drive.erased,
+        verification_method="read_back_all" if log.verification == "all" else "read_back_last",
+        verification_passed=True,
+        verification_detail="nwipe reported no wipe, verification or sync errors",
+        raw={"log": text, "device": drive.device},
+        interface=drive.interface,
+        bytes_total=drive.size,
+        pattern=PATTERNS.get(method, ""),
+        rounds=rounds,
+        blanked=bool(log.blanked),
+        prng=log.prng or "",
+        errors={"wipe": drive.pass_errors, "verification": drive.verify_errors, "sync": drive.sync_errors},
+        hidden_sectors=drive.hidden_sectors,
+        duration_seconds=drive.duration_seconds,
+        paired_by_hand=paired,
+        serial_readable=bool(drive.serial),
+    )
+
+
+def import_nwipe_log(
+    text: str, disks: Sequence[KnownDisk], pairs: Mapping[str, int] | None = None
+) -> NwipeImport:
+    """Evidence for the device's disks from an nwipe log; raises NwipeLogRefusedError with the reason.
+
+    `pairs` names, for drives whose serial nwipe could not read, which disk (by id) each one is.
+    Every disk of `disks` must be in the log, and every drive found must have been erased and verified.
+    """
+    log = parse_nwipe_log(text)
+    _check_log(log)
+    refusals = []
+    for drive in log.wiped:
+        try:
+            _check_drive(drive, log)
+        except NwipeLogRefusedError as refused:
+            refusals.append(refused)
+    if len(refusals) == len(log.wiped):
+        raise refusals[0]  # nothing in the log was erased: that is the reason, whichever disk it was
+    matched = _pairing(log, disks, pairs or {})
+    if not matched:
+        _not_found(log, disks, matched)
+    missing = [disk for disk in disks if disk.disk_id not in matched]
+    if missing:
+        if _unpaired(log, disks, matched):
+            _not_found(log, disks, matched)
+        raise NwipeLogRefusedError(
+            Refusal.DISKS_MISSING,
+            "The log does not cover every disk of this device: {disks} missing.",
+            disks=", ".join(disk.serial or disk.model or str(disk.disk_id) for disk in missing),
         )
     evidence = []
-    for drive in matched:
-        reason = _refusal(drive, log)
-        if reason:
-            raise NwipeLogRefusedError(reason)
-        known = wanted[drive.serial]
-        if known.size_bytes and drive.bytes_total and known.size_bytes != drive.bytes_total:
+    for disk in disks:
+        drive, paired = matched[disk.disk_id]
+        _check_drive(drive, log)
+        if disk.size_bytes and drive.size and disk.size_bytes != drive.size:
             raise NwipeLogRefusedError(
-                f"{drive.device} ({drive.serial}) is {drive.bytes_total} bytes in the log but "
-                f"{known.size_bytes} bytes in the device record."
+                Refusal.SIZE_DIFFERS,
+                "{drive} is {size} bytes in the log but {known} bytes in the device record.",
+                drive=drive.device,
+                size=drive.size,
+                known=disk.size_bytes,
             )
-        method = drive.method or log.method or ""
-        evidence.append(
-            WipeEvidence(
-                device=drive.device,
-                serial=drive.serial,
-                model=drive.model or known.model,
-                size_bytes=drive.bytes_total or known.size_bytes,
-                method=f"nwipe: {method}, {log.rounds} round(s){', blanked' if log.blanked else ''}",
-                nist_category="clear",
-                technique="overwrite",
-                tool="nwipe",
-                tool_version=log.version,
-                started_at=drive.started_at,
-                finished_at=drive.finished_at or log.finished_at,
-                bytes_erased=drive.bytes_erased,
-                verification_method=_VERIFY_WORDS[log.verification or ""],
-                verification_passed=True,
-                verification_detail="nwipe reported no wipe, verification or sync errors",
-                raw={"log": text, "device": drive.device},
-            )
-        )
-    missing = tuple(serial for serial in wanted if serial not in by_serial)
-    return NwipeImport(evidence=tuple(evidence), missing_serials=missing)
+        evidence.append((disk.disk_id, _evidence(drive, log, disk, paired, text)))
+    return NwipeImport(evidence=tuple(evidence))

@@ -48,6 +48,7 @@ class SiteForm:
     code: str = ""
     name: str = ""
     printer_queue: str = ""
+    printer_dpi: str = ""
 
 
 def _role(value: str) -> Role:
@@ -281,7 +282,10 @@ class AdminPages(Controller):
         """Rename a site or set its label printer queue (empty: no printer)."""
         try:
             await update_site(
-                site_id, _text(data.name, "name", 100), _text(data.printer_queue, "printer_queue", 100)
+                site_id,
+                _text(data.name, "name", 100),
+                _text(data.printer_queue, "printer_queue", 100),
+                printer_dpi=int(data.printer_dpi) if data.printer_dpi.isdigit() else None,
             )
         except DomainError as refused:
             errors = {f"site-{site_id}-{name}": text for name, text in field_errors(refused).items()}

@@ -29,6 +29,7 @@ from inventory.database import is_sqlite, write_transaction
 from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest, TransitionResult, preview_transition, transition
 from inventory.documents.issuing import issue
+from inventory.documents.summary import build_summary
 from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.lifecycle import Action, Decision
 from inventory.permissions import N_, Permission
@@ -291,10 +292,22 @@ async def _record_handover(
     moment: dt.datetime,
 ) -> int:
     handed_over_on = today()
+    device = await Device.select(Device.make, Device.model).where(Device.id == result.device_id).first()
+    assert device is not None
+    due_on = request.due_on if kind is HandoverKind.LOAN else None
+    # What the public verification page shows to compare with the paper: never the client's name.
+    summary = build_summary(
+        asset_tag=result.asset_tag,
+        device=f"{device['make']} {device['model']}".strip() or None,
+        date=handed_over_on.isoformat(),
+        agreement="loan" if kind is HandoverKind.LOAN else "gift",
+        due_on=due_on.isoformat() if due_on else None,
+        organisation=settings.organisation_name,
+    )
     document = await issue(
         DOCUMENT_KINDS[kind],
         f"device-event:{result.event_id}",
-        {"device": result.asset_tag, "date": handed_over_on.isoformat()},
+        {"device": result.asset_tag, "date": handed_over_on.isoformat(), "summary": summary},
         actor,
         settings.resolved_secret_key(),
     )

@@ -24,6 +24,7 @@ from inventory.clock import HELSINKI, today
 from inventory.database import write_transaction
 from inventory.devices.tables import Device
 from inventory.documents.issuing import issue
+from inventory.documents.summary import build_summary
 from inventory.documents.tables import IssuedDocument
 from inventory.errors import Conflict
 from inventory.i18n import gettext
@@ -150,10 +151,16 @@ async def orientation_certificate(
             {"missing": "; ".join(missing_parts(status)) or gettext(N_("sessions"))},
         )
     async with write_transaction(engine):
+        summary = build_summary(
+            date=today().isoformat(),
+            sessions=status.sessions,
+            minutes=status.minutes,
+            organisation=organisation(settings),
+        )
         issued = await issue(
             "orientation_certificate",
             f"client:{client_id}",
-            {"date": today().isoformat()},
+            {"date": today().isoformat(), "summary": summary},
             actor,
             settings.resolved_secret_key(),
         )

@@ -13,7 +13,14 @@ from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
 from inventory.choices import DeviceKind
 from inventory.clients.allocation import ALLOCATION_ACTIONS, allocation_step
-from inventory.devices.editing import DeviceChanges, add_disk, edit_device
+from inventory.devices.editing import (
+    DeviceChanges,
+    DiskChanges,
+    add_disk,
+    edit_device,
+    edit_disk,
+    remove_disk,
+)
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.intake import NewDisk
 from inventory.devices.presenters import device_out, device_summary, event_out
@@ -30,6 +37,8 @@ from inventory.devices.schemas import (
     DeviceUpdate,
     DiskCreate,
     DiskOut,
+    DiskRemovalIn,
+    DiskUpdate,
     EventOut,
     ScanOut,
     TransitionIn,
@@ -37,7 +46,15 @@ from inventory.devices.schemas import (
 )
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.lifecycle import State
-from inventory.params import ActionPath, OptionalIdQuery, PageQuery, PerPageQuery, ScanCodePath, TagPath
+from inventory.params import (
+    ActionPath,
+    OptionalIdQuery,
+    PageQuery,
+    PerPageQuery,
+    RecordIdPath,
+    ScanCodePath,
+    TagPath,
+)
 from inventory.permissions import Permission
 from inventory.settings import Settings
 
@@ -199,6 +216,47 @@ class DeviceController(Controller):
         device = await get_device(tag)
         disk = next(d for d in device["disks"] if d["id"] == disk_id)
         return DiskOut(**{k: disk[k] for k in DiskOut.__struct_fields__})
+
+    @patch(
+        "/{tag:str}/disks/{disk_id:int}",
+        operation_id="updateDeviceDisk",
+        responses=API_ERRORS,
+        opt={"permission": Permission.DEVICE_WORK},
+    )
+    async def update_disk(
+        self,
+        tag: TagPath,
+        disk_id: RecordIdPath,
+        data: JSONBody[DiskUpdate],
+        request: Request[Actor, Any, Any],
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+    ) -> DiskOut:
+        """Complete or correct a disk's record (e.g. the serial a donor list lacked) before it is erased."""
+        changes = DiskChanges(
+            make=data.make, model=data.model, serial=data.serial, size_bytes=data.size_bytes, kind=data.kind
+        )
+        await edit_disk(engine, tag, disk_id, changes, request.user)
+        device = await get_device(tag)
+        disk = next(d for d in device["disks"] if d["id"] == disk_id)
+        return DiskOut(**{k: disk[k] for k in DiskOut.__struct_fields__})
+
+    @post(
+        "/{tag:str}/disks/{disk_id:int}/removal",
+        operation_id="removeDeviceDisk",
+        responses=API_ERRORS,
+        opt={"permission": Permission.DEVICE_WORK},
+        status_code=200,
+    )
+    async def remove_disk(
+        self,
+        tag: TagPath,
+        disk_id: RecordIdPath,
+        data: JSONBody[DiskRemovalIn],
+        request: Request[Actor, Any, Any],
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+    ) -> None:
+        """Remove a disk recorded by mistake (never an erased or destroyed one), with the reason."""
+        await remove_disk(engine, tag, disk_id, data.reason, request.user)
 
     @post(
         "/{tag:str}/transitions/{action:str}",

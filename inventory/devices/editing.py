@@ -8,18 +8,31 @@ from typing import Any
 from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
-from inventory.choices import ConditionGrade, DeviceKind
+from inventory.choices import ConditionGrade, DeviceKind, DiskKind
 from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.devices.events import record_event
 from inventory.devices.intake import NewDisk, normalise_serial
-from inventory.devices.tables import Device, Disk
-from inventory.errors import Conflict, NotFound
+from inventory.devices.tables import Device, Disk, ErasureDisk
+from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.lifecycle import FINAL_STATES, State
 from inventory.permissions import N_
 
 EDIT_ACTION = "edited"
 DISK_ADDED_ACTION = "disk_added"
+DISK_CORRECTED_ACTION = "disk_corrected"
+DISK_REMOVED_ACTION = "disk_removed"
+
+
+@dataclass(frozen=True)
+class DiskChanges:
+    """A disk's fields to complete or correct (a donor list often has no serial); None leaves a field."""
+
+    make: str | None = None
+    model: str | None = None
+    serial: str | None = None
+    size_bytes: int | None = None
+    kind: DiskKind | None = None
 
 
 @dataclass(frozen=True)
@@ -104,3 +117,68 @@ async def add_disk(engine: Engine, asset_tag: str, disk: NewDisk, actor: Actor) 
             details={"disk_id": disk_id, "serial": disk.serial},
         )
     return disk_id
+
+
+async def _unsanitised_disk(device_id: int, disk_id: int) -> dict[str, Any]:
+    """A disk of the device that no erasure or destruction covers yet: its record is evidence after that."""
+    disk = await Disk.select().where((Disk.id == disk_id) & (Disk.device == device_id)).first()
+    if disk is None:
+        raise NotFound(N_("This device has no such disk."))
+    if disk["destroyed_at"] is not None or await ErasureDisk.exists().where(ErasureDisk.disk == disk_id):
+        raise Conflict(
+            N_("This disk has been erased or destroyed; its record is evidence now and cannot be changed.")
+        )
+    return dict(disk)
+
+
+async def edit_disk(engine: Engine, asset_tag: str, disk_id: int, changes: DiskChanges, actor: Actor) -> None:  # type: ignore[type-arg]
+    """Complete or correct a disk's record before it is erased (serial, model, size, type)."""
+    async with write_transaction(engine):
+        device = await _editable_device(asset_tag)
+        current = await _unsanitised_disk(device["id"], disk_id)
+        values: dict[str, Any] = {}
+        for name, given in vars(changes).items():
+            if given is None:
+                continue
+            value = _stored_value(name, given)
+            if current[name] != value:
+                values[name] = value
+        if not values:
+            return
+        await Disk.update({getattr(Disk, name): value for name, value in values.items()}).where(
+            Disk.id == disk_id
+        )
+        state = State(device["state"])
+        before = {name: current[name] for name in values}
+        await record_event(
+            device["id"],
+            DISK_CORRECTED_ACTION,
+            state,
+            state,
+            actor,
+            details={"disk_id": disk_id, "before": before, "after": values},
+        )
+
+
+async def remove_disk(engine: Engine, asset_tag: str, disk_id: int, reason: str, actor: Actor) -> None:  # type: ignore[type-arg]
+    """Remove a disk recorded by mistake (not in the device, or recorded twice), with the reason."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("reason", N_("Say why the disk is removed from the record."))
+    async with write_transaction(engine):
+        device = await _editable_device(asset_tag)
+        disk = await _unsanitised_disk(device["id"], disk_id)
+        await Disk.delete().where(Disk.id == disk_id)
+        state = State(device["state"])
+        await record_event(
+            device["id"],
+            DISK_REMOVED_ACTION,
+            state,
+            state,
+            actor,
+            reason=reason[:1000],
+            details={
+                "disk_id": disk_id,
+                "removed": {k: disk[k] for k in ("make", "model", "serial", "size_bytes", "kind")},
+            },
+        )

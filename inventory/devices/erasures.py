@@ -9,13 +9,19 @@ from typing import Any
 from inventory.actors import Actor
 from inventory.choices import ErasureCategory, ErasureTechnique
 from inventory.clock import now
-from inventory.devices.tables import Erasure, ErasureDisk
+from inventory.devices.tables import Device, Disk, Erasure, ErasureDisk
 from inventory.documents.numbering import certificate_number, next_number
 from inventory.errors import InvalidInput
 from inventory.lifecycle import DeviceFacts
 from inventory.permissions import N_
 
 ERASURE_CERTIFICATE_KIND = "E"
+# Logs carry the clock of the machine that wiped, often without a time zone: allow this much either way.
+CLOCK_TOLERANCE = dt.timedelta(hours=14)
+# NIST SP 800-88 Rev. 1 (Table A-8): overwriting flash media clears what the interface reaches, not
+# spare or remapped blocks; for media leaving the organisation the decision flow asks for Purge.
+FLASH_KINDS = frozenset({"ssd", "nvme", "emmc"})
+FLASH_CLEAR_WARNING = "flash_clear_external"
 
 
 @dataclass(frozen=True)
@@ -58,12 +64,47 @@ def check_erasure(record: ErasureRecord, facts: DeviceFacts) -> None:
         raise InvalidInput("erasure.tool", N_("Name the tool that erased the disks."))
 
 
+def check_dates(record: ErasureRecord, received_at: dt.datetime, moment: dt.datetime) -> None:
+    """Refuse evidence dated before the device arrived, or in the future."""
+    for when in (record.started_at, record.finished_at):
+        if when is None:
+            continue
+        if when < received_at - CLOCK_TOLERANCE:
+            raise InvalidInput(
+                "erasure.started_at",
+                N_(
+                    "The erasure is dated {date}, before this device arrived on {received}: "
+                    "it cannot be the erasure of this device."
+                ),
+                {"date": when.date().isoformat(), "received": received_at.date().isoformat()},
+            )
+        if when > moment + CLOCK_TOLERANCE:
+            raise InvalidInput(
+                "erasure.finished_at",
+                N_(
+                    "The erasure is dated {date}, in the future. Check the clock of the machine that erased it."
+                ),
+                {"date": when.date().isoformat()},
+            )
+
+
+async def _warning(record: ErasureRecord) -> str:
+    """The warning a coordinator must accept: Clear on flash media that will be reused outside."""
+    if record.category is not ErasureCategory.CLEAR:
+        return ""
+    kinds = await Disk.select(Disk.kind).where(Disk.id.is_in([d.disk_id for d in record.disks]))
+    return FLASH_CLEAR_WARNING if any(row["kind"] in FLASH_KINDS for row in kinds) else ""
+
+
 async def record_erasure(
     device_id: int, cycle: int, record: ErasureRecord, actor: Actor, facts: DeviceFacts
 ) -> str:
     """Store an erasure of this device's disks and return its certificate number."""
     check_erasure(record, facts)
     moment = now()
+    device = await Device.select(Device.created_at).where(Device.id == device_id).first()
+    assert device is not None
+    check_dates(record, device["created_at"], moment)
     year = (record.finished_at or moment).year
     number = certificate_number(
         ERASURE_CERTIFICATE_KIND, year, await next_number(ERASURE_CERTIFICATE_KIND, year)
@@ -87,6 +128,7 @@ async def record_erasure(
             finished_at=record.finished_at or moment,
             evidence=record.evidence,
             created_at=moment,
+            warning=await _warning(record),
         )
     ).returning(Erasure.id)
     erasure_id = rows[0]["id"]

@@ -15,6 +15,7 @@ from piccolo.query.functions.aggregate import Count
 
 from inventory.accounts.display_names import display_names
 from inventory.actors import Actor
+from inventory.choices import DESTRUCTION_METHOD_LABELS, DestructionMethod, DiskKind
 from inventory.clients.allocation import ALLOCATION_ACTIONS, allocation_step, preview_allocation_step
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.presenters import device_out, event_out
@@ -23,6 +24,7 @@ from inventory.devices.scanning import resolve_scan
 from inventory.devices.step_options import step_options
 from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest, preview_transition, transition
+from inventory.documents.queries import device_certificates
 from inventory.errors import DomainError
 from inventory.i18n import gettext
 from inventory.lifecycle import Action, Decision, State
@@ -48,6 +50,10 @@ class StepForm:
     confirmed: str = ""  # "yes" once the person has seen what the step will do
 
 
+def _size(size_bytes: int | None) -> str:
+    return f"{size_bytes / 10**9:g} GB" if size_bytes else ""
+
+
 async def _state_counts() -> list[tuple[State, int]]:
     rows = await Device.select(Device.state, Count(Device.id).as_alias("n")).group_by(Device.state)
     counts = {row["state"]: row["n"] for row in rows}
@@ -58,12 +64,14 @@ async def _state_counts() -> list[tuple[State, int]]:
 _FORM_FIELDS = {"erasure.tool": "tool", "erasure.disks": "disk", "erasure": "disk"}
 
 
-async def _device_page(
+async def device_page(
     request: Request[Actor, Any, Any],
     tag: str,
     failed: tuple[Action, DomainError] | None = None,
     status_code: int = 200,
+    evidence: dict[str, Any] | None = None,
 ) -> Template:
+    """The device page; `failed` is a refused step, `evidence` a refused evidence form (see evidence_pages)."""
     device = await get_device(tag)
     shown = await device_out(device, request.user)
     events = [event_out(row, request.user) for row in await device_events(device["id"])]
@@ -87,6 +95,28 @@ async def _device_page(
             failed_action=failed[0].value if failed else None,
             errors=errors,
             notice=notice,
+            evidence=evidence or {"section": None, "errors": {}},
+            certificates=await device_certificates(device["asset_tag"]),
+            disk_options=[
+                (
+                    str(disk.id),
+                    " ".join(
+                        part
+                        for part in (
+                            disk.model,
+                            disk.serial or gettext(N_("no serial")),
+                            _size(disk.size_bytes),
+                        )
+                        if part
+                    ),
+                )
+                for disk in shown.disks
+                if disk.destroyed_at is None
+            ],
+            destruction_methods=[(m.value, gettext(DESTRUCTION_METHOD_LABELS[m])) for m in DestructionMethod],
+            disk_kinds=[
+                (k.value, k.value.upper() if k.value != "other" else gettext(N_("other"))) for k in DiskKind
+            ],
         ),
         status_code=status_code,
     )
@@ -159,7 +189,7 @@ class DevicePages(Controller):
     @get("/devices/{tag:str}", opt={"permission": Permission.DEVICE_READ})
     async def device_detail(self, request: Request[Actor, Any, Any], tag: TagPath) -> Template:
         """One device: its step, next steps, details, disks and history."""
-        return await _device_page(request, tag)
+        return await device_page(request, tag)
 
     @post(
         "/devices/{tag:str}/steps/{action:str}", opt={"permission": Permission.DEVICE_READ}, status_code=303
@@ -193,7 +223,7 @@ class DevicePages(Controller):
             else:
                 await transition(engine, tag, action, request.user, settings, step)
         except DomainError as refused:
-            return await _device_page(request, tag, (action, refused), status_code=refused.status_code)
+            return await device_page(request, tag, (action, refused), status_code=refused.status_code)
         return Redirect(path=f"/devices/{quote(tag)}?done={action.value}", status_code=303)
 
     @get("/scan", opt={"permission": Permission.DEVICE_READ})

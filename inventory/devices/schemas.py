@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from msgspec import Struct
+from msgspec import Meta, Struct
 
 from inventory.choices import ConditionGrade, DeviceKind, DiskKind, ErasureCategory, ErasureTechnique
 from inventory.lifecycle import Action, State
@@ -20,6 +20,22 @@ class DiskCreate(Struct, forbid_unknown_fields=True):
     size_bytes: Bytes | None = None
     kind: DiskKind = DiskKind.OTHER
     make: ShortText = ""
+
+
+class DiskUpdate(Struct, forbid_unknown_fields=True):
+    """A disk's record completed or corrected before it is erased; absent fields stay as they are."""
+
+    model: ShortText | None = None
+    serial: ShortText | None = None
+    size_bytes: Bytes | None = None
+    kind: DiskKind | None = None
+    make: ShortText | None = None
+
+
+class DiskRemovalIn(Struct, forbid_unknown_fields=True):
+    """Why a disk is removed from the record (recorded by mistake)."""
+
+    reason: Annotated[str, Meta(min_length=1, max_length=1000)]
 
 
 class DiskOut(Struct):

@@ -74,6 +74,9 @@ class Disk(Table):
     destruction_method = Varchar(
         length=16, choices=DestructionMethod, null=True, default=None, help_text="shred, disintegrate, …"
     )
+    destruction_recycler_reference = Varchar(
+        length=100, null=True, default=None, help_text="The recycler's receipt or batch reference."
+    )
     created_at = Timestamptz()
 
 
@@ -88,7 +91,7 @@ class Erasure(Table):
     passed = Boolean()
     category = Varchar(length=8, choices=ErasureCategory, default=ErasureCategory.CLEAR)
     technique = Varchar(length=24, choices=ErasureTechnique, default=ErasureTechnique.OVERWRITE)
-    method = Varchar(length=40, default="")
+    method = Varchar(length=200, default="")
     tool = Varchar(length=100, default="")
     tool_version = Varchar(length=100, default="")
     verification_method = Varchar(length=200, default="")
@@ -103,6 +106,13 @@ class Erasure(Table):
     reverified_at = Timestamptz(null=True, default=None)
     reverification_passed = Boolean(null=True, default=None)
     reverification_method = Varchar(length=200, default="")
+    validated_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    validated_at = Timestamptz(null=True, default=None)
+    validator_title = Varchar(length=100, default="", help_text="The validator's title as they signed off.")
+    warning = Varchar(length=32, default="", help_text="e.g. flash_clear_external: needs a coordinator.")
+    warning_accepted_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    warning_accepted_at = Timestamptz(null=True, default=None)
+    warning_reason = Text(default="")
 
 
 class ErasureDisk(Table):
@@ -112,7 +122,7 @@ class ErasureDisk(Table):
 
     erasure = ForeignKey(Erasure, on_delete=OnDelete.restrict)
     disk = ForeignKey(Disk, on_delete=OnDelete.restrict)
-    method = Varchar(length=40, default="")
+    method = Varchar(length=200, default="")
     bytes_erased = BigInt(null=True, default=None)
     verified = Boolean(default=False)
     evidence = JSON(default={})

@@ -21,10 +21,11 @@ from inventory.documents.erasure_certificates import (
     render_erasure_certificate,
 )
 from inventory.documents.labelling import LabelSelection, make_labels, print_labels
+from inventory.documents.printing import JobOutcome
 from inventory.documents.queries import device_certificates, verification_view
 from inventory.documents.responses import file_name, pdf_response
 from inventory.donations.finalising import finalise_donation
-from inventory.i18n import current_language
+from inventory.i18n import current_language, gettext
 from inventory.params import RecordIdPath, TagPath
 from inventory.permissions import Permission
 from inventory.settings import Settings
@@ -115,6 +116,9 @@ class DocumentController(Controller):
             job_id=labels.job.job_id,
             stock=labels.stock.stock_id,
             asset_tags=list(labels.tags),
+            job_state="queued" if labels.job.outcome is JobOutcome.QUEUED else "completed",
+            printer_state=gettext(labels.job.printer_state) if labels.job.printer_state else "",
+            printer_message=labels.job.reason if labels.job.outcome is JobOutcome.QUEUED else "",
         )
 
     @get(
@@ -167,7 +171,12 @@ class DocumentController(Controller):
         """The device's certificates of sanitisation and where to get each PDF."""
         return [
             schemas.CertificateOut(
-                number=ref.number, kind=ref.kind, date=ref.date, passed=ref.passed, pdf_url=ref.pdf_url
+                number=ref.number,
+                kind=ref.kind,
+                date=ref.date,
+                passed=ref.passed,
+                pdf_url=ref.pdf_url,
+                waiting_for=ref.waiting_for,
             )
             for ref in await device_certificates(tag)
         ]

@@ -45,7 +45,11 @@ from labels import (
 from labels import (
     Disk as CertifiedDisk,
 )
+from labels.records import Issuer
+from labels.sanitisation_certificate import AcceptedWarning, ErasureDetail, Validation
+from labels.sanitisation_terms import ConfidentialityCategory, HiddenAreas
 from labels.translation import translator
+from provisioning.nwipe_log import usable_serial
 
 KIND = "erasure_certificate"
 
@@ -57,6 +61,8 @@ _FULL_WORDS = ("full", "every sector", "read-back", "read back", "readback", "ko
 
 def verification_method(text: str) -> VerificationMethod:
     """The NIST verification method that a recorded description claims, never more than it says."""
+    if text in {VerificationMethod.READ_BACK_LAST.value, VerificationMethod.READ_BACK_ALL.value}:
+        return VerificationMethod(text)
     lowered = text.casefold()
     if any(word in lowered for word in _SAMPLING_WORDS):
         return VerificationMethod.SAMPLING
@@ -120,14 +126,6 @@ async def _destroyed_disks(device_id: int) -> list[dict[str, Any]]:
     names = await _names({disk["destroyed_by"] for disk in disks})
     entries = []
     for disk in disks:
-        if not disk["destruction_method"] or not disk["destruction_witness"]:
-            raise Conflict(
-                N_(
-                    "Disk {serial} is recorded as destroyed, but not how or before which witness. "
-                    "Record the destruction in full before printing the certificate."
-                ),
-                {"serial": disk["serial"] or disk["model"] or str(disk["id"])},
-            )
         entries.append(
             {
                 "make": disk["make"],
@@ -135,13 +133,16 @@ async def _destroyed_disks(device_id: int) -> list[dict[str, Any]]:
                 "serial": disk["serial"] or "",
                 "media_type": disk["kind"],
                 "size_bytes": disk["size_bytes"],
+                "interface": "",
                 "category": SanitisationCategory.DESTROY.value,
                 "technique": None,
+                "detail": None,
                 "destruction": {
                     "destroyed_by": names.get(disk["destroyed_by"], ""),
-                    "witness": disk["destruction_witness"],
+                    "witness": disk["destruction_witness"] or "",
                     "destroyed_on": _date(disk["destroyed_at"]),
-                    "method": disk["destruction_method"],
+                    "method": disk["destruction_method"],  # None when recorded before it was asked
+                    "recycler_reference": disk["destruction_recycler_reference"] or "",
                 },
             }
         )
@@ -174,6 +175,40 @@ def _summary(
     )
 
 
+def _issuer(settings: Settings) -> dict[str, str]:
+    issuer = settings.issuer()
+    return {
+        "address": issuer.address,
+        "business_id": issuer.business_id,
+        "phone": issuer.phone,
+        "email": issuer.email,
+    }
+
+
+def _detail(part: dict[str, Any], erasure: dict[str, Any]) -> dict[str, Any] | None:
+    """The method detail a tool reported for one disk (nwipe reports it all), else None."""
+    evidence = part["evidence"] or {}
+    if "verification_method" not in evidence:
+        return None
+    errors = evidence.get("errors")
+    return {
+        "method": str(evidence.get("method") or part["method"] or erasure["method"]),
+        "verification": evidence["verification_method"],
+        "pattern": str(evidence.get("pattern") or ""),
+        "rounds": evidence.get("rounds"),
+        "final_blank": evidence.get("blanked"),
+        "started_at": evidence.get("started_at"),
+        "finished_at": evidence.get("finished_at"),
+        "duration_seconds": evidence.get("duration_seconds"),
+        "bytes_erased": part["bytes_erased"],
+        "bytes_total": evidence.get("bytes_total"),
+        "errors": [errors.get("wipe", 0), errors.get("verification", 0), errors.get("sync", 0)]
+        if errors
+        else None,
+        "hidden_areas": evidence.get("hidden_sectors"),
+    }
+
+
 async def erasure_facts(erasure: dict[str, Any], settings: Settings) -> dict[str, Any]:
     """The facts a certificate of one erasure states, from the rows as they are now."""
     if erasure["category"] == ErasureCategory.DESTROY.value or (
@@ -186,11 +221,29 @@ async def erasure_facts(erasure: dict[str, Any], settings: Settings) -> dict[str
             ),
             {"number": erasure["certificate_number"]},
         )
+    if erasure["warning"] and erasure["warning_accepted_at"] is None:
+        raise Conflict(
+            N_(
+                "Erasure {number} cleared flash media that will be reused outside the organisation, where "
+                "NIST SP 800-88 asks for Purge. A coordinator must accept this with a written reason first."
+            ),
+            {"number": erasure["certificate_number"]},
+        )
+    if erasure["validated_at"] is None:
+        raise Conflict(
+            N_(
+                "Erasure {number} has not been signed off yet. A coordinator signs off erasures "
+                "(Erasures to sign off) before their certificates are printed."
+            ),
+            {"number": erasure["certificate_number"]},
+        )
     device = await _device_facts(erasure["device"])
     parts = (
         await ErasureDisk.select(
             ErasureDisk.method,
             ErasureDisk.verified,
+            ErasureDisk.bytes_erased,
+            ErasureDisk.evidence,
             ErasureDisk.disk.make.as_alias("make"),
             ErasureDisk.disk.model.as_alias("model"),
             ErasureDisk.disk.serial.as_alias("serial"),
@@ -199,8 +252,16 @@ async def erasure_facts(erasure: dict[str, Any], settings: Settings) -> dict[str
         )
         .where(ErasureDisk.erasure == erasure["id"])
         .order_by(ErasureDisk.disk)
+        .output(load_json=True)
     )
-    names = await _names({erasure["operator"], erasure["reverified_by"]})
+    names = await _names(
+        {
+            erasure["operator"],
+            erasure["reverified_by"],
+            erasure["validated_by"],
+            erasure["warning_accepted_by"],
+        }
+    )
     disks = [
         {
             "make": part["make"],
@@ -208,9 +269,11 @@ async def erasure_facts(erasure: dict[str, Any], settings: Settings) -> dict[str
             "serial": part["serial"] or "",
             "media_type": part["kind"],
             "size_bytes": part["size_bytes"],
+            "interface": str((part["evidence"] or {}).get("interface") or ""),
             "category": erasure["category"],
             "technique": erasure["technique"],
             "destruction": None,
+            "detail": _detail(part, erasure),
         }
         for part in parts
     ]
@@ -250,6 +313,25 @@ async def erasure_facts(erasure: dict[str, Any], settings: Settings) -> dict[str
         "tool": erasure["tool"],
         "tool_version": erasure["tool_version"],
         "reverification": reverification,
+        "method": erasure["method"],
+        "issuer": _issuer(settings),
+        "confidentiality_before": settings.confidentiality_before,
+        "confidentiality_after": settings.confidentiality_after,
+        "validation": {
+            "name": names.get(erasure["validated_by"], ""),
+            "title": erasure["validator_title"],
+            "validated_on": _date(erasure["validated_at"]),
+        },
+        "accepted_warning": (
+            {
+                "warning": erasure["warning"],
+                "accepted_by": names.get(erasure["warning_accepted_by"], ""),
+                "accepted_on": _date(erasure["warning_accepted_at"]),
+                "reason": erasure["warning_reason"],
+            }
+            if erasure["warning"] and erasure["warning_accepted_at"] is not None
+            else None
+        ),
     }
     result = "passed" if erasure["passed"] else "failed"
     return {
@@ -288,16 +370,12 @@ async def issue_erasure_certificate(
 
 
 async def destruction_facts(device_id: int, settings: Settings) -> dict[str, Any]:
-    """The facts a certificate states for a device whose every disk was physically destroyed."""
+    """The facts a certificate states for the disks of a device that were physically destroyed."""
     device = await _device_facts(device_id)
-    disk_count = await Disk.count().where(Disk.device == device_id)
     disks = await _destroyed_disks(device_id)
-    if not disks or len(disks) != disk_count:
+    if not disks:
         raise Conflict(
-            N_(
-                "Not every disk of {tag} has been destroyed. A device with an erased disk gets the "
-                "certificate of its erasure instead."
-            ),
+            N_("No disk of {tag} has been recorded as destroyed, so it has no destruction certificate."),
             {"tag": device["asset_tag"]},
         )
     last = max(disk["destruction"]["destroyed_on"] for disk in disks)
@@ -319,6 +397,8 @@ async def destruction_facts(device_id: int, settings: Settings) -> dict[str, Any
         "tool": "",
         "tool_version": "",
         "reverification": None,
+        "issuer": _issuer(settings),
+        "confidentiality_before": settings.confidentiality_before,
     }
     summary = _summary(device, document, settings, "passed", SanitisationCategory.DESTROY.value)
     return {"summary": summary, "document": document}
@@ -347,7 +427,7 @@ async def issue_destruction_certificate(
     actor: Actor,
     settings: Settings,
 ) -> Issued:
-    """The certificate of a device whose every disk was physically destroyed (it has no erasure)."""
+    """The certificate of a device's physically destroyed disks (its erased disks have their own)."""
     async with write_transaction(engine):
         device = await Device.select(Device.id).where(Device.asset_tag == asset_tag).first()
         if device is None:
@@ -365,9 +445,10 @@ def certificate_model(issued: Issued, language: str, base_url: str) -> Sanitisat
         disk = CertifiedDisk(
             make=entry["make"],
             model=entry["model"],
-            serial=entry["serial"] or not_recorded,
+            serial=usable_serial(entry["serial"] or "") or not_recorded,  # raw bytes never print as boxes
             media_type=MediaType(entry["media_type"]),
             size_bytes=entry["size_bytes"],
+            interface=entry.get("interface") or "",
         )
         destruction = entry["destruction"]
         disks.append(
@@ -380,11 +461,13 @@ def certificate_model(issued: Issued, language: str, base_url: str) -> Sanitisat
                         destroyed_by=destruction["destroyed_by"] or not_recorded,
                         witness=destruction["witness"],
                         destroyed_on=dt.date.fromisoformat(destruction["destroyed_on"]),
-                        method=DestructionMethod(destruction["method"]),
+                        method=DestructionMethod(destruction["method"]) if destruction["method"] else None,
+                        recycler_reference=destruction.get("recycler_reference") or "",
                     )
                     if destruction
                     else None
                 ),
+                detail=_detail_model(entry.get("detail")),
             )
         )
     again = document["reverification"]
@@ -417,6 +500,58 @@ def certificate_model(issued: Issued, language: str, base_url: str) -> Sanitisat
             if again
             else None
         ),
+        method=document.get("method", ""),
+        issuer=Issuer(document["organisation"], **document["issuer"]) if document.get("issuer") else None,
+        confidentiality_before=_category(document.get("confidentiality_before")),
+        confidentiality_after=_category(document.get("confidentiality_after")),
+        validation=(
+            Validation(
+                valid["name"] or not_recorded,
+                valid["title"] or not_recorded,
+                dt.date.fromisoformat(valid["validated_on"]),
+            )
+            if (valid := document.get("validation"))
+            else None
+        ),
+        accepted_warning=(
+            AcceptedWarning(
+                accepted["warning"],
+                accepted["accepted_by"] or not_recorded,
+                dt.date.fromisoformat(accepted["accepted_on"]),
+                accepted["reason"],
+            )
+            if (accepted := document.get("accepted_warning"))
+            else None
+        ),
+    )
+
+
+def _category(value: str | None) -> ConfidentialityCategory | None:
+    return ConfidentialityCategory(value) if value else None
+
+
+def _moment(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _detail_model(detail: dict[str, Any] | None) -> ErasureDetail | None:
+    if not detail:
+        return None
+    errors = detail.get("errors")
+    hidden = detail.get("hidden_areas")
+    return ErasureDetail(
+        method=detail["method"],
+        verification=verification_method(detail["verification"]),
+        pattern=detail.get("pattern") or "",
+        rounds=detail.get("rounds"),
+        final_blank=detail.get("final_blank"),
+        started_at=_moment(detail.get("started_at")),
+        finished_at=_moment(detail.get("finished_at")),
+        duration_seconds=detail.get("duration_seconds"),
+        bytes_erased=detail.get("bytes_erased"),
+        bytes_total=detail.get("bytes_total"),
+        errors=(int(errors[0]), int(errors[1]), int(errors[2])) if errors else None,
+        hidden_areas=HiddenAreas(hidden) if hidden else None,
     )
 
 

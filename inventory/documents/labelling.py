@@ -19,7 +19,7 @@ from inventory.database import write_transaction
 from inventory.devices.asset_tags import parse_tag
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device, Disk
-from inventory.documents.printing import PrinterUnavailable, PrintJob, submit
+from inventory.documents.printing import PrinterUnavailable, PrintJob, check_outcome, follow, submit
 from inventory.errors import InvalidInput, NotFound
 from inventory.i18n import gettext
 from inventory.lifecycle import State
@@ -138,7 +138,7 @@ async def resolve_devices(selection: LabelSelection) -> list[dict[str, Any]]:
 async def site_row(site_id: int) -> dict[str, Any] | None:
     """A site's name, label printer queue and label stock."""
     row = (
-        await Site.select(Site.id, Site.name, Site.printer_queue, Site.label_stock)
+        await Site.select(Site.id, Site.name, Site.printer_queue, Site.label_stock, Site.printer_dpi)
         .where(Site.id == site_id)
         .first()
     )
@@ -148,6 +148,11 @@ async def site_row(site_id: int) -> dict[str, Any] | None:
 async def site_for(actor: Actor, devices: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     """The site whose printer and stock apply: the user's own (where they stand), else the devices' site."""
     return await site_row(actor.site_id or devices[0]["site"])
+
+
+def _printer_dpi(site: dict[str, Any] | None) -> int | None:
+    """The resolution of the site's label printer: bars and modules are laid on its dots."""
+    return int(site["printer_dpi"]) if site and site.get("printer_dpi") else None
 
 
 def choose_stock(stock_id: str | None, site: dict[str, Any] | None) -> LabelStock:
@@ -192,11 +197,13 @@ def _check_position(stock: LabelStock, start_position: int) -> None:
 
 
 async def _record(
-    devices: Sequence[dict[str, Any]], actor: Actor, stock: LabelStock, to: str, job: str
+    devices: Sequence[dict[str, Any]], actor: Actor, stock: LabelStock, to: str, job: str, outcome: str = ""
 ) -> None:
-    details = {"stock": stock.stock_id, "to": to, "labels": len(devices)}
+    details: dict[str, Any] = {"stock": stock.stock_id, "to": to, "labels": len(devices)}
     if job:
         details["job"] = job
+    if outcome:
+        details["outcome"] = outcome
     for device in devices:
         state = State(device["state"])
         await record_event(device["id"], LABEL_PRINTED_ACTION, state, state, actor, details=details)
@@ -212,9 +219,11 @@ async def make_labels(
 ) -> Labels:
     """Render the selected devices' labels as a PDF to download, and note it in their histories."""
     devices = await resolve_devices(selection)
-    stock = choose_stock(stock_id, await site_for(actor, devices))
+    site = await site_for(actor, devices)
+    stock = choose_stock(stock_id, site)
     _check_position(stock, start_position)
-    pdf = render_asset_labels(await _asset_labels(devices, settings.base_url), stock, start_position)
+    labels = await _asset_labels(devices, settings.base_url)
+    pdf = render_asset_labels(labels, stock, start_position, _printer_dpi(site))
     # Only the history entries are written, so the write transaction stays short.
     async with write_transaction(engine):
         await _record(devices, actor, stock, PDF_DESTINATION, "")
@@ -240,10 +249,12 @@ async def print_labels(
     stock = choose_stock(stock_id, site)
     _check_position(stock, start_position)
     labels = await _asset_labels(devices, settings.base_url)
-    pdf = render_asset_labels(labels, stock, start_position)
+    pdf = render_asset_labels(labels, stock, start_position, _printer_dpi(site))
     tags = tuple(device["asset_tag"] for device in devices)
     title = gettext(N_("Labels {tags}")).format(tags=", ".join(tags[:3]) + (" …" if len(tags) > 3 else ""))
     job = await submit(site["printer_queue"], pdf, title, stock, server=settings.cups_server)
+    job = await follow(job, settings.cups_server)
+    check_outcome(job)
     async with write_transaction(engine):
-        await _record(devices, actor, stock, job.queue, job.job_id)
+        await _record(devices, actor, stock, job.queue, job.job_id, job.outcome.value)
     return Labels(pdf, stock, tags, job)

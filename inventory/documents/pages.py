@@ -17,8 +17,10 @@ from inventory.actors import Actor
 from inventory.documents.controllers import labels_file_name
 from inventory.documents.donation_documents import certificate_numbers, donation_devices
 from inventory.documents.labelling import DEFAULT_STOCK, LabelSelection, make_labels, print_labels, site_row
+from inventory.documents.printing import JobOutcome
 from inventory.documents.queries import verification_view
 from inventory.documents.responses import pdf_response
+from inventory.documents.verification import MAX_PASTED, find_code
 from inventory.donations.finalising import finalise_donation, sanitisation_gaps
 from inventory.donations.queries import get_donation
 from inventory.errors import DomainError
@@ -30,7 +32,6 @@ from inventory.web import page_context
 from labels import STOCKS
 
 PUBLIC = {"permission": Permission.PUBLIC, "exclude_from_auth": True}
-CodePath = Annotated[str, PathParameter(max_length=80)]
 _TAG_SEPARATORS = re.compile(r"[\s,;]+")
 
 
@@ -142,10 +143,20 @@ class DocumentPages(Controller):
                 )
                 assert printed.job is not None
                 notice = ngettext(
-                    "%(count)d label sent to the printer %(queue)s.",
-                    "%(count)d labels sent to the printer %(queue)s.",
+                    "%(count)d label printed on %(queue)s.",
+                    "%(count)d labels printed on %(queue)s.",
                     len(printed.tags),
                 ) % {"count": len(printed.tags), "queue": printed.job.queue}
+                if printed.job.outcome is JobOutcome.QUEUED:
+                    notice = ngettext(
+                        "%(count)d label waits in the queue of %(queue)s (printer %(state)s).",
+                        "%(count)d labels wait in the queue of %(queue)s (printer %(state)s).",
+                        len(printed.tags),
+                    ) % {
+                        "count": len(printed.tags),
+                        "queue": printed.job.queue,
+                        "state": gettext(printed.job.printer_state) if printed.job.printer_state else "?",
+                    }
                 return await _labels_page(request, data, notice=notice)
             made = await make_labels(
                 engine, selection, request.user, settings, data.stock or None, data.start - 1
@@ -186,21 +197,43 @@ class DocumentPages(Controller):
 
     @get("/verify", opt=PUBLIC)
     async def verify_form(
-        self, request: Request[Any, Any, Any], code: Annotated[str, QueryParameter(max_length=80)] = ""
+        self,
+        request: Request[Any, Any, Any],
+        code: Annotated[
+            str, QueryParameter(description="Any length: a pasted text is searched for the code")
+        ] = "",
     ) -> Redirect | Template:
-        """Type a verification code to check a certificate."""
-        if code.strip():
-            return Redirect(path=f"/verify/{quote(code.strip(), safe='')}")
-        return Template("documents/verify.html", context=page_context(request, view=None, code=""))
+        """Type or paste a verification code (or the whole address from the QR code) to check a certificate."""
+        if not code.strip():
+            return Template("documents/verify.html", context=page_context(request, view=None, code=""))
+        found = find_code(code)
+        if found is None:
+            error = gettext(
+                N_(
+                    "No verification code was found in what you gave. The code is printed at the bottom "
+                    "of the document, e.g. E-2026-000123.K4Q2ABCDEFGH2345."
+                )
+            )
+            return Template(
+                "documents/verify.html",
+                context=page_context(request, view=None, code=code[:MAX_PASTED], error=error),
+                status_code=422,
+            )
+        return Redirect(path=f"/verify/{quote(found, safe='')}")
 
-    @get("/verify/{code:str}", opt=PUBLIC)
+    @get("/verify/{code:path}", opt=PUBLIC)
     async def verify(
-        self, request: Request[Any, Any, Any], code: CodePath, settings: NamedDependency[Settings]
+        self,
+        request: Request[Any, Any, Any],
+        code: Annotated[str, PathParameter(description="A code, or anything pasted that holds one")],
+        settings: NamedDependency[Settings],
     ) -> Template:
         """Whether a certificate is genuine, and what it certifies (never anyone's personal data)."""
-        view = await verification_view(code, settings.resolved_secret_key(), current_language.get())
+        pasted = code.lstrip("/")
+        found = find_code(pasted) or pasted[:80]
+        view = await verification_view(found, settings.resolved_secret_key(), current_language.get())
         return Template(
             "documents/verify.html",
-            context=page_context(request, view=view, code=code),
+            context=page_context(request, view=view, code=found),
             headers={"Cache-Control": "no-store"},
         )

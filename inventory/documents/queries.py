@@ -38,15 +38,23 @@ class CertificateRef:
     date: dt.date | None
     passed: bool
     pdf_url: str
+    waiting_for: Literal["", "sign_off", "warning"] = ""  # why it cannot be printed yet
 
 
 async def device_certificates(asset_tag: str) -> list[CertificateRef]:
-    """The device's erasures (newest first) and, if every disk was destroyed, its destruction certificate."""
+    """The device's erasures (newest first) and, if disks were destroyed, their destruction certificate."""
     device = await Device.select(Device.id).where(Device.asset_tag == asset_tag).first()
     if device is None:
         raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
     erasures = (
-        await Erasure.select(Erasure.certificate_number, Erasure.passed, Erasure.finished_at)
+        await Erasure.select(
+            Erasure.certificate_number,
+            Erasure.passed,
+            Erasure.finished_at,
+            Erasure.validated_at,
+            Erasure.warning,
+            Erasure.warning_accepted_at,
+        )
         .where(Erasure.device == device["id"])
         .order_by(Erasure.id, ascending=False)
     )
@@ -57,11 +65,18 @@ async def device_certificates(asset_tag: str) -> list[CertificateRef]:
             date=row["finished_at"].astimezone(HELSINKI).date() if row["finished_at"] else None,
             passed=bool(row["passed"]),
             pdf_url=f"/api/v1/erasures/{quote(row['certificate_number'], safe='')}/certificate",
+            waiting_for=(
+                "warning"
+                if row["warning"] and row["warning_accepted_at"] is None
+                else ("sign_off" if row["validated_at"] is None else "")
+            ),
         )
         for row in erasures
     ]
-    disks = await Disk.select(Disk.destroyed_at).where(Disk.device == device["id"])
-    if disks and all(disk["destroyed_at"] is not None for disk in disks):
+    disks = await Disk.select(Disk.destroyed_at).where(
+        (Disk.device == device["id"]) & Disk.destroyed_at.is_not_null()
+    )
+    if disks:
         found.append(
             CertificateRef(
                 number=None,

@@ -33,6 +33,9 @@ class PrintJobOut(Struct):
     job_id: str
     stock: str
     asset_tags: list[str]
+    job_state: Literal["completed", "queued"] = "completed"  # a failed job answers 409 with CUPS's reason
+    printer_state: str = ""  # for a queued job: the printer's state, in the reader's language
+    printer_message: str = ""  # and what CUPS says about the printer
 
 
 class CertificateOut(Struct):
@@ -43,6 +46,7 @@ class CertificateOut(Struct):
     date: dt.date | None
     passed: bool
     pdf_url: str
+    waiting_for: Literal["", "sign_off", "warning"] = ""  # sign_off: a coordinator must sign it off first
 
 
 class FinalisedOut(Struct):

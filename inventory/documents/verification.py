@@ -6,8 +6,10 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 from enum import StrEnum
 from typing import Any
+from urllib.parse import unquote
 
 MAC_LENGTH = 16  # base32 characters: 80 bits, far beyond guessing over the network
 SEPARATOR = "."
@@ -40,6 +42,19 @@ def mac(secret: str, kind: str, number: str, facts: dict[str, Any]) -> str:
 def verification_code(secret: str, kind: str, number: str, facts: dict[str, Any]) -> str:
     """The code printed on a document, e.g. `E-2026-000123.K4Q2…`."""
     return f"{number}{SEPARATOR}{mac(secret, kind, number, facts)}"
+
+
+# A code inside whatever was pasted: a URL of the page, spaces, quotes, a line of the PDF's footer.
+_CODE_IN_TEXT = re.compile(
+    r"([A-Za-z0-9]+(?:-[A-Za-z0-9]+)+)\.([A-Za-z2-7]{" + str(MAC_LENGTH) + r"})(?![A-Za-z0-9])"
+)
+MAX_PASTED = 2000
+
+
+def find_code(pasted: str) -> str | None:
+    """The verification code in a typed or pasted text (a URL, a footer line), or None."""
+    match = _CODE_IN_TEXT.search(unquote(pasted[:MAX_PASTED]))
+    return f"{match.group(1).upper()}{SEPARATOR}{match.group(2).upper()}" if match else None
 
 
 def split_code(code: str) -> tuple[str, str] | None:

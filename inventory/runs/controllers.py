@@ -11,19 +11,23 @@ from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
+from inventory.devices.destruction import Destruction, record_destroyed_disk
+from inventory.devices.erasure_signoff import accept_warning, awaiting_sign_off, sign_off
 from inventory.errors import NotFound
 from inventory.params import RecordIdPath, TagPath
 from inventory.permissions import N_, Permission
 from inventory.runs.bench_tokens import issue_bench_token
 from inventory.runs.choices import CheckResult, ProfileStatus, ReverificationResult, RunState
 from inventory.runs.connections import ManualConnection, pair_by_tag, set_connection, unpaired_machines
-from inventory.runs.evidence import Checklist, import_wipe_log, record_destroyed_disk, record_hardware_check
+from inventory.runs.evidence import Checklist, record_hardware_check
+from inventory.runs.nwipe_import import NwipeUpload, import_wipe_log
 from inventory.runs.passwords import reveal_password
 from inventory.runs.presenters import progress_out, run_out
 from inventory.runs.profiles import ProfileData, create_profile, get_profile, list_profiles, update_profile
 from inventory.runs.queries import device_progress, get_run, list_runs, run_events, workers_by_site
 from inventory.runs.sampling import Reverification, pending_samples, record_reverification
 from inventory.runs.schemas import (
+    AwaitingSignOffOut,
     BenchSiteIn,
     BenchSiteOut,
     BenchTokenIn,
@@ -47,6 +51,9 @@ from inventory.runs.schemas import (
     RunIn,
     RunOut,
     SampleOut,
+    SignOffIn,
+    SignOffOut,
+    WarningAcceptanceIn,
     WorkerOut,
 )
 from inventory.runs.starting import RunRequest, set_site_executor, start_run
@@ -340,8 +347,9 @@ class DeviceBenchController(Controller):
         request: Request[Actor, Any, Any],
         engine: NamedDependency[Engine],  # type: ignore[type-arg]
     ) -> None:
-        """Record a disk that cannot be erased as physically destroyed, witnessed by another person."""
-        await record_destroyed_disk(engine, tag, disk_id, data.witness_username, data.note, request.user)
+        """Record a disk that cannot be erased as physically destroyed: how, witnessed by another person."""
+        destruction = Destruction(data.method, data.witness_username, data.recycler_reference, data.note)
+        await record_destroyed_disk(engine, tag, disk_id, destruction, request.user)
 
     @post(
         "/{tag:str}/hardware-check",
@@ -387,7 +395,8 @@ class DeviceBenchController(Controller):
         settings: NamedDependency[Settings],
     ) -> ErasureCreatedOut:
         """Accept an nwipe / ShredOS log as the erasure of every disk of the device; a bad log is refused with the reason."""
-        number = await import_wipe_log(engine, tag, data.log, request.user, settings)
+        upload = NwipeUpload(data.log, {pair.drive: pair.disk_id for pair in data.pairs})
+        number = await import_wipe_log(engine, tag, upload, request.user, settings)
         picked = await ReverificationSample.exists().where(
             ReverificationSample.erasure.certificate_number == number
         )
@@ -427,6 +436,59 @@ class ErasureSampleController(Controller):
     async def samples(self) -> list[SampleOut]:
         """Erasures picked for re-verification that wait for it."""
         return [SampleOut(**row) for row in await pending_samples()]
+
+    @get(
+        "/sign-off",
+        operation_id="listErasuresAwaitingSignOff",
+        responses=API_ERRORS,
+        opt={"permission": Permission.GUARD_OVERRIDE},
+    )
+    async def awaiting_sign_off(self) -> list[AwaitingSignOffOut]:
+        """Passed erasures that wait for a coordinator to sign them off, oldest first."""
+        return [
+            AwaitingSignOffOut(
+                certificate_number=row["certificate_number"],
+                asset_tag=row["asset_tag"],
+                finished_at=row["finished_at"],
+                tool=" ".join(part for part in (row["tool"], row["tool_version"]) if part),
+                warning=row["warning"],
+                warning_accepted=row["warning_accepted_at"] is not None,
+            )
+            for row in await awaiting_sign_off()
+        ]
+
+    @post(
+        "/sign-off",
+        operation_id="signOffErasures",
+        responses=API_ERRORS,
+        opt={"permission": Permission.GUARD_OVERRIDE},
+        status_code=200,
+    )
+    async def sign_off(
+        self,
+        data: JSONBody[SignOffIn],
+        request: Request[Actor, Any, Any],
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+    ) -> SignOffOut:
+        """Sign off a batch of passed erasures as their validating person; their certificates can then be printed."""
+        return SignOffOut(signed_off=await sign_off(engine, data.numbers, data.title, request.user))
+
+    @post(
+        "/{certificate:str}/warning-acceptance",
+        operation_id="acceptErasureWarning",
+        responses=API_ERRORS,
+        opt={"permission": Permission.GUARD_OVERRIDE},
+        status_code=200,
+    )
+    async def accept_warning(
+        self,
+        certificate: CertificatePath,
+        data: JSONBody[WarningAcceptanceIn],
+        request: Request[Actor, Any, Any],
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+    ) -> None:
+        """Accept an erasure's warning (Clear on flash media reused outside) with a written reason."""
+        await accept_warning(engine, certificate, data.reason, request.user)
 
     @post(
         "/{certificate:str}/reverification",

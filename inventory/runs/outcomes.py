@@ -166,13 +166,13 @@ def _erasure_record(evidence: list[WipeEvidence], disk_ids: dict[str, int], iden
             ErasedDisk(
                 disk_id=disk_ids[normalise_serial(e.serial) or ""],
                 verified=e.verification_passed,
-                method=e.method[:40],
+                method=e.method[:200],
                 bytes_erased=e.bytes_erased,
                 evidence=dict(e.raw),
             )
             for e in evidence
         ),
-        method=", ".join(sorted({e.method for e in evidence}))[:40],
+        method=", ".join(sorted({e.method for e in evidence}))[:200],
         tool=", ".join(sorted({f"{e.tool} {e.tool_version or ''}".strip() for e in evidence}))[:100],
         tool_version=", ".join(sorted({e.tool_version or "" for e in evidence} - {""}))[:100],
         # A mix of categories is certified as the weaker one.

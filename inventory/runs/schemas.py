@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from msgspec import Meta, Struct
 
-from inventory.choices import ConditionGrade
+from inventory.choices import ConditionGrade, DestructionMethod
 from inventory.runs.choices import (
     CheckResult,
     Connection,
@@ -229,9 +229,11 @@ class CheckInOut(Struct):
 
 
 class DestroyedDiskIn(Struct, forbid_unknown_fields=True):
-    """A disk destroyed physically, with the witness's user name."""
+    """A disk destroyed physically: how, the witness's user name and the recycler's reference."""
 
+    method: DestructionMethod
     witness_username: Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9.\-]+$")]
+    recycler_reference: Annotated[str, Meta(max_length=100)] = ""
     note: Reason = ""
 
 
@@ -254,10 +256,18 @@ class HardwareCheckOut(Struct):
     battery_health: float | None
 
 
+class DrivePairIn(Struct, forbid_unknown_fields=True):
+    """Which disk of the device a drive of the log is, when nwipe could not read its serial number."""
+
+    drive: Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^(/dev/)?[A-Za-z0-9_/.-]+$")]
+    disk_id: Id
+
+
 class NwipeLogIn(Struct, forbid_unknown_fields=True):
-    """An nwipe / ShredOS log as text."""
+    """An nwipe / ShredOS log as text (undecodable bytes as U+FFFD), and pairings for unreadable serials."""
 
     log: LogText
+    pairs: Annotated[list[DrivePairIn], Meta(max_length=32)] = []
 
 
 class ErasureCreatedOut(Struct):
@@ -326,3 +336,35 @@ class ResultAckOut(Struct):
 
     received: int
     duplicate: bool
+
+
+class SignOffIn(Struct, forbid_unknown_fields=True):
+    """Erasures a coordinator signs off, and their title as it appears on the certificates."""
+
+    numbers: Annotated[
+        list[Annotated[str, Meta(min_length=1, max_length=32)]], Meta(min_length=1, max_length=200)
+    ]
+    title: Annotated[str, Meta(min_length=1, max_length=100)]
+
+
+class SignOffOut(Struct):
+    """How many erasures were signed off."""
+
+    signed_off: int
+
+
+class AwaitingSignOffOut(Struct):
+    """A passed erasure that waits to be signed off."""
+
+    certificate_number: str
+    asset_tag: str
+    finished_at: dt.datetime | None
+    tool: str
+    warning: str
+    warning_accepted: bool
+
+
+class WarningAcceptanceIn(Struct, forbid_unknown_fields=True):
+    """A coordinator's written reason for accepting an erasure's warning."""
+
+    reason: Annotated[str, Meta(min_length=1, max_length=2000)]

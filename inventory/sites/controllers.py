@@ -37,5 +37,5 @@ class SiteController(Controller):
     )
     async def update_site(self, site_id: RecordIdPath, data: JSONBody[SiteUpdate]) -> SiteOut:
         """Rename a site, or set its label printer (a CUPS queue) and the label stock loaded in it."""
-        await update_site(site_id, data.name, data.printer_queue, data.label_stock)
+        await update_site(site_id, data.name, data.printer_queue, data.label_stock, data.printer_dpi)
         return next(SiteOut(**row) for row in await list_sites() if row["id"] == site_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
@@ -27,6 +27,7 @@ class SiteUpdate(Struct, forbid_unknown_fields=True):
     name: NameText | None = None
     printer_queue: ShortText | None = None
     label_stock: LabelStockId | None = None
+    printer_dpi: Literal[203, 300, 600] | None = None  # the label printer's resolution
 
 
 class SiteOut(Struct):
@@ -38,3 +39,4 @@ class SiteOut(Struct):
     printer_queue: str | None
     label_stock: str | None
     device_count: int
+    printer_dpi: int = 300

@@ -52,12 +52,25 @@ async def create_site(
     return int(rows[0]["id"])
 
 
+PRINTER_RESOLUTIONS = (203, 300, 600)
+
+
 async def update_site(
-    site_id: int, name: str | None, printer_queue: str | None, label_stock: str | None = None
+    site_id: int,
+    name: str | None,
+    printer_queue: str | None,
+    label_stock: str | None = None,
+    printer_dpi: int | None = None,
 ) -> None:
-    """Rename a site or set its label printer and the label stock loaded in it ("" clears either)."""
+    """Rename a site or set its label printer, its resolution and the label stock loaded in it ("" clears)."""
     _check_printing(printer_queue, label_stock)
     values: dict[Any, Any] = {}
+    if printer_dpi is not None:
+        if printer_dpi not in PRINTER_RESOLUTIONS:
+            raise InvalidInput(
+                "printer_dpi", N_("A label printer prints at 203, 300 or 600 dpi; choose one of those.")
+            )
+        values[Site.printer_dpi] = printer_dpi
     if name is not None:
         if not name.strip():
             raise InvalidInput("name", N_("Give the site's name."))
@@ -74,9 +87,9 @@ async def update_site(
 
 async def list_sites() -> list[dict[str, Any]]:
     """Every site with how many devices it holds."""
-    sites = await Site.select(Site.id, Site.code, Site.name, Site.printer_queue, Site.label_stock).order_by(
-        Site.code
-    )
+    sites = await Site.select(
+        Site.id, Site.code, Site.name, Site.printer_queue, Site.label_stock, Site.printer_dpi
+    ).order_by(Site.code)
     counts = await Device.select(Device.site, Count(Device.id).as_alias("n")).group_by(Device.site)
     by_site = {row["site"]: row["n"] for row in counts}
     return [{**site, "device_count": by_site.get(site["id"], 0)} for site in sites]

@@ -14,6 +14,7 @@ class Site(Table):
     name = Varchar(length=100)
     tag_counter = Integer(default=0, help_text="The number of the last asset tag given out here.")
     printer_queue = Varchar(length=100, null=True, default=None, help_text="CUPS queue for labels.")
+    printer_dpi = Integer(default=300, help_text="The label printer's resolution: 203, 300 or 600 dpi.")
     label_stock = Varchar(
         length=20,
         null=True,

@@ -366,3 +366,32 @@ async def test_overdue_loans_are_listed_and_can_be_extended(db: Any, api: httpx.
     )
     assert event is not None
     assert event["details"]["due_on"] == new_due.isoformat()
+
+
+async def test_the_public_check_of_a_loan_agreement_shows_what_to_compare_and_no_name(
+    db: Any, api: httpx.AsyncClient
+) -> None:
+    from inventory.documents.tables import IssuedDocument
+
+    counsellor = await person()
+    client_id, tag = await _reserved(db, counsellor)
+    body = _loan(tag, days=30)
+    response = await api.post(
+        f"/api/v1/clients/{client_id}/handovers", json=body, headers=await bearer(counsellor)
+    )
+    assert response.status_code == 201, response.text
+    number = response.json()["document_number"]
+    issued = await IssuedDocument.select(IssuedDocument.code).where(IssuedDocument.number == number).first()
+    assert issued is not None
+    pasted = f"  {get_settings().base_url}/verify/{issued['code']}  "
+    page = await api.get(
+        "/verify", params={"code": pasted}, headers={"accept": "text/html", "accept-language": "en"}
+    )
+    assert page.status_code in (302, 303, 307), "a pasted address is read for its code"
+    shown = await api.get(f"/api/v1/verify/{issued['code']}", headers={"accept-language": "en"})
+    fields = {field["name"]: field["lines"] for field in shown.json()["summary"]}
+    assert fields["asset_tag"] == [tag]
+    assert fields["agreement"] == ["Loan"]
+    assert "due_on" in fields
+    assert "Lenovo" in fields["device"][0]
+    assert NAME not in shown.text

@@ -6,10 +6,9 @@ from typing import Any
 
 import httpx
 
-from inventory.choices import DestructionMethod, Language
+from inventory.choices import Language
 from inventory.devices.editing import add_disk
 from inventory.devices.intake import NewDisk
-from inventory.devices.sanitisation_records import record_disk_destruction, record_reverification
 from inventory.devices.tables import Device, Disk
 from inventory.permissions import Role
 from tests import factories
@@ -56,6 +55,8 @@ async def test_the_certificate_states_the_appendix_g_fields_from_the_rows(
         "Full read-back of every sector",
         "Passed",
         "Reuse outside the organisation",
+        "Esihenkilo",  # the coordinator who signed it off, with their title
+        "Työvalmentaja",
         number,
     ):
         assert expected in text, expected
@@ -77,10 +78,14 @@ async def test_printing_again_gives_the_same_bytes_and_a_re_verification_a_new_r
     assert first.content == again.content
     assert "Tyhjennystodistus" in pdf_text(first.content) or "todistus" in pdf_text(first.content).lower()
     assert 'filename="tyhjennystodistus-' in first.headers["content-disposition"]
-    checker = await factories.user(Role.COORDINATOR, username="pekka.v")
-    await record_reverification(
-        db, number, passed=True, method="sampling of 5 % of the sectors", actor=checker
+    pekka = await factories.user(Role.COORDINATOR, username="pekka.v")
+    checker = {"Authorization": f"Bearer {await factories.token(pekka)}"}
+    again_checked = await client.post(
+        f"/api/v1/erasures/{number}/reverification",
+        json={"result": "passed", "method": "sampling of 5 % of the sectors"},
+        headers=checker,
     )
+    assert again_checked.status_code == 200, again_checked.text
     revised = await client.get(url, headers=headers)
     assert revised.content != first.content
     text = pdf_text(revised.content)
@@ -96,25 +101,42 @@ async def test_printing_again_gives_the_same_bytes_and_a_re_verification_a_new_r
     assert [f["lines"] for f in newer.json()["summary"] if f["name"] == "reverification"] == [["Hyväksytty"]]
 
 
-async def test_destroyed_disks_are_on_the_certificate_with_their_witness(
+async def _destroy(
+    client: httpx.AsyncClient, tag: str, disk_id: int, headers: Any, method: str = "shred"
+) -> None:
+    await factories.user(Role.COORDINATOR, username="elise.l")
+    body = {"method": method, "witness_username": "elise.l", "recycler_reference": "Kuusakoski 2026-118"}
+    done = await client.post(f"/api/v1/devices/{tag}/disks/{disk_id}/destroyed", json=body, headers=headers)
+    assert done.status_code == 200, done.text
+
+
+async def test_a_device_with_one_disk_destroyed_through_the_api_and_one_erased_gets_both_certificates(
     db: Any, client: httpx.AsyncClient, headers_for: Any
 ) -> None:
     created = await factories.donation(db, devices=1)
     tag = created.asset_tags[0]
     trainee = await factories.user(Role.TRAINEE, username="asa.o")
-    extra = await add_disk(
+    headers = await headers_for(Role.TRAINEE, language=Language.SV)
+    broken = await add_disk(
         db, tag, NewDisk(model="ST1000LM035", serial="WDE1XYZ9", size_bytes=10**12), trainee
     )
-    await record_disk_destruction(db, tag, extra, DestructionMethod.SHRED, "Élise Lindström", trainee)
+    await _destroy(client, tag, broken, headers)
     number = await wipe(db, tag, trainee)
-    headers = await headers_for(Role.TRAINEE)
-    text = pdf_text(
-        (await client.get(f"/api/v1/erasures/{number}/certificate?language=sv", headers=headers)).content
+    listed = (await client.get(f"/api/v1/devices/{tag}/certificates", headers=headers)).json()
+    assert sorted(entry["kind"] for entry in listed) == ["destruction", "erasure"]
+    assert all(entry["waiting_for"] == "" for entry in listed)
+    for entry in listed:
+        response = await client.get(entry["pdf_url"], headers=headers)
+        assert response.status_code == 200, (entry, response.text)
+        text = pdf_text(response.content)
+        assert "WDE1XYZ9" in text
+        assert "Elise.L" in text, "the witness"
+        assert "Kuusakoski 2026-118" in text, "the recycler's reference"
+        assert "Strimlad" in text, "how it was destroyed"
+    erasure_text = pdf_text(
+        (await client.get(f"/api/v1/erasures/{number}/certificate", headers=headers)).content
     )
-    assert "Intyg om radering" in text or "radering" in text.lower()
-    assert "WDE1XYZ9" in text
-    assert "Élise Lindström" in text
-    assert "Asa.O" in text
+    assert "Asa.O" in erasure_text
 
 
 async def test_a_device_whose_every_disk_was_destroyed_has_a_destruction_certificate(
@@ -122,23 +144,64 @@ async def test_a_device_whose_every_disk_was_destroyed_has_a_destruction_certifi
 ) -> None:
     created = await factories.donation(db, devices=1)
     tag = created.asset_tags[0]
-    trainee = await factories.user(Role.TRAINEE)
     disk = await Disk.select(Disk.id).first()
     assert disk is not None
     headers = await headers_for(Role.TRAINEE, language=Language.EN)
     before = await client.get(f"/api/v1/devices/{tag}/destruction-certificate", headers=headers)
     assert before.status_code == 409
-    assert "Not every disk" in before.json()["detail"]
-    await record_disk_destruction(db, tag, disk["id"], DestructionMethod.PULVERIZE, "Witness Person", trainee)
+    assert "No disk" in before.json()["detail"]
+    await _destroy(client, tag, disk["id"], headers, method="pulverize")
     listed = (await client.get(f"/api/v1/devices/{tag}/certificates", headers=headers)).json()
     assert [entry["kind"] for entry in listed] == ["destruction"]
     response = await client.get(listed[0]["pdf_url"], headers=headers)
     assert response.status_code == 200
     text = pdf_text(response.content)
     assert "Destroy" in text
-    assert "Witness Person" in text
+    assert "Pulverised" in text
+    assert "Elise.L" in text
     assert "Recycling facility" in text
     assert response.content == (await client.get(listed[0]["pdf_url"], headers=headers)).content
+
+
+async def test_a_certificate_waits_for_sign_off_and_a_flash_warning_for_a_coordinators_reason(
+    db: Any, client: httpx.AsyncClient, headers_for: Any
+) -> None:
+    created = await factories.donation(db, devices=1)
+    tag = created.asset_tags[0]
+    operator = await factories.user(Role.COORDINATOR, username="olli.o")
+    number = await wipe(db, tag, operator, signed_off=False)
+    headers = await headers_for(Role.TRAINEE, language=Language.EN)
+    listed = (await client.get(f"/api/v1/devices/{tag}/certificates", headers=headers)).json()
+    assert [entry["waiting_for"] for entry in listed] == ["warning"], "NVMe cleared, going outside"
+    refused = await client.get(f"/api/v1/erasures/{number}/certificate", headers=headers)
+    assert refused.status_code == 409
+    assert "Purge" in refused.json()["detail"]
+    coordinator = await headers_for(Role.COORDINATOR, language=Language.EN)
+    url = f"/api/v1/erasures/{number}/warning-acceptance"
+    assert (await client.post(url, json={"reason": "x"}, headers=headers)).status_code == 403
+    accepted = await client.post(
+        url, json={"reason": "Stays with a client of our own network."}, headers=coordinator
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert (await client.get(f"/api/v1/erasures/{number}/certificate", headers=headers)).status_code == 409
+    own = await client.post(
+        "/api/v1/erasures/sign-off",
+        json={"numbers": [number], "title": "Koordinaattori"},
+        headers={"Authorization": f"Bearer {await factories.token(operator)}"},
+    )
+    assert own.status_code == 409, "nobody signs off their own erasure"
+    waiting = (await client.get("/api/v1/erasures/sign-off", headers=coordinator)).json()
+    assert [row["certificate_number"] for row in waiting] == [number]
+    signed = await client.post(
+        "/api/v1/erasures/sign-off",
+        json={"numbers": [number], "title": "Koordinaattori"},
+        headers=coordinator,
+    )
+    assert signed.json() == {"signed_off": 1}
+    text = pdf_text((await client.get(f"/api/v1/erasures/{number}/certificate", headers=headers)).content)
+    assert "Koordinaattori" in text
+    assert "Stays with a client of our own network." in text
+    assert (await client.get("/api/v1/erasures/sign-off", headers=coordinator)).json() == []
 
 
 async def test_no_certificate_for_a_failed_or_unknown_erasure(

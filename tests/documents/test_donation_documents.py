@@ -7,8 +7,7 @@ from typing import Any
 
 import httpx
 
-from inventory.choices import DestructionMethod, Language
-from inventory.devices.sanitisation_records import record_disk_destruction
+from inventory.choices import Language
 from inventory.devices.tables import Disk, Erasure
 from inventory.donations.tables import Donation
 from inventory.permissions import Role
@@ -78,7 +77,13 @@ async def test_the_final_report_lists_each_device_with_its_certificate_number(
     number = await wipe(db, first, trainee)
     disk = await Disk.select(Disk.id).where(Disk.device.asset_tag == second).first()  # type: ignore[union-attr]
     assert disk is not None
-    await record_disk_destruction(db, second, disk["id"], DestructionMethod.SHRED, "Witness W", trainee)
+    await factories.user(Role.TRAINEE, username="witness.w")
+    destroyed = await client.post(
+        f"/api/v1/devices/{second}/disks/{disk['id']}/destroyed",
+        json={"method": "shred", "witness_username": "witness.w"},
+        headers={"Authorization": f"Bearer {await factories.token(trainee)}"},
+    )
+    assert destroyed.status_code == 200, destroyed.text
     coordinator = await headers_for(Role.COORDINATOR, language=Language.EN)
     finalised = await client.post(f"/api/v1/donations/{created.id}/finalise", headers=coordinator)
     assert finalised.status_code == 200, finalised.text

@@ -18,11 +18,15 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
+from inventory.app import create_app
+from inventory.choices import Language
 from inventory.devices.tables import DeviceEvent
 from inventory.permissions import Role
+from inventory.settings import Settings
 from inventory.sites.services import update_site
 from inventory.sites.tables import Site
 from tests import factories
+from tests.conftest import free_port
 from tests.documents.helpers import decoded_symbols, star_site_code
 from tests.support import require, require_tool
 
@@ -111,6 +115,7 @@ async def test_print_sends_the_label_to_the_sites_queue_and_it_comes_out(
     assert body["queue"] == queue
     assert body["job_id"].startswith(f"{queue}-")
     assert body["stock"] == "brother-62x29"
+    assert body["job_state"] == "completed", "cups-pdf prints in well under the few seconds we follow a job"
     printed = _arrived(out_dir, before)
     try:
         pdf = printed.read_bytes()
@@ -143,6 +148,7 @@ async def test_a_queue_cups_does_not_know_is_refused_in_plain_words(
     )
     assert response.status_code == 409
     assert "no-such-printer-here" in response.json()["detail"]
+    assert "tulostinta" in response.json()["detail"], "told apart from an unreachable server, in Finnish"
     assert await DeviceEvent.count().where(DeviceEvent.action == "label_printed") == 0
     page = await client.post(
         "/labels",
@@ -151,3 +157,63 @@ async def test_a_queue_cups_does_not_know_is_refused_in_plain_words(
     )
     assert page.status_code == 409
     assert "no-such-printer-here" in page.text
+
+
+@pytest.fixture(scope="module")
+def failing_queue(
+    cups_pdf_queue: tuple[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A cups-pdf queue whose PPD sends PDF through a filter that cannot read it (imagetoraster)."""
+    ppd = tmp_path_factory.mktemp("ppd") / "failing.ppd"
+    lines = CUPS_PDF_PPD.read_text(encoding="utf-8").splitlines()
+    at = next(index for index, line in enumerate(lines) if line.startswith("*ModelName"))
+    lines.insert(at + 1, '*cupsFilter: "application/vnd.cups-pdf 0 imagetoraster"')
+    ppd.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    queue = f"kierto-failing-{uuid.uuid4().hex[:8]}"
+    subprocess.run(
+        ["lpadmin", "-p", queue, "-E", "-v", "cups-pdf:/", "-P", str(ppd)], check=True, capture_output=True
+    )
+    try:
+        yield queue
+    finally:
+        subprocess.run(["lpadmin", "-x", queue], check=False, capture_output=True)
+
+
+async def test_a_print_whose_filter_fails_is_reported_as_failed_within_seconds(
+    db: Any, client: httpx.AsyncClient, headers_for: Any, failing_queue: str
+) -> None:
+    created = await factories.donation(db, devices=1)
+    site_row = await Site.select(Site.id).where(Site.code == "JNS").first()
+    assert site_row is not None
+    await update_site(site_row["id"], None, failing_queue, "dymo-54x25")
+    headers = await headers_for(Role.TRAINEE, language=Language.EN)
+    started = time.monotonic()
+    response = await client.post(
+        "/api/v1/labels/print", json={"tags": list(created.asset_tags)}, headers=headers
+    )
+    elapsed = time.monotonic() - started
+    assert response.status_code == 409, response.text
+    detail = response.json()["detail"]
+    assert detail.startswith(f"The printer {failing_queue} could not print the labels"), detail
+    assert elapsed < 10, f"the failure took {elapsed:.1f} s to report"
+    assert await DeviceEvent.count().where(DeviceEvent.action == "label_printed") == 0
+
+
+async def test_an_unreachable_print_server_is_told_apart_from_a_missing_printer(
+    db: Any, headers_for: Any, cups_pdf_queue: tuple[str, Path]
+) -> None:
+    queue, _ = cups_pdf_queue
+    created = await factories.donation(db, devices=1)
+    site_row = await Site.select(Site.id).where(Site.code == "JNS").first()
+    assert site_row is not None
+    await update_site(site_row["id"], None, queue)
+    closed_port = f"127.0.0.1:{free_port()}"
+    app = create_app(Settings(cups_server=closed_port))
+    headers = await headers_for(Role.TRAINEE, language=Language.SV)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as http:
+        response = await http.post(
+            "/api/v1/labels/print", json={"tags": list(created.asset_tags)}, headers=headers
+        )
+    assert response.status_code == 409
+    assert closed_port in response.json()["detail"]
+    assert "nås inte" in response.json()["detail"], "in the user's language (Swedish)"

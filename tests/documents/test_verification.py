@@ -121,3 +121,22 @@ async def test_a_code_that_cannot_be_ours_is_unknown_and_shown_escaped(
     assert page.status_code == 200
     assert "<script>" not in page.text
     assert "&lt;script&gt;" in page.text
+
+
+async def test_a_pasted_address_or_junk_around_the_code_finds_it_and_long_input_keeps_the_language(
+    db: Any, client: httpx.AsyncClient
+) -> None:
+    code, tag = await _issued_code(db)
+    headers = {"accept-language": "sv", "accept": "text/html"}
+    pasted = f"Kod: http://127.0.0.1:8000/verify/{code.lower()}%20 (från intyget)"
+    redirected = await client.get("/verify", params={"code": pasted}, headers=headers)
+    assert redirected.status_code in (302, 303, 307)
+    assert redirected.headers["location"] == f"/verify/{code}"
+    whole_url = await client.get(f"/verify/http://127.0.0.1:8000/verify/{code}", headers=headers)
+    assert whole_url.status_code == 200
+    assert tag in whole_url.text, "an address pasted after /verify/ still finds the code"
+    too_long = await client.get("/verify", params={"code": "x" * 12000}, headers=headers)
+    assert too_long.status_code == 422
+    assert '<html lang="sv"' in too_long.text
+    assert 'name="code"' in too_long.text, "the form stays"
+    assert "Expected" not in too_long.text

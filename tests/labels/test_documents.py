@@ -193,7 +193,7 @@ def test_a_long_donation_runs_over_pages_with_the_mark_on_each() -> None:
     for entry in receipt.devices:
         assert entry.device.asset_tag in text
     for number, page in enumerate(pages, start=1):
-        assert f"Sida {number}" in page
+        assert f"Sida {number} / {len(pages)}" in page
         assert "Verifieringskod D7QX-22PL-9MMA" in " ".join(page.split())
 
 

@@ -360,6 +360,7 @@ def _pages(seeded: dict[str, Any]) -> list[tuple[Role | None, str, str | None]]:
         (Role.TRAINEE, "/bench", "bench"),
         (Role.TRAINEE, "/devices", "devices"),
         (Role.TRAINEE, f"/devices/{tag}", None),
+        (Role.TRAINEE, f"/devices/{seeded['tags'][0]}", "device-evidence"),  # received: disk and nwipe forms
         (Role.TRAINEE, "/scan?code=NOTHING-1", None),
         (Role.TRAINEE, "/donations", "donations"),
         (Role.TRAINEE, "/donations/new", "donation-new"),
@@ -372,6 +373,7 @@ def _pages(seeded: dict[str, Any]) -> list[tuple[Role | None, str, str | None]]:
         (Role.COUNSELLOR, f"/devices/{seeded['tags'][2]}", None),
         (Role.COORDINATOR, "/dashboard", "dashboard"),
         (Role.COORDINATOR, "/donors", "donors"),
+        (Role.COORDINATOR, "/erasures/sign-off", "sign-off"),  # a wiped NVMe laptop: its warning to accept
         (Role.ADMIN, "/admin", "admin"),
         (Role.ADMIN, "/admin/users", "admin-users"),
         (Role.ADMIN, f"/admin/users/{seeded['admin_id']}", None),
