@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from provisioning.apt_sources import debian_mirror
 from provisioning.events import Event
 from provisioning.hosts import ChrootHost, LocalHost
 from provisioning.jobs import Job, Playbook, default_playbooks_dir
@@ -32,7 +33,7 @@ PROFILE = {
     "accessibility_screen_reader_packages": [],
     "client_account_username": "asiakas",
 }
-MIRROR = os.environ.get("KIERTO_TEST_DEBIAN_MIRROR", "http://deb.debian.org/debian")
+MIRROR = os.environ.get("KIERTO_TEST_DEBIAN_MIRROR") or debian_mirror()
 
 
 def build_rootfs(target: Path) -> None:

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from provisioning.apt_sources import debian_mirror
 from tests.support import IN_CI, require, require_tool
 
 DEBIAN_SUITE = "bookworm"
-DEBIAN_MIRROR = os.environ.get("KIERTO_TEST_DEBIAN_MIRROR", "http://deb.debian.org/debian")
+DEBIAN_MIRROR = os.environ.get("KIERTO_TEST_DEBIAN_MIRROR") or debian_mirror()
 ROOTFS_CACHE_ENV = "KIERTO_TEST_ROOTFS_CACHE"
 BENCH_USER = "kierto-bench"
 
