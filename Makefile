@@ -55,6 +55,7 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	cd playbooks && ../$(BIN)/ansible-lint --profile production --offline .
 
 pytest: pytest-sqlite pytest-postgres

@@ -78,11 +78,6 @@ class Job:
                 "only the role variables in the roles' READMEs can be passed."
             )
 
-    @property
-    def host_names(self) -> tuple[str, ...]:
-        """The inventory names of the hosts, in order."""
-        return tuple(host.name for host in self.hosts)
-
     def inventory(self) -> dict[str, Any]:
         """The job's inventory as ansible-runner's JSON inventory."""
         hosts: dict[str, Any] = {}

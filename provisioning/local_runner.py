@@ -9,7 +9,7 @@ from typing import Any
 import ansible_runner
 
 from provisioning.datadir import ansible_environment, private_data_dir, runner_arguments
-from provisioning.events import Event, RunStatus
+from provisioning.events import RunStatus
 from provisioning.handle import RunHandle, start_thread
 from provisioning.jobs import Job
 from provisioning.leftovers import stop_leftovers
@@ -58,11 +58,3 @@ def start_local_run(
 
     start_thread(f"kierto-run-{job.ident[:12]}", run)
     return handle
-
-
-async def run_local(job: Job, *, ssh_private_key: str | None = None) -> tuple[list[Event], RunStatus]:
-    """Run a job to its end and return all its events and its final status (scripts and tests)."""
-    handle = start_local_run(job, ssh_private_key=ssh_private_key)
-    events = [event async for event in handle.events()]
-    outcome = await handle.wait()
-    return events, outcome.status

@@ -89,19 +89,6 @@ async def authenticate(username: str, password: str) -> Actor | None:
     return actor_from_row(row)
 
 
-async def set_password(user_id: int, password: str) -> None:
-    """Set a new password after checking the rules."""
-    user = await get_user(user_id)
-    check_password_rules(password, personal=(user["username"], *user["display_name"].split()))
-    updated = (
-        await User.update({User.password_hash: hash_password(password)})
-        .where(User.id == user_id)
-        .returning(User.id)
-    )
-    if not updated:
-        raise NotFound(N_("No such user."))
-
-
 USER_COLUMNS = (
     User.id,
     User.username,

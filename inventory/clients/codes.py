@@ -14,8 +14,3 @@ def new_client_code() -> str:
     """A fresh random code such as `K-7F3Q-9XHM` (25**8, about 1.5e11 possibilities)."""
     characters = "".join(secrets.choice(ALPHABET) for _ in range(2 * GROUP))
     return f"{PREFIX}-{characters[:GROUP]}-{characters[GROUP:]}"
-
-
-def normalise_code(text: str) -> str:
-    """A typed code in its stored form: upper case, without spaces."""
-    return "".join(text.split()).upper()

@@ -130,18 +130,6 @@ async def issue_revision(
     return await issue(kind, f"{subject}:{content_digest(kind, facts)}", facts, actor, secret, number)
 
 
-async def issued_revisions(kind: str, subject: str) -> list[Issued]:
-    """Every revision issued for a subject, the first one first."""
-    prefix = f"{kind}:{subject}:"
-    rows = (
-        await IssuedDocument.select()
-        .where(IssuedDocument.key.like(prefix + "%"))
-        .order_by(IssuedDocument.id)
-        .output(load_json=True)
-    )
-    return [_issued(row) for row in rows if row["key"].startswith(prefix)]
-
-
 @dataclass(frozen=True)
 class Verification:
     """The answer of the verification page."""

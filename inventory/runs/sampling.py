@@ -143,10 +143,3 @@ async def record_reverification(
                     settings,
                     TransitionRequest(reason=FAILED_HOLD_REASON.format(certificate=certificate)),
                 )
-
-
-async def sample_share() -> tuple[int, int]:
-    """How many passed erasures there are and how many were picked."""
-    passed = await Erasure.count().where(Erasure.passed == True)  # noqa: E712
-    picked = await ReverificationSample.count()
-    return int(passed), int(picked)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -205,8 +204,3 @@ async def receive_results(
                 RunStreamChunk(run=run["id"], offset=received, data=tail, received_at=now())
             )
     return Receipt(run["id"], received + len(tail), not tail, True)
-
-
-def online_since(settings: Settings) -> dt.datetime:
-    """Workers heard from after this moment are online."""
-    return now() - dt.timedelta(seconds=settings.bench_worker_timeout_seconds)
