@@ -42,6 +42,9 @@ STATE_LABELS: dict[State, str] = {
 }
 
 FINAL_STATES = frozenset({State.HANDED_OVER, State.SCRAPPED})
+# Devices no longer in the workshop: given, lent (until returned) or gone to the recycler.
+OUT_OF_WORKSHOP = frozenset({*FINAL_STATES, State.ON_LOAN})
+IN_WORKSHOP = frozenset(set(State) - OUT_OF_WORKSHOP)
 
 
 class Action(StrEnum):

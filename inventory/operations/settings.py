@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from inventory.lifecycle import FINAL_STATES, State
+from inventory.lifecycle import OUT_OF_WORKSHOP, State
 
 SchedulerMode = Literal["app", "off"]
 SmtpSecurity = Literal["starttls", "tls", "none"]
@@ -28,7 +28,6 @@ DEFAULT_STUCK_DAYS: dict[str, int] = {
     State.ON_HOLD.value: 30,
 }
 # A loan has its own due date and is watched by the overdue-loan job instead.
-NOT_WATCHED = frozenset({*FINAL_STATES, State.ON_LOAN})
 
 
 class OperationsSettings(BaseSettings):
@@ -76,7 +75,7 @@ class OperationsSettings(BaseSettings):
     @classmethod
     def _known_states(cls, value: dict[str, int]) -> dict[str, int]:
         for state, days in value.items():
-            if state not in {s.value for s in State} or State(state) in NOT_WATCHED:
+            if state not in {s.value for s in State} or State(state) in OUT_OF_WORKSHOP:
                 raise ValueError(f"{state!r} is not a state a device can get stuck in")
             if days < 1:
                 raise ValueError(f"the threshold for {state!r} must be at least one day")

@@ -9,7 +9,7 @@ from litestar.response import Stream, Template
 
 from inventory.actors import Actor
 from inventory.clock import today
-from inventory.lifecycle import State
+from inventory.lifecycle import IN_WORKSHOP, State
 from inventory.permissions import Permission
 from inventory.reports.charts import grouped_bars
 from inventory.reports.exports import devices_csv, events_csv
@@ -23,7 +23,6 @@ from inventory.reports.queries import (
 )
 from inventory.web import format_short_month, page_context
 
-IN_WORKSHOP = frozenset(set(State) - {State.HANDED_OVER, State.ON_LOAN, State.SCRAPPED})
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
 

@@ -8,13 +8,12 @@ from typing import Any
 
 from inventory.devices.tables import Device
 from inventory.errors import NotFound
-from inventory.lifecycle import State
+from inventory.lifecycle import IN_WORKSHOP, OUT_OF_WORKSHOP, State
 from inventory.permissions import N_
 from inventory.stocktake.tables import StockTake, StockTakeScan
 
 # Devices in these steps are not in the workshop at all: finding one there is worth a word.
-AWAY_STATES = frozenset({State.HANDED_OVER, State.ON_LOAN, State.SCRAPPED})
-ON_SITE_STATES = tuple(state for state in State if state not in AWAY_STATES)
+ON_SITE_STATES = tuple(state for state in State if state in IN_WORKSHOP)
 
 REASON_OTHER_SITE = "other_site"
 REASON_AWAY = "away"
@@ -84,7 +83,7 @@ def _counted(row: dict[str, Any], reason: str = "") -> Counted:
 def misplacement(row: dict[str, Any], site_id: int, states: tuple[State, ...]) -> str:
     """Why a found device should not be where it was counted, or "" when it belongs there."""
     state = State(row["state"])
-    if state in AWAY_STATES:
+    if state in OUT_OF_WORKSHOP:
         return REASON_AWAY
     if row["site"] != site_id:
         return REASON_OTHER_SITE
