@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from inventory.permissions import N_
+from labels.sanitisation_terms import DestructionMethod
 
 
 class Language(StrEnum):
@@ -77,16 +78,6 @@ class ErasureTechnique(StrEnum):
     BLOCK_ERASE = "block_erase"
     CRYPTOGRAPHIC_ERASE = "cryptographic_erase"
     DESTRUCTION = "destruction"
-
-
-class DestructionMethod(StrEnum):
-    """How a disk that could not be erased was destroyed (NIST SP 800-88 destroy techniques)."""
-
-    SHRED = "shred"
-    DISINTEGRATE = "disintegrate"
-    PULVERIZE = "pulverize"
-    INCINERATE = "incinerate"
-    MELT = "melt"
 
 
 DESTRUCTION_METHOD_LABELS = {

@@ -14,7 +14,6 @@ from piccolo.engine.base import Engine
 
 from inventory.accounts.tables import User
 from inventory.actors import Actor
-from inventory.choices import DestructionMethod
 from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.devices.events import record_event
@@ -24,6 +23,7 @@ from inventory.lifecycle import State
 from inventory.permissions import N_, Permission
 from inventory.runs.choices import ACTIVE_RUN_STATES
 from inventory.runs.tables import RunTarget
+from labels.sanitisation_terms import DestructionMethod
 
 DESTROYED_ACTION = "disk_destroyed"
 DESTROYABLE = frozenset({State.RECEIVED, State.WIPE_FAILED})

@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
-from inventory.choices import DestructionMethod, DiskKind
+from inventory.choices import DiskKind
 from inventory.devices.destruction import Destruction, record_destroyed_disk
 from inventory.devices.editing import DiskChanges, edit_disk, remove_disk
 from inventory.devices.erasure_signoff import accept_warning, awaiting_sign_off, sign_off
@@ -30,6 +30,7 @@ from inventory.runs.controllers import CertificatePath
 from inventory.runs.nwipe_import import NwipeUpload, import_wipe_log
 from inventory.settings import Settings
 from inventory.web import field_errors, form_list, page_context
+from labels.sanitisation_terms import DestructionMethod
 from provisioning.nwipe_log import parse_nwipe_log
 
 GIGABYTE = 10**9

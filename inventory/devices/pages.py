@@ -15,7 +15,7 @@ from piccolo.query.functions.aggregate import Count
 
 from inventory.accounts.display_names import display_names
 from inventory.actors import Actor
-from inventory.choices import DESTRUCTION_METHOD_LABELS, DestructionMethod, DiskKind
+from inventory.choices import DESTRUCTION_METHOD_LABELS, DiskKind
 from inventory.clients.allocation import ALLOCATION_ACTIONS, allocation_step, preview_allocation_step
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.presenters import device_out, event_out
@@ -35,6 +35,7 @@ from inventory.runs.presenters import progress_out
 from inventory.runs.queries import device_progress
 from inventory.settings import Settings
 from inventory.web import action_label, field_errors, form_list, page_context
+from labels.sanitisation_terms import DestructionMethod
 
 PER_PAGE = 50
 

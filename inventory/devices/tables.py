@@ -18,7 +18,6 @@ from piccolo.table import Table
 from inventory.accounts.tables import User
 from inventory.choices import (
     ConditionGrade,
-    DestructionMethod,
     DeviceKind,
     DiskKind,
     ErasureCategory,
@@ -28,6 +27,7 @@ from inventory.clients.tables import Client
 from inventory.donations.tables import Donation
 from inventory.lifecycle import State
 from inventory.sites.tables import Site
+from labels.sanitisation_terms import DestructionMethod
 
 
 class Device(Table):

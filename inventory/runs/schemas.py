@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from msgspec import Meta, Struct
 
-from inventory.choices import ConditionGrade, DestructionMethod
+from inventory.choices import ConditionGrade
 from inventory.runs.choices import (
     CheckResult,
     Connection,
@@ -19,6 +19,7 @@ from inventory.runs.choices import (
     TargetState,
 )
 from inventory.schema_types import Id, LongText, NameText, Reason, ShortText
+from labels.sanitisation_terms import DestructionMethod
 
 AssetTag = Annotated[str, Meta(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9-]+$")]
 Slug = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[a-z0-9-]+$")]
