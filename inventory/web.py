@@ -22,11 +22,13 @@ from inventory.accounts.display_names import who
 from inventory.actors import Actor
 from inventory.choices import DEVICE_KIND_LABELS, LANGUAGE_LABELS, DeviceKind
 from inventory.clock import HELSINKI
+from inventory.devices.event_kinds import EVENT_KINDS
 from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import current_language, gettext, ngettext
 from inventory.lifecycle import STATE_LABELS, TRANSITIONS, Action, State
 from inventory.navigation import menu_for
-from inventory.permissions import N_, ROLE_LABELS, Permission, Role
+from inventory.permissions import ROLE_LABELS, Permission, Role
+from labels.locale_format import format_memory, format_size
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -69,12 +71,13 @@ def format_number(value: float | None) -> str:
 
 
 def format_bytes(value: int | None) -> str:
-    """A disk size in GB or TB, the way it is printed on the disk."""
-    if value is None:
-        return ""
-    if value >= 10**12:
-        return f"{format_decimal(round(value / 10**12, 1), locale=_locale())} TB"
-    return f"{format_decimal(round(value / 10**9), locale=_locale())} GB"
+    """A disk size in the user's language (the one rule: `labels.locale_format.format_size`)."""
+    return "" if value is None else format_size(value, current_language.get())
+
+
+def format_ram(ram_mb: int | None) -> str:
+    """Working memory in the user's language, e.g. "8 GB"; empty when unknown."""
+    return format_memory(ram_mb, current_language.get()) if ram_mb else ""
 
 
 def state_label(state: str | State | None) -> str:
@@ -82,33 +85,20 @@ def state_label(state: str | State | None) -> str:
     return "" if state is None else gettext(STATE_LABELS[State(state)])
 
 
-def action_label(action: str | Action) -> str:
-    """A lifecycle step's name in the user's language (other history entries have their own words)."""
-    try:
-        return gettext(TRANSITIONS[Action(action)].label)
-    except ValueError:
-        return gettext(ACTIVITY_LABELS.get(str(action), str(action)))
+def step_label(action: str | Action) -> str:
+    """A lifecycle step's name as its button says it, e.g. "Start wipe", in the user's language."""
+    return gettext(TRANSITIONS[Action(action)].label)
+
+
+def event_label(kind: str) -> str:
+    """What an event says happened, e.g. "Wipe started", in the user's language."""
+    known = EVENT_KINDS.get(str(kind))
+    return gettext(known.happened) if known else str(kind)
 
 
 def actor_name(label: str, names: Mapping[str, str] | None = None) -> str:
     """Who did it, in the user's language (see `inventory.accounts.display_names.who`)."""
     return who(label, names or {}, gettext)
-
-
-ACTIVITY_LABELS = {
-    "intake": N_("Received"),
-    "edited": N_("Details corrected"),
-    "disk_added": N_("Disk added"),
-    "label_printed": N_("Label printed"),
-    "disk_destroyed": N_("Disk destroyed"),
-    "erasure_reverified": N_("Erasure re-verified"),
-    "erasure_signed_off": N_("Erasure signed off"),
-    "disk_corrected": N_("Disk record corrected"),
-    "disk_removed": N_("Disk removed from the record"),
-    "erasure_warning_accepted": N_("Erasure warning accepted"),
-    "labelled": N_("Label attached"),
-    "loan_extended": N_("Loan extended"),
-}
 
 
 def configure_environment(engine: JinjaTemplateEngine) -> None:
@@ -123,8 +113,10 @@ def configure_environment(engine: JinjaTemplateEngine) -> None:
         hours=format_hours,
         number=format_number,
         bytes=format_bytes,
+        memory=format_ram,
         state=state_label,
-        action=action_label,
+        step=step_label,
+        event=event_label,
         actor=actor_name,
     )
     environment.globals.update(

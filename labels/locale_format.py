@@ -14,12 +14,14 @@ from labels.translation import check_language
 # Finnish and Swedish as written in Finland; British English for the English documents.
 BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 HELSINKI = ZoneInfo("Europe/Helsinki")
+# Storage sizes use the symbols printed on disks and on our asset labels in every language (GB, not
+# the Finnish "Gt"), so that a trainee can hold a certificate next to the disk and compare them.
 _DECIMAL_UNITS = (
-    (10**12, "digital-terabyte"),
-    (10**9, "digital-gigabyte"),
-    (10**6, "digital-megabyte"),
-    (10**3, "digital-kilobyte"),
-    (1, "digital-byte"),
+    (10**12, "TB"),
+    (10**9, "GB"),
+    (10**6, "MB"),
+    (10**3, "kB"),
+    (1, "B"),
 )
 
 
@@ -42,15 +44,28 @@ def format_moment(moment: datetime, language: str) -> str:
 
 
 def format_size(size_bytes: int, language: str) -> str:
-    """A storage size in decimal units as disk makers state them, e.g. "256 GB" (Finnish: "256 Gt")."""
+    """A storage size in decimal units as disk makers state them, e.g. "256 GB", "1,5 TB" in Finnish.
+
+    The one size formatter of the project: pages, documents and labels all call it.
+    """
     if size_bytes < 0:
         raise ValueError("A storage size cannot be negative.")
     for factor, unit in _DECIMAL_UNITS:
         if size_bytes >= factor or factor == 1:
             value = size_bytes / factor
             pattern = "#,##0" if value >= 100 else "#,##0.#"
-            return str(format_unit(value, unit, length="short", format=pattern, locale=_locale(language)))
+            return f"{format_decimal(value, format=pattern, locale=_locale(language))} {unit}"
     raise AssertionError("unreachable")
+
+
+def format_memory(ram_mb: int, language: str) -> str:
+    """Working memory as sellers state it, e.g. 8192 MB as "8 GB" (memory counts in 1024s)."""
+    if ram_mb < 0:
+        raise ValueError("A memory size cannot be negative.")
+    if ram_mb < 1024:
+        return f"{format_decimal(ram_mb, format='#,##0', locale=_locale(language))} MB"
+    value = ram_mb / 1024
+    return f"{format_decimal(value, format='#,##0.#', locale=_locale(language))} GB"
 
 
 def format_duration(minutes: int, language: str) -> str:

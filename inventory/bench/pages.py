@@ -20,7 +20,7 @@ from inventory.params import ActionPath
 from inventory.permissions import Permission
 from inventory.settings import Settings
 from inventory.sites.services import list_sites
-from inventory.web import action_label, field_errors, form_list, page_context, route_paths
+from inventory.web import event_label, field_errors, form_list, page_context, route_paths, step_label
 
 
 @dataclass
@@ -101,7 +101,7 @@ class BenchPages(Controller):
             return await _bench_page(
                 request, "", errors=field_errors(refused), status_code=refused.status_code
             )
-        return await _bench_page(request, "", outcomes, action_label(action))
+        return await _bench_page(request, "", outcomes, step_label(action))
 
     @post("/labelled", opt={"permission": Permission.DEVICE_WORK}, status_code=200)
     async def labelled(
@@ -117,4 +117,4 @@ class BenchPages(Controller):
             return await _bench_page(
                 request, "", errors=field_errors(refused), status_code=refused.status_code
             )
-        return await _bench_page(request, "", outcomes, action_label("labelled"))
+        return await _bench_page(request, "", outcomes, event_label("labelled"))

@@ -43,7 +43,7 @@ from inventory.clients.topics import TOPICS
 from inventory.clock import HELSINKI
 from inventory.i18n import current_language, gettext
 from inventory.permissions import N_, ROLE_LABELS, Role
-from inventory.web import action_label
+from inventory.web import event_label
 from labels.fonts import register_fonts
 
 LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
@@ -268,7 +268,7 @@ def _devices_section(w: _Writer, export: ClientExport) -> None:
 def _step(action: str, language: str) -> str:
     token = current_language.set(language)
     try:
-        return action_label(action)
+        return event_label(action)
     finally:
         current_language.reset(token)
 

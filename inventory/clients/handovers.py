@@ -22,6 +22,7 @@ from inventory.clients.signatures import clean_signature
 from inventory.clients.tables import Handover
 from inventory.clock import now, today
 from inventory.database import write_transaction
+from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest
@@ -263,7 +264,7 @@ async def extend_loan(
         await Handover.update({Handover.due_on: due_on}).where(Handover.id == handover_id)
         await record_event(
             row["device"],
-            "loan_extended",
+            Activity.LOAN_EXTENDED,
             State.ON_LOAN,
             State.ON_LOAN,
             actor,

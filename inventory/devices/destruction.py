@@ -16,6 +16,7 @@ from inventory.accounts.tables import User
 from inventory.actors import Actor
 from inventory.clock import now
 from inventory.database import write_transaction
+from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device, Disk
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -25,7 +26,7 @@ from inventory.runs.choices import ACTIVE_RUN_STATES
 from inventory.runs.tables import RunTarget
 from labels.sanitisation_terms import DestructionMethod
 
-DESTROYED_ACTION = "disk_destroyed"
+DESTROYED_ACTION = Activity.DISK_DESTROYED
 DESTROYABLE = frozenset({State.RECEIVED, State.WIPE_FAILED})
 
 

@@ -11,6 +11,7 @@ from inventory.actors import Actor
 from inventory.choices import ConditionGrade, DeviceKind, DiskKind
 from inventory.clock import now
 from inventory.database import write_transaction
+from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.intake import NewDisk, normalise_serial
 from inventory.devices.tables import Device, Disk, ErasureDisk
@@ -18,10 +19,10 @@ from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.lifecycle import FINAL_STATES, State
 from inventory.permissions import N_
 
-EDIT_ACTION = "edited"
-DISK_ADDED_ACTION = "disk_added"
-DISK_CORRECTED_ACTION = "disk_corrected"
-DISK_REMOVED_ACTION = "disk_removed"
+EDIT_ACTION = Activity.EDITED
+DISK_ADDED_ACTION = Activity.DISK_ADDED
+DISK_CORRECTED_ACTION = Activity.DISK_CORRECTED
+DISK_REMOVED_ACTION = Activity.DISK_REMOVED
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,15 @@ from piccolo.engine.base import Engine
 from inventory.actors import Actor
 from inventory.clock import now
 from inventory.database import write_transaction
+from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Erasure
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
 from inventory.lifecycle import State
 from inventory.permissions import N_, Permission
 
-SIGNED_OFF_ACTION = "erasure_signed_off"
-WARNING_ACCEPTED_ACTION = "erasure_warning_accepted"
+SIGNED_OFF_ACTION = Activity.ERASURE_SIGNED_OFF
+WARNING_ACCEPTED_ACTION = Activity.ERASURE_WARNING_ACCEPTED
 MAX_BATCH = 200
 
 

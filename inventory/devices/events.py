@@ -6,6 +6,7 @@ from typing import Any
 
 from inventory.actors import Actor
 from inventory.clock import now
+from inventory.devices.event_kinds import event_kind
 from inventory.devices.tables import DeviceEvent
 from inventory.lifecycle import State
 
@@ -19,11 +20,12 @@ async def record_event(
     reason: str = "",
     details: dict[str, Any] | None = None,
 ) -> int:
-    """Append one event to a device's history and return its id."""
+    """Append one event to a device's history and return its id; the kind must be registered."""
+    kind = event_kind(action)
     rows = await DeviceEvent.insert(
         DeviceEvent(
             device=device_id,
-            action=action,
+            action=kind.name,
             from_state=from_state.value if from_state else None,
             to_state=to_state.value,
             actor=actor.label,

@@ -8,6 +8,7 @@ from inventory.actors import Actor
 from inventory.choices import DeviceKind, DiskKind
 from inventory.clock import now
 from inventory.devices.asset_tags import MAX_NUMBER, format_tag
+from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device, Disk
 from inventory.errors import Conflict, InvalidInput
@@ -15,7 +16,7 @@ from inventory.lifecycle import State
 from inventory.permissions import N_
 from inventory.sites.tables import Site
 
-INTAKE_ACTION = "intake"
+INTAKE_ACTION = Activity.INTAKE
 
 
 def normalise_serial(serial: str | None) -> str | None:

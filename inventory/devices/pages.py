@@ -18,6 +18,7 @@ from inventory.actors import Actor
 from inventory.choices import DESTRUCTION_METHOD_LABELS, DiskKind
 from inventory.clients.allocation import ALLOCATION_ACTIONS, allocation_step, preview_allocation_step
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
+from inventory.devices.event_kinds import EVENT_KINDS
 from inventory.devices.presenters import device_out, event_out
 from inventory.devices.queries import DeviceFilter, device_erasures, device_events, get_device, list_devices
 from inventory.devices.scanning import resolve_scan
@@ -34,7 +35,7 @@ from inventory.runs.pages import LABELS as RUN_LABELS
 from inventory.runs.presenters import progress_out
 from inventory.runs.queries import device_progress
 from inventory.settings import Settings
-from inventory.web import action_label, field_errors, form_list, page_context
+from inventory.web import event_label, field_errors, form_list, format_bytes, page_context
 from labels.sanitisation_terms import DestructionMethod
 
 PER_PAGE = 50
@@ -49,10 +50,6 @@ class StepForm:
     tool: str = ""
     disk: list[int] | int = field(default_factory=list)  # one ticked box arrives as a single value
     confirmed: str = ""  # "yes" once the person has seen what the step will do
-
-
-def _size(size_bytes: int | None) -> str:
-    return f"{size_bytes / 10**9:g} GB" if size_bytes else ""
 
 
 async def _state_counts() -> list[tuple[State, int]]:
@@ -77,7 +74,7 @@ async def device_page(
     shown = await device_out(device, request.user)
     events = [event_out(row, request.user) for row in await device_events(device["id"])]
     done = request.query_params.get("done")
-    notice = gettext(N_("Done: %(step)s")) % {"step": action_label(done)} if done and not failed else None
+    notice = f"{event_label(done)}." if done is not None and done in EVENT_KINDS and not failed else None
     errors: dict[str, str] = {}
     if failed is not None:
         errors = {_FORM_FIELDS.get(name, name): text for name, text in field_errors(failed[1]).items()}
@@ -106,7 +103,7 @@ async def device_page(
                         for part in (
                             disk.model,
                             disk.serial or gettext(N_("no serial")),
-                            _size(disk.size_bytes),
+                            format_bytes(disk.size_bytes),
                         )
                         if part
                     ),

@@ -45,6 +45,7 @@ from labels import (
 from labels import (
     Disk as CertifiedDisk,
 )
+from labels.locale_format import format_size
 from labels.records import Issuer
 from labels.sanitisation_certificate import AcceptedWarning, ErasureDetail, Validation
 from labels.sanitisation_terms import ConfidentialityCategory, HiddenAreas
@@ -75,17 +76,13 @@ def _date(moment: dt.datetime | None) -> str | None:
     return moment.astimezone(HELSINKI).date().isoformat() if moment else None
 
 
-def _size_text(size_bytes: int | None) -> str:
-    if size_bytes is None:
-        return ""
-    if size_bytes >= 10**12:
-        return f"{size_bytes / 10**12:.1f} TB"
-    return f"{round(size_bytes / 10**9)} GB"
-
-
 def _disk_line(disk: dict[str, Any]) -> str:
     """A disk for the public summary: make, model, serial and size; no person's data."""
-    parts = [f"{disk['make']} {disk['model']}".strip(), disk["serial"], _size_text(disk["size_bytes"])]
+    parts = [
+        f"{disk['make']} {disk['model']}".strip(),
+        disk["serial"],
+        format_size(disk["size_bytes"], "en") if disk["size_bytes"] else "",
+    ]
     return " · ".join(part for part in parts if part)
 
 

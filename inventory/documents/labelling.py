@@ -17,6 +17,7 @@ from piccolo.engine.base import Engine
 from inventory.actors import Actor
 from inventory.database import write_transaction
 from inventory.devices.asset_tags import parse_tag
+from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device, Disk
 from inventory.documents.printing import PrinterUnavailable, PrintJob, check_outcome, follow, submit
@@ -27,8 +28,9 @@ from inventory.permissions import N_
 from inventory.settings import Settings
 from inventory.sites.tables import Site
 from labels import STOCKS, AssetLabel, LabelStock, get_stock, render_asset_labels
+from labels.locale_format import format_memory, format_size
 
-LABEL_PRINTED_ACTION = "label_printed"
+LABEL_PRINTED_ACTION = Activity.LABEL_PRINTED
 DEFAULT_STOCK = "a4-70x37"
 MAX_LABELS = 500
 PDF_DESTINATION = "pdf"
@@ -53,17 +55,13 @@ class Labels:
     job: PrintJob | None = None
 
 
+# An asset label has no language of its own: its numbers are written the English way (1.5 TB).
+LABEL_LANGUAGE = "en"
+
+
 def device_url(base_url: str, asset_tag: str) -> str:
     """The address a label's QR code opens: the device's page, the tag escaped (`*` becomes %2A)."""
     return f"{base_url}/devices/{quote(asset_tag, safe='')}"
-
-
-def _size(size_bytes: int | None) -> str:
-    if not size_bytes:
-        return ""
-    if size_bytes >= 10**12:
-        return f"{size_bytes / 10**12:.1f} TB".replace(".0 TB", " TB")
-    return f"{round(size_bytes / 10**9)} GB"
 
 
 def spec_line(device: dict[str, Any], disks: Sequence[dict[str, Any]]) -> str:
@@ -73,11 +71,11 @@ def spec_line(device: dict[str, Any], disks: Sequence[dict[str, Any]]) -> str:
         cpu = cpu.replace(noise, " " if noise.startswith(" ") else "")
     cpu = " ".join(cpu.replace("Core ", "").split())
     storage = " + ".join(
-        f"{_size(disk['size_bytes'])} {disk['kind'].upper() if disk['kind'] != 'other' else ''}".strip()
+        f"{format_size(disk['size_bytes'], LABEL_LANGUAGE)} {disk['kind'].upper() if disk['kind'] != 'other' else ''}".strip()
         for disk in disks
         if disk["destroyed_at"] is None and disk["size_bytes"]
     )
-    ram = f"{device['ram_mb'] / 1024:g} GB" if device["ram_mb"] else ""
+    ram = format_memory(device["ram_mb"], LABEL_LANGUAGE) if device["ram_mb"] else ""
     parts = [
         f"{device['make']} {device['model']}".strip(),
         cpu,

@@ -13,6 +13,7 @@ from piccolo.engine.base import Engine
 from inventory.actors import Actor
 from inventory.clock import now
 from inventory.database import write_transaction
+from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.intake import normalise_serial
 from inventory.devices.scanning import resolve_scan
@@ -25,7 +26,7 @@ from inventory.runs.tables import BenchMachine
 from inventory.settings import Settings
 from provisioning.hosts import ChrootHost, Host, LocalHost, SshHost
 
-PAIRED_ACTION = "bench_paired"
+PAIRED_ACTION = Activity.BENCH_PAIRED
 _MAC = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 _HOST_KEY = re.compile(r"^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/=]{20,900}$")
 

@@ -11,6 +11,7 @@ from inventory.actors import Actor
 from inventory.choices import ConditionGrade
 from inventory.clock import now
 from inventory.database import write_transaction
+from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -19,7 +20,7 @@ from inventory.permissions import N_, Permission
 from inventory.runs.choices import CHECK_ITEMS, ESSENTIAL_ITEMS, CheckResult
 from inventory.runs.tables import HardwareCheck, HardwareScan
 
-CHECKED_ACTION = "hardware_checked"
+CHECKED_ACTION = Activity.HARDWARE_CHECKED
 GOOD_BATTERY = 80.0
 WORN_BATTERY = 50.0
 

@@ -11,6 +11,7 @@ from inventory.choices import DiskKind, ErasureCategory, ErasureTechnique
 from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
+from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.intake import normalise_serial
 from inventory.devices.tables import Device, Disk, Erasure
@@ -29,7 +30,7 @@ from provisioning.results import HardwareScan as ScannedHardware
 from provisioning.results import scan_results, wipe_results
 
 RUNNER = Actor.system("runs")
-SCANNED_ACTION = "scanned"
+SCANNED_ACTION = Activity.SCANNED
 RUN_FAILURES = {
     RunState.CANCELED: N_("The run was canceled."),
     RunState.TIMEOUT: N_("The run took too long and was stopped."),

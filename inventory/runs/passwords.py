@@ -24,6 +24,7 @@ from piccolo.engine.base import Engine
 from inventory.actors import Actor
 from inventory.clock import now
 from inventory.database import write_transaction
+from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device
 from inventory.errors import Forbidden, NotFound
@@ -34,7 +35,7 @@ from inventory.settings import Settings
 
 # No look-alikes such as l/1 or o/0; four groups of four are easy to read aloud and type.
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-SHOWN_ACTION = "initial_password_shown"
+SHOWN_ACTION = Activity.INITIAL_PASSWORD_SHOWN
 _NONCE = 12
 
 

@@ -11,7 +11,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 import labels
-from labels.locale_format import format_day, format_duration, format_moment, format_size
+from labels.locale_format import format_day, format_duration, format_memory, format_moment, format_size
 from labels.translation import catalog_path, translator
 
 PACKAGE_DIR = Path(labels.__file__).parent
@@ -50,7 +50,7 @@ def test_english_is_the_source_and_unknown_strings_stay_as_they_are() -> None:
 @pytest.mark.parametrize(
     ("language", "day", "size", "duration", "moment"),
     [
-        ("fi", "1.3.2025", "256 Gt", "1 t 30 min", "1.3.2025 12.05"),
+        ("fi", "1.3.2025", "256 GB", "1 t 30 min", "1.3.2025 12.05"),  # the symbols on the disk, not "Gt"
         ("sv", "1 mars 2025", "256 GB", "1 tim 30 min", "1 mars 2025 12.05"),  # Finland-Swedish: 12.05
         ("en", "1 Mar 2025", "256 GB", "1 hr 30 mins", "1 Mar 2025 12:05"),
     ],
@@ -67,7 +67,10 @@ def test_dates_sizes_and_durations_follow_the_language(
 
 def test_small_sizes_keep_a_decimal_and_large_ones_do_not() -> None:
     assert format_size(1_500_000_000_000, "en") == "1.5 TB"
-    assert format_size(2_000_398_934_016, "fi") == "2 Tt"
+    assert format_size(2_000_398_934_016, "fi") == "2 TB"
+    assert format_size(1_500_000_000_000, "fi") == "1,5 TB"
+    assert format_memory(8192, "fi") == "8 GB"
+    assert format_memory(512, "sv") == "512 MB"
     assert format_size(128_035_676_160, "sv") == "128 GB"
     assert format_duration(45, "fi") == "45 min"
     assert format_duration(120, "fi") == "2 t"

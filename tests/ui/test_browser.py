@@ -165,7 +165,7 @@ def test_a_trainee_scans_a_tag_and_takes_the_steps(
     take_step(page, "provisioned")
     timeline = page.locator("ol.timeline li")
     expect(timeline).to_have_count(5)
-    expect(timeline.first).to_contain_text("Merkitse asennetuksi")
+    expect(timeline.first).to_contain_text("Asennus valmistui")
     expect(page.locator(".state-line strong")).to_have_text("valmis")
     assert serious_violations(page) == []
     screenshot(page, "device")
