@@ -11,6 +11,8 @@ from inventory.errors import Conflict, NotFound
 from inventory.permissions import N_
 from inventory.runs.choices import RunState
 from inventory.runs.outcomes import RUN_FAILURES, apply_outcomes
+from inventory.runs.run_lifecycle import REFUSALS, RunStep
+from inventory.runs.run_states import move_run
 from inventory.runs.tables import Run
 from inventory.settings import Settings
 
@@ -28,17 +30,9 @@ async def cancel_run(engine: Engine[Any], run_id: int, settings: Settings, runs:
     if run is None:
         raise NotFound(N_("There is no such run."))
     if RunState(run["state"]).finished:
-        raise Conflict(N_("This run has already ended."))
-    ended = (
-        await Run.update(
-            {
-                Run.state: RunState.CANCELED.value,
-                Run.finished_at: now(),
-                Run.explanation: RUN_FAILURES[RunState.CANCELED],
-            }
-        )
-        .where((Run.id == run_id) & (Run.state == RunState.QUEUED.value))
-        .returning(Run.id)
+        raise Conflict(REFUSALS[RunStep.CANCEL])
+    ended = await move_run(
+        run_id, RunStep.CANCEL, {Run.finished_at: now(), Run.explanation: RUN_FAILURES[RunState.CANCELED]}
     )
     if ended:
         await apply_outcomes(engine, run_id, settings)

@@ -12,7 +12,9 @@ from piccolo.engine.base import Engine
 
 from inventory.clock import now
 from inventory.database import write_transaction
-from inventory.runs.choices import RunState, TargetState
+from inventory.runs.choices import TargetState
+from inventory.runs.run_lifecycle import RunStep
+from inventory.runs.run_states import move_run
 from inventory.runs.tables import Run, RunEvent, RunTarget
 from provisioning.events import (
     Event,
@@ -29,13 +31,6 @@ from provisioning.events import (
 # Password hashes never reach the evidence, even where a module would echo one.
 _CRYPT_HASH = re.compile(r"\$(6|5|y|2[aby])\$[^\s\"']{8,200}")
 REDACTED = "********"
-RUN_STATES = {
-    RunStatus.SUCCESSFUL: RunState.SUCCESSFUL,
-    RunStatus.FAILED: RunState.FAILED,
-    RunStatus.CANCELED: RunState.CANCELED,
-    RunStatus.TIMEOUT: RunState.TIMEOUT,
-    RunStatus.ERROR: RunState.ERROR,
-}
 
 
 def redact(raw: Any) -> Any:
@@ -136,9 +131,7 @@ class Recorder:
             if not inserted:
                 return
             if isinstance(event, StatusChanged) and event.status is RunStatus.RUNNING:
-                await Run.update({Run.state: RunState.RUNNING.value, Run.started_at: now()}).where(
-                    (Run.id == self.run_id) & (Run.state == RunState.QUEUED.value)
-                )
+                await move_run(self.run_id, RunStep.START, {Run.started_at: now()})
             if isinstance(event, StatusChanged) and event.explanation:
                 await Run.update({Run.explanation: event.explanation}).where(Run.id == self.run_id)
             host = getattr(event, "host", None)
@@ -171,19 +164,10 @@ class Recorder:
 async def finish_run(run_id: int, finished: RunFinished | None, explanation: str | None = None) -> bool:
     """Record how a run ended, unless it was already ended (e.g. interrupted); True if this call ended it."""
     status = finished.status if finished else RunStatus.ERROR
-    values: dict[Any, Any] = {
-        Run.state: RUN_STATES.get(status, RunState.ERROR).value,
-        Run.finished_at: now(),
-        Run.rc: finished.rc if finished else None,
-    }
+    values: dict[Any, Any] = {Run.finished_at: now(), Run.rc: finished.rc if finished else None}
     if explanation:
         values[Run.explanation] = explanation
-    updated = (
-        await Run.update(values)
-        .where((Run.id == run_id) & Run.state.is_in([RunState.QUEUED.value, RunState.RUNNING.value]))
-        .returning(Run.id)
-    )
-    return bool(updated)
+    return await move_run(run_id, RunStep.FINISH, values, status=status)
 
 
 async def stored_events(run_id: int) -> list[Event]:

@@ -13,6 +13,8 @@ from inventory.clock import now
 from inventory.runs.choices import ACTIVE_RUN_STATES, Executor, RunState, TargetState
 from inventory.runs.identity import known_dead, process_identity
 from inventory.runs.outcomes import RUN_FAILURES, apply_outcomes
+from inventory.runs.run_lifecycle import RunStep
+from inventory.runs.run_states import move_run
 from inventory.runs.tables import BenchWorker, Run, RunTarget
 from inventory.settings import Settings
 from provisioning.leftovers import stop_orphans
@@ -69,16 +71,11 @@ async def recover_interrupted_runs(engine: Engine[Any], settings: Settings) -> i
     for run in await Run.select(*columns).where(Run.state.is_in(list(ACTIVE_RUN_STATES))):
         if not await _interrupted(dict(run), settings):
             continue
-        ended = (
-            await Run.update(
-                {
-                    Run.state: RunState.INTERRUPTED.value,
-                    Run.finished_at: now(),
-                    Run.explanation: RUN_FAILURES[RunState.INTERRUPTED],
-                }
-            )
-            .where((Run.id == run["id"]) & (Run.state == run["state"]) & (Run.owner == run["owner"]))
-            .returning(Run.id)
+        ended = await move_run(
+            run["id"],
+            RunStep.INTERRUPT,
+            {Run.finished_at: now(), Run.explanation: RUN_FAILURES[RunState.INTERRUPTED]},
+            also=(Run.state == run["state"]) & (Run.owner == run["owner"]),
         )
         if not ended:
             continue

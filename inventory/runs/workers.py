@@ -18,6 +18,8 @@ from inventory.runs.choices import Executor, RunState
 from inventory.runs.jobs import build_job
 from inventory.runs.outcomes import apply_outcomes
 from inventory.runs.recording import finish_run
+from inventory.runs.run_lifecycle import RunStep
+from inventory.runs.run_states import move_run
 from inventory.runs.tables import BenchWorker, Run, RunStreamChunk
 from inventory.settings import Settings
 from provisioning.streaming import transmit_bytes
@@ -115,17 +117,10 @@ async def claim_job(
         )
         if candidate is None:
             return None
-        claimed = (
-            await Run.update(
-                {
-                    Run.state: RunState.RUNNING.value,
-                    Run.worker: worker_id,
-                    Run.started_at: now(),
-                    Run.heartbeat_at: now(),
-                }
-            )
-            .where((Run.id == candidate["id"]) & (Run.state == RunState.QUEUED.value))
-            .returning(Run.id)
+        claimed = await move_run(
+            candidate["id"],
+            RunStep.START,
+            {Run.worker: worker_id, Run.started_at: now(), Run.heartbeat_at: now()},
         )
         if claimed:
             break
