@@ -23,7 +23,7 @@ from inventory.documents.responses import pdf_response
 from inventory.documents.verification import MAX_PASTED, find_code
 from inventory.donations.finalising import finalise_donation, sanitisation_gaps
 from inventory.donations.queries import get_donation
-from inventory.errors import DomainError
+from inventory.errors import DomainError, NotFound
 from inventory.i18n import current_language, gettext, ngettext
 from inventory.params import RecordIdPath
 from inventory.permissions import N_, Permission
@@ -60,6 +60,7 @@ async def _labels_page(
     error: str | None = None,
     notice: str | None = None,
     status_code: int = 200,
+    refused_tag: str = "",
 ) -> Template:
     site = await site_row(request.user.site_id) if request.user.site_id else None
     return Template(
@@ -72,6 +73,7 @@ async def _labels_page(
             printer=(site or {}).get("printer_queue"),
             error=error,
             notice=notice,
+            refused_tag=refused_tag,
         ),
         status_code=status_code,
     )
@@ -162,7 +164,13 @@ class DocumentPages(Controller):
                 engine, selection, request.user, settings, data.stock or None, data.start - 1
             )
         except DomainError as refused:
-            return await _labels_page(request, data, error=refused.text(), status_code=refused.status_code)
+            # An unknown tag is selected in the list, so that scanning the right label replaces it.
+            unknown = (
+                str(refused.values.get("tag", "")).split(", ")[0] if isinstance(refused, NotFound) else ""
+            )
+            return await _labels_page(
+                request, data, error=refused.text(), status_code=refused.status_code, refused_tag=unknown
+            )
         return pdf_response(made.pdf, labels_file_name(made.tags, donation_id))
 
     @get("/donations/{donation_id:int}/documents", opt={"permission": Permission.DEVICE_WORK})

@@ -48,7 +48,11 @@ class PairForm:
 
 
 async def _overview(
-    request: Request[Actor, Any, Any], settings: Settings, error: str | None = None, status_code: int = 200
+    request: Request[Actor, Any, Any],
+    settings: Settings,
+    error: str | None = None,
+    status_code: int = 200,
+    refused_pair: tuple[int, str] | None = None,
 ) -> Template:
     runs = [await run_out(run, settings) for run in await list_runs(limit=30)]
     return Template(
@@ -61,6 +65,7 @@ async def _overview(
             sites=await workers_by_site(settings),
             machines=await unpaired_machines(),
             error=error,
+            refused_pair=refused_pair,  # (machine, code): the pairing field holds the refused code, selected
             **LABELS,
         ),
         status_code=status_code,
@@ -167,5 +172,11 @@ class RunPages(Controller):
         try:
             await pair_by_tag(engine, machine_id, data.code, request.user)
         except DomainError as refused:
-            return await _overview(request, settings, error=refused.text(), status_code=refused.status_code)
+            return await _overview(
+                request,
+                settings,
+                error=refused.text(),
+                status_code=refused.status_code,
+                refused_pair=(machine_id, data.code[:100]),
+            )
         return Redirect(path="/runs", status_code=303)

@@ -106,10 +106,15 @@
     buffer += event.key;
   }, true);
 
-  // After a refused scan the field still holds the code: select it, so the next scan replaces it.
+  // After a refused scan the field still holds the code: select it, so the next scan replaces it. In a
+  // list of codes (a textarea) only the refused code is selected ([data-scan-refused] names it).
   function selectRefusedScan() {
-    var field = document.querySelector("input[data-scan-field][aria-invalid='true']");
-    if (field) { field.focus(); field.select(); }
+    var field = document.querySelector("[data-scan-field][aria-invalid='true']");
+    if (!field || !isTextEntry(field)) { return; }
+    field.focus();
+    var refused = (field.getAttribute("data-scan-refused") || "").toLowerCase();
+    var at = refused && field.tagName === "TEXTAREA" ? field.value.toLowerCase().indexOf(refused) : -1;
+    if (at >= 0) { field.setSelectionRange(at, at + refused.length); } else { field.select(); }
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", selectRefusedScan);
