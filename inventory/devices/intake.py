@@ -47,6 +47,7 @@ class NewDevice:
     cpu: str = ""
     ram_mb: int | None = None
     notes: str = ""
+    intake_condition: str = ""
     disks: tuple[NewDisk, ...] = field(default_factory=tuple)
 
 
@@ -82,6 +83,7 @@ async def register_device(site_id: int, donation_id: int | None, new: NewDevice,
             cpu=new.cpu.strip(),
             ram_mb=new.ram_mb,
             notes=new.notes,
+            intake_condition=new.intake_condition.strip(),
             state=State.RECEIVED.value,
             state_changed_at=moment,
             created_at=moment,

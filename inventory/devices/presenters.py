@@ -58,6 +58,7 @@ async def device_out(device: dict[str, Any], actor: Actor) -> DeviceOut:
         ram_mb=device["ram_mb"],
         condition_grade=device["condition_grade"],
         notes=device["notes"],
+        intake_condition=device["intake_condition"],
         state=state,
         state_label=gettext(STATE_LABELS[state]),
         cycle=device["cycle"],

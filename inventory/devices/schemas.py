@@ -61,6 +61,7 @@ class DeviceCreate(Struct, forbid_unknown_fields=True):
     cpu: ShortText = ""
     ram_mb: Megabytes | None = None
     notes: LongText = ""
+    intake_condition: Reason = ""
     disks: list[DiskCreate] = []
 
 
@@ -117,6 +118,7 @@ class DeviceOut(Struct):
     ram_mb: int | None
     condition_grade: ConditionGrade | None
     notes: str
+    intake_condition: str
     state: State
     state_label: str
     cycle: int

@@ -47,6 +47,9 @@ class Device(Table):
     ram_mb = Integer(null=True, default=None)
     condition_grade = Varchar(length=1, choices=ConditionGrade, null=True, default=None)
     notes = Text(default="")
+    intake_condition = Text(
+        default="", help_text="The donor's word on its condition at intake (battery, keyboard, screen)."
+    )
     state = Varchar(length=24, choices=State, default=State.RECEIVED, index=True)
     state_before_hold = Varchar(length=24, choices=State, null=True, default=None)
     cycle = Integer(default=1, help_text="Counts the device's rounds through the bench; a return starts one.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
@@ -14,10 +14,10 @@ from inventory.api_docs import API_ERRORS
 from inventory.devices.intake import NewDevice, NewDisk
 from inventory.devices.schemas import DeviceCreate
 from inventory.donations import schemas
-from inventory.donations.importing import preview_import, run_import
+from inventory.donations.importing import parse_lines, preview_import, run_import
 from inventory.donations.queries import get_donation, get_donor, list_donations, list_donors
 from inventory.donations.services import NewDonation, NewDonor, add_devices, create_donation, create_donor
-from inventory.donations.spreadsheet import Sheet
+from inventory.donations.spreadsheet import Problem, Sheet, SheetRow
 from inventory.errors import InvalidInput
 from inventory.i18n import gettext
 from inventory.params import RecordIdPath
@@ -35,6 +35,7 @@ def new_device(data: JSONBody[DeviceCreate]) -> NewDevice:
         cpu=data.cpu,
         ram_mb=data.ram_mb,
         notes=data.notes,
+        intake_condition=data.intake_condition,
         disks=tuple(
             NewDisk(model=d.model, serial=d.serial, size_bytes=d.size_bytes, kind=d.kind, make=d.make)
             for d in data.disks
@@ -55,25 +56,39 @@ async def read_upload(upload: schemas.ImportUpload, settings: NamedDependency[Se
     return data
 
 
+def _problems_out(problems: tuple[Problem, ...]) -> list[schemas.ImportProblem]:
+    return [
+        schemas.ImportProblem(field=p.field, message=gettext(p.message).format(**p.values)) for p in problems
+    ]
+
+
+def _row_out(row: SheetRow) -> schemas.ImportRow:
+    status: Literal["ok", "warning", "problem"] = (
+        "problem" if row.problems else "warning" if row.warnings else "ok"
+    )
+    return schemas.ImportRow(
+        line=row.line,
+        cells=row.cells,
+        ok=status == "ok",
+        importable=status != "problem",
+        status=status,
+        problems=_problems_out(row.problems),
+        warnings=_problems_out(row.warnings),
+    )
+
+
 def preview_out(sheet: Sheet) -> schemas.ImportPreview:
     """The dry-run answer, with each problem as a sentence in the user's language."""
     return schemas.ImportPreview(
+        header_line=sheet.header_line,
         columns=sheet.columns,
         ignored_columns=list(sheet.ignored_columns),
-        rows=[
-            schemas.ImportRow(
-                line=row.line,
-                cells=row.cells,
-                ok=not row.problems,
-                problems=[
-                    schemas.ImportProblem(field=p.field, message=gettext(p.message).format(**p.values))
-                    for p in row.problems
-                ],
-            )
-            for row in sheet.rows
-        ],
+        units=sheet.units,
+        rows=[_row_out(row) for row in sheet.rows],
         problem_count=sheet.problem_count,
+        warning_count=sheet.warning_count,
         device_count=sum(1 for row in sheet.rows if not row.problems),
+        flagged_lines=[row.line for row in sheet.rows if row.problems],
     )
 
 
@@ -209,7 +224,8 @@ class DonationController(Controller):
         engine: NamedDependency[Engine],  # type: ignore[type-arg]
         settings: NamedDependency[Settings],
     ) -> schemas.ImportResult:
-        """Create the donation and all its devices from the list, or nothing if any row has a problem."""
+        """Create the donation and the devices of every row not left out (`exclude_lines`), or nothing if
+        a row that is not left out has a problem."""
         if data.donor_id is None or not 0 < data.donor_id < 2**31:
             raise InvalidInput("donor_id", N_("Choose the donor."))
         if data.site_id is None or not 0 < data.site_id < 2**31:
@@ -222,5 +238,6 @@ class DonationController(Controller):
             request.user,
             received_on=data.received_on,
             reference=data.reference.replace("\x00", "")[:100],
+            exclude_lines=parse_lines(data.exclude_lines[:10_000]),
         )
         return schemas.ImportResult(donation_id=created.id, asset_tags=list(created.asset_tags))

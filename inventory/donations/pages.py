@@ -8,6 +8,7 @@ import binascii
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
@@ -22,7 +23,7 @@ from inventory.clock import today
 from inventory.devices.intake import NewDevice, NewDisk
 from inventory.devices.queries import DeviceFilter, list_devices
 from inventory.donations.controllers import preview_out
-from inventory.donations.importing import preview_import, run_import
+from inventory.donations.importing import parse_lines, preview_import, run_import
 from inventory.donations.queries import get_donation, list_donations, list_donors
 from inventory.donations.services import (
     MAX_DEVICES_PER_DONATION,
@@ -56,7 +57,11 @@ COLUMN_LABELS = {
     "ram": N_("Memory"),
     "storage": N_("Disks"),
     "notes": N_("Notes"),
+    "condition": N_("Condition at intake"),
 }
+# The preview shows every line with a problem, and this many of the others.
+PREVIEW_OK_ROWS = 200
+PREVIEW_SUMMARY_ROWS = 50
 DONOR_KIND_LABELS = {DonorKind.ORGANISATION: N_("organisation"), DonorKind.PERSON: N_("private person")}
 
 
@@ -112,13 +117,24 @@ class ImportForm:
 
 @dataclass
 class ImportConfirmForm:
-    """The confirmed import: the same file, carried back from the preview."""
+    """The confirmed import: the same file, carried back from the preview, and the lines left out."""
 
     payload: str = ""
     donor_id: str = ""
     site_id: str = ""
     received_on: str = ""
     reference: str = ""
+    exclude_lines: str = ""
+
+    def upload_again(self) -> str:
+        """The upload page with this donor, site, date and reference already chosen."""
+        fields = {
+            "donor_id": self.donor_id,
+            "site_id": self.site_id,
+            "received_on": self.received_on,
+            "reference": self.reference,
+        }
+        return "/donations/import?" + urlencode({k: v for k, v in fields.items() if v})
 
 
 @dataclass
@@ -312,14 +328,20 @@ class DonationPages(Controller):
 
     @get("/import", opt={"permission": Permission.DEVICE_WORK})
     async def import_form(self, request: Request[Actor, Any, Any]) -> Template:
-        """Upload a donor's list; it is checked first and nothing is saved until confirmed."""
+        """Upload a donor's list; it is checked first and nothing is saved until confirmed.
+
+        Coming back to upload a corrected list keeps the donor, site, date and reference chosen.
+        """
+        query = request.query_params
+        form = ImportConfirmForm(
+            donor_id=str(query.get("donor_id", ""))[:12],
+            site_id=str(query.get("site_id", request.user.site_id or ""))[:12],
+            received_on=str(query.get("received_on", ""))[:10],
+            reference=str(query.get("reference", ""))[:100],
+        )
         return Template(
             "donations/import.html",
-            context=page_context(
-                request,
-                form=ImportConfirmForm(site_id=str(request.user.site_id or "")),
-                **_choices(await list_donors(), await list_sites()),
-            ),
+            context=page_context(request, form=form, **_choices(await list_donors(), await list_sites())),
         )
 
     @post("/import/preview", opt={"permission": Permission.DEVICE_WORK}, status_code=200)
@@ -356,13 +378,22 @@ class DonationPages(Controller):
                 status_code=refused.status_code,
             )
         too_large = len(content) > _max_confirm_bytes(settings)
+        preview = preview_out(sheet)
+        others = [row for row in preview.rows if row.importable][:PREVIEW_OK_ROWS]
+        shown = sorted([row for row in preview.rows if not row.importable] + others, key=lambda r: r.line)
         return Template(
             "donations/preview.html",
             context=page_context(
                 request,
-                preview=preview_out(sheet),
+                preview=preview,
+                problem_rows=[row for row in preview.rows if not row.importable],
+                warning_rows=[row for row in preview.rows if row.status == "warning"],
+                shown_rows=shown,
+                ok_limit=PREVIEW_OK_ROWS,
+                summary_limit=PREVIEW_SUMMARY_ROWS,
                 column_labels=COLUMN_LABELS,
                 form=form,
+                upload_again=form.upload_again(),
                 payload="" if too_large else base64.b64encode(content).decode("ascii"),
                 too_large=too_large,
                 **choices,
@@ -377,7 +408,7 @@ class DonationPages(Controller):
         engine: NamedDependency[Engine],  # type: ignore[type-arg]
         settings: NamedDependency[Settings],
     ) -> Redirect | Template:
-        """The real import of the checked list: all its devices, or nothing if anything is wrong."""
+        """The real import of the checked list, less the lines left out: all its devices, or nothing."""
         try:
             try:
                 content = base64.b64decode(data.payload, validate=True)
@@ -395,6 +426,7 @@ class DonationPages(Controller):
                 request.user,
                 received_on=_date(data.received_on, "received_on"),
                 reference=_text(data.reference, "reference"),
+                exclude_lines=parse_lines(data.exclude_lines[:10_000]),
             )
         except DomainError as refused:
             return Template(

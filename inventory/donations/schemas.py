@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal
 
 from litestar.datastructures import UploadFile
 from msgspec import Struct
@@ -96,32 +97,48 @@ class ImportUpload:
     site_id: int | None = None
     received_on: dt.date | None = None
     reference: str = ""
+    exclude_lines: str = ""
+    """Lines of the list to leave out, as the spreadsheet numbers them, e.g. "5, 9"."""
 
 
 class ImportProblem(Struct):
-    """One problem on a row."""
+    """One problem (or warning) on a row."""
 
     field: str
     message: str
 
 
 class ImportRow(Struct):
-    """One row of the list: what would be created, or why not."""
+    """One row of the list, by its line number in the spreadsheet: what would be created, or why not.
+
+    `status` is "ok", "warning" (imported, but check it: e.g. no serial) or "problem" (not imported
+    until fixed or left out); `ok` is true for "ok" only, `importable` for "ok" and "warning".
+    """
 
     line: int
     cells: dict[str, str]
     ok: bool
+    importable: bool
+    status: Literal["ok", "warning", "problem"]
     problems: list[ImportProblem]
+    warnings: list[ImportProblem]
 
 
 class ImportPreview(Struct):
-    """The dry run: columns recognised and ignored, and every row."""
+    """The dry run: the header line, columns recognised and ignored, units read from headers, every row.
 
+    `flagged_lines` are the lines with problems: leave them out (`exclude_lines`) to import the rest.
+    """
+
+    header_line: int
     columns: dict[str, str]
     ignored_columns: list[str]
+    units: dict[str, str]
     rows: list[ImportRow]
     problem_count: int
+    warning_count: int
     device_count: int
+    flagged_lines: list[int]
 
 
 class ImportResult(Struct):

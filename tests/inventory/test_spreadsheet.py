@@ -9,8 +9,10 @@ import pytest
 from openpyxl import Workbook
 
 from inventory.choices import DeviceKind, DiskKind
-from inventory.donations.spreadsheet import MAX_ROWS, read_sheet
+from inventory.donations.sheet_files import guess_delimiter
+from inventory.donations.spreadsheet import HEADER_SEARCH_LINES, MAX_ROWS, SheetRow, read_sheet
 from inventory.errors import InvalidInput
+from tests import donor_sheets
 
 FINNISH_CSV = (
     "Merkki;Malli;Sarjanumero;Tyyppi;Prosessori;Muisti;Levy;Huomiot;Väri\n"
@@ -25,9 +27,7 @@ def _xlsx(rows: list[list[object]]) -> bytes:
     sheet = workbook.active
     for row in rows:
         sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return donor_sheets.saved(workbook)
 
 
 def test_finnish_excel_csv_in_windows_encoding() -> None:
@@ -114,7 +114,93 @@ def test_a_zip_bomb_is_refused_before_unpacking() -> None:
         read_sheet(buffer.getvalue())
 
 
-def test_too_many_rows() -> None:
+def test_too_many_rows_says_how_to_split_the_list() -> None:
     text = "merkki;malli\n" + "".join(f"HP;m{i}\n" for i in range(MAX_ROWS + 1))
-    with pytest.raises(InvalidInput, match="more than"):
+    with pytest.raises(InvalidInput, match="more than") as refused:
         read_sheet(text.encode())
+    assert "Split it into files" in refused.value.text("en")
+
+
+def _by_line(data: bytes) -> dict[int, SheetRow]:
+    return {row.line: row for row in read_sheet(data).rows}
+
+
+@pytest.mark.parametrize("saved_by", ["openpyxl", "libreoffice-xlsx", "libreoffice-finnish-csv"])
+def test_a_list_as_an_it_office_sends_it(saved_by: str) -> None:
+    data = donor_sheets.donor_workbook()
+    if saved_by == "libreoffice-xlsx":
+        data = donor_sheets.libreoffice_xlsx(data)
+    elif saved_by == "libreoffice-finnish-csv":
+        data = donor_sheets.finnish_csv(data)
+        assert data.startswith(b"Laitelahjoitus \x96 Kaupungin")  # cp1252, as Finnish Windows writes it
+    sheet = read_sheet(data)
+    assert sheet.header_line == donor_sheets.HEADER_LINE
+    assert sheet.units == {"ram": "mb", "storage": "gb"}
+    assert sheet.columns["condition"] == "Kunto"
+    assert sheet.ignored_columns == ("Nro",)
+    rows = {row.line: row for row in sheet.rows}
+    assert sorted(rows) == sorted(donor_sheets.DEVICE_ROWS)
+    assert [line for line, row in rows.items() if row.problems] == list(donor_sheets.FLAGGED_LINES)
+    assert "not a computer" in rows[donor_sheets.NOT_A_COMPUTER_LINE].problems[0].message
+    assert rows[donor_sheets.DUPLICATE_LINE].problems[0].values == {"line": "6"}
+    assert [w.field for w in rows[donor_sheets.NO_SERIAL_LINE].warnings] == ["serial"]
+    for line in donor_sheets.COMPUTER_LINES:
+        assert rows[line].device is not None, rows[line].problems
+    first, second = rows[6].device, rows[7].device
+    assert first is not None
+    assert second is not None
+    assert (first.kind, first.ram_mb, first.intake_condition) == (
+        DeviceKind.LAPTOP, 8192, donor_sheets.CONDITION_OF_FIRST,
+    )  # fmt: skip
+    assert [(d.kind, d.size_bytes) for d in first.disks] == [(DiskKind.SSD, 256 * 10**9)]
+    assert (second.ram_mb, [d.size_bytes for d in second.disks]) == (16384, [512 * 10**9])
+
+
+def test_finnish_csv_with_decimal_commas_and_quoted_commas_keeps_its_semicolons() -> None:
+    text = (
+        "Lahjoituslista;;;;\n"
+        ";;;;\n"
+        "Merkki;Malli;Muisti (GB);Kiintolevy (TB);Kunto\n"
+        'Lenovo;"T480, musta";1,5;0,5;"akku heikko, laturi puuttuu, näyttö ok"\n'
+        'HP;"840 G5, hopea";8;1;"hyvä, pieni naarmu"\n'
+    )
+    rows = _by_line(text.encode("cp1252"))
+    first = rows[4].device
+    assert first is not None
+    assert (first.model, first.ram_mb, first.disks[0].size_bytes) == ("T480, musta", 1536, 5 * 10**11)
+    assert first.intake_condition == "akku heikko, laturi puuttuu, näyttö ok"
+    assert rows[5].cells["model"] == "840 G5, hopea"
+
+
+def test_the_delimiter_is_the_one_that_splits_lines_alike() -> None:
+    assert guess_delimiter('Merkki;Malli;Muisti\nDell;"a, b, c, d";1,5\nHP;x;2,5\n') == ";"
+    assert guess_delimiter("Make,Model,RAM\nDell,Latitude,8\n") == ","
+    assert guess_delimiter("Make\tModel\nDell\tLatitude, 5490\n") == "\t"
+
+
+def test_a_formula_saved_without_its_result_is_a_problem_not_a_blank() -> None:
+    data = _xlsx([["Merkki", "Malli", "Sarjanumero", "Muisti"], ["Dell", "E7470", "AB1", "=4*2"]])
+    row = read_sheet(data).rows[0]
+    assert row.device is None
+    assert [(p.field, p.values) for p in row.problems] == [("ram", {"formula": "=4*2"})]
+
+
+def test_a_formula_with_its_result_saved_is_read_as_the_result() -> None:
+    data = _xlsx([["Merkki", "Malli", "Sarjanumero", "Muisti"], ["Dell", "E7470", "AB1", "=4*2"]])
+    row = read_sheet(donor_sheets.libreoffice_xlsx(data)).rows[0]
+    assert row.device is not None
+    assert row.device.ram_mb == 8 * 1024
+
+
+def test_a_computer_without_a_serial_is_imported_with_a_warning() -> None:
+    row = read_sheet(b"merkki;malli;sarjanumero\nDell;E7470;\n").rows[0]
+    assert row.device is not None
+    assert not row.problems
+    assert [w.field for w in row.warnings] == ["serial"]
+
+
+def test_a_header_too_far_down_is_not_guessed() -> None:
+    text = "huomio\n" * HEADER_SEARCH_LINES + "merkki;malli\nDell;E7470\n"
+    with pytest.raises(InvalidInput) as refused:
+        read_sheet(text.encode())
+    assert f"first {HEADER_SEARCH_LINES} lines" in refused.value.text("en")

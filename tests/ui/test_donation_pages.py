@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -11,7 +12,7 @@ from inventory.devices.tables import Device, Disk
 from inventory.donations.services import NewDonor, create_donor
 from inventory.donations.tables import Donation, Donor
 from inventory.permissions import Role
-from tests import factories
+from tests import donor_sheets, factories
 from tests.ui.conftest import HTML, log_in, post_form, text_of
 
 GOOD_CSV = "Merkki;Malli;Sarjanumero;Muisti;Levy\nLenovo;T480;PF0A1;8 GB;256 GB SSD\nDell;Latitude 5490;DL0B2;16;512 GB NVMe\n"
@@ -120,7 +121,7 @@ async def test_an_import_is_previewed_row_by_row_then_saved(db: Any, client: htt
         headers=HTML,
     )
     assert bad.status_code == 200
-    assert "1 ongelma on korjattava ensin." in text_of(bad.text)
+    assert "1 rivillä on ongelmia." in text_of(bad.text)
     assert 'name="payload"' not in bad.text
     good = await client.post(
         "/donations/import/preview",
@@ -144,6 +145,52 @@ async def test_an_import_is_previewed_row_by_row_then_saved(db: Any, client: htt
     )
     assert tampered.status_code == 422
     assert await Donation.count() == 1
+
+
+async def test_a_donor_list_is_imported_without_its_flagged_lines_and_the_condition_reaches_the_bench(
+    db: Any, client: httpx.AsyncClient
+) -> None:
+    trainee = await factories.user(Role.TRAINEE)
+    donor_id, site_id = await _donor_and_site()
+    await log_in(client, trainee)
+    fields = {"donor_id": str(donor_id), "site_id": str(site_id), "received_on": "", "reference": "syksy"}
+    preview = await client.post(
+        "/donations/import/preview",
+        data={**fields, "_csrf_token": client.cookies["kierto_csrf"]},
+        files={"file": ("lista.xlsx", donor_sheets.donor_workbook(), "application/octet-stream")},
+        headers=HTML,
+    )
+    assert preview.status_code == 200
+    page = html.unescape(text_of(preview.text)).replace(" :", ":")
+    summary = page[: page.index("Sarakkeet")]  # the problems come first, before columns and rows
+    assert "Rivi 10: Tyyppi: 'Näyttö' ei ole tietokone" in summary
+    assert "Rivi 11: Sarjanumero: Sama sarjanumero on rivillä 6." in summary
+    assert "Rivi 12: Sarjanumero puuttuu" in summary
+    assert 'href="#line-10"' in preview.text
+    assert 'id="line-10"' in preview.text
+    assert "Otsikkorivi on rivi 5." in page
+    again = re.search(r'href="(/donations/import\?[^"]+)"', preview.text)
+    assert again is not None
+    upload_page = await client.get(again.group(1).replace("&amp;", "&"), headers=HTML)
+    assert f'<option value="{donor_id}" selected' in upload_page.text
+    assert 'value="syksy"' in upload_page.text
+    payload = re.search(r'name="payload" value="([^"]+)"', preview.text)
+    excluded = re.search(r'name="exclude_lines" value="([^"]*)"', preview.text)
+    assert payload is not None
+    assert excluded is not None
+    assert excluded.group(1) == "10,11"
+    imported = await post_form(
+        client,
+        "/donations/import",
+        {**fields, "payload": payload.group(1), "exclude_lines": excluded.group(1)},
+    )
+    assert imported.status_code == 303, imported.text
+    assert await Device.count() == len(donor_sheets.COMPUTER_LINES)
+    first = await Device.select(Device.asset_tag).where(Device.serial == "PF1K8Z3A").first()
+    assert first is not None
+    detail = await client.get(f"/devices/{first['asset_tag']}", headers=HTML)
+    assert "Kunto vastaanotettaessa" in text_of(detail.text)
+    assert donor_sheets.CONDITION_OF_FIRST in text_of(detail.text)
 
 
 async def test_donors_are_kept_by_coordinators(db: Any, client: httpx.AsyncClient) -> None:
