@@ -10,7 +10,7 @@ from litestar.types import Message, Scope
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
-        "script-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",  # WebAssembly only (the camera's barcode decoder), no eval
         "style-src 'self'",
         "img-src 'self' data: blob:",
         "font-src 'self'",

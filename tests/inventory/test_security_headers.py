@@ -18,6 +18,7 @@ async def test_every_answer_carries_the_security_headers(client: httpx.AsyncClie
     csp = headers["content-security-policy"]
     assert "script-src 'self'" in csp
     assert "'unsafe-inline'" not in csp
+    assert "'unsafe-eval'" not in csp  # WebAssembly may compile ('wasm-unsafe-eval'); JavaScript eval never
     assert "frame-ancestors 'none'" in csp
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "same-origin"
