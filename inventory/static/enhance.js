@@ -44,10 +44,26 @@
     button.addEventListener("click", function () { window.print(); });
   }
 
+  // A table wider than the screen scrolls in its own box: keyboard users can reach and scroll it too.
+  function markScrollBoxes() {
+    Array.prototype.forEach.call(document.querySelectorAll(".table-scroll"), function (box) {
+      var overflowing = box.scrollWidth > box.clientWidth + 1;
+      if (overflowing && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-scroll-box", "");
+      } else if (!overflowing && box.hasAttribute("data-scroll-box")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scroll-box");
+      }
+    });
+  }
+
   function ready() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-select-all]"), wireSelectAll);
     Array.prototype.forEach.call(document.querySelectorAll("[data-add-row]"), wireAddRow);
     Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), wirePrint);
+    markScrollBoxes();
+    window.addEventListener("resize", markScrollBoxes);
     var summary = document.querySelector("[data-error-summary]");
     if (summary) { summary.focus(); }
   }

@@ -32,7 +32,8 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "ui"
 DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 360, "height": 740}
+PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 768, "height": 1024}
 # What the later security pass will send; pages must already work under it.
 STRICT_CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "

@@ -6,7 +6,6 @@ later journeys (real wipe runs with progress, the counsellor's handover) are add
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -15,21 +14,18 @@ import pyotp
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from inventory.accessibility.services import Feedback, send_feedback
 from inventory.actors import Actor
-from inventory.bench.services import mark_labelled
-from inventory.clock import today
 from inventory.devices.tables import DeviceEvent, Erasure
 from inventory.donations.services import NewDonor, create_donor
 from inventory.lifecycle import State
 from inventory.permissions import Role
-from inventory.stocktake.services import record_scan, start_stocktake
-from inventory.worklog.services import WorkEntry, log_work
 from tests import factories
 from tests.conftest import _truncate_all
 from tests.ui.browser import (
     CHROMIUM_ARGS,
+    DESKTOP,
     PHONE,
+    TABLET,
     PageWatch,
     new_context,
     require_chromium,
@@ -41,15 +37,10 @@ from tests.ui.browser import (
     take_step,
     wider_than_screen,
 )
+from tests.ui.every_page import USERS, every_page, seed_every_page
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
-USERS = {
-    Role.TRAINEE: "harri",
-    Role.COUNSELLOR: "outi",
-    Role.COORDINATOR: "kaisa",
-    Role.ADMIN: "aki",
-}
 IMPORT_CSV = "Merkki;Malli;Sarjanumero;Muisti;Levy\nLenovo;T480;PF9X1;8 GB;256 GB SSD\nDell;Latitude 5490;DL9X2;16;512 GB\n"
 FAKE_DETECTOR = """
 window.BarcodeDetector = class {
@@ -328,68 +319,13 @@ def test_keyboard_users_skip_to_the_content(
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def _seed_every_page() -> dict[str, Any]:
-    async def work() -> dict[str, Any]:
-        engine = factories_engine()
-        trainee = await authenticate_as(Role.TRAINEE)
-        donation = await factories.donation(engine, devices=3)
-        tags = donation.asset_tags
-        await mark_labelled(engine, tags[:2], trainee)
-        await factories.bring_to(engine, tags[1], State.WIPED)
-        await factories.bring_to(engine, tags[2], State.ON_LOAN, client_id=await factories.client())
-        stocktake = await start_stocktake(engine, trainee, await factories.site())
-        await record_scan(engine, trainee, stocktake, tags[0])
-        await record_scan(engine, trainee, stocktake, "UNKNOWN-1")
-        await log_work(
-            engine, trainee, WorkEntry(today() - dt.timedelta(days=1), "4", "Tarroja ja tyhjennyksiä")
-        )
-        await send_feedback(engine, Feedback("Painikkeet ovat pieniä", "Työpöytä"), "test-sender")
-        admin = await authenticate_as(Role.ADMIN)
-        return {"tags": tags, "donation": donation.id, "stocktake": stocktake, "admin_id": admin.user_id}
-
-    return run_db(work)
-
-
-# (role, path, screenshot name or None): every page of the interface, in the states people see.
-def _pages(seeded: dict[str, Any]) -> list[tuple[Role | None, str, str | None]]:
-    tag = seeded["tags"][1]
-    return [
-        (None, "/login", "login"),
-        (None, "/accessibility", "accessibility"),
-        (Role.TRAINEE, "/", "home"),
-        (Role.TRAINEE, "/bench", "bench"),
-        (Role.TRAINEE, "/devices", "devices"),
-        (Role.TRAINEE, f"/devices/{tag}", None),
-        (Role.TRAINEE, f"/devices/{seeded['tags'][0]}", "device-evidence"),  # received: disk and nwipe forms
-        (Role.TRAINEE, "/scan?code=NOTHING-1", None),
-        (Role.TRAINEE, "/donations", "donations"),
-        (Role.TRAINEE, "/donations/new", "donation-new"),
-        (Role.TRAINEE, "/donations/import", None),
-        (Role.TRAINEE, f"/donations/{seeded['donation']}", "donation"),
-        (Role.TRAINEE, "/stocktakes", "stocktakes"),
-        (Role.TRAINEE, f"/stocktakes/{seeded['stocktake']}", "stocktake"),
-        (Role.TRAINEE, f"/my-work?start={(today() - dt.timedelta(days=7)).isoformat()}", "my-work"),
-        (Role.TRAINEE, "/no-such-page", None),
-        (Role.COUNSELLOR, f"/devices/{seeded['tags'][2]}", None),
-        (Role.COORDINATOR, "/dashboard", "dashboard"),
-        (Role.COORDINATOR, "/donors", "donors"),
-        (Role.COORDINATOR, "/erasures/sign-off", "sign-off"),  # a wiped NVMe laptop: its warning to accept
-        (Role.ADMIN, "/admin", "admin"),
-        (Role.ADMIN, "/admin/users", "admin-users"),
-        (Role.ADMIN, f"/admin/users/{seeded['admin_id']}", None),
-        (Role.ADMIN, "/admin/sites", "admin-sites"),
-        (Role.ADMIN, "/admin/settings", None),
-        (Role.ADMIN, "/admin/feedback", "admin-feedback"),
-    ]
-
-
-def test_every_page_passes_axe_reflows_at_phone_width_and_keeps_the_csp(
+def test_every_page_passes_axe_fits_phones_and_tablets_and_keeps_the_csp(
     browser: Browser, live_server: str, fresh: None, watch: PageWatch
 ) -> None:
-    seeded = _seed_every_page()
+    seeded = run_db(seed_every_page)
     pages: dict[Role | None, Page] = {None: new_context(browser, live_server, watch).new_page()}
     failures: list[str] = []
-    for role, path, name in _pages(seeded):
+    for role, path, name in every_page(seeded):
         if role not in pages:
             pages[role] = log_in(browser, live_server, watch, role)
         page = pages[role]
@@ -397,12 +333,27 @@ def test_every_page_passes_axe_reflows_at_phone_width_and_keeps_the_csp(
         failures += [f"{path} as {role}: {problem}" for problem in serious_violations(page)]
         if name:
             screenshot(page, name)
-        page.set_viewport_size(PHONE)
+        failures += _sideways(page, f"{path} as {role}")
+    # A session that has ended: the next click lands on the login page, which passes too.
+    expired = pages[Role.COUNSELLOR]
+    expired.context.clear_cookies()
+    expired.goto(f"/clients/{seeded['client']}")
+    expect(expired.locator("#username")).to_be_visible()
+    failures += [f"expired session: {problem}" for problem in serious_violations(expired)]
+    failures += _sideways(expired, "expired session")
+    assert failures == [], "\n".join(failures)
+
+
+def _sideways(page: Page, where: str) -> list[str]:
+    """What scrolls sideways on a phone (390 px) and a tablet (768 px); back to desktop width after."""
+    found = []
+    for size in (PHONE, TABLET):
+        page.set_viewport_size(size)
         wide = wider_than_screen(page)
         if wide:
-            failures.append(f"{path} as {role}: scrolls sideways at phone width because of {wide}")
-        page.set_viewport_size({"width": 1280, "height": 900})
-    assert failures == [], "\n".join(failures)
+            found.append(f"{where}: scrolls sideways at {size['width']} px because of {wide}")
+    page.set_viewport_size(DESKTOP)
+    return found
 
 
 def factories_engine() -> Any:
