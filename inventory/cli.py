@@ -46,11 +46,14 @@ def main() -> None:
 @main.command()
 def migrate() -> None:
     """Apply the database migrations."""
+    from inventory.clients.access_log import record_switch_over
     from inventory.migrations import apply_migrations
 
     async def work() -> list[str]:
         engine = _engine()
-        return await apply_migrations(engine)
+        applied = await apply_migrations(engine)
+        await record_switch_over(engine)  # rows from here on are keyed, whatever came before
+        return applied
 
     applied = _run(work())
     click.echo(f"Database is up to date ({len(applied)} migration(s) applied).")
@@ -154,17 +157,31 @@ def check() -> None:
 
 
 @main.command("verify-access-log")
-def verify_access_log() -> None:
-    """Check the access log's hash chain from the first row to the head; exit 1 if it was tampered with."""
-    from inventory.clients.access_log import verify_chain
+@click.option(
+    "--head",
+    "head_copy",
+    default=None,
+    help="An outside copy of the head: a file (a backup's .access-log-head, a server log) or the line itself.",
+)
+def verify_access_log(head_copy: str | None) -> None:
+    """Check the access log's keyed hash chain from the first row to the head (and an outside copy of it)."""
+    from inventory.clients.access_log import HeadCopy, parse_head_copy, verify_chain
 
+    outside: HeadCopy | None = None
+    if head_copy is not None:
+        path = Path(head_copy)
+        outside = parse_head_copy(path.read_text(encoding="utf-8") if path.is_file() else head_copy)
+        if outside is None:
+            click.echo(f"No access-log head (seq=… hash=…) found in {head_copy}.", err=True)
+            sys.exit(2)
     _engine()  # a clear message when the database URL is wrong
-    report = _run(verify_chain())
+    report = _run(verify_chain(outside=outside))
     if not report.intact:
         click.echo(f"The access log has been tampered with: {report.problem}.", err=True)
         click.echo(f"The first {report.rows} row(s) are intact.", err=True)
         sys.exit(1)
-    click.echo(f"The access log is intact: {report.rows} row(s); head {report.head_hash}.")
+    against = f"; it holds row {outside.seq} of the outside copy" if outside else ""
+    click.echo(f"The access log is intact: {report.rows} row(s); head {report.head_hash}{against}.")
 
 
 @main.command()
@@ -236,14 +253,15 @@ def run_job(name: str) -> None:
     "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write."
 )
 def backup(output: Path | None) -> None:
-    """Back the database up (SQLite online backup, or pg_dump); prints the file made."""
-    from inventory.operations.backup.service import BackupError, backup_dir_for, make_backup
+    """Back the database up (SQLite online backup, or pg_dump) with the access log's head beside it; prints the file."""
+    from inventory.operations.backup.service import BackupError, backup_dir_for, backup_with_head
     from inventory.operations.settings import get_operations_settings
 
     settings, operations = get_settings(), get_operations_settings()
+    _engine()
     try:
         made = _run(
-            make_backup(
+            backup_with_head(
                 settings.resolved_database_url, backup_dir_for(settings, operations), operations, output
             )
         )

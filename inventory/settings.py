@@ -26,6 +26,9 @@ class Settings(BaseSettings):
         default="", description="sqlite:///path/to/file.sqlite3 or postgresql://user@host/db."
     )
     secret_key: str = Field(default="", description="Signs sessions and certificates.")
+    access_log_key: str = Field(
+        default="", description="Keys the access log's hash chain; default: derived from the secret key."
+    )
     base_url: str = Field(default="http://127.0.0.1:8000", description="Public address used in QR codes.")
     default_language: Language = "fi"
     organisation_name: str = Field(
@@ -155,6 +158,17 @@ class Settings(BaseSettings):
             path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
             path.chmod(0o600)
         return path.read_text(encoding="utf-8").strip()
+
+    def access_log_chain_key(self) -> bytes:
+        """The HMAC key of the access log's chain: its own setting, or derived from the secret key."""
+        if self.access_log_key:
+            return self.access_log_key.encode("utf-8")
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"kierto-access-log", info=b"chain v2").derive(
+            self.resolved_secret_key().encode("utf-8")
+        )
 
 
 @lru_cache(maxsize=1)

@@ -131,7 +131,8 @@ class AccessLogEntry(Table):
     """One read or change of a client's data: append-only, each row hashed together with the previous one.
 
     Users and clients are kept as plain numbers, not foreign keys, so that nothing can ever cascade into
-    the log; `hash` is the SHA-256 of this row's fields and `previous_hash` (see clients/access_log.py).
+    the log; `hash` is the HMAC-SHA256 of this row's fields and `previous_hash` under a key outside the
+    database (plain SHA-256 for rows from before the switch-over; see clients/access_log.py).
     """
 
     id: Serial
@@ -154,7 +155,8 @@ class AccessLogHead(Table):
     """The end of the access-log chain: its last sequence number and hash, updated with every append.
 
     Appending updates this one row first, which serialises writers on PostgreSQL (the row lock is held
-    until commit) and lets the verification notice rows cut off the end.
+    until commit) and lets the verification notice rows cut off the end. A second row, named
+    `keyed_from`, records where keyed hashes start (its hash is the HMAC of that row number).
     """
 
     id: Serial

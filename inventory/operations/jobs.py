@@ -6,6 +6,9 @@ Operators can move any job with KIERTO_SCHEDULE, e.g. {"backup": "30 3 * * *"}.
 
 from __future__ import annotations
 
+import logging
+
+from inventory.clients.access_log import current_head
 from inventory.clients.anonymisation import purge_expired_clients
 from inventory.clients.reservations import release_expired_reservations
 from inventory.operations.backup.service import nightly_backup
@@ -17,6 +20,15 @@ from inventory.operations.reminders.stuck import notify_stuck_devices
 from inventory.operations.scheduling.jobs import Job, JobContext, daily, every
 from inventory.operations.statistics.snapshot import statistics_snapshot
 from inventory.runs.recovery import recover_interrupted_runs
+
+logger = logging.getLogger("kierto.access_log_head")
+
+
+async def access_log_head(context: JobContext) -> str:  # noqa: ARG001 - every job takes the context
+    """Copy the access log's head out of the database, into the server log (see `verify-access-log --head`)."""
+    line = (await current_head()).line()
+    logger.info(line)
+    return line
 
 
 async def email_delivery(context: JobContext) -> dict[str, int]:
@@ -75,4 +87,10 @@ JOBS: tuple[Job, ...] = (
     Job("backup", daily(2, 0), nightly_backup, "Back the database up and keep the newest copies."),
     Job("email_delivery", every(minutes=1), email_delivery, "Send notification e-mails."),
     Job("housekeeping", daily(3, 30), housekeeping, "Forget old job runs and read notifications."),
+    Job(
+        "access_log_head",
+        daily(0, 5),
+        access_log_head,
+        "Write the access log's head to the server log, outside the database.",
+    ),
 )

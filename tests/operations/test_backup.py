@@ -14,6 +14,7 @@ import anyio
 import asyncpg
 import pytest
 
+from inventory.clients.access_log import HEAD_COPY_SUFFIX, current_head, parse_head_copy, verify_chain
 from inventory.operations.backup.postgres import split_password
 from inventory.operations.backup.service import BackupError, make_backup, prune_backups, restore_backup
 from tests.conftest import POSTGRES_ADMIN_DSN
@@ -79,9 +80,14 @@ def test_sqlite_backup_restores_into_an_empty_file_with_the_same_contents(tmp_pa
     assert original["kierto_user"], "the demo data should have users"
     assert original["device"], "the demo data should have devices"
     assert _sqlite_contents(empty) == original
-    # The restored copy is a working Kierto database.
+    # The restored copy is a working Kierto database, whose access log holds the head copied beside the backup.
     check = kierto(["check"], _env(tmp_path, f"sqlite:///{empty}"))
     assert check.returncode == 0, check.stderr
+    head_copy = backup.with_name(backup.name + HEAD_COPY_SUFFIX)
+    assert oct(head_copy.stat().st_mode & 0o777) == "0o600"
+    verified = kierto(["verify-access-log", "--head", str(head_copy)], _env(tmp_path, f"sqlite:///{empty}"))
+    assert verified.returncode == 0, verified.stderr
+    assert "it holds row" in verified.stdout
     # Restoring over a database in use needs --force.
     refused = kierto(["restore", str(backup), "--database-url", f"sqlite:///{empty}"], env)
     assert refused.returncode == 1
@@ -156,10 +162,17 @@ async def test_the_nightly_job_backs_up_the_running_database(db: Any, tmp_path: 
         summary = await nightly_backup(context)
         await asyncio.sleep(1.01)  # backups are named by the second
     assert "bytes" in summary
-    kept = [path async for path in anyio.Path(tmp_path).iterdir()]
+    every = [path async for path in anyio.Path(tmp_path).iterdir()]
+    kept = [path for path in every if not path.name.endswith(HEAD_COPY_SUFFIX)]
     assert len(kept) == 2
     sizes = [(await path.stat()).st_size for path in kept]
     assert all(size > 0 for size in sizes)
+    # Beside each backup, the access log's head as it was when the backup began (pruned with it).
+    heads = sorted(path.name for path in every if path.name.endswith(HEAD_COPY_SUFFIX))
+    assert heads == sorted(path.name + HEAD_COPY_SUFFIX for path in kept)
+    copy = parse_head_copy(await (anyio.Path(tmp_path) / heads[-1]).read_text())
+    assert copy == await current_head()
+    assert (await verify_chain(outside=copy)).intact
 
 
 async def test_a_missing_backup_is_explained(db: Any, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 
 import anyio
 
+from inventory.clients.access_log import current_head, head_copy_path, write_head_copy
 from inventory.clock import now
 from inventory.operations.backup.postgres import backup_postgres, restore_postgres, user_tables
 from inventory.operations.backup.sqlite import BackupError, backup_sqlite, has_data, restore_sqlite
@@ -22,7 +23,15 @@ BACKUP_NAME = re.compile(r"^kierto-\d{8}T\d{6}Z\.(sqlite3|pgdump)$")
 # Tables whose rows mean "this database is in use": restoring over them needs --force.
 DATA_TABLES = ("kierto_user", "device", "client")
 
-__all__ = ["BackupError", "BackupMade", "make_backup", "nightly_backup", "prune_backups", "restore_backup"]
+__all__ = [
+    "BackupError",
+    "BackupMade",
+    "backup_with_head",
+    "make_backup",
+    "nightly_backup",
+    "prune_backups",
+    "restore_backup",
+]
 
 
 @dataclass(frozen=True)
@@ -64,19 +73,34 @@ async def make_backup(
     return BackupMade(target, (await anyio.Path(target).stat()).st_size)
 
 
+async def backup_with_head(
+    url: str, directory: Path, operations: OperationsSettings, target: Path | None = None
+) -> BackupMade:
+    """A backup of the running database, with the access log's head copied beside it (`<file>.access-log-head`).
+
+    The head is read before the backup starts, so the backup holds at least that row; after a restore,
+    `kierto verify-access-log --head <file>.access-log-head` shows that no row was cut off its end.
+    """
+    head = await current_head()
+    made = await make_backup(url, directory, operations, target)
+    await anyio.to_thread.run_sync(write_head_copy, head_copy_path(made.path), head)
+    return made
+
+
 def _private_directory(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     directory.chmod(0o700)
 
 
 def prune_backups(directory: Path, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` backups made by Kierto in the directory; returns the deleted ones."""
+    """Delete all but the newest `keep` backups made by Kierto (and their head copies); returns the deleted ones."""
     if not directory.exists():
         return []
     ours = sorted(path for path in directory.iterdir() if BACKUP_NAME.match(path.name))
     doomed = ours[: max(0, len(ours) - keep)]
     for path in doomed:
         path.unlink(missing_ok=True)
+        head_copy_path(path).unlink(missing_ok=True)
     return doomed
 
 
@@ -101,7 +125,7 @@ async def restore_backup(backup: Path, url: str, operations: OperationsSettings,
 async def nightly_backup(context: JobContext) -> str:
     """The job: a new backup in the backup directory, then only the newest KIERTO_BACKUP_KEEP are kept."""
     directory = context.operations.resolved_backup_dir(context.settings.data_dir)
-    made = await make_backup(context.settings.resolved_database_url, directory, context.operations)
+    made = await backup_with_head(context.settings.resolved_database_url, directory, context.operations)
     pruned = prune_backups(directory, context.operations.backup_keep)
     return f"{made.path.name} {made.size} bytes; {len(pruned)} old removed"
 
