@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -16,10 +17,10 @@ from pathlib import Path
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 500
 WRITERS = 10
 
+SCRATCH: Path | None = None
 if not os.environ.get("KIERTO_DATABASE_URL"):
-    os.environ["KIERTO_DATABASE_URL"] = (
-        f"sqlite:///{Path(tempfile.mkdtemp(prefix='kierto-bench-')) / 'bench.sqlite3'}"
-    )
+    SCRATCH = Path(tempfile.mkdtemp(prefix="kierto-bench-"))  # removed at the end of the run
+    os.environ["KIERTO_DATABASE_URL"] = f"sqlite:///{SCRATCH / 'bench.sqlite3'}"
 os.environ.setdefault("PICCOLO_CONF", "inventory.piccolo_conf")
 
 
@@ -33,6 +34,7 @@ async def main() -> None:
     """Print the timings and their ratios."""
     from piccolo.engine.postgres import PostgresEngine
 
+    from bench.serving import load_average
     from inventory.actors import Actor
     from inventory.clients.access_log import log_access, verify_chain
     from inventory.clients.choices import AccessAction, AccessOutcome, Purpose
@@ -91,7 +93,7 @@ async def main() -> None:
     verify = await _timed(verify_chain)
     report = await verify_chain()
     engine = "PostgreSQL" if isinstance(DB, PostgresEngine) else "SQLite"
-    print(f"access log on {engine}, {ROWS} appends, each in its own transaction")
+    print(f"access log on {engine}, {ROWS} appends, each in its own transaction; {load_average()}")
     print(f"  plain row                {plain / ROWS * 1000:7.2f} ms/row   1.00")
     print(f"  chained row              {chained / ROWS * 1000:7.2f} ms/row  {chained / plain:5.2f}x")
     print(
@@ -105,4 +107,8 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    finally:
+        if SCRATCH is not None:
+            shutil.rmtree(SCRATCH, ignore_errors=True)

@@ -30,6 +30,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
+from bench.serving import load_average
 from labels.asset_labels import AssetLabel, render_asset_labels
 from labels.fonts import BOLD, REGULAR, register_fonts
 from labels.qr import module_matrix, qr_symbol
@@ -330,6 +331,7 @@ def main() -> None:
     pure_python = _best_of(lambda: [segno.make_qr(url, error="m", boost_error=True) for url in urls])
     ours = _best_of(lambda: render_asset_labels(labels, A4_70X37))
     floor = _best_of(lambda: floor_labels(labels))
+    print(load_average())
     print(f"{LABEL_COUNT} labels on A4: {ours:.2f} s; bare floor {floor:.2f} s; ratio {ours / floor:.2f}")
     print(
         f"  QR encoding of {LABEL_COUNT} URLs: zint {zint:.2f} s (ours, with the vector rectangles); "

@@ -30,12 +30,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import tempfile
-from pathlib import Path
 
 import httpx
 
-from bench.serving import Database, Results, Step, drive, fill, free_port, serve, wait_for
+from bench.serving import (
+    Database,
+    Results,
+    Step,
+    drive,
+    fill,
+    free_port,
+    load_average,
+    log_tail,
+    serve,
+    wait_for,
+)
 
 DEVICES = 20_000
 DEVICES_PER_USER = 10
@@ -116,12 +125,10 @@ def main() -> None:
         help="mean pause between one user's requests, in seconds (0: back to back, the server saturated)",
     )
     args = parser.parse_args()
-    database = Database.create(args.database)
-    logs = Path(tempfile.mkdtemp(prefix="kierto-load-"))
-    try:
+    with Database.create(args.database) as database:
         tokens = fill(database, DEVICES, [(f"coordinator{n}", "coordinator") for n in range(ACCOUNTS)])
         port = free_port()
-        server = serve(database, port, args.workers, logs / "server.log")
+        server = serve(database, port, args.workers, database.log("server"))
         try:
             wait_for(port, server)
             results: Results = asyncio.run(
@@ -129,15 +136,16 @@ def main() -> None:
                     f"http://127.0.0.1:{port}", args.users, args.seconds, step_for(tokens), think=args.think
                 )
             )  # type: ignore[arg-type]
+            load = load_average()
         finally:
             server.terminate()
             server.wait(timeout=30)
-    finally:
-        database.drop()
+        if any(results.errors.values()):
+            print(log_tail(database.log("server")))
     print(
-        f"\n{args.database}, {args.workers} workers, {args.users} concurrent users thinking {args.think:g} s "
-        f"on average, {args.seconds:.0f} s, "
-        f"{DEVICES:,} devices (server log: {logs / 'server.log'})"
+        f"\n{args.database}, {args.workers} workers started as `kierto serve` (access log on), "
+        f"{args.users} concurrent users thinking {args.think:g} s on average, {args.seconds:.0f} s, "
+        f"{DEVICES:,} devices; {load} (at the end of the run)"
     )
     for kind in sorted(results.latencies):
         print("  " + results.line(kind))

@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.serving import load_average
 from provisioning.apt_sources import debian_mirror
 from provisioning.events import Event
 from provisioning.hosts import ChrootHost, LocalHost
@@ -144,7 +145,7 @@ def main() -> None:
             subprocess.run(["umount", "--lazy", str(root / "proc")], check=False)
 
     bare, kierto = statistics.median(bare_times), statistics.median(kierto_times)
-    print(f"provision.yml into a chroot, {args.rounds} rounds, median of each:")
+    print(f"provision.yml into a chroot, {args.rounds} rounds, median of each; {load_average()}")
     print(f"  bare ansible-playbook : {bare:7.2f} s   (all: {', '.join(f'{t:.2f}' for t in bare_times)})")
     print(f"  Kierto provisioning/  : {kierto:7.2f} s   (all: {', '.join(f'{t:.2f}' for t in kierto_times)})")
     print(f"  ratio Kierto / bare   : {kierto / bare:7.3f}   (target < 1.10)")
@@ -153,7 +154,7 @@ def main() -> None:
     scan = Job(Playbook.SCAN, hosts, forks=args.hosts)
     seconds, events, arrivals = asyncio.run(kierto_run(scan))
     span = arrivals[-1] - arrivals[0] if len(arrivals) > 1 else seconds
-    print(f"scan.yml on {args.hosts} local hosts in parallel (forks={args.hosts}):")
+    print(f"scan.yml on {args.hosts} local hosts in parallel (forks={args.hosts}); {load_average()}")
     print(f"  run time              : {seconds:7.2f} s")
     print(f"  typed events received : {len(events):7d}")
     print(f"  ingestion rate        : {len(events) / span:7.1f} events/s over the run")

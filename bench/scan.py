@@ -35,19 +35,32 @@ import asyncio
 import random
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 
-from bench.serving import Database, Results, drive, drive_rate, fill, free_port, percentile, serve, wait_for
+from bench.serving import (
+    Database,
+    Results,
+    drive,
+    drive_rate,
+    fill,
+    free_port,
+    load_average,
+    log_tail,
+    percentile,
+    serve,
+    serve_app,
+    wait_for,
+)
 
 DEVICES = 100_000
 CONCURRENCY = 8
 # The load for the latency target: scans arriving at random, far more than a region's benches send
 # (fifty benches scanning every ten seconds is five a second), and well below what one worker can serve.
 RATE = 200.0
+# What a scan leads to: the device read through the API and as the page, measured the same way.
+READS = ("scan", "device api", "device page")
 
 
 def _tag(number: int) -> str:
@@ -68,63 +81,100 @@ def _scan_step(token: str) -> object:
     return step
 
 
-async def _measure(port: int, token: str, seconds: float) -> Results:
-    return await drive(f"http://127.0.0.1:{port}", CONCURRENCY, seconds, lambda _: _scan_step(token))  # type: ignore[arg-type,return-value]
+def _device_step(token: str, kind: str) -> object:
+    """The device read a scan leads to: the API's device (with disks) or the device page."""
+    headers = {"Authorization": f"Bearer {token}"}
+    if kind == "device page":
+        headers["Accept"] = "text/html"
+
+    async def step(http: httpx.AsyncClient, rng: random.Random) -> tuple[str, httpx.Response]:
+        tag = _tag(rng.randint(1, DEVICES))
+        url = f"/devices/{tag}" if kind == "device page" else f"/api/v1/devices/{tag}"
+        return kind, await http.get(url, headers=headers)
+
+    return step
+
+
+def _step(token: str, kind: str) -> object:
+    return _scan_step(token) if kind == "scan" else _device_step(token, kind)
+
+
+async def _measure(port: int, step: object, seconds: float) -> Results:
+    return await drive(f"http://127.0.0.1:{port}", CONCURRENCY, seconds, lambda _: step)  # type: ignore[arg-type,return-value]
 
 
 @dataclass
 class Figures:
-    """One engine's run: the bare endpoint and the scan saturated, then the scan's latency under load."""
+    """One engine's run: the bare endpoint saturated, then each read saturated, alone and at a rate."""
 
     bare: Results
-    saturated: Results
-    one_scanner: Results
-    at_rate: Results
+    saturated: dict[str, Results]
+    one_client: dict[str, Results]
+    at_rate: dict[str, Results]
+    load: str
 
 
-def run(engine: str, seconds: float) -> Figures:
-    """Fill a database, then measure the bare endpoint and Kierto's scan, one after the other."""
-    database = Database.create(engine)
-    logs = Path(tempfile.mkdtemp(prefix="kierto-bench-logs-"))
-    try:
+def run(engine: str, seconds: float, kinds: tuple[str, ...]) -> Figures:
+    """Fill a database, then measure the bare endpoint and Kierto's reads, one after the other."""
+    with Database.create(engine) as database:
         [token] = fill(database, DEVICES, [("scanner", "trainee")])
         bare_port, kierto_port = free_port(), free_port()
-        bare = serve(database, bare_port, 1, logs / "bare.log", app="bench.bare:create_app")
-        kierto = serve(database, kierto_port, 1, logs / "kierto.log")
+        bare = serve_app(database, bare_port, database.log("bare"), "bench.bare:create_app")
+        kierto = serve(database, kierto_port, 1, database.log("kierto"))
         url = f"http://127.0.0.1:{kierto_port}"
+        saturated: dict[str, Results] = {}
+        one_client: dict[str, Results] = {}
+        at_rate: dict[str, Results] = {}
         try:
             wait_for(bare_port, bare)
             wait_for(kierto_port, kierto)
-            baseline = asyncio.run(_measure(bare_port, token, seconds))
-            saturated = asyncio.run(_measure(kierto_port, token, seconds))
-            one_scanner = asyncio.run(drive(url, 1, seconds, lambda _: _scan_step(token)))  # type: ignore[arg-type]
-            at_rate = asyncio.run(drive_rate(url, RATE, seconds, _scan_step(token)))  # type: ignore[arg-type]
+            baseline = asyncio.run(_measure(bare_port, _scan_step(token), seconds))
+            for kind in kinds:
+                saturated[kind] = asyncio.run(_measure(kierto_port, _step(token, kind), seconds))
+                one_client[kind] = asyncio.run(drive(url, 1, seconds, lambda _, k=kind: _step(token, k)))  # type: ignore[misc]
+                at_rate[kind] = asyncio.run(drive_rate(url, RATE, seconds, _step(token, kind)))  # type: ignore[arg-type]
+            load = load_average()
         finally:
             for process in (bare, kierto):
                 process.terminate()
                 process.wait(timeout=20)
-        return Figures(baseline, saturated, one_scanner, at_rate)
-    finally:
-        database.drop()
+        if any(r.errors for r in (*saturated.values(), *at_rate.values())):
+            print(log_tail(database.log("kierto")))
+        return Figures(baseline, saturated, one_client, at_rate, load)
+
+
+def _p99(results: Results) -> float:
+    return percentile(sorted(x for v in results.latencies.values() for x in v), 99) * 1000
 
 
 def report(engine: str, figures: Figures) -> None:
-    """Print the figures, the ratio and the latency compared with the target."""
-    print(f"\n{engine}: {DEVICES:,} devices, 1 worker")
+    """Print the figures, the ratio and the latencies compared with the targets, and the load average."""
+    print(f"\n{engine}: {DEVICES:,} devices, 1 worker started as `kierto serve` (access log on)")
+    print(f"  {figures.load} (at the end of the run)")
     print(f"  saturated, {CONCURRENCY} clients back to back:")
-    print("    bare   " + figures.bare.line())
-    print("    kierto " + figures.saturated.line())
-    print("  latency, one scanner at a time:")
-    print("    kierto " + figures.one_scanner.line())
-    print(f"  latency, {RATE:.0f} scans a second arriving at random:")
-    print("    kierto " + figures.at_rate.line())
-    bare, saturated = figures.bare, figures.saturated
-    ratio = (saturated.total / saturated.seconds) / (bare.total / bare.seconds)
-    p99 = percentile(sorted(figures.at_rate.latencies["scan"]), 99) * 1000
-    print(
-        f"  ratio {ratio:.2f} of the bare endpoint (target >= 0.5); "
-        f"p99 at {RATE:.0f}/s {p99:.1f} ms (target < 20 ms)"
-    )
+    print("    bare         " + figures.bare.line())
+    for kind, results in figures.saturated.items():
+        print(f"    {kind:<12} " + results.line())
+    print("  latency, one client at a time:")
+    for kind, results in figures.one_client.items():
+        print(f"    {kind:<12} " + results.line())
+    print(f"  latency, {RATE:.0f} requests a second arriving at random:")
+    for kind, results in figures.at_rate.items():
+        print(f"    {kind:<12} " + results.line())
+    bare = figures.bare
+    if "scan" in figures.saturated:
+        scan = figures.saturated["scan"]
+        ratio = (scan.total / scan.seconds) / (bare.total / bare.seconds)
+        print(
+            f"  scan: ratio {ratio:.2f} of the bare endpoint (target >= 0.5); "
+            f"p99 at {RATE:.0f}/s {_p99(figures.at_rate['scan']):.1f} ms (target < 20 ms)"
+        )
+    for kind in ("device api", "device page"):
+        if kind in figures.saturated:
+            print(
+                f"  {kind}: p99 at {CONCURRENCY} clients {_p99(figures.saturated[kind]):.1f} ms "
+                f"(target < 20 ms), at {RATE:.0f}/s {_p99(figures.at_rate[kind]):.1f} ms"
+            )
 
 
 def main() -> None:
@@ -132,16 +182,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--reads", default=",".join(READS), help=f"which reads to measure, of {', '.join(READS)}"
+    )
     args = parser.parse_args()
+    kinds = tuple(k.strip() for k in args.reads.split(",") if k.strip() in READS)
     if args.database == "both":
         for engine in ("sqlite", "postgresql"):
             subprocess.run(
-                [sys.executable, "-m", "bench.scan", "--database", engine, "--seconds", str(args.seconds)],
+                [sys.executable, "-m", "bench.scan", "--database", engine, "--seconds", str(args.seconds),
+                 "--reads", ",".join(kinds)],
                 check=True,
-            )
+            )  # fmt: skip
         return
-    report(args.database, run(args.database, args.seconds))
+    report(args.database, run(args.database, args.seconds, kinds))
 
 
 if __name__ == "__main__":

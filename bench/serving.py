@@ -1,10 +1,12 @@
-"""Shared by bench/scan.py and bench/load.py: a fresh database filled fast, servers on loopback, a timed load."""
+"""Shared by the benches: a fresh database filled fast (removed afterwards, with its directory), the
+server started as `kierto serve` starts it (access log on), a timed load, and the load average."""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -75,9 +77,36 @@ class Database:
         }
 
     def drop(self) -> None:
-        """Remove the database."""
-        if self._name:
-            _psql(f'DROP DATABASE IF EXISTS "{self._name}" WITH (FORCE)')
+        """Remove the database, and the directory of its file and the servers' logs."""
+        try:
+            if self._name:
+                _psql(f'DROP DATABASE IF EXISTS "{self._name}" WITH (FORCE)')
+        finally:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.drop()
+
+    def log(self, name: str) -> Path:
+        """Where a server's log goes: inside the bench's directory, removed with it."""
+        return self.data_dir / f"{name}.log"
+
+
+def load_average() -> str:
+    """The machine's load average, printed beside the figures: a busy machine explains wide spreads."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+def log_tail(path: Path, lines: int = 20) -> str:
+    """The end of a server's log, printed when requests failed (the log itself is removed)."""
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
 
 
 def _psql(statement: str) -> None:
@@ -115,9 +144,17 @@ from inventory.accounts.api_tokens import issue_token
 from inventory.accounts.users import authenticate
 from inventory.choices import TokenScope
 from inventory.devices.asset_tags import format_tag
-from inventory.devices.tables import Device
+from inventory.devices.tables import Device, DeviceEvent, Disk
 from inventory.sites.services import create_site
 from inventory.clock import now
+
+async def _insert(devices, moment):
+    # What intake writes: the device, its disk and its intake event (ids follow the tag numbers).
+    await Device.insert(*devices)
+    await Disk.insert(*(Disk(device=d.tag_number, model="Samsung PM981", serial=f"S4E{d.tag_number:07d}",
+                             size_bytes=256 * 10**9, kind="nvme", created_at=moment) for d in devices))
+    await DeviceEvent.insert(*(DeviceEvent(device=d.tag_number, action="intake", to_state="received",
+                                           actor="user:bench", at=moment, details={}) for d in devices))
 
 async def main(count, usernames):
     if isinstance(DB, PostgresEngine):
@@ -130,10 +167,10 @@ async def main(count, usernames):
                             model="ThinkPad T480", serial=f"PF{number:07d}", cpu="i5-8250U", ram_mb=8192,
                             state="received", state_changed_at=moment, created_at=moment))
         if len(batch) == 1000:
-            await Device.insert(*batch)
+            await _insert(batch, moment)
             batch = []
     if batch:
-        await Device.insert(*batch)
+        await _insert(batch, moment)
     from inventory.sites.tables import Site
     await Site.update({Site.tag_counter: count}).where(Site.id == site)
     for username in usernames:
@@ -185,33 +222,43 @@ def _with_users(script: str, users: list[tuple[str, str]]) -> str:
     )
 
 
-def serve(
-    database: Database, port: int, workers: int, log: Path, app: str = "inventory.app:create_app"
-) -> subprocess.Popen[bytes]:
-    """A uvicorn server on loopback."""
-    handle = log.open("wb")
-    return subprocess.Popen(
+def serve(database: Database, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+    """Kierto on loopback, started as `kierto serve` (its logging, one access log line per request)."""
+    return _popen(
         [
-            sys.executable,
             "-m",
-            "uvicorn",
-            app,
-            "--factory",
+            "inventory.cli",
+            "serve",
             "--host",
             "127.0.0.1",
             "--port",
             str(port),
             "--workers",
             str(workers),
-            "--no-access-log",
-            "--log-level",
-            "warning",
         ],
-        env=database.env(),
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-        cwd=ROOT,
+        database,
+        log,
     )
+
+
+def serve_app(database: Database, port: int, log: Path, app: str) -> subprocess.Popen[bytes]:
+    """Another ASGI app (a baseline such as bench/bare.py) under uvicorn on loopback, one worker."""
+    return _popen(
+        ["-m", "uvicorn", app, "--factory", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
+        database,
+        log,
+    )
+
+
+def _popen(arguments: list[str], database: Database, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as handle:  # the child keeps its own descriptor
+        return subprocess.Popen(
+            [sys.executable, *arguments],
+            env=database.env(),
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
 
 
 @dataclass

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 from bench.provisioning import PROFILE, build_rootfs, prepare_chroot
+from bench.serving import load_average
 
 SERVER_ENV = {"KIERTO_BENCH_LOCAL_CONNECTIONS": "true", "KIERTO_BENCH_WORKER_TIMEOUT_SECONDS": "10"}
 
@@ -199,16 +200,7 @@ def main() -> None:  # noqa: PLR0915 - one measurement, told in order
         base_url = f"http://127.0.0.1:{port}"
         log = (work / "server.log").open("wb")
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "inventory.app:create_app",
-                "--factory",
-                "--port",
-                str(port),
-                "--no-access-log",
-            ],
+            [sys.executable, "-m", "inventory.cli", "serve", "--port", str(port)],  # as `kierto serve`
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -259,7 +251,9 @@ def main() -> None:  # noqa: PLR0915 - one measurement, told in order
             subprocess.run(["umount", "--lazy", str(root / "proc")], check=False)
 
     local, remote = statistics.median(local_times), statistics.median(worker_times)
-    print(f"provision.yml into a chroot through the API, {args.rounds} rounds, median of each:")
+    print(
+        f"provision.yml into a chroot through the API, {args.rounds} rounds, median of each; {load_average()}"
+    )
     print(f"  in-process (server)  : {local:7.2f} s   (all: {', '.join(f'{t:.2f}' for t in local_times)})")
     print(f"  bench worker         : {remote:7.2f} s   (all: {', '.join(f'{t:.2f}' for t in worker_times)})")
     print(f"  ratio worker / local : {remote / local:7.3f}   (target ≤ 1.10)")

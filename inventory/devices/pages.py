@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -71,8 +72,17 @@ async def device_page(
 ) -> Template:
     """The device page; `failed` is a refused step, `evidence` a refused evidence form (see evidence_pages)."""
     device = await get_device(tag)
-    shown = await device_out(device, request.user)
-    events = [event_out(row, request.user) for row in await device_events(device["id"])]
+    device_id = device["id"]
+    # Independent reads at once: each waits for its own SQLite thread or pool connection.
+    shown, event_rows, options, erasures, progress_row, certificates = await asyncio.gather(
+        device_out(device, request.user),
+        device_events(device_id),
+        step_options(device_id, request.user),
+        device_erasures(device_id),
+        device_progress(tag, device_id),
+        device_certificates(tag, device_id),
+    )
+    events = [event_out(row, request.user) for row in event_rows]
     done = request.query_params.get("done")
     notice = f"{event_label(done)}." if done is not None and done in EVENT_KINDS and not failed else None
     errors: dict[str, str] = {}
@@ -85,16 +95,16 @@ async def device_page(
             device=shown,
             events=events,
             names=await display_names(event.actor for event in events),
-            options=await step_options(device["id"], request.user),
-            erasures=await device_erasures(device["id"]),
+            options=options,
+            erasures=erasures,
             asset_tag=device["asset_tag"],
-            progress=progress_out(row) if (row := await device_progress(device["asset_tag"])) else None,
+            progress=progress_out(progress_row) if progress_row else None,
             **RUN_LABELS,
             failed_action=failed[0].value if failed else None,
             errors=errors,
             notice=notice,
             evidence=evidence or {"section": None, "errors": {}},
-            certificates=await device_certificates(device["asset_tag"]),
+            certificates=certificates,
             disk_options=[
                 (
                     str(disk.id),

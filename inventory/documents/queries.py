@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import quote
 
 from inventory.clock import HELSINKI
@@ -41,11 +41,19 @@ class CertificateRef:
     waiting_for: Literal["", "sign_off", "warning"] = ""  # why it cannot be printed yet
 
 
-async def device_certificates(asset_tag: str) -> list[CertificateRef]:
-    """The device's erasures (newest first) and, if disks were destroyed, their destruction certificate."""
+async def _device_id(asset_tag: str) -> dict[str, Any]:
     device = await Device.select(Device.id).where(Device.asset_tag == asset_tag).first()
     if device is None:
         raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+    return device
+
+
+async def device_certificates(asset_tag: str, device_id: int | None = None) -> list[CertificateRef]:
+    """The device's erasures (newest first) and, if disks were destroyed, their destruction certificate.
+
+    A caller that has read the device already passes its id: one query less on the device page.
+    """
+    device = {"id": device_id} if device_id is not None else await _device_id(asset_tag)
     erasures = (
         await Erasure.select(
             Erasure.certificate_number,

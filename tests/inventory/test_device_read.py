@@ -1,0 +1,48 @@
+"""The device read written out as SQL answers exactly what Piccolo's own selects answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inventory.devices.queries import get_device
+from inventory.devices.tables import Device, Disk, ErasureDisk
+from inventory.lifecycle import State
+from tests import factories
+
+
+async def _as_piccolo_reads_it(asset_tag: str) -> dict[str, Any]:
+    device = (
+        await Device.select(*Device.all_columns(), Device.site.code.as_alias("site_code"))
+        .where(Device.asset_tag == asset_tag)
+        .first()
+    )
+    assert device is not None
+    disks = await Disk.select().where(Disk.device == device["id"]).order_by(Disk.id)
+    erased = await ErasureDisk.select(ErasureDisk.disk, ErasureDisk.erasure.certificate_number).where(
+        (ErasureDisk.erasure.device == device["id"])
+        & (ErasureDisk.erasure.cycle == device["cycle"])
+        & (ErasureDisk.erasure.passed == True)  # noqa: E712
+        & (ErasureDisk.verified == True)  # noqa: E712
+    )
+    certificates = {row["disk"]: row["erasure.certificate_number"] for row in erased}
+    device["disks"] = [{**disk, "erasure_certificate": certificates.get(disk["id"])} for disk in disks]
+    return dict(device)
+
+
+def _types(row: dict[str, Any]) -> dict[str, type]:
+    return {key: type(value) for key, value in row.items() if key != "disks"}
+
+
+async def test_a_device_read_answers_what_piccolo_selects_answer(db: Any) -> None:
+    created = await factories.donation(db, devices=2)
+    erased, received = created.asset_tags
+    await factories.bring_to(db, erased, State.WIPED)
+    await Device.update({Device.intake_condition: "akku heikko"}).where(Device.asset_tag == received)
+    for tag in (erased, received):
+        written_out, reference = await get_device(tag), await _as_piccolo_reads_it(tag)
+        assert written_out == reference
+        assert _types(written_out) == _types(reference)
+        assert [_types(d) for d in written_out["disks"]] == [_types(d) for d in reference["disks"]]
+    wiped = await get_device(erased)
+    assert all(disk["erasure_certificate"] for disk in wiped["disks"])
+    assert (await get_device(received))["disks"][0]["erasure_certificate"] is None
