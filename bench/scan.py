@@ -61,6 +61,7 @@ CONCURRENCY = 8
 RATE = 200.0
 # What a scan leads to: the device read through the API and as the page, measured the same way.
 READS = ("scan", "device api", "device page")
+RATE_HEADROOM = 1.5
 
 
 def _tag(number: int) -> str:
@@ -132,7 +133,9 @@ def run(engine: str, seconds: float, kinds: tuple[str, ...]) -> Figures:
             for kind in kinds:
                 saturated[kind] = asyncio.run(_measure(kierto_port, _step(token, kind), seconds))
                 one_client[kind] = asyncio.run(drive(url, 1, seconds, lambda _, k=kind: _step(token, k)))  # type: ignore[misc]
-                at_rate[kind] = asyncio.run(drive_rate(url, RATE, seconds, _step(token, kind)))  # type: ignore[arg-type]
+                # At a rate the server cannot keep up with, the queue only grows: skip, and say so.
+                if saturated[kind].total / saturated[kind].seconds > RATE * RATE_HEADROOM:
+                    at_rate[kind] = asyncio.run(drive_rate(url, RATE, seconds, _step(token, kind)))  # type: ignore[arg-type]
             load = load_average()
         finally:
             for process in (bare, kierto):
@@ -159,21 +162,27 @@ def report(engine: str, figures: Figures) -> None:
     for kind, results in figures.one_client.items():
         print(f"    {kind:<12} " + results.line())
     print(f"  latency, {RATE:.0f} requests a second arriving at random:")
-    for kind, results in figures.at_rate.items():
-        print(f"    {kind:<12} " + results.line())
+    for kind in figures.saturated:
+        if kind in figures.at_rate:
+            print(f"    {kind:<12} " + figures.at_rate[kind].line())
+        else:
+            print(f"    {kind:<12} not run: saturated throughput below {RATE * RATE_HEADROOM:.0f} req/s")
     bare = figures.bare
-    if "scan" in figures.saturated:
+    if "scan" in figures.at_rate:
         scan = figures.saturated["scan"]
         ratio = (scan.total / scan.seconds) / (bare.total / bare.seconds)
         print(
             f"  scan: ratio {ratio:.2f} of the bare endpoint (target >= 0.5); "
             f"p99 at {RATE:.0f}/s {_p99(figures.at_rate['scan']):.1f} ms (target < 20 ms)"
         )
-    for kind in ("device api", "device page"):
+    for kind in ("scan", "device api", "device page"):
         if kind in figures.saturated:
+            rate = (
+                f", at {RATE:.0f}/s {_p99(figures.at_rate[kind]):.1f} ms" if kind in figures.at_rate else ""
+            )
             print(
                 f"  {kind}: p99 at {CONCURRENCY} clients {_p99(figures.saturated[kind]):.1f} ms "
-                f"(target < 20 ms), at {RATE:.0f}/s {_p99(figures.at_rate[kind]):.1f} ms"
+                f"(device reads: target < 20 ms){rate}"
             )
 
 
