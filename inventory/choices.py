@@ -48,6 +48,16 @@ class DiskKind(StrEnum):
     OTHER = "other"
 
 
+# The technologies' names are the same in every language; "other" is not.
+DISK_KIND_LABELS = {
+    DiskKind.HDD: "HDD",
+    DiskKind.SSD: "SSD",
+    DiskKind.NVME: "NVMe",
+    DiskKind.EMMC: "eMMC",
+    DiskKind.OTHER: N_("other"),
+}
+
+
 class DonorKind(StrEnum):
     """Whether a donor is an organisation or a private person."""
 

@@ -34,7 +34,8 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def _locale() -> str:
+def babel_locale() -> str:
+    """The Babel locale of the request's language: Finnish, Finland-Swedish or British English."""
     return {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}[current_language.get()]
 
 
@@ -42,32 +43,32 @@ def format_moment(value: dt.datetime | None) -> str:
     """A date and time in Finnish time and the user's locale."""
     if value is None:
         return ""
-    return format_datetime(value.astimezone(HELSINKI), format="short", locale=_locale())
+    return format_datetime(value.astimezone(HELSINKI), format="short", locale=babel_locale())
 
 
 def format_day(value: dt.date | None) -> str:
     """A date in the user's locale."""
-    return "" if value is None else format_date(value, format="medium", locale=_locale())
+    return "" if value is None else format_date(value, format="medium", locale=babel_locale())
 
 
 def format_month(value: dt.date | None) -> str:
     """A month and year in the user's locale, e.g. "marraskuu 2026"."""
-    return "" if value is None else format_skeleton("yMMMM", value, locale=_locale())
+    return "" if value is None else format_skeleton("yMMMM", value, locale=babel_locale())
 
 
 def format_short_month(value: dt.date) -> str:
     """A month's short name in the user's locale, for a chart's axis ("marras", "nov.", "Nov")."""
-    return format_date(value, format="LLL", locale=_locale())
+    return format_date(value, format="LLL", locale=babel_locale())
 
 
 def format_hours(minutes: int | None) -> str:
     """Minutes as hours with at most two decimals, in the user's locale."""
-    return "" if minutes is None else format_decimal(round(minutes / 60, 2), locale=_locale())
+    return "" if minutes is None else format_decimal(round(minutes / 60, 2), locale=babel_locale())
 
 
 def format_number(value: float | None) -> str:
     """A number in the user's locale."""
-    return "" if value is None else format_decimal(value, locale=_locale())
+    return "" if value is None else format_decimal(value, locale=babel_locale())
 
 
 def format_bytes(value: int | None) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from labels.translation import N_, translator
+
 MM_PER_INCH = 25.4
 PT_PER_MM = 72 / MM_PER_INCH
 # Room for rounding when checking that the labels fit on the page.
@@ -94,7 +96,7 @@ class LabelStock:
 
 BROTHER_62X29 = LabelStock(
     stock_id="brother-62x29",
-    name="Brother QL 62 × 29 mm roll",
+    name=N_("Brother QL 62 × 29 mm roll"),
     page_width_mm=62.0,
     page_height_mm=29.0,
     label_width_mm=62.0,
@@ -104,7 +106,7 @@ BROTHER_62X29 = LabelStock(
 )
 DYMO_54X25 = LabelStock(
     stock_id="dymo-54x25",
-    name="Dymo 54 × 25 mm roll",
+    name=N_("Dymo 54 × 25 mm roll"),
     page_width_mm=54.0,
     page_height_mm=25.0,
     label_width_mm=54.0,
@@ -114,7 +116,7 @@ DYMO_54X25 = LabelStock(
 )
 A4_70X37 = LabelStock(
     stock_id="a4-70x37",
-    name="A4 sheet of 3 × 8 labels, 70 × 37 mm",
+    name=N_("A4 sheet of 3 × 8 labels, 70 × 37 mm"),
     page_width_mm=210.0,
     page_height_mm=297.0,
     label_width_mm=70.0,
@@ -130,6 +132,11 @@ A4_70X37 = LabelStock(
 # Adding a stock: define its LabelStock above and list it here; the layout adapts to its geometry,
 # and the tests decode every stock's labels.
 STOCKS: dict[str, LabelStock] = {stock.stock_id: stock for stock in (BROTHER_62X29, DYMO_54X25, A4_70X37)}
+
+
+def stock_name(stock: LabelStock, language: str) -> str:
+    """The stock's name in a language, e.g. "Brother QL 62 × 29 mm -rulla"."""
+    return translator(language)(stock.name)
 
 
 def get_stock(stock_id: str) -> LabelStock:

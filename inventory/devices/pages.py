@@ -16,7 +16,7 @@ from piccolo.query.functions.aggregate import Count
 
 from inventory.accounts.display_names import display_names
 from inventory.actors import Actor
-from inventory.choices import DESTRUCTION_METHOD_LABELS, DiskKind
+from inventory.choices import DESTRUCTION_METHOD_LABELS, DISK_KIND_LABELS
 from inventory.clients.allocation import ALLOCATION_ACTIONS, allocation_step, preview_allocation_step
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.event_kinds import EVENT_KINDS
@@ -122,9 +122,7 @@ async def device_page(
                 if disk.destroyed_at is None
             ],
             destruction_methods=[(m.value, gettext(DESTRUCTION_METHOD_LABELS[m])) for m in DestructionMethod],
-            disk_kinds=[
-                (k.value, k.value.upper() if k.value != "other" else gettext(N_("other"))) for k in DiskKind
-            ],
+            disk_kinds=[(kind.value, gettext(label)) for kind, label in DISK_KIND_LABELS.items()],
         ),
         status_code=status_code,
     )
@@ -156,7 +154,6 @@ def _step_request(action: Action, form: StepForm) -> TransitionRequest:
             method="manual",
             tool=form.tool.strip()[:100],
             verification_method=gettext(N_("Confirmed by the operator")),
-            verification_result="passed",
         )
     return TransitionRequest(
         reason=form.reason.strip()[:1000],

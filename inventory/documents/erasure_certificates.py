@@ -72,6 +72,16 @@ def verification_method(text: str) -> VerificationMethod:
     return VerificationMethod.VISUAL
 
 
+# Erasures recorded before 2026-12 kept the outcome as an English word in their result text; the
+# certificate says passed or failed in its own language from the `passed` column.
+_OUTCOME_WORDS = frozenset({"passed", "failed"})
+
+
+def _result_details(text: str) -> str:
+    """What the tool said beyond the outcome, e.g. "all zero"."""
+    return "; ".join(part for part in text.split("; ") if part.strip().lower() not in _OUTCOME_WORDS)
+
+
 def _date(moment: dt.datetime | None) -> str | None:
     return moment.astimezone(HELSINKI).date().isoformat() if moment else None
 
@@ -286,7 +296,9 @@ async def erasure_facts(erasure: dict[str, Any], settings: Settings) -> dict[str
             else None,
         }
     recorded = ": ".join(
-        part for part in (erasure["verification_method"], erasure["verification_result"]) if part
+        part
+        for part in (erasure["verification_method"], _result_details(erasure["verification_result"]))
+        if part
     )
     document = {
         "performed_by": names.get(erasure["operator"], ""),

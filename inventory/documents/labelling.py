@@ -22,13 +22,14 @@ from inventory.devices.events import record_event
 from inventory.devices.tables import Device, Disk
 from inventory.documents.printing import PrinterUnavailable, PrintJob, check_outcome, follow, submit
 from inventory.errors import InvalidInput, NotFound
-from inventory.i18n import gettext
+from inventory.i18n import current_language, gettext
 from inventory.lifecycle import State
 from inventory.permissions import N_
 from inventory.settings import Settings
 from inventory.sites.tables import Site
 from labels import STOCKS, AssetLabel, LabelStock, get_stock, render_asset_labels
 from labels.locale_format import format_memory, format_size
+from labels.stocks import stock_name
 
 LABEL_PRINTED_ACTION = Activity.LABEL_PRINTED
 DEFAULT_STOCK = "a4-70x37"
@@ -190,7 +191,7 @@ def _check_position(stock: LabelStock, start_position: int) -> None:
         raise InvalidInput(
             "start_position",
             N_("The first free label on {stock} is a number from 1 to {count}."),
-            {"stock": stock.name, "count": stock.labels_per_page},
+            {"stock": stock_name(stock, current_language.get()), "count": stock.labels_per_page},
         )
 
 

@@ -30,6 +30,7 @@ from inventory.permissions import N_, Permission
 from inventory.settings import Settings
 from inventory.web import page_context
 from labels import STOCKS
+from labels.stocks import stock_name
 
 PUBLIC = {"permission": Permission.PUBLIC, "exclude_from_auth": True}
 _TAG_SEPARATORS = re.compile(r"[\s,;]+")
@@ -47,7 +48,7 @@ class LabelForm:
 
 
 def _stock_choices() -> list[tuple[str, str]]:
-    return [(stock.stock_id, stock.name) for stock in STOCKS.values()]
+    return [(stock.stock_id, stock_name(stock, current_language.get())) for stock in STOCKS.values()]
 
 
 def _form_tags(text: str) -> tuple[str, ...]:

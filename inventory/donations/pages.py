@@ -18,7 +18,7 @@ from litestar.response import Redirect, Template
 from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
-from inventory.choices import DEVICE_KIND_LABELS, DeviceKind, DiskKind, DonorKind
+from inventory.choices import DEVICE_KIND_LABELS, DISK_KIND_LABELS, DeviceKind, DiskKind, DonorKind
 from inventory.clock import today
 from inventory.devices.intake import NewDevice, NewDisk
 from inventory.devices.queries import DeviceFilter, list_devices
@@ -254,7 +254,7 @@ def _choices(donors: list[dict[str, Any]], sites: list[dict[str, Any]]) -> dict[
         "donor_options": [(d["id"], d["name"]) for d in donors],
         "site_options": [(s["id"], f"{s['code']} – {s['name']}") for s in sites],
         "kind_options": [(kind.value, label) for kind, label in DEVICE_KIND_LABELS.items()],
-        "disk_kind_options": [(kind.value, kind.value.upper()) for kind in DiskKind],
+        "disk_kind_options": [(kind.value, gettext(label)) for kind, label in DISK_KIND_LABELS.items()],
     }
 
 

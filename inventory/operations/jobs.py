@@ -19,6 +19,7 @@ from inventory.operations.reminders.reservations import notify_expiring_reservat
 from inventory.operations.reminders.stuck import notify_stuck_devices
 from inventory.operations.scheduling.jobs import Job, JobContext, daily, every
 from inventory.operations.statistics.snapshot import statistics_snapshot
+from inventory.permissions import N_
 from inventory.runs.recovery import recover_interrupted_runs
 
 logger = logging.getLogger("kierto.access_log_head")
@@ -52,45 +53,47 @@ async def recover_runs(context: JobContext) -> int:
 
 
 JOBS: tuple[Job, ...] = (
-    Job("overdue_loans", daily(7, 0), notify_overdue_loans, "Tell counsellors about overdue loans."),
+    Job("overdue_loans", daily(7, 0), notify_overdue_loans, N_("Tell counsellors about overdue loans.")),
     Job(
         "reservation_reminders",
         daily(7, 5),
         notify_expiring_reservations,
-        "Tell counsellors about reservations that end tomorrow.",
+        N_("Tell counsellors about reservations that end tomorrow."),
     ),
     Job(
         "release_reservations",
         every(minutes=30),
         release_reservations,
-        "Put devices whose reservation ran out back on the shelf.",
+        N_("Put devices whose reservation ran out back on the shelf."),
     ),
-    Job("retention_purge", daily(3, 0), retention_purge, "Anonymise clients whose retention period ended."),
+    Job(
+        "retention_purge", daily(3, 0), retention_purge, N_("Anonymise clients whose retention period ended.")
+    ),
     Job(
         "recover_runs",
         every(minutes=5),
         recover_runs,
-        "End interrupted runs and make their devices retryable.",
+        N_("End interrupted runs and make their devices retryable."),
     ),
     Job(
         "stuck_devices",
         daily(7, 10),
         notify_stuck_devices,
-        "Tell coordinators about devices stuck in a step.",
+        N_("Tell coordinators about devices stuck in a step."),
     ),
     Job(
         "statistics_snapshot",
         daily(23, 45),
         statistics_snapshot,
-        "Count devices by site and state for the day.",
+        N_("Count devices by site and state for the day."),
     ),
-    Job("backup", daily(2, 0), nightly_backup, "Back the database up and keep the newest copies."),
-    Job("email_delivery", every(minutes=1), email_delivery, "Send notification e-mails."),
-    Job("housekeeping", daily(3, 30), housekeeping, "Forget old job runs and read notifications."),
+    Job("backup", daily(2, 0), nightly_backup, N_("Back the database up and keep the newest copies.")),
+    Job("email_delivery", every(minutes=1), email_delivery, N_("Send notification e-mails.")),
+    Job("housekeeping", daily(3, 30), housekeeping, N_("Forget old job runs and read notifications.")),
     Job(
         "access_log_head",
         daily(0, 5),
         access_log_head,
-        "Write the access log's head to the server log, outside the database.",
+        N_("Write the access log's head to the server log, outside the database."),
     ),
 )

@@ -9,6 +9,7 @@ from litestar.response import Stream, Template
 
 from inventory.actors import Actor
 from inventory.clock import today
+from inventory.i18n import current_language
 from inventory.lifecycle import IN_WORKSHOP, State
 from inventory.permissions import Permission
 from inventory.reports.charts import grouped_bars
@@ -70,9 +71,13 @@ class ReportPages(Controller):
     @get("/reports/devices.csv", opt={"permission": Permission.REPORTS})
     async def devices_export(self) -> Stream:
         """Every device as CSV."""
-        return Stream(devices_csv(), media_type=CSV_MEDIA_TYPE, headers=_download("devices"))
+        return Stream(
+            devices_csv(current_language.get()), media_type=CSV_MEDIA_TYPE, headers=_download("devices")
+        )
 
     @get("/reports/events.csv", opt={"permission": Permission.REPORTS})
     async def events_export(self) -> Stream:
         """Every history entry as CSV."""
-        return Stream(events_csv(), media_type=CSV_MEDIA_TYPE, headers=_download("events"))
+        return Stream(
+            events_csv(current_language.get()), media_type=CSV_MEDIA_TYPE, headers=_download("events")
+        )

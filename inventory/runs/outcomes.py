@@ -182,7 +182,7 @@ def _erasure_record(evidence: list[WipeEvidence], disk_ids: dict[str, int], iden
         if technique in {t.value for t in ErasureTechnique}
         else ErasureTechnique.OVERWRITE,
         verification_method="; ".join(sorted({e.verification_method for e in evidence}))[:200],
-        verification_result="; ".join(e.verification_detail or "passed" for e in evidence)[:200],
+        verification_result="; ".join(e.verification_detail for e in evidence if e.verification_detail)[:200],
         source="ansible",
         started_at=min(started) if started else None,
         finished_at=max(finished) if finished else None,

@@ -134,9 +134,9 @@ async def test_exports_are_for_coordinators_and_neutralise_formulas(
     assert devices.headers["content-type"].startswith("text/csv")
     assert "attachment" in devices.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(devices.text.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0]["asset_tag"] == tag
-    assert rows[0]["model"] == '\'=HYPERLINK("http://evil")'
+    assert rows[0]["Laitetunnus"] == tag
+    assert rows[0]["Malli"] == '\'=HYPERLINK("http://evil")'
     events = await client.get("/reports/events.csv")
     event_rows = list(csv.DictReader(io.StringIO(events.text.lstrip("\ufeff")), delimiter=";"))
-    assert event_rows[0]["reason"] == "'@cmd"
-    assert event_rows[0]["action"] == "intake"
+    assert event_rows[0]["Syy"] == "'@cmd"
+    assert event_rows[0]["Mitä tapahtui"] == "Vastaanotettu"

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from babel.dates import format_time
 from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from inventory.actors import Actor
 from inventory.errors import DomainError
+from inventory.i18n import gettext
 from inventory.operations.jobs import JOBS
 from inventory.operations.scheduling.controllers import JobName
+from inventory.operations.scheduling.jobs import describe_trigger, with_overrides
 from inventory.operations.scheduling.queries import jobs_overview, list_runs
 from inventory.operations.scheduling.runs import find_job, queue_run
 from inventory.operations.scheduling.tables import OUTCOME_LABELS, Outcome
 from inventory.operations.settings import get_operations_settings
-from inventory.permissions import Permission
-from inventory.web import page_context
+from inventory.permissions import N_, Permission
+from inventory.web import babel_locale, page_context
 
 FAILURES_SHOWN = 20
 
@@ -42,10 +49,39 @@ class JobPages(Controller):
         return Redirect(path=f"/admin/jobs?queued={name}", status_code=303)
 
 
+# (seconds in the unit, once every unit, every N units with N of two or more)
+_INTERVALS = (
+    (3600, N_("every hour"), N_("every %(num)d hours")),
+    (60, N_("every minute"), N_("every %(num)d minutes")),
+    (1, N_("every second"), N_("every %(num)d seconds")),
+)
+
+
+def schedule_in_words(trigger: BaseTrigger) -> str:
+    """When a job runs, for people: "every 30 minutes", "every day at 7.05"; other crontab lines as written."""
+    if isinstance(trigger, IntervalTrigger):
+        seconds = int(trigger.interval.total_seconds())
+        for size, once, many in _INTERVALS:
+            if seconds % size == 0:
+                count = seconds // size
+                return gettext(once) if count == 1 else gettext(many) % {"num": count}
+    if isinstance(trigger, CronTrigger):
+        fields = {field.name: str(field) for field in trigger.fields}
+        daily = all(fields[name] == "*" for name in ("day", "month", "day_of_week"))
+        if daily and fields["hour"].isdigit() and fields["minute"].isdigit():
+            moment = dt.time(int(fields["hour"]), int(fields["minute"]))
+            return gettext("every day at %(time)s") % {
+                "time": format_time(moment, "short", locale=babel_locale())
+            }
+    return describe_trigger(trigger)
+
+
 async def _jobs_page(
     request: Request[Actor, Any, Any], error: str | None = None, status_code: int = 200
 ) -> Template:
-    overview = await jobs_overview(JOBS, get_operations_settings())
+    operations = get_operations_settings()
+    overview = await jobs_overview(JOBS, operations)
+    jobs = with_overrides(JOBS, operations.schedule)
     failures = await list_runs(outcome=Outcome.FAILED, per_page=FAILURES_SHOWN)
     queued = request.query_params.get("queued")
     return Template(
@@ -57,6 +93,7 @@ async def _jobs_page(
             queued=queued if queued in {job.name for job in JOBS} else None,
             error=error,
             outcome_labels=OUTCOME_LABELS,
+            schedules={job.name: schedule_in_words(job.trigger) for job in jobs},
         ),
         status_code=status_code,
     )
