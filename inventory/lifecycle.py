@@ -214,6 +214,11 @@ class DeviceFacts:
     reserved_for: int | None = None
 
 
+# Steps that concern a client: only the client area's allocation service takes them (with a checked
+# client in the Intent); the plain transition refuses them.
+ALLOCATION_ACTIONS = frozenset({Action.RESERVE, Action.RELEASE, Action.HAND_OVER, Action.LEND, Action.RETURN})
+
+
 @dataclass(frozen=True)
 class Intent:
     """What the caller asks for with the transition, beyond its name."""

@@ -10,6 +10,7 @@ from inventory.accounts.api_tokens import issue_token
 from inventory.accounts.users import NewUser, authenticate, create_user
 from inventory.actors import Actor
 from inventory.choices import DeviceKind, DiskKind, Language, TokenScope
+from inventory.clients.allocation import allocation_step
 from inventory.clients.orientation_sessions import SessionInput, add_session
 from inventory.clients.services import NewClient, create_client
 from inventory.clock import today
@@ -19,7 +20,7 @@ from inventory.devices.intake import NewDevice, NewDisk
 from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.donations.services import DonationCreated, NewDonation, NewDonor, create_donation, create_donor
-from inventory.lifecycle import Action, State
+from inventory.lifecycle import ALLOCATION_ACTIONS, Action, State
 from inventory.permissions import Role
 from inventory.settings import get_settings
 from inventory.sites.services import create_site
@@ -173,7 +174,11 @@ PATH_TO: dict[State, tuple[Action, ...]] = {
 
 
 async def bring_to(engine: Any, asset_tag: str, state: State, client_id: int | None = None) -> None:
-    """Walk a received device along the lifecycle to `state`, as the system would."""
+    """Walk a received device along the lifecycle to `state`, as the system would.
+
+    Reserve, hand over and lend go through the client area's allocation service, so the reservation,
+    handover and document rows exist as they do for a real device.
+    """
     actor = Actor.system("tests")
     settings = get_settings()
     extra: tuple[Action, ...] = ()
@@ -194,4 +199,7 @@ async def bring_to(engine: Any, asset_tag: str, state: State, client_id: int | N
             due_on=today() + dt.timedelta(days=30),
             erasure=await erasure_of_all_disks(asset_tag) if action is Action.WIPE_PASSED else None,
         )
-        await transition(engine, asset_tag, action, actor, settings, request)
+        if action in ALLOCATION_ACTIONS:
+            await allocation_step(engine, asset_tag, action, actor, settings, request)
+        else:
+            await transition(engine, asset_tag, action, actor, settings, request)

@@ -22,8 +22,9 @@ from inventory.actors import Actor
 from inventory.clients.access_log import record_access
 from inventory.clients.choices import AccessAction, HandoverKind, Purpose, ReservationEnd
 from inventory.clients.identity_numbers import refuse_identity_codes
+from inventory.clients.orientation import orientation_status
 from inventory.clients.scope import lock_client, reach_client
-from inventory.clients.tables import Handover, Reservation
+from inventory.clients.tables import Client, Handover, Reservation
 from inventory.clock import now, today
 from inventory.database import is_sqlite, write_transaction
 from inventory.devices.tables import Device
@@ -31,11 +32,10 @@ from inventory.devices.transitions import TransitionRequest, TransitionResult, p
 from inventory.documents.issuing import issue
 from inventory.documents.summary import build_summary
 from inventory.errors import Conflict, InvalidInput, NotFound
-from inventory.lifecycle import Action, Decision
+from inventory.lifecycle import ALLOCATION_ACTIONS, Action, Decision, Intent
 from inventory.permissions import N_, Permission
 from inventory.settings import Settings
 
-ALLOCATION_ACTIONS = frozenset({Action.RESERVE, Action.RELEASE, Action.HAND_OVER, Action.LEND, Action.RETURN})
 CLIENT_CHOSEN = frozenset({Action.RESERVE, Action.HAND_OVER, Action.LEND})
 DOCUMENT_KINDS = {HandoverKind.GIFT: "handover_certificate", HandoverKind.LOAN: "loan_agreement"}
 ACCESSORIES_MAX = 20
@@ -177,6 +177,28 @@ async def _reach_steps_client(
     return client_id
 
 
+async def _client_intent(
+    action: Action, request: TransitionRequest, actor: Actor, settings: Settings
+) -> Intent:
+    """What the lifecycle's guards need to know of the step's client (release and return need nothing)."""
+    if action not in CLIENT_CHOSEN:
+        return Intent()
+    client = (
+        await Client.select(Client.id, Client.anonymised_at).where(Client.id == request.client_id).first()
+    )
+    if client is None or client["anonymised_at"] is not None:
+        raise InvalidInput("client_id", N_("There is no such client."))
+    complete = False
+    if action is not Action.RESERVE:
+        complete = (await orientation_status(client["id"], settings)).complete
+    return Intent(
+        client_id=client["id"],
+        orientation_complete=complete,
+        override_reason=request.override_reason,
+        may_override=actor.may(Permission.GUARD_OVERRIDE),
+    )
+
+
 async def preview_allocation_step(
     engine: Engine,  # type: ignore[type-arg]
     asset_tag: str,
@@ -190,7 +212,8 @@ async def preview_allocation_step(
     if action not in ALLOCATION_ACTIONS:
         raise ValueError(f"{action} is not an allocation step")
     await _reach_steps_client(engine, asset_tag, action, actor, request, purpose)
-    return await preview_transition(asset_tag, action, actor, settings, request)
+    allocation = await _client_intent(action, request, actor, settings)
+    return await preview_transition(asset_tag, action, actor, settings, request, allocation=allocation)
 
 
 async def allocation_step(
@@ -242,7 +265,8 @@ async def allocation_step(
         if action not in CLIENT_CHOSEN and (device["reserved_for"] or device["holder"]) != client_id:
             # The device's client changed after the reach check: that client was never checked.
             raise Conflict(N_("Someone else changed this device at the same moment. Reload and try again."))
-        result = await transition(engine, asset_tag, action, actor, settings, request)
+        allocation = await _client_intent(action, request, actor, settings)
+        result = await transition(engine, asset_tag, action, actor, settings, request, allocation=allocation)
         reservation_id = handover_id = None
         if action is Action.RESERVE:
             rows = await Reservation.insert(

@@ -12,7 +12,7 @@ from piccolo.engine.base import Engine
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
 from inventory.choices import DeviceKind
-from inventory.clients.allocation import ALLOCATION_ACTIONS, allocation_step
+from inventory.clients.allocation import allocation_step
 from inventory.devices.editing import (
     DeviceChanges,
     DiskChanges,
@@ -45,7 +45,7 @@ from inventory.devices.schemas import (
     TransitionOut,
 )
 from inventory.devices.transitions import TransitionRequest, transition
-from inventory.lifecycle import State
+from inventory.lifecycle import ALLOCATION_ACTIONS, State
 from inventory.params import (
     ActionPath,
     OptionalIdQuery,

@@ -17,7 +17,7 @@ from piccolo.query.functions.aggregate import Count
 from inventory.accounts.display_names import display_names
 from inventory.actors import Actor
 from inventory.choices import DESTRUCTION_METHOD_LABELS, DISK_KIND_LABELS
-from inventory.clients.allocation import ALLOCATION_ACTIONS, allocation_step, preview_allocation_step
+from inventory.clients.allocation import allocation_step, preview_allocation_step
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.event_kinds import EVENT_KINDS
 from inventory.devices.presenters import device_out, event_out
@@ -29,7 +29,7 @@ from inventory.devices.transitions import TransitionRequest, preview_transition,
 from inventory.documents.queries import device_certificates
 from inventory.errors import DomainError
 from inventory.i18n import gettext
-from inventory.lifecycle import Action, Decision, State
+from inventory.lifecycle import ALLOCATION_ACTIONS, Action, Decision, State
 from inventory.params import ActionPath, PageQuery, TagPath, TextQuery
 from inventory.permissions import N_, Permission
 from inventory.runs.pages import LABELS as RUN_LABELS

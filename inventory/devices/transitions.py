@@ -9,8 +9,6 @@ from typing import Any
 from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
-from inventory.clients.orientation import orientation_status
-from inventory.clients.tables import Client
 from inventory.clock import now, today
 from inventory.database import write_transaction
 from inventory.devices.erasures import ErasureRecord, check_erasure, record_erasure
@@ -19,6 +17,7 @@ from inventory.devices.facts import load_facts
 from inventory.devices.tables import Device
 from inventory.errors import Conflict, Forbidden, InvalidInput, LifecycleRefused, NotFound
 from inventory.lifecycle import (
+    ALLOCATION_ACTIONS,
     TRANSITIONS,
     Action,
     Decision,
@@ -28,7 +27,7 @@ from inventory.lifecycle import (
     TransitionRefused,
     decide,
 )
-from inventory.permissions import N_, Permission
+from inventory.permissions import N_
 from inventory.settings import Settings
 
 
@@ -65,25 +64,13 @@ def _check_required(action: Action, request: TransitionRequest) -> None:
         raise InvalidInput("due_on", N_("The loan's due date must be after today."))
 
 
-async def _intent_for(action: Action, request: TransitionRequest, actor: Actor, settings: Settings) -> Intent:
-    if action not in (Action.RESERVE, Action.HAND_OVER, Action.LEND):
-        disks = request.erasure.disks if request.erasure else ()
-        erased = frozenset(d.disk_id for d in disks if d.verified)
-        return Intent(erasure_disk_ids=erased)
-    client = (
-        await Client.select(Client.id, Client.anonymised_at).where(Client.id == request.client_id).first()
-    )
-    if client is None or client["anonymised_at"] is not None:
-        raise InvalidInput("client_id", N_("There is no such client."))
-    complete = False
-    if action is not Action.RESERVE:
-        complete = (await orientation_status(client["id"], settings)).complete
-    return Intent(
-        client_id=client["id"],
-        orientation_complete=complete,
-        override_reason=request.override_reason,
-        may_override=actor.may(Permission.GUARD_OVERRIDE),
-    )
+def _intent_for(action: Action, request: TransitionRequest, allocation: Intent | None) -> Intent:
+    if action in ALLOCATION_ACTIONS:
+        if allocation is None:
+            raise ValueError(f"{action} concerns a client: take it through inventory.clients.allocation")
+        return allocation
+    disks = request.erasure.disks if request.erasure else ()
+    return Intent(erasure_disk_ids=frozenset(d.disk_id for d in disks if d.verified))
 
 
 def _changes_for(decision: Decision, request: TransitionRequest, cycle: int) -> dict[Any, Any]:
@@ -130,11 +117,12 @@ def _event_details(decision: Decision, request: TransitionRequest, certificate: 
 
 
 async def _decide(
-    asset_tag: str, action: Action, actor: Actor, settings: Settings, request: TransitionRequest
+    asset_tag: str, action: Action, actor: Actor, request: TransitionRequest, allocation: Intent | None
 ) -> tuple[dict[str, Any], DeviceFacts, Decision]:
     """Every check of a step, with nothing written: the device's row, its facts and the decision."""
     if not actor.may(TRANSITIONS[action].permission):
         raise Forbidden(N_("Your role does not allow this step."))
+    intent = _intent_for(action, request, allocation)
     _check_required(action, request)
     device = (
         await Device.select(Device.id, Device.asset_tag, Device.state, Device.cycle)
@@ -146,7 +134,6 @@ async def _decide(
     facts = await load_facts(device["id"])
     if request.erasure is not None and action is Action.WIPE_PASSED:
         check_erasure(request.erasure, facts)
-    intent = await _intent_for(action, request, actor, settings)
     try:
         return device, facts, decide(action, facts, intent)
     except TransitionRefused as refused:
@@ -157,11 +144,13 @@ async def preview_transition(
     asset_tag: str,
     action: Action,
     actor: Actor,
-    settings: Settings,
+    settings: Settings,  # noqa: ARG001 (the callers' signature; the guards read no setting today)
     request: TransitionRequest | None = None,
+    *,
+    allocation: Intent | None = None,
 ) -> Decision:
     """What the step would do now, or the refusal it would meet; nothing is written (for confirmations)."""
-    return (await _decide(asset_tag, action, actor, settings, request or TransitionRequest()))[2]
+    return (await _decide(asset_tag, action, actor, request or TransitionRequest(), allocation))[2]
 
 
 async def transition(
@@ -169,13 +158,19 @@ async def transition(
     asset_tag: str,
     action: Action,
     actor: Actor,
-    settings: Settings,
+    settings: Settings,  # noqa: ARG001 (the callers' signature; the guards read no setting today)
     request: TransitionRequest | None = None,
+    *,
+    allocation: Intent | None = None,
 ) -> TransitionResult:
-    """Take one lifecycle step on a device, or refuse with a reason; nothing is half written."""
+    """Take one lifecycle step on a device, or refuse with a reason; nothing is half written.
+
+    Allocation steps (ALLOCATION_ACTIONS) come only from inventory.clients.allocation, which checks the
+    client and passes what the lifecycle needs to know of them as `allocation`.
+    """
     request = request or TransitionRequest()
     async with write_transaction(engine):
-        device, facts, decision = await _decide(asset_tag, action, actor, settings, request)
+        device, facts, decision = await _decide(asset_tag, action, actor, request, allocation)
         certificate = None
         if action is Action.WIPE_PASSED and request.erasure is not None:
             certificate = await record_erasure(device["id"], device["cycle"], request.erasure, actor, facts)

@@ -20,9 +20,7 @@ from inventory.clients.reservations import (
 from inventory.clients.tables import Reservation
 from inventory.devices.editing import DeviceChanges, edit_device
 from inventory.devices.tables import Device, DeviceEvent
-from inventory.devices.transitions import TransitionRequest, transition
 from inventory.errors import DomainError
-from inventory.lifecycle import Action
 from inventory.permissions import Role
 from inventory.settings import get_settings
 from tests import factories
@@ -161,17 +159,8 @@ async def test_expired_reservations_are_released_through_the_lifecycle_once(db: 
     for tag in (old, fresh):
         await reserve_device(db, client_id, tag, counsellor, settings)
     await _age_reservation(old, settings.reservation_days + 1)
-    # Reserved outside the client pages (no reservation row): counts from when it became reserved.
-    legacy = await ready_device(db)
-    await transition(
-        db, legacy, Action.RESERVE, Actor.system("tests"), settings, TransitionRequest(client_id=client_id)
-    )
-    await Device.update({Device.state_changed_at: Device.state_changed_at - dt.timedelta(days=30)}).where(
-        Device.asset_tag == legacy
-    )
-    assert await release_expired_reservations(db, settings, SCHEDULER) == 2
+    assert await release_expired_reservations(db, settings, SCHEDULER) == 1
     assert (await _state(old))["state"] == "ready"
-    assert (await _state(legacy))["state"] == "ready"
     assert (await _state(fresh))["state"] == "reserved"
     ended = await Reservation.select(Reservation.outcome).where(Reservation.device.asset_tag == old).first()
     assert ended == {"outcome": ReservationEnd.EXPIRED.value}
@@ -184,7 +173,7 @@ async def test_expired_reservations_are_released_through_the_lifecycle_once(db: 
     assert event == {"action": "release", "actor": "system:scheduler", "reason": "The reservation expired."}
     assert await release_expired_reservations(db, settings, SCHEDULER) == 0
     expiry_log = [r for r in await log_rows(client_id) if r["actor"] == "system:scheduler"]
-    assert [(r["purpose"], r["detail"]) for r in expiry_log] == [("reservation", "release")] * 2
+    assert [(r["purpose"], r["detail"]) for r in expiry_log] == [("reservation", "release")]
 
 
 async def test_a_handover_and_the_expiry_at_the_same_moment_end_consistently(db: Any) -> None:

@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 
 from inventory.actors import Actor
+from inventory.clients.allocation import allocation_step
 from inventory.clock import today
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.facts import load_facts
 from inventory.devices.tables import Device, DeviceEvent, Disk, Erasure
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.errors import Forbidden, InvalidInput, LifecycleRefused
-from inventory.lifecycle import Action, State
+from inventory.lifecycle import ALLOCATION_ACTIONS, Action, State
 from inventory.permissions import Role
 from inventory.settings import get_settings
 from tests import factories
@@ -35,7 +36,24 @@ async def _events(tag: str) -> list[dict[str, Any]]:
 
 
 async def _step(db: Any, tag: str, action: Action, actor: Actor = SYSTEM, **request: Any) -> Any:
+    """A step as the routes take it: allocation steps through the client area's service."""
+    if action in ALLOCATION_ACTIONS:
+        return (
+            await allocation_step(db, tag, action, actor, get_settings(), TransitionRequest(**request))
+        ).transition
     return await transition(db, tag, action, actor, get_settings(), TransitionRequest(**request))
+
+
+@pytest.mark.parametrize("action", sorted(ALLOCATION_ACTIONS))
+async def test_the_plain_transition_refuses_an_allocation_step(db: Any, action: Action) -> None:
+    """Only the allocation service takes steps that concern a client, with its records beside them."""
+    tag = (await factories.donation(db, devices=1)).asset_tags[0]
+    await factories.bring_to(db, tag, State.READY)
+    with pytest.raises(ValueError, match=r"clients\.allocation"):
+        await transition(
+            db, tag, action, SYSTEM, get_settings(), TransitionRequest(client_id=await factories.client())
+        )
+    assert (await _device(tag))["state"] == State.READY
 
 
 async def test_intake_gives_tags_in_sequence_with_an_event_each(db: Any) -> None:
