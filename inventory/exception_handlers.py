@@ -102,9 +102,17 @@ def validation_error(request: Request[Any, Any, Any], error: ValidationException
     return _error_response(request, HTTP_422_UNPROCESSABLE_ENTITY, detail, "invalid", field, errors)
 
 
+def _browser_navigation(request: Request[Any, Any, Any]) -> bool:
+    """A person's browser opening an address (a page, or a PDF or CSV link), not a program's call."""
+    headers = request.headers
+    return headers.get("sec-fetch-mode") == "navigate" or "text/html" in headers.get("accept", "")
+
+
 def not_authorized(request: Request[Any, Any, Any], error: NotAuthorizedException) -> Response[Any]:
-    """401: the API says so; a page sends the browser to the login page and back."""
-    if wants_json(request):
+    """401: the API says so; a browser opening a page or a document link (an ended session, say) is
+    sent to the login page and back.
+    """
+    if wants_json(request) and not _browser_navigation(request):
         return _error_response(request, HTTP_401_UNAUTHORIZED, gettext(error.detail), "not_authenticated")
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return Redirect(path=f"/login?next={quote(target, safe='')}")

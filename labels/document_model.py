@@ -77,3 +77,4 @@ class Document:
     page_caption: str  # with {page} and {pages}
     blocks: tuple[Block, ...]
     issuer_line: str = ""
+    text_scale: float = 1.0  # LARGE_TEXT_SCALE for a reader who needs large text

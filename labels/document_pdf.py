@@ -58,7 +58,7 @@ class QrFlowable(Flowable):  # type: ignore[misc]
 
 
 def _header(document: Document, width: float) -> PdfTable:
-    styles = paragraph_styles(document.language)
+    styles = paragraph_styles(document.language, document.text_scale)
     qr_width = (QR_SIDE_MM + 4) * PT_PER_MM
     # Cell padding: reportlab's default on the QR column's left and the title column's right.
     title_width = width - qr_width - CELL_PADDING
@@ -87,8 +87,8 @@ def _header(document: Document, width: float) -> PdfTable:
     return table
 
 
-def _flowables(block: Block, width: float, language: str) -> list[Flowable]:
-    styles = paragraph_styles(language)
+def _flowables(block: Block, width: float, language: str, scale: float = 1.0) -> list[Flowable]:
+    styles = paragraph_styles(language, scale)
     if isinstance(block, Heading):
         # A heading never ends a page: start a new one unless a few lines fit below it.
         return [
@@ -98,10 +98,10 @@ def _flowables(block: Block, width: float, language: str) -> list[Flowable]:
     if isinstance(block, Text):
         return [text_flowable(block.text, styles["body"], width)]
     if isinstance(block, Fields):
-        return [fields_table(block, width, language), Spacer(1, 5)]
+        return [fields_table(block, width, language, scale), Spacer(1, 5 * scale)]
     if isinstance(block, Table):
-        return [data_table(block, width, language), Spacer(1, 5)]
-    return [Spacer(1, 14), signatures_table(block, width, language)]
+        return [data_table(block, width, language, scale), Spacer(1, 5 * scale)]
+    return [Spacer(1, 14 * scale), signatures_table(block, width, language, scale)]
 
 
 def _footer(document: Document) -> Callable[[Canvas, Any], None]:
@@ -191,6 +191,6 @@ def render_document(document: Document) -> bytes:
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_footer(document))])
     story: list[Flowable] = [_header(document, template.width), Spacer(1, 6)]
     for block in document.blocks:
-        story.extend(_flowables(block, template.width, document.language))
+        story.extend(_flowables(block, template.width, document.language, document.text_scale))
     template.build(story, canvasmaker=_numbered_canvas_maker(document))
     return buffer.getvalue()

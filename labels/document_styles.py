@@ -14,12 +14,33 @@ from labels.hyphenation import hyphenator
 
 RULE_GREY = colors.Color(0.6, 0.6, 0.6)
 HEADER_GREY = colors.Color(0.92, 0.92, 0.92)
+# Documents for a reader who needs large text: every size and line height this much larger.
+LARGE_TEXT_SCALE = 1.4
 
 
 @cache
-def paragraph_styles(language: str = "en") -> dict[str, ParagraphStyle]:
+def paragraph_styles(language: str = "en", scale: float = 1.0) -> dict[str, ParagraphStyle]:
     """The paragraph styles by name (title, subtitle, heading, body, label, cell, caption); table cells
-    hyphenate words in ``language`` where a narrow column must break one (never mid-word without a hyphen)."""
+    hyphenate words in ``language`` where a narrow column must break one (never mid-word without a hyphen).
+    ``scale`` enlarges every size (LARGE_TEXT_SCALE for a reader who needs large text)."""
+    styles = _styles(language)
+    if scale == 1.0:
+        return styles
+    return {
+        name: ParagraphStyle(
+            name,
+            parent=style,
+            fontSize=style.fontSize * scale,
+            leading=style.leading * scale,
+            spaceBefore=style.spaceBefore * scale,
+            spaceAfter=style.spaceAfter * scale,
+        )
+        for name, style in styles.items()
+    }
+
+
+@cache
+def _styles(language: str) -> dict[str, ParagraphStyle]:
     regular, bold = register_fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12.5, spaceAfter=4)
     hyphenating = {"hyphenationLang": hyphenator(language), "hyphenationMinWordLength": 5}

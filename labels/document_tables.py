@@ -43,11 +43,11 @@ def _cell(text: str, style: ParagraphStyle, width: float) -> str | Paragraph:
 
 
 def _cell_fonts(
-    bold_cells: tuple[tuple[int, int], tuple[int, int]], language: str = "en"
+    bold_cells: tuple[tuple[int, int], tuple[int, int]], language: str = "en", scale: float = 1.0
 ) -> list[tuple[Any, ...]]:
     """Table style commands that set plain-text cells like the paragraph styles, bold in one range."""
     regular, bold = register_fonts()
-    styles = paragraph_styles(language)
+    styles = paragraph_styles(language, scale)
     return [
         ("FONTNAME", (0, 0), (-1, -1), regular),
         ("FONTNAME", bold_cells[0], bold_cells[1], bold),
@@ -56,9 +56,9 @@ def _cell_fonts(
     ]
 
 
-def fields_table(block: Fields, width: float, language: str = "en") -> PdfTable:
+def fields_table(block: Fields, width: float, language: str = "en", scale: float = 1.0) -> PdfTable:
     """Label and value rows, labels in bold, a thin rule under each row."""
-    styles = paragraph_styles(language)
+    styles = paragraph_styles(language, scale)
     label_width, value_width = 0.34 * width, 0.66 * width
     rows = [
         [
@@ -71,7 +71,7 @@ def fields_table(block: Fields, width: float, language: str = "en") -> PdfTable:
     table.setStyle(
         [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            *_cell_fonts(((0, 0), (0, -1))),
+            *_cell_fonts(((0, 0), (0, -1)), language, scale),
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE_GREY),
             ("LEFTPADDING", (0, 0), (0, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
@@ -81,9 +81,9 @@ def fields_table(block: Fields, width: float, language: str = "en") -> PdfTable:
     return table
 
 
-def data_table(block: Table, width: float, language: str = "en") -> PdfTable:
+def data_table(block: Table, width: float, language: str = "en", scale: float = 1.0) -> PdfTable:
     """A gridded table whose header row repeats on every page it runs over."""
-    styles = paragraph_styles(language)
+    styles = paragraph_styles(language, scale)
     total = sum(block.widths)
     widths = [share / total * width for share in block.widths]
     header = [
@@ -101,7 +101,7 @@ def data_table(block: Table, width: float, language: str = "en") -> PdfTable:
     table.setStyle(
         [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            *_cell_fonts(((0, 0), (-1, 0))),
+            *_cell_fonts(((0, 0), (-1, 0)), language, scale),
             ("GRID", (0, 0), (-1, -1), 0.25, RULE_GREY),
             ("BACKGROUND", (0, 0), (-1, 0), HEADER_GREY),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
@@ -111,11 +111,11 @@ def data_table(block: Table, width: float, language: str = "en") -> PdfTable:
     return table
 
 
-def signatures_table(block: Signatures, width: float, language: str = "en") -> PdfTable:
+def signatures_table(block: Signatures, width: float, language: str = "en", scale: float = 1.0) -> PdfTable:
     """Signature lines side by side: the signature image or room to sign above a line, then the
     signer's name, role (bold) and date, one column per signer.
     """
-    styles = paragraph_styles(language)
+    styles = paragraph_styles(language, scale)
     count = max(1, len(block.signers))
     column = (width - SIGNATURE_GAP * (count - 1)) / count
     text_width = column - CELL_PADDING

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from labels.document_model import Block, Document, Fields, Heading, Signatures, Signer, Table, Text
 from labels.document_pdf import render_document
+from labels.document_styles import LARGE_TEXT_SCALE
 from labels.document_text import make_document
 from labels.locale_format import format_day
 from labels.records import CertificateMark, Device, Issuer, require_text
@@ -158,6 +160,11 @@ def handover_document(agreement: HandoverAgreement, language: str = DEFAULT_LANG
     )
 
 
-def render_handover_agreement(agreement: HandoverAgreement, language: str = DEFAULT_LANGUAGE) -> bytes:
-    """Render the handover certificate or loan agreement to PDF bytes in the client's language."""
-    return render_document(handover_document(agreement, language))
+def render_handover_agreement(
+    agreement: HandoverAgreement, language: str = DEFAULT_LANGUAGE, large_text: bool = False
+) -> bytes:
+    """Render the handover certificate or loan agreement to PDF bytes in the client's language, in
+    large text for a client who needs it."""
+    document = handover_document(agreement, language)
+    scale = LARGE_TEXT_SCALE if large_text else 1.0
+    return render_document(dataclasses.replace(document, text_scale=scale))

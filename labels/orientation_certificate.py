@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
 from labels.document_model import Block, Document, Fields, Heading, Signatures, Signer, Table, Text
 from labels.document_pdf import render_document
+from labels.document_styles import LARGE_TEXT_SCALE
 from labels.document_text import make_document
 from labels.locale_format import format_day, format_duration
 from labels.records import CertificateMark, Issuer, require_text
@@ -126,7 +128,10 @@ def orientation_document(certificate: OrientationCertificate, language: str = DE
 
 
 def render_orientation_certificate(
-    certificate: OrientationCertificate, language: str = DEFAULT_LANGUAGE
+    certificate: OrientationCertificate, language: str = DEFAULT_LANGUAGE, large_text: bool = False
 ) -> bytes:
-    """Render the orientation certificate to PDF bytes in the client's language."""
-    return render_document(orientation_document(certificate, language))
+    """Render the orientation certificate to PDF bytes in the client's language, in large text for a
+    client who needs it."""
+    document = orientation_document(certificate, language)
+    scale = LARGE_TEXT_SCALE if large_text else 1.0
+    return render_document(dataclasses.replace(document, text_scale=scale))

@@ -5,6 +5,7 @@ and the orientation certificate. Each print is written to the access log.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from piccolo.engine.base import Engine
@@ -13,7 +14,7 @@ import labels
 from inventory.accounts.tables import User
 from inventory.actors import Actor
 from inventory.clients.access_log import log_access, record_access
-from inventory.clients.choices import ACCESSORY_LABELS, AccessAction, Accessory, Purpose
+from inventory.clients.choices import ACCESSORY_LABELS, AccessAction, Accessory, Accommodation, Purpose
 from inventory.clients.handovers import load_handover
 from inventory.clients.orientation import missing_parts, orientation_status
 from inventory.clients.orientation_sessions import sessions_of
@@ -116,7 +117,7 @@ async def handover_document(
         client_signature_png=signatures["client_signature"],
         counsellor_signature_png=signatures["counsellor_signature"],
     )
-    content = labels.render_handover_agreement(agreement, language)
+    content = labels.render_handover_agreement(agreement, language, needs_large_text(client))
     await log_access(
         engine, actor, AccessAction.PRINT, [client["id"]], purpose, detail=row["document_number"]
     )
@@ -190,8 +191,13 @@ async def orientation_certificate(
             for session in sessions
         ),
     )
-    content = labels.render_orientation_certificate(certificate, language)
+    content = labels.render_orientation_certificate(certificate, language, needs_large_text(client))
     return RenderedDocument(f"{issued.number}.pdf", content)
+
+
+def needs_large_text(client: dict[str, Any]) -> bool:
+    """Whether the client's documents are printed in large text (their chosen accommodations say so)."""
+    return Accommodation.LARGE_TEXT.value in (client.get("accommodations") or [])
 
 
 def _topic(code: str, language: str) -> str:

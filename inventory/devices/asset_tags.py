@@ -17,6 +17,9 @@ NUMBER_DIGITS = 6
 MAX_NUMBER = 10**NUMBER_DIGITS - 1
 SITE_CODE_PATTERN = re.compile(r"^[A-Z]{2,5}$")
 _TAG_PATTERN = re.compile(r"^([A-Z]{2,5})[-\s]?(\d{1,6})(?:-([0-9A-Z*]))?$")
+# A number typed with letters that look like digits: O for 0, I or L for 1.
+_LOOKALIKE_PATTERN = re.compile(r"^([A-Z]{2,5})[-\s]?([0-9OIL]{1,6})(?:-([0-9A-Z*]))?$")
+_LOOKALIKE_DIGITS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,23 @@ def parse_tag(text: str) -> ParsedTag | None:
     if number == 0:
         return None
     return ParsedTag(site_code=site_code, number=number, check=check)
+
+
+def canonical_tag(text: str) -> str:
+    """A typed tag as printed ("jns-42-x" -> "JNS-000042-X"); other text in capitals without spaces."""
+    tag = parse_tag(text)
+    return tag.canonical if tag is not None and tag.check_matches else normalise_scan(text)
+
+
+def read_lookalikes(text: str) -> ParsedTag | None:
+    """The tag meant by text whose number has a letter for a digit it looks like ("JNS-OOOO42-7" for
+    "JNS-000042-7"); None when the text has no such letter or is no tag even so.
+    """
+    match = _LOOKALIKE_PATTERN.match(normalise_scan(text))
+    if not match or match.group(2).isdigit():
+        return None
+    site_code, number, check = match.groups()
+    return parse_tag(f"{site_code}-{number.translate(_LOOKALIKE_DIGITS)}" + (f"-{check}" if check else ""))
 
 
 def likely_intended(tag: ParsedTag) -> list[str]:

@@ -239,7 +239,12 @@ class DevicePages(Controller):
         except DomainError as refused:
             return Template(
                 "devices/scan.html",
-                context=page_context(request, code=code, errors={"code": refused.text()}),
+                context=page_context(
+                    request,
+                    code=code,
+                    errors={"code": refused.text()},
+                    suggestion=refused.values.get("suggestion"),
+                ),
                 status_code=refused.status_code,
             )
         return Redirect(path=f"/devices/{quote(match.asset_tag)}")

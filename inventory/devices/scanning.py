@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from inventory.devices.asset_tags import likely_intended, normalise_scan, parse_tag
+from inventory.devices.asset_tags import likely_intended, normalise_scan, parse_tag, read_lookalikes
 from inventory.devices.queries import DEVICE_LIST_COLUMNS
 from inventory.devices.tables import Device
 from inventory.errors import Conflict, InvalidInput, NotFound
@@ -68,6 +68,15 @@ async def resolve_scan(code: str) -> ScanMatch:
             {"serial": text},
             code="ambiguous_serial",
         )
+    meant = read_lookalikes(text) if tag is None else None
+    if meant is not None:
+        suggestions = await _existing([meant.canonical] if meant.check_matches else likely_intended(meant))
+        if suggestions:
+            raise NotFound(
+                N_("No device has the tag or serial {code}. Did you mean {suggestion}?"),
+                {"code": text, "suggestion": suggestions[0]},
+                code="did_you_mean",
+            )
     raise NotFound(N_("No device has the tag or serial {code}."), {"code": text})
 
 

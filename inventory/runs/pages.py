@@ -53,6 +53,7 @@ async def _overview(
     error: str | None = None,
     status_code: int = 200,
     refused_pair: tuple[int, str] | None = None,
+    start_form: StartForm | None = None,
 ) -> Template:
     runs = [await run_out(run, settings) for run in await list_runs(limit=30)]
     return Template(
@@ -66,6 +67,7 @@ async def _overview(
             machines=await unpaired_machines(),
             error=error,
             refused_pair=refused_pair,  # (machine, code): the pairing field holds the refused code, selected
+            start_form=start_form or StartForm(),  # a refused start keeps what was chosen and typed
             **LABELS,
         ),
         status_code=status_code,
@@ -101,9 +103,11 @@ class RunPages(Controller):
             profile = int(data.profile_id) if data.profile_id.isdigit() else None
             run_id = await start_run(engine, RunRequest(kind, tags, profile), request.user, settings, runs)
         except ValueError:
-            return await _overview(request, settings, error=None, status_code=422)
+            return await _overview(request, settings, error=None, status_code=422, start_form=data)
         except DomainError as refused:
-            return await _overview(request, settings, error=refused.text(), status_code=refused.status_code)
+            return await _overview(
+                request, settings, error=refused.text(), status_code=refused.status_code, start_form=data
+            )
         return Redirect(path=f"/runs/{run_id}", status_code=303)
 
     @get("/runs/{run_id:int}", opt={"permission": Permission.DEVICE_READ})

@@ -11,6 +11,7 @@ from piccolo.engine.base import Engine
 from inventory.actors import Actor
 from inventory.clock import now
 from inventory.database import write_transaction
+from inventory.devices.asset_tags import canonical_tag
 from inventory.devices.intake import normalise_serial
 from inventory.devices.tables import Device, Disk
 from inventory.devices.transitions import TransitionRequest, transition
@@ -195,7 +196,7 @@ async def start_run(
     """Start a run on the devices (moving each into wiping or provisioning) and return the run's id."""
     if not actor.may(Permission.DEVICE_WORK):
         raise Forbidden(N_("Your role does not allow this step."))
-    tags = tuple(dict.fromkeys(tag.strip() for tag in request.asset_tags if tag.strip()))
+    tags = tuple(dict.fromkeys(canonical_tag(tag) for tag in request.asset_tags if tag.strip()))
     ident = uuid.uuid4().hex
     async with write_transaction(engine):
         devices = await _devices(tags)

@@ -120,7 +120,7 @@ class StockTakePages(Controller):
             if not data.site_id.isdigit() or not 0 < int(data.site_id) <= MAX_ID:
                 raise InvalidInput("site_id", N_("Choose the site."))
             stocktake_id = await start_stocktake(
-                engine, request.user, int(data.site_id), data.place, data.states
+                engine, request.user, int(data.site_id), data.place, form_list(data.states)
             )
         except DomainError as refused:
             return await self._list_page(request, data, field_errors(refused), refused.status_code)
