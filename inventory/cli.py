@@ -1,4 +1,4 @@
-"""The `kierto` command: serve, migrate, create-user, demo-data, check, scheduler, run-job, backup, restore."""
+"""The `kierto` command: serve, migrate, create-user, unlock-login, demo-data, check, scheduler, run-job, backup, restore."""
 
 from __future__ import annotations
 
@@ -128,6 +128,26 @@ def create_user_command(
         click.echo(error.text("en"), err=True)
         sys.exit(2)
     click.echo(f"Created user {username} (id {user_id}).")
+
+
+@main.command("unlock-login")
+@click.argument("username")
+def unlock_login(username: str) -> None:
+    """Forget an account's failed logins, so no wait holds the person back (an administrator's unlock)."""
+    from inventory.accounts.tables import User
+    from inventory.accounts.throttling import unlock
+
+    async def work() -> int | None:
+        _engine()
+        if not await User.exists().where(User.username == username.strip().lower()):
+            return None
+        return await unlock(username)
+
+    forgotten = _run(work())
+    if forgotten is None:
+        click.echo(f"There is no account {username}.", err=True)
+        sys.exit(2)
+    click.echo(f"Forgot {forgotten} failed login(s) of {username}; they can log in at once.")
 
 
 @main.command()

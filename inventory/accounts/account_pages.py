@@ -12,14 +12,14 @@ from litestar.response import Redirect, Template
 
 from inventory.accounts import second_factor
 from inventory.accounts.middleware import BrowserSession
-from inventory.accounts.pages import client_address, safe_next
+from inventory.accounts.pages import login_attempt, safe_next
 from inventory.accounts.reauthentication import RECENT
 from inventory.accounts.sessions import (
     authenticated_within,
     mark_reauthenticated,
     require_second_factor_again,
 )
-from inventory.accounts.throttling import is_throttled, record_attempt
+from inventory.accounts.throttling import record_attempt, wait_before
 from inventory.accounts.users import authenticate
 from inventory.actors import Actor
 from inventory.i18n import gettext
@@ -101,13 +101,15 @@ class AccountPages(Controller):
         """Confirm the password (and code); the session counts as freshly authenticated for a few minutes."""
         actor = request.user
         assert actor.user_id is not None
-        address = client_address(request)
+        tried = login_attempt(request, actor.username, actor.user_id, settings)
         needs_code = await second_factor.is_enabled(actor.user_id)
-        ok = not await is_throttled(actor.username, address, settings)
+        waiting = await wait_before(tried, settings) is not None
+        ok = not waiting
         ok = ok and await authenticate(actor.username, data.password[:1024]) is not None
         if ok and needs_code:
             ok = await second_factor.check_code(actor.user_id, data.code[:20], settings.resolved_secret_key())
-        await record_attempt(actor.username, address, succeeded=ok)
+        if not waiting:  # a try refused unchecked does not lengthen the wait
+            await record_attempt(tried, succeeded=ok)
         if ok and isinstance(request.auth, BrowserSession):
             await mark_reauthenticated(request.auth.token)
             return Redirect(path=safe_next(data.next), status_code=303)

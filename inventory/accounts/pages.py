@@ -13,10 +13,11 @@ from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inventory.accounts import second_factor
+from inventory.accounts.device_cookies import device_cookie_name, known_device, remembered
 from inventory.accounts.middleware import BrowserSession, session_cookie_name
 from inventory.accounts.sessions import end_session, resume_session, start_session
 from inventory.accounts.tables import User
-from inventory.accounts.throttling import is_throttled, record_attempt
+from inventory.accounts.throttling import Attempt, attempt, minutes, record_attempt, wait_before
 from inventory.accounts.users import authenticate
 from inventory.actors import Actor
 from inventory.i18n import gettext
@@ -57,6 +58,19 @@ def client_address(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def login_attempt(
+    request: Request[Any, Any, Any], username: str, user_id: int | None, settings: Settings
+) -> Attempt:
+    """An attempt to give this user's password (or code), from this address and, if known for them, this browser."""
+    device = known_device(request.cookies.get(device_cookie_name(settings)), user_id, settings)
+    return attempt(username, client_address(request), device)
+
+
+async def _user_id(username: str) -> int | None:
+    row = await User.select(User.id).where(User.username == username).first()
+    return int(row["id"]) if row else None
+
+
 def session_cookie(settings: Settings, token: str) -> Cookie:
     """The session cookie: HttpOnly, SameSite=Lax, Secure and `__Host-` over HTTPS."""
     return Cookie(
@@ -87,6 +101,10 @@ async def _open_session(
         target = f"{step}?next={quote(target, safe='')}"
     response: Response[Any] = Redirect(path=target, status_code=303)
     response.set_cookie(session_cookie(settings, token))
+    # This browser now counts as known for the person (see accounts/throttling.py).
+    response.set_cookie(
+        remembered(request.cookies.get(device_cookie_name(settings)), actor.user_id, settings)
+    )
     return response
 
 
@@ -114,22 +132,23 @@ class LoginPages(Controller):
         settings: NamedDependency[Settings],
     ) -> Response[Any]:
         """Check the password, open a fresh session and go where the user was heading."""
-        address = client_address(request)
         username = data.username.strip().lower()[:64]
-        throttled = await is_throttled(username, address, settings)
-        if throttled:
-            error = N_("Too many failed attempts. Wait %(minutes)d minutes and try again.")
+        tried = login_attempt(request, username, await _user_id(username), settings)
+        wait = await wait_before(tried, settings)
+        if wait is not None:
+            message = gettext(N_("Too many failed attempts. Wait %(minutes)d minutes and try again.")) % {
+                "minutes": minutes(wait)
+            }
         else:
             actor = await authenticate(username, data.password[:1024])
-            await record_attempt(username, address, succeeded=actor is not None)
+            await record_attempt(tried, succeeded=actor is not None)
             if actor is not None and actor.user_id is not None:
-                return await _open_session(request, actor, data.next, address, settings)
-            error = N_("The username or the password is wrong.")
-        message = gettext(error) % {"minutes": settings.login_lockout_minutes}
+                return await _open_session(request, actor, data.next, tried.address, settings)
+            message = gettext(N_("The username or the password is wrong."))
         return Template(
             "accounts/login.html",
             context=page_context(request, next_path=safe_next(data.next), username=username, error=message),
-            status_code=429 if throttled else 401,
+            status_code=429 if wait is not None else 401,
         )
 
     @post("/logout", opt={"permission": Permission.SELF}, status_code=303)

@@ -14,10 +14,10 @@ from markupsafe import Markup
 
 from inventory.accounts import second_factor
 from inventory.accounts.middleware import session_cookie_name
-from inventory.accounts.pages import client_address, safe_next
+from inventory.accounts.pages import login_attempt, safe_next
 from inventory.accounts.secret_box import SecretUnreadable, seal, unseal
 from inventory.accounts.sessions import complete_second_factor, pending_session_user
-from inventory.accounts.throttling import is_throttled, record_attempt
+from inventory.accounts.throttling import minutes, record_attempt, wait_before
 from inventory.actors import Actor
 from inventory.errors import InvalidInput
 from inventory.i18n import gettext
@@ -88,18 +88,19 @@ class SecondFactorPages(Controller):
             return Redirect(path="/login", status_code=303)
         token, actor = pending
         assert actor.user_id is not None
-        address = client_address(request)
-        if await is_throttled(actor.username, address, settings):
+        tried = login_attempt(request, actor.username, actor.user_id, settings)
+        wait = await wait_before(tried, settings)
+        if wait is not None:
             error = gettext(N_("Too many failed attempts. Wait %(minutes)d minutes and try again.")) % {
-                "minutes": settings.login_lockout_minutes
+                "minutes": minutes(wait)
             }
             status = 429
         elif await second_factor.check_code(actor.user_id, data.code[:20], settings.resolved_secret_key()):
-            await record_attempt(actor.username, address, succeeded=True)
+            await record_attempt(tried, succeeded=True)
             await complete_second_factor(token)
             return Redirect(path=safe_next(data.next), status_code=303)
         else:
-            await record_attempt(actor.username, address, succeeded=False)
+            await record_attempt(tried, succeeded=False)
             error, status = (
                 gettext(N_("The code is wrong or already used. Wait for a new code and try again.")),
                 401,

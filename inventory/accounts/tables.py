@@ -70,5 +70,8 @@ class LoginAttempt(Table):
 
     username = Varchar(length=64, index=True)
     address = Varchar(length=64, index=True)
+    device = Varchar(
+        length=32, default="", help_text="The known browser's device-cookie nonce; empty when not known."
+    )
     succeeded = Boolean(default=False)
     at = Timestamptz(index=True)

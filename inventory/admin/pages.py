@@ -13,6 +13,7 @@ from piccolo.engine.base import Engine
 
 from inventory.accessibility.services import list_feedback, mark_handled
 from inventory.accounts.sessions import end_all_sessions
+from inventory.accounts.throttling import failures_waiting, unlock
 from inventory.accounts.users import NewUser, UserChanges, create_user, get_user, list_users, update_user
 from inventory.actors import Actor
 from inventory.choices import LANGUAGE_LABELS, Language
@@ -180,6 +181,9 @@ class AdminPages(Controller):
             is_active="true" if user["is_active"] else "",
         )
         saved = request.query_params.get("saved") == "1" and not errors
+        unlocked = request.query_params.get("unlocked") == "1" and not errors
+        notice = N_("The changes are saved.") if saved else None
+        notice = N_("The failed logins are forgotten; the person can log in at once.") if unlocked else notice
         return Template(
             "admin/user.html",
             context=page_context(
@@ -187,7 +191,8 @@ class AdminPages(Controller):
                 user=user,
                 form=form,
                 errors=errors or {},
-                notice=gettext(N_("The changes are saved.")) if saved else None,
+                notice=gettext(notice) if notice else None,
+                failed_logins=await failures_waiting(user["username"]),
                 **choices,
             ),
             status_code=status_code,
@@ -232,6 +237,13 @@ class AdminPages(Controller):
         if data.password or not active:
             await end_all_sessions(user_id)
         return Redirect(path=f"/admin/users/{user_id}?saved=1", status_code=303)
+
+    @post("/users/{user_id:int}/unlock", opt=ADMIN, status_code=303)
+    async def unlock_user(self, user_id: RecordIdPath) -> Redirect:
+        """Forget the account's failed logins, so no wait holds the person back (accounts/throttling.py)."""
+        user = await get_user(user_id)
+        await unlock(user["username"])
+        return Redirect(path=f"/admin/users/{user_id}?unlocked=1", status_code=303)
 
     async def _sites_page(
         self,

@@ -147,6 +147,7 @@ MATRIX: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/admin/users"): ADMINS,
     ("GET", "/admin/users/{user_id:int}"): ADMINS,
     ("POST", "/admin/users/{user_id:int}"): ADMINS,
+    ("POST", "/admin/users/{user_id:int}/unlock"): ADMINS,
     ("GET", "/admin/sites"): ADMINS,
     ("POST", "/admin/sites"): ADMINS,
     ("POST", "/admin/sites/{site_id:int}"): ADMINS,
