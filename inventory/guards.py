@@ -13,6 +13,7 @@ from inventory.actors import Actor
 from inventory.choices import TokenScope
 from inventory.errors import Forbidden
 from inventory.permissions import N_, Permission
+from inventory.sites.reach import reach_path
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -30,6 +31,8 @@ async def require_declared_permission(
 
     Routes with `opt["recent_authentication"]` also need the password given a moment ago (see
     `accounts.reauthentication`). A refused user on a client route is written to the access log.
+    A device, donation, erasure, run, bench machine or stock-take named in the path must be in the
+    actor's reach (`sites.reach`): another site's answers 404, like one that does not exist.
     """
     permission = route_permission(handler)
     if permission is None:
@@ -54,6 +57,7 @@ async def require_declared_permission(
         except Forbidden:
             await _log_refusal(connection, handler, actor, "reauthentication")
             raise
+    await reach_path(actor, connection.path_params, connection.scope.get("method") not in SAFE_METHODS)
 
 
 async def _log_refusal(

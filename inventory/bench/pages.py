@@ -19,6 +19,7 @@ from inventory.errors import DomainError
 from inventory.params import ActionPath
 from inventory.permissions import Permission
 from inventory.settings import Settings
+from inventory.sites.reach import reachable_site_id, site_in_reach
 from inventory.sites.services import list_sites
 from inventory.web import event_label, field_errors, form_list, page_context, route_paths, step_label
 
@@ -45,12 +46,13 @@ async def _bench_page(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Template:
-    sites = await list_sites()
+    sites = [s for s in await list_sites() if site_in_reach(request.user, s["id"])]
     site_id: int | None = None
     if site == "" and request.user.site_id is not None:
         site_id = request.user.site_id
     elif site.isdigit():
         site_id = int(site)
+    site_id = reachable_site_id(request.user, site_id)
     sections: list[QueueSection] = await bench_queue(site_id)
     return Template(
         "bench/queue.html",

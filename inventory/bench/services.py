@@ -18,6 +18,7 @@ from inventory.i18n import gettext
 from inventory.lifecycle import FINAL_STATES, Action, State
 from inventory.permissions import N_, Permission
 from inventory.settings import Settings
+from inventory.sites.reach import site_in_reach
 
 MAX_SELECTION = 100
 # Steps that need nothing but the device: these may be taken on a selection at once.
@@ -76,10 +77,10 @@ async def mark_labelled(engine: Engine, tags: Sequence[str], actor: Actor) -> li
     selection = check_selection(tags)
     outcomes = []
     async with write_transaction(engine):
-        devices = await Device.select(Device.id, Device.asset_tag, Device.state).where(
+        devices = await Device.select(Device.id, Device.asset_tag, Device.state, Device.site).where(
             Device.asset_tag.is_in(selection)
         )
-        by_tag = {row["asset_tag"]: row for row in devices}
+        by_tag = {row["asset_tag"]: row for row in devices if site_in_reach(actor, row["site"])}
         done_before = {
             row["device"]
             for row in await DeviceEvent.select(DeviceEvent.device).where(

@@ -35,6 +35,7 @@ from inventory.errors import Conflict, DomainError, NotFound
 from inventory.lifecycle import Action, State
 from inventory.permissions import N_, Permission
 from inventory.settings import Settings
+from inventory.sites.reach import site_in_reach
 
 GRADE_ORDER = {ConditionGrade.A.value: 0, ConditionGrade.B.value: 1, ConditionGrade.C.value: 2}
 CANDIDATES_MAX = 200
@@ -112,6 +113,8 @@ async def candidate_devices(
     """Ready devices for the client, those whose profile fits the client's accommodations first."""
     client = await reach_client(engine, actor, client_id, purpose, permission=Permission.DEVICE_ALLOCATE)
     site_id = wish.site_id if wish.site_id is not None else client["site"]
+    if not site_in_reach(actor, site_id):  # another site's stock is not offered (docs/sites.md)
+        site_id = -1
     query = Device.select(
         Device.id,
         Device.asset_tag,

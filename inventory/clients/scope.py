@@ -17,7 +17,8 @@ from inventory.clients.choices import AccessAction, AccessOutcome, Purpose
 from inventory.clients.tables import Client
 from inventory.database import is_sqlite
 from inventory.errors import Conflict, Forbidden, NotFound
-from inventory.permissions import N_, Permission, Role
+from inventory.permissions import N_, Permission
+from inventory.sites.reach import region_wide
 
 CLIENT_COLUMNS = (
     Client.id,
@@ -40,7 +41,7 @@ ANONYMISED = N_("This client's personal data has been erased, so nothing more ca
 
 def sees_every_site(actor: Actor) -> bool:
     """Coordinators, administrators and system jobs work across sites; counsellors at their own."""
-    return actor.is_system or actor.role in (Role.COORDINATOR, Role.ADMIN)
+    return region_wide(actor)
 
 
 def reachable(actor: Actor, client: dict[str, Any]) -> bool:

@@ -23,7 +23,7 @@ from inventory.devices.editing import (
 )
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.intake import NewDisk
-from inventory.devices.presenters import device_out, device_summary, event_out
+from inventory.devices.presenters import device_out, device_summary, events_out
 from inventory.devices.queries import (
     DeviceFilter,
     device_events,
@@ -57,6 +57,7 @@ from inventory.params import (
 )
 from inventory.permissions import Permission
 from inventory.settings import Settings
+from inventory.sites.reach import reach_device
 
 
 def _transition_request(data: JSONBody[TransitionIn]) -> TransitionRequest:
@@ -104,6 +105,7 @@ class DeviceController(Controller):
     @get("/", operation_id="listDevices", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
     async def list_devices(
         self,
+        request: Request[Actor, Any, Any],
         states: Annotated[
             list[State] | None, QueryParameter(name="state", description="Only devices in these states.")
         ] = None,
@@ -119,6 +121,7 @@ class DeviceController(Controller):
         """List devices, newest first, filtered by state, site, donation, type and free text."""
         rows, total = await list_devices(
             DeviceFilter(states=states or (), site_id=site_id, donation_id=donation_id, kind=kind, text=q),
+            request.user,
             page,
             per_page,
         )
@@ -174,7 +177,7 @@ class DeviceController(Controller):
     async def list_events(self, tag: TagPath, request: Request[Actor, Any, Any]) -> list[EventOut]:
         """The device's whole history, oldest first."""
         device = await get_device(tag)
-        return [event_out(row, request.user) for row in await device_events(device["id"])]
+        return await events_out(await device_events(device["id"]), request.user)
 
     @get(
         "/{tag:str}/disks",
@@ -302,7 +305,8 @@ class ScanController(Controller):
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
     )
-    async def scan(self, code: ScanCodePath) -> ScanOut:
+    async def scan(self, code: ScanCodePath, request: Request[Actor, Any, Any]) -> ScanOut:
         """Find a device by asset tag (any case, with or without check character) or by serial number."""
         match = await resolve_scan(code)
+        await reach_device(request.user, match.asset_tag)
         return ScanOut(matched_by=match.matched_by, device=device_summary(match.row))

@@ -24,6 +24,7 @@ from inventory.lifecycle import State
 from inventory.permissions import N_, Permission
 from inventory.runs.choices import ACTIVE_RUN_STATES
 from inventory.runs.tables import RunTarget
+from inventory.sites.reach import reach_device
 from labels.sanitisation_terms import DestructionMethod
 
 DESTROYED_ACTION = Activity.DISK_DESTROYED
@@ -51,6 +52,7 @@ async def record_destroyed_disk(
     engine: Engine[Any], asset_tag: str, disk_id: int, destruction: Destruction, actor: Actor
 ) -> None:
     """Record a disk that could not be erased as physically destroyed, with another person as witness."""
+    await reach_device(actor, asset_tag)
     if not actor.may(Permission.DEVICE_WORK) or actor.user_id is None:
         raise Forbidden(N_("Only a person at the bench can record a destroyed disk."))
     async with write_transaction(engine):

@@ -18,6 +18,7 @@ from inventory.devices.tables import Device, Disk, ErasureDisk
 from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.lifecycle import FINAL_STATES, State
 from inventory.permissions import N_
+from inventory.sites.reach import reach_device
 
 EDIT_ACTION = Activity.EDITED
 DISK_ADDED_ACTION = Activity.DISK_ADDED
@@ -69,6 +70,7 @@ async def _editable_device(asset_tag: str) -> dict[str, Any]:
 
 async def edit_device(engine: Engine, asset_tag: str, changes: DeviceChanges, actor: Actor) -> None:  # type: ignore[type-arg]
     """Correct a device's description and record what changed."""
+    await reach_device(actor, asset_tag)
     async with write_transaction(engine):
         device = await _editable_device(asset_tag)
         current = await Device.select().where(Device.id == device["id"]).first()
@@ -94,6 +96,7 @@ async def edit_device(engine: Engine, asset_tag: str, changes: DeviceChanges, ac
 
 async def add_disk(engine: Engine, asset_tag: str, disk: NewDisk, actor: Actor) -> int:  # type: ignore[type-arg]
     """Record a disk found in a device; it must then be erased before the device moves on."""
+    await reach_device(actor, asset_tag)
     async with write_transaction(engine):
         device = await _editable_device(asset_tag)
         rows = await Disk.insert(
@@ -134,6 +137,7 @@ async def _unsanitised_disk(device_id: int, disk_id: int) -> dict[str, Any]:
 
 async def edit_disk(engine: Engine, asset_tag: str, disk_id: int, changes: DiskChanges, actor: Actor) -> None:  # type: ignore[type-arg]
     """Complete or correct a disk's record before it is erased (serial, model, size, type)."""
+    await reach_device(actor, asset_tag)
     async with write_transaction(engine):
         device = await _editable_device(asset_tag)
         current = await _unsanitised_disk(device["id"], disk_id)
@@ -163,6 +167,7 @@ async def edit_disk(engine: Engine, asset_tag: str, disk_id: int, changes: DiskC
 
 async def remove_disk(engine: Engine, asset_tag: str, disk_id: int, reason: str, actor: Actor) -> None:  # type: ignore[type-arg]
     """Remove a disk recorded by mistake (not in the device, or recorded twice), with the reason."""
+    await reach_device(actor, asset_tag)
     reason = reason.strip()
     if not reason:
         raise InvalidInput("reason", N_("Say why the disk is removed from the record."))

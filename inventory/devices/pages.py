@@ -20,7 +20,7 @@ from inventory.choices import DESTRUCTION_METHOD_LABELS, DISK_KIND_LABELS
 from inventory.clients.allocation import allocation_step, preview_allocation_step
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.event_kinds import EVENT_KINDS
-from inventory.devices.presenters import device_out, event_out
+from inventory.devices.presenters import device_out, events_out
 from inventory.devices.queries import DeviceFilter, device_erasures, device_events, get_device, list_devices
 from inventory.devices.scanning import resolve_scan
 from inventory.devices.step_options import step_options
@@ -36,6 +36,7 @@ from inventory.runs.pages import LABELS as RUN_LABELS
 from inventory.runs.presenters import progress_out
 from inventory.runs.queries import device_progress
 from inventory.settings import Settings
+from inventory.sites.reach import reach_device
 from inventory.web import event_label, field_errors, form_list, format_bytes, page_context
 from labels.sanitisation_terms import DestructionMethod
 
@@ -82,7 +83,7 @@ async def device_page(
         device_progress(tag, device_id),
         device_certificates(tag, device_id),
     )
-    events = [event_out(row, request.user) for row in event_rows]
+    events = await events_out(event_rows, request.user)
     done = request.query_params.get("done")
     notice = f"{event_label(done)}." if done is not None and done in EVENT_KINDS and not failed else None
     errors: dict[str, str] = {}
@@ -183,7 +184,7 @@ class DevicePages(Controller):
     ) -> Template:
         """Devices, filtered by step and free text."""
         states = (State(step),) if step in {s.value for s in State} else ()
-        rows, total = await list_devices(DeviceFilter(states=states, text=q), page, PER_PAGE)
+        rows, total = await list_devices(DeviceFilter(states=states, text=q), request.user, page, PER_PAGE)
         return Template(
             "devices/list.html",
             context=page_context(
@@ -236,6 +237,7 @@ class DevicePages(Controller):
         """Open the device a scanned or typed code belongs to; otherwise say why, ready for the next scan."""
         try:
             match = await resolve_scan(code)
+            await reach_device(request.user, match.asset_tag)
         except DomainError as refused:
             return Template(
                 "devices/scan.html",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import Any
 
 from inventory.actors import Actor
@@ -85,12 +86,31 @@ async def device_out(device: dict[str, Any], actor: Actor) -> DeviceOut:
     )
 
 
-def event_out(row: dict[str, Any], actor: Actor) -> EventOut:
-    """A history entry; the client's id is left out for roles that may not see clients."""
+def _event_client(row: dict[str, Any]) -> int | None:
+    value = (row["details"] or {}).get("client_id") if row["action"] in CLIENT_ACTIONS else None
+    return value if isinstance(value, int) else None
+
+
+async def events_out(rows: list[dict[str, Any]], actor: Actor) -> list[EventOut]:
+    """A device's history for this actor: allocation steps name only clients in the actor's reach."""
+    mentioned = {client for client in map(_event_client, rows) if client is not None}
+    in_reach: set[int] = set()
+    if mentioned and actor.may(Permission.CLIENT_READ):
+        found = await Client.select(Client.id, Client.site).where(Client.id.is_in(sorted(mentioned)))
+        in_reach = {row["id"] for row in found if reachable(actor, row)}
+    return [event_out(row, actor, in_reach) for row in rows]
+
+
+def event_out(row: dict[str, Any], actor: Actor, clients_in_reach: Container[int] = ()) -> EventOut:
+    """A history entry; an allocation step's client stays out unless that client is in the actor's reach."""
     details = dict(row["details"] or {})
     reason = row["reason"]
-    if not actor.may(Permission.CLIENT_READ) and row["action"] in CLIENT_ACTIONS:
-        # Reasons and details of allocation steps may speak of the client: trainees see only the step.
+    client = _event_client(row)
+    if row["action"] in CLIENT_ACTIONS and (
+        not actor.may(Permission.CLIENT_READ) or (client is not None and client not in clients_in_reach)
+    ):
+        # Reasons and details of allocation steps may speak of the client: trainees, and counsellors
+        # of another site than the client's, see only the step.
         details, reason = {}, ""
     return EventOut(
         id=row["id"],

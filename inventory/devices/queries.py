@@ -10,12 +10,14 @@ from typing import Any
 from piccolo.columns.combination import And, Where
 from piccolo.query.base import Query
 
+from inventory.actors import Actor
 from inventory.choices import DeviceKind
 from inventory.database import contains_text
 from inventory.devices.tables import Device, DeviceEvent, Disk, Erasure
 from inventory.errors import NotFound
 from inventory.lifecycle import State
 from inventory.permissions import N_
+from inventory.sites.reach import site_condition
 
 DEVICE_LIST_COLUMNS = (
     Device.id,
@@ -76,10 +78,13 @@ def _apply(query: Query[Any, Any], conditions: list[Any]) -> Query[Any, Any]:
 
 
 async def list_devices(
-    device_filter: DeviceFilter, page: int = 1, per_page: int = 50
+    device_filter: DeviceFilter, actor: Actor, page: int = 1, per_page: int = 50
 ) -> tuple[list[dict[str, Any]], int]:
-    """One page of devices matching the filter, newest tag first, and how many match in all."""
+    """One page of the actor's reachable devices matching the filter, newest tag first, and how many in all."""
     conditions = _conditions(device_filter)
+    in_reach = site_condition(actor, Device.site)
+    if in_reach is not None:
+        conditions.append(in_reach)
     rows = await _apply(
         Device.select(*DEVICE_LIST_COLUMNS)
         .order_by(Device.id, ascending=False)

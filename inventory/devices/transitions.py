@@ -29,6 +29,7 @@ from inventory.lifecycle import (
 )
 from inventory.permissions import N_
 from inventory.settings import Settings
+from inventory.sites.reach import site_in_reach
 
 
 @dataclass(frozen=True)
@@ -125,11 +126,11 @@ async def _decide(
     intent = _intent_for(action, request, allocation)
     _check_required(action, request)
     device = (
-        await Device.select(Device.id, Device.asset_tag, Device.state, Device.cycle)
+        await Device.select(Device.id, Device.asset_tag, Device.state, Device.cycle, Device.site)
         .where(Device.asset_tag == asset_tag)
         .first()
     )
-    if device is None:
+    if device is None or not site_in_reach(actor, device["site"]):  # another site's device: as if none
         raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
     facts = await load_facts(device["id"])
     if request.erasure is not None and action is Action.WIPE_PASSED:

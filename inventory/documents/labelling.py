@@ -26,6 +26,7 @@ from inventory.i18n import current_language, gettext
 from inventory.lifecycle import State
 from inventory.permissions import N_
 from inventory.settings import Settings
+from inventory.sites.reach import reach_donation, site_in_reach
 from inventory.sites.tables import Site
 from labels import STOCKS, AssetLabel, LabelStock, get_stock, render_asset_labels
 from labels.locale_format import format_memory, format_size
@@ -87,8 +88,10 @@ def spec_line(device: dict[str, Any], disks: Sequence[dict[str, Any]]) -> str:
     return " · ".join(part for part in parts if part)
 
 
-async def resolve_devices(selection: LabelSelection) -> list[dict[str, Any]]:
-    """The selected devices in print order (tags as given, then the donation's), each once."""
+async def resolve_devices(selection: LabelSelection, actor: Actor) -> list[dict[str, Any]]:
+    """The selected devices in print order (tags as given, then the donation's), each once, all in reach."""
+    if selection.donation_id is not None:
+        await reach_donation(actor, selection.donation_id)
     columns = (
         Device.id,
         Device.asset_tag,
@@ -111,7 +114,7 @@ async def resolve_devices(selection: LabelSelection) -> list[dict[str, Any]]:
             row["asset_tag"]: row
             for row in await Device.select(*columns).where(Device.asset_tag.is_in(wanted))
         }
-        unknown = [tag for tag in wanted if tag not in found]
+        unknown = [tag for tag in wanted if tag not in found or not site_in_reach(actor, found[tag]["site"])]
         if unknown:
             raise NotFound(
                 N_("There is no device with the tag {tag}."), {"tag": ", ".join(dict.fromkeys(unknown))}
@@ -217,7 +220,7 @@ async def make_labels(
     start_position: int = 0,
 ) -> Labels:
     """Render the selected devices' labels as a PDF to download, and note it in their histories."""
-    devices = await resolve_devices(selection)
+    devices = await resolve_devices(selection, actor)
     site = await site_for(actor, devices)
     stock = choose_stock(stock_id, site)
     _check_position(stock, start_position)
@@ -238,7 +241,7 @@ async def print_labels(
     start_position: int = 0,
 ) -> Labels:
     """Send the selected devices' labels to the site's label printer, and note it in their histories."""
-    devices = await resolve_devices(selection)
+    devices = await resolve_devices(selection, actor)
     site = await site_for(actor, devices)
     if site is None or not site["printer_queue"]:
         raise PrinterUnavailable(

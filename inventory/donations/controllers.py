@@ -139,11 +139,15 @@ class DonationController(Controller):
     @get("/", operation_id="listDonations", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
     async def list_donations(
         self,
+        request: Request[Actor, Any, Any],
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
         offset: Annotated[int, QueryParameter(ge=0, le=10**9)] = 0,
     ) -> list[schemas.DonationOut]:
         """Donations, newest first."""
-        return [schemas.DonationOut(**row) for row in await list_donations(limit, min(offset, 10**9))]
+        return [
+            schemas.DonationOut(**row)
+            for row in await list_donations(request.user, limit, min(offset, 10**9))
+        ]
 
     @get(
         "/{donation_id:int}",

@@ -15,6 +15,7 @@ from inventory.donations.services import DonationCreated, NewDonation, create_do
 from inventory.donations.spreadsheet import Problem, Sheet, SheetRow, read_sheet
 from inventory.errors import InvalidInput
 from inventory.permissions import N_
+from inventory.sites.reach import require_site
 
 # Serials asked about per query: well below any database's limit on bound values.
 SERIAL_BATCH = 500
@@ -85,6 +86,7 @@ async def run_import(
     exclude_lines: frozenset[int] = frozenset(),
 ) -> tuple[Sheet, DonationCreated]:
     """Create the donation and the devices of every row not left out, or nothing if a row has a problem."""
+    require_site(actor, site_id)
     sheet = await preview_import(data)
     rows = _kept_rows(sheet, exclude_lines)
     flagged = [row.line for row in rows if row.problems]

@@ -295,7 +295,7 @@ class DonationPages(Controller):
     @get("/", opt={"permission": Permission.DEVICE_READ})
     async def donation_list(self, request: Request[Actor, Any, Any], page: PageQuery = 1) -> Template:
         """Donations, newest first."""
-        rows = await list_donations(PER_PAGE + 1, (page - 1) * PER_PAGE)
+        rows = await list_donations(request.user, PER_PAGE + 1, (page - 1) * PER_PAGE)
         return Template(
             "donations/list.html",
             context=page_context(
@@ -446,7 +446,7 @@ class DonationPages(Controller):
         """One donation: its devices and where each one is, its labels and the donor's receipt."""
         donation = await get_donation(donation_id)
         devices, total = await list_devices(
-            DeviceFilter(donation_id=donation_id), 1, MAX_DEVICES_PER_DONATION
+            DeviceFilter(donation_id=donation_id), request.user, 1, MAX_DEVICES_PER_DONATION
         )
         created = request.query_params.get("created") == "1"
         return Template(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from inventory.actors import Actor
 from inventory.devices.tables import Device
 from inventory.donations.tables import Donation, Donor
 from inventory.errors import NotFound
 from inventory.permissions import N_
+from inventory.sites.reach import site_condition
 
 DONATION_COLUMNS = (
     Donation.id,
@@ -50,14 +52,13 @@ async def _tags_by_donation(donation_ids: list[int]) -> dict[int, list[str]]:
     return tags
 
 
-async def list_donations(limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-    """Donations, newest first, each with its device tags."""
-    rows = (
-        await Donation.select(*DONATION_COLUMNS)
-        .order_by(Donation.id, ascending=False)
-        .limit(limit)
-        .offset(offset)
-    )
+async def list_donations(actor: Actor, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    """The donations of the sites in the actor's reach, newest first, each with its device tags."""
+    query = Donation.select(*DONATION_COLUMNS)
+    in_reach = site_condition(actor, Donation.site)
+    if in_reach is not None:
+        query = query.where(in_reach)
+    rows = await query.order_by(Donation.id, ascending=False).limit(limit).offset(offset)
     tags = await _tags_by_donation([row["id"] for row in rows])
     return [{**row, "asset_tags": tags.get(row["id"], [])} for row in rows]
 

@@ -15,6 +15,7 @@ from inventory.devices.intake import NewDevice, register_device
 from inventory.donations.tables import Donation, Donor
 from inventory.errors import InvalidInput, NotFound
 from inventory.permissions import N_
+from inventory.sites.reach import reach_donation, require_site
 from inventory.sites.tables import Site
 
 # A large donor sends a thousand machines; more should come as several lists (each import is one
@@ -90,6 +91,7 @@ async def _check_donation(new: NewDonation) -> None:
 
 async def create_donation(engine: Engine, new: NewDonation, actor: Actor) -> DonationCreated:  # type: ignore[type-arg]
     """Record a donation and register all its devices, all or nothing."""
+    require_site(actor, new.site_id)
     async with write_transaction(engine):
         await _check_donation(new)
         rows = await Donation.insert(
@@ -115,6 +117,7 @@ async def add_devices(
     actor: Actor,
 ) -> tuple[str, ...]:
     """Register more devices to an existing donation, at the donation's site."""
+    await reach_donation(actor, donation_id)
     if not devices:
         raise InvalidInput("devices", N_("List at least one device."))
     async with write_transaction(engine):

@@ -93,6 +93,7 @@ class RunController(Controller):
     @get("/", operation_id="listRuns", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
     async def list_all(
         self,
+        request: Request[Actor, Any, Any],
         settings: NamedDependency[Settings],
         device: Annotated[
             str | None, QueryParameter(max_length=40, description="Only runs of this asset tag.")
@@ -102,7 +103,9 @@ class RunController(Controller):
         ] = None,
     ) -> list[RunOut]:
         """Recent runs, newest first."""
-        return [await run_out(run, settings) for run in await list_runs(device, states=states or ())]
+        return [
+            await run_out(run, settings) for run in await list_runs(request.user, device, states=states or ())
+        ]
 
     @get(
         "/{run_id:int}",
@@ -433,9 +436,9 @@ class ErasureSampleController(Controller):
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
     )
-    async def samples(self) -> list[SampleOut]:
+    async def samples(self, request: Request[Actor, Any, Any]) -> list[SampleOut]:
         """Erasures picked for re-verification that wait for it."""
-        return [SampleOut(**row) for row in await pending_samples()]
+        return [SampleOut(**row) for row in await pending_samples(request.user)]
 
     @get(
         "/sign-off",

@@ -19,6 +19,7 @@ from inventory.lifecycle import State
 from inventory.permissions import N_, Permission
 from inventory.runs.choices import CHECK_ITEMS, ESSENTIAL_ITEMS, CheckResult
 from inventory.runs.tables import HardwareCheck, HardwareScan
+from inventory.sites.reach import reach_device
 
 CHECKED_ACTION = Activity.HARDWARE_CHECKED
 GOOD_BATTERY = 80.0
@@ -81,6 +82,7 @@ async def record_hardware_check(
     engine: Engine[Any], asset_tag: str, checklist: Checklist, actor: Actor
 ) -> ConditionGrade:
     """Record the checklist with the scanned battery health and set the device's condition grade."""
+    await reach_device(actor, asset_tag)
     if not actor.may(Permission.DEVICE_WORK):
         raise Forbidden(N_("Your role does not allow this step."))
     missing = sorted(set(CHECK_ITEMS) - set(checklist.items))

@@ -23,6 +23,7 @@ from inventory.runs.choices import ACTIVE_RUN_STATES
 from inventory.runs.sampling import maybe_pick
 from inventory.runs.tables import RunTarget
 from inventory.settings import Settings
+from inventory.sites.reach import reach_device
 from provisioning.evidence import WipeEvidence
 from provisioning.nwipe_log import KnownDisk, NwipeLogRefusedError, Refusal, import_nwipe_log
 
@@ -112,6 +113,7 @@ async def import_wipe_log(
     engine: Engine[Any], asset_tag: str, upload: NwipeUpload, actor: Actor, settings: Settings
 ) -> str:
     """Accept an nwipe / ShredOS log as the erasure of the device's disks; returns the certificate number."""
+    await reach_device(actor, asset_tag)
     if not actor.may(Permission.DEVICE_WORK):
         raise Forbidden(N_("Your role does not allow this step."))
     async with write_transaction(engine):

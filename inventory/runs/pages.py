@@ -55,7 +55,7 @@ async def _overview(
     refused_pair: tuple[int, str] | None = None,
     start_form: StartForm | None = None,
 ) -> Template:
-    runs = [await run_out(run, settings) for run in await list_runs(limit=30)]
+    runs = [await run_out(run, settings) for run in await list_runs(request.user, limit=30)]
     return Template(
         "runs/index.html",
         context=page_context(

@@ -32,6 +32,7 @@ from inventory.lifecycle import State
 from inventory.permissions import N_, Permission
 from inventory.runs.tables import InitialPassword
 from inventory.settings import Settings
+from inventory.sites.reach import reach_device
 
 # No look-alikes such as l/1 or o/0; four groups of four are easy to read aloud and type.
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -108,6 +109,7 @@ async def reveal_password(
     engine: Engine[Any], asset_tag: str, actor: Actor, settings: Settings
 ) -> tuple[str, str]:
     """The account name and initial password of a device, for its handover; the showing is recorded."""
+    await reach_device(actor, asset_tag)
     if not actor.may(Permission.DEVICE_ALLOCATE):
         raise Forbidden(N_("Only the people who hand devices over can see the initial password."))
     async with write_transaction(engine):

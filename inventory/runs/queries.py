@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from inventory.actors import Actor
 from inventory.clock import now
 from inventory.devices.tables import Device
 from inventory.errors import NotFound
@@ -13,6 +14,7 @@ from inventory.permissions import N_
 from inventory.runs.choices import Executor, RunState
 from inventory.runs.tables import BenchSite, BenchWorker, Run, RunEvent, RunTarget
 from inventory.settings import Settings
+from inventory.sites.reach import site_condition
 from inventory.sites.tables import Site
 
 RUN_COLUMNS = (
@@ -60,10 +62,13 @@ async def get_run(run_id: int) -> dict[str, Any]:
 
 
 async def list_runs(
-    asset_tag: str | None = None, states: Sequence[RunState] = (), limit: int = 50
+    actor: Actor, asset_tag: str | None = None, states: Sequence[RunState] = (), limit: int = 50
 ) -> list[dict[str, Any]]:
-    """Recent runs, newest first, optionally of one device or only in some states."""
+    """Recent runs at the sites in the actor's reach, newest first, optionally of one device or some states."""
     query = Run.select(*RUN_COLUMNS).order_by(Run.id, ascending=False).limit(limit)
+    in_reach = site_condition(actor, Run.site)
+    if in_reach is not None:
+        query = query.where(in_reach)
     if asset_tag:
         ids = await RunTarget.select(RunTarget.run).where(RunTarget.device.asset_tag == asset_tag)
         query = query.where(Run.id.is_in([row["run"] for row in ids] or [0]))

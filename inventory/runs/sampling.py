@@ -19,6 +19,7 @@ from inventory.lifecycle import FINAL_STATES, Action, State
 from inventory.permissions import N_, Permission
 from inventory.runs.tables import ReverificationSample, Run
 from inventory.settings import Settings
+from inventory.sites.reach import site_condition
 
 _RANDOM = secrets.SystemRandom()
 FAILED_HOLD_REASON = "The independent re-verification of erasure {certificate} failed: wipe the device again."
@@ -44,19 +45,18 @@ async def maybe_pick(erasure_id: int, settings: Settings) -> bool:
     return True
 
 
-async def pending_samples() -> list[dict[str, Any]]:
-    """Erasures picked for re-verification and not yet re-verified, oldest first."""
-    rows = (
-        await ReverificationSample.select(
-            ReverificationSample.erasure.certificate_number.as_alias("certificate_number"),
-            ReverificationSample.erasure.device.asset_tag.as_alias("asset_tag"),  # type: ignore[union-attr]
-            ReverificationSample.erasure.operator.username.as_alias("operator"),  # type: ignore[union-attr]
-            ReverificationSample.picked_at,
-        )
-        .where(ReverificationSample.completed_at.is_null())
-        .order_by(ReverificationSample.picked_at)
-    )
-    return list(rows)
+async def pending_samples(actor: Actor) -> list[dict[str, Any]]:
+    """Erasures of devices in the actor's reach picked for re-verification and not yet re-verified, oldest first."""
+    query = ReverificationSample.select(
+        ReverificationSample.erasure.certificate_number.as_alias("certificate_number"),
+        ReverificationSample.erasure.device.asset_tag.as_alias("asset_tag"),  # type: ignore[union-attr]
+        ReverificationSample.erasure.operator.username.as_alias("operator"),  # type: ignore[union-attr]
+        ReverificationSample.picked_at,
+    ).where(ReverificationSample.completed_at.is_null())
+    in_reach = site_condition(actor, ReverificationSample.erasure.device.site)  # type: ignore[union-attr]
+    if in_reach is not None:
+        query = query.where(in_reach)
+    return list(await query.order_by(ReverificationSample.picked_at))
 
 
 @dataclass(frozen=True)

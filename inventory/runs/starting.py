@@ -24,6 +24,7 @@ from inventory.runs.jobs import MAX_FORKS, PLAYBOOKS, TIMEOUTS, expected_for
 from inventory.runs.passwords import store_password
 from inventory.runs.tables import BenchSite, HardwareScan, Profile, Run, RunTarget
 from inventory.settings import Settings
+from inventory.sites.reach import reach_devices
 
 MAX_DEVICES = 50
 DEFAULT_PROFILE = "standard-desktop"
@@ -197,6 +198,7 @@ async def start_run(
     if not actor.may(Permission.DEVICE_WORK):
         raise Forbidden(N_("Your role does not allow this step."))
     tags = tuple(dict.fromkeys(canonical_tag(tag) for tag in request.asset_tags if tag.strip()))
+    await reach_devices(actor, tags)
     ident = uuid.uuid4().hex
     async with write_transaction(engine):
         devices = await _devices(tags)

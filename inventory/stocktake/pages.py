@@ -94,7 +94,7 @@ class StockTakePages(Controller):
             "stocktake/list.html",
             context=page_context(
                 request,
-                stocktakes=await list_stocktakes(),
+                stocktakes=await list_stocktakes(request.user),
                 form=form,
                 site_options=[(s["id"], f"{s['code']} – {s['name']}") for s in sites],
                 state_choices=ON_SITE_STATES,

@@ -6,10 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from inventory.actors import Actor
 from inventory.devices.tables import Device
 from inventory.errors import NotFound
 from inventory.lifecycle import IN_WORKSHOP, OUT_OF_WORKSHOP, State
 from inventory.permissions import N_
+from inventory.sites.reach import site_condition
 from inventory.stocktake.tables import StockTake, StockTakeScan
 
 # Devices in these steps are not in the workshop at all: finding one there is worth a word.
@@ -175,22 +177,22 @@ async def stocktake_view(stocktake_id: int) -> StockTakeView:
     )
 
 
-async def list_stocktakes(limit: int = 50) -> list[dict[str, Any]]:
-    """The latest stock-takes, newest first."""
-    return list(
-        await StockTake.select(
-            StockTake.id,
-            StockTake.site.code.as_alias("site_code"),
-            StockTake.place,
-            StockTake.started_at,
-            StockTake.finished_at,
-            StockTake.expected_count,
-            StockTake.found_count,
-            StockTake.missing_count,
-            StockTake.misplaced_count,
-            StockTake.unknown_count,
-            StockTake.started_by.display_name.as_alias("started_by_name"),
-        )
-        .order_by(StockTake.id, ascending=False)
-        .limit(limit)
+async def list_stocktakes(actor: Actor, limit: int = 50) -> list[dict[str, Any]]:
+    """The latest stock-takes of the sites in the actor's reach, newest first."""
+    query = StockTake.select(
+        StockTake.id,
+        StockTake.site.code.as_alias("site_code"),
+        StockTake.place,
+        StockTake.started_at,
+        StockTake.finished_at,
+        StockTake.expected_count,
+        StockTake.found_count,
+        StockTake.missing_count,
+        StockTake.misplaced_count,
+        StockTake.unknown_count,
+        StockTake.started_by.display_name.as_alias("started_by_name"),
     )
+    in_reach = site_condition(actor, StockTake.site)
+    if in_reach is not None:
+        query = query.where(in_reach)
+    return list(await query.order_by(StockTake.id, ascending=False).limit(limit))

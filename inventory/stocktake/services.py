@@ -16,6 +16,7 @@ from inventory.devices.asset_tags import normalise_scan
 from inventory.devices.scanning import MAX_SCAN_LENGTH, resolve_scan
 from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.permissions import N_
+from inventory.sites.reach import reach_stocktake, require_site
 from inventory.sites.tables import Site
 from inventory.stocktake.queries import scope_states, stocktake_view
 from inventory.stocktake.tables import StockTake, StockTakeScan
@@ -40,6 +41,7 @@ async def start_stocktake(
     states: Sequence[str] = (),
 ) -> int:
     """Open a count at a site, or on a shelf that holds devices of the chosen steps."""
+    require_site(actor, site_id)
     place = place.replace("\x00", "").strip()
     if len(place) > PLACE_MAX:
         raise InvalidInput("place", N_("At most {maximum} characters."), {"maximum": PLACE_MAX})
@@ -68,6 +70,7 @@ async def record_scan(engine: Engine, actor: Actor, stocktake_id: int, code: str
 
     A tag whose check character is wrong is refused (scan again), not counted as unknown.
     """
+    await reach_stocktake(actor, stocktake_id)
     text = normalise_scan(code)
     if not text or len(text) > MAX_SCAN_LENGTH:
         raise InvalidInput("code", N_("Scan or type an asset tag or a serial number."))
@@ -96,6 +99,7 @@ async def record_scan(engine: Engine, actor: Actor, stocktake_id: int, code: str
 
 async def finish_stocktake(engine: Engine, actor: Actor, stocktake_id: int) -> None:  # type: ignore[type-arg]
     """Close the count and record its outcome as it stands now."""
+    await reach_stocktake(actor, stocktake_id)
     async with write_transaction(engine):
         await _open(stocktake_id)
         view = await stocktake_view(stocktake_id)

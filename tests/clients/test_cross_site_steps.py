@@ -14,6 +14,7 @@ from inventory.clients.reservations import reserve_device
 from inventory.clients.tables import Client, Handover, Reservation
 from inventory.clock import today
 from inventory.devices.tables import Device
+from inventory.permissions import Role
 from inventory.settings import get_settings
 from tests import factories
 from tests.clients.helpers import bearer, log_rows, new_client, person, ready_device
@@ -104,17 +105,52 @@ async def test_another_sites_loan_cannot_be_returned_through_the_device_api(
     ]
 
 
-async def test_the_device_page_neither_offers_nor_takes_another_sites_clients_steps(
-    db: Any, api: httpx.AsyncClient
-) -> None:
+async def test_another_sites_device_page_answers_like_no_device(db: Any, api: httpx.AsyncClient) -> None:
     tag, client_id, _ = await _reserved_at_toh(db)
     outsider = await person(site_code="JNS")
     await _sign_in(api, outsider)
     page = await api.get(f"/devices/{tag}", headers=HTML)
-    assert page.status_code == 200
-    assert f"/devices/{tag}/steps/release" not in page.text
+    assert page.status_code == 404
     client = await Client.select(Client.code).where(Client.id == client_id).first()
     assert client is not None
+    assert client["code"] not in page.text
+    posted = await api.post(
+        f"/devices/{tag}/steps/release",
+        data={"reason": "vahinko", "_csrf_token": api.cookies["kierto_csrf"], "confirmed": "yes"},
+        headers=HTML,
+    )
+    assert posted.status_code == 404
+    assert (await _device(tag))["state"] == "reserved"
+
+
+async def test_a_device_of_ones_site_reserved_for_another_sites_client_hides_that_client(
+    db: Any, api: httpx.AsyncClient
+) -> None:
+    """A coordinator reserved a Joensuu device for a Tohmajärvi client: Joensuu's counsellor sees the
+    device, but neither the client's code (page, API, history) nor the release step."""
+    coordinator = await person(Role.COORDINATOR, site_code="JNS")
+    client_id = await new_client(db, await person(site_code="TOH"))
+    tag = await ready_device(db, site_code="JNS")
+    await reserve_device(db, client_id, tag, coordinator, get_settings())
+    client = await Client.select(Client.code).where(Client.id == client_id).first()
+    assert client is not None
+    local = await person(site_code="JNS")
+    headers = await bearer(local)
+    device = await api.get(f"/api/v1/devices/{tag}", headers=headers)
+    assert device.status_code == 200
+    assert device.json()["client"] is None
+    events = (await api.get(f"/api/v1/devices/{tag}/events", headers=headers)).json()
+    assert events[-1]["action"] == "reserve"
+    assert "client_id" not in events[-1]["details"]
+    assert client["code"] not in device.text + str(events)
+    coordinators_view = (
+        await api.get(f"/api/v1/devices/{tag}/events", headers=await bearer(coordinator))
+    ).json()
+    assert coordinators_view[-1]["details"]["client_id"] == client_id
+    await _sign_in(api, local)
+    page = await api.get(f"/devices/{tag}", headers=HTML)
+    assert page.status_code == 200
+    assert f"/devices/{tag}/steps/release" not in page.text
     assert client["code"] not in page.text
     posted = await api.post(
         f"/devices/{tag}/steps/release",
