@@ -44,6 +44,7 @@ from inventory.clock import HELSINKI
 from inventory.i18n import current_language, gettext
 from inventory.permissions import N_, ROLE_LABELS, Role
 from inventory.web import event_label
+from labels.document_styles import LARGE_TEXT_SCALE
 from labels.fonts import register_fonts
 
 LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
@@ -55,7 +56,7 @@ SIGNATURE_HEIGHT = 18 * mm
 class _Writer:
     """Builds the flowables in one language."""
 
-    def __init__(self, language: str) -> None:
+    def __init__(self, language: str, scale: float = 1.0) -> None:
         regular, bold = register_fonts()
         self.language = language
         self.locale = LOCALES.get(language, "fi_FI")
@@ -71,6 +72,13 @@ class _Writer:
             "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10, spaceAfter=0),
             "head": ParagraphStyle("head", parent=base, fontName=bold, fontSize=8, leading=10, spaceAfter=0),
         }
+        if scale != 1.0:  # large text for a client who needs it
+            self.styles = {
+                name: ParagraphStyle(
+                    name, parent=style, fontSize=style.fontSize * scale, leading=style.leading * scale
+                )
+                for name, style in self.styles.items()
+            }
         self.story: list[Flowable] = []
 
     def _(self, message: str) -> str:
@@ -304,8 +312,9 @@ def _access_section(w: _Writer, entries: Sequence[ExportAccess]) -> None:
 
 
 def render_export_pdf(export: ClientExport, language: str, organisation: str) -> bytes:
-    """The export as PDF bytes in `language`."""
-    w = _Writer(language)
+    """The export as PDF bytes in `language`, in large text if the client needs it."""
+    large = Accommodation.LARGE_TEXT.value in export.client.accommodations
+    w = _Writer(language, LARGE_TEXT_SCALE if large else 1.0)
     w.paragraph(w._(N_("Data held about a client")), "title")
     w.paragraph(
         w._(

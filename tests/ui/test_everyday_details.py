@@ -105,7 +105,9 @@ async def test_every_page_has_the_favicon(client: httpx.AsyncClient) -> None:
     assert icon.headers["content-type"].startswith("image/svg+xml")
 
 
-async def _agreement(db: Any, client: httpx.AsyncClient, counsellor: Actor, large_text: bool) -> bytes:
+async def _documents(
+    db: Any, client: httpx.AsyncClient, counsellor: Actor, large_text: bool
+) -> dict[str, bytes]:
     settings = get_settings()
     client_id = await factories.client(counsellor=counsellor)
     if large_text:
@@ -113,9 +115,17 @@ async def _agreement(db: Any, client: httpx.AsyncClient, counsellor: Actor, larg
     tag = await ready_device(db)
     await reserve_device(db, client_id, tag, counsellor, settings)
     handover = await hand_over(db, client_id, HandoverRequest(tag, HandoverKind.GIFT), counsellor, settings)
-    response = await client.get(f"/api/v1/handovers/{handover}/document.pdf")
-    assert response.status_code == 200, response.text
-    return response.content
+    paths = {
+        "agreement": f"/api/v1/handovers/{handover}/document.pdf",
+        "orientation": f"/api/v1/clients/{client_id}/orientation/certificate.pdf",
+        "export": f"/api/v1/clients/{client_id}/export.pdf",
+    }
+    documents = {}
+    for name, path in paths.items():
+        response = await client.get(path)
+        assert response.status_code == 200, (name, response.text[:300])
+        documents[name] = response.content
+    return documents
 
 
 def _median_letter_height(pdf: bytes) -> float:
@@ -138,9 +148,10 @@ async def test_a_client_who_needs_large_text_gets_large_text_documents(
 ) -> None:
     counsellor = await factories.user(Role.COUNSELLOR)
     await log_in(client, counsellor)
-    normal = await _agreement(db, client, counsellor, large_text=False)
-    large = await _agreement(db, client, counsellor, large_text=True)
-    assert _median_letter_height(large) / _median_letter_height(normal) >= 1.3
+    normal = await _documents(db, client, counsellor, large_text=False)
+    large = await _documents(db, client, counsellor, large_text=True)
+    for name in normal:
+        assert _median_letter_height(large[name]) / _median_letter_height(normal[name]) >= 1.3, name
 
 
 @pytest.mark.db
