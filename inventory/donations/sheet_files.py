@@ -87,10 +87,20 @@ def _open_workbook(data: bytes, *, data_only: bool) -> Any:
 
 def _xlsx_rows(data: bytes) -> list[Row]:
     archive = _check_xlsx_archive(data)
-    values_book = _open_workbook(data, data_only=True)
-    # A second reading shows the formulas, needed only to tell an uncomputed formula from a blank cell.
-    formula_book = _open_workbook(data, data_only=False) if _has_formulas(archive) else None
     try:
+        return _read_xlsx(data, archive)
+    except InvalidInput:
+        raise
+    except Exception as error:  # a damaged or size-lying part shows only when it is unpacked or read
+        raise InvalidInput("file", N_("The file is not a readable XLSX workbook.")) from error
+
+
+def _read_xlsx(data: bytes, archive: zipfile.ZipFile) -> list[Row]:
+    values_book = _open_workbook(data, data_only=True)
+    formula_book = None
+    try:
+        # A second reading shows the formulas, needed only to tell an uncomputed formula from a blank cell.
+        formula_book = _open_workbook(data, data_only=False) if _has_formulas(archive) else None
         values = _limited(values_book.worksheets[0].iter_rows(values_only=True))
         if formula_book is None:
             return [tuple(cell_text(v) for v in row) for row in values]
@@ -106,10 +116,6 @@ def _xlsx_rows(data: bytes) -> list[Row]:
                     cells.append(cell_text(value))
             rows.append(tuple(cells))
         return rows
-    except InvalidInput:
-        raise
-    except Exception as error:  # a broken sheet part shows only while reading
-        raise InvalidInput("file", N_("The file is not a readable XLSX workbook.")) from error
     finally:
         values_book.close()
         if formula_book is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -104,3 +105,74 @@ async def test_a_file_over_the_limit_is_refused(
     big = b"merkki;malli\n" + b"HP;x\n" * (get_settings().max_upload_bytes // 5 + 10)
     response = await client.post(PREVIEW, files={"file": ("big.csv", big, "text/csv")}, headers=headers)
     assert response.status_code in (413, 422)
+
+
+def _two_sheet_workbook() -> bytes:
+    """A real workbook whose second sheet (notes, with formulas) is read only to look for formulas."""
+    workbook = Workbook()
+    workbook.active.append(["merkki", "malli"])
+    workbook.active.append(["Lenovo", "T480"])
+    notes = workbook.create_sheet("huomiot")
+    for line in range(300):
+        notes.append([f"huomio {line} " * 5, "=1+1"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _data_start(data: bytes, name: str) -> tuple[zipfile.ZipInfo, int]:
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(name)
+    name_length, extra_length = struct.unpack_from("<HH", data, info.header_offset + 26)
+    return info, info.header_offset + 30 + name_length + extra_length
+
+
+def _altered(data: bytes, name: str) -> bytes:
+    """Sixteen bytes in the middle of one part's compressed data flipped (its CRC no longer matches)."""
+    info, start = _data_start(data, name)
+    damaged = bytearray(data)
+    middle = start + info.compress_size // 2
+    for index in range(middle, middle + 16):
+        damaged[index] ^= 0x5A
+    return bytes(damaged)
+
+
+def _lying_size(data: bytes, name: str, size: int) -> bytes:
+    """One part's unpacked size rewritten, in its local header and in the central directory."""
+    info, _ = _data_start(data, name)
+    lying = bytearray(data)
+    struct.pack_into("<I", lying, info.header_offset + 22, size)
+    position = data.find(b"PK\x01\x02")
+    while position >= 0:
+        name_length = struct.unpack_from("<H", data, position + 28)[0]
+        if data[position + 46 : position + 46 + name_length] == name.encode():
+            struct.pack_into("<I", lying, position + 24, size)
+        position = data.find(b"PK\x01\x02", position + 4)
+    return bytes(lying)
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+NOTES = "xl/worksheets/sheet2.xml"
+BROKEN: dict[str, bytes] = {
+    "cut short": _workbook_bytes()[: len(_workbook_bytes()) * 2 // 3],
+    "damaged sheet": _altered(_two_sheet_workbook(), SHEET),
+    "damaged second sheet": _altered(_two_sheet_workbook(), NOTES),
+    "sheet smaller than it says": _lying_size(_two_sheet_workbook(), SHEET, 40),
+    "second sheet smaller than it says": _lying_size(_two_sheet_workbook(), NOTES, 100),
+    "damaged styles": _altered(_two_sheet_workbook(), "xl/styles.xml"),
+}
+
+
+async def test_a_broken_or_size_lying_workbook_is_not_readable_never_a_server_error(
+    client: httpx.AsyncClient, headers_for: HeadersFor
+) -> None:
+    headers = await headers_for(Role.TRAINEE)
+    for case, data in BROKEN.items():
+        assert data.startswith(b"PK\x03\x04"), case
+        response = await client.post(
+            PREVIEW, files={"file": ("devices.xlsx", data, "application/octet-stream")}, headers=headers
+        )
+        assert response.status_code == 422, (case, response.text)
+        assert response.json()["field"] == "file", case
+        assert response.json()["detail"] == "Tiedosto ei ole luettava XLSX-työkirja.", (
+            case
+        )  # the user's language
