@@ -1,18 +1,36 @@
-"""The current time, in UTC, in one place so that tests and jobs agree on it."""
+"""The current time, in UTC, in one place so that tests, jobs and the demo's story agree on it."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+# How far this task's clock is set back (the demo data records a year of work through the real services).
+_SHIFT: ContextVar[dt.timedelta] = ContextVar("kierto_clock_shift", default=dt.timedelta(0))
 
 
 def now() -> dt.datetime:
     """The current time as an aware UTC datetime."""
-    return dt.datetime.now(dt.UTC)
+    return dt.datetime.now(dt.UTC) + _SHIFT.get()
 
 
 def today() -> dt.date:
     """Today's date in Finland, where the service is used."""
-    return dt.datetime.now(HELSINKI).date()
+    return (dt.datetime.now(HELSINKI) + _SHIFT.get()).date()
+
+
+@contextmanager
+def as_of(moment: dt.datetime) -> Iterator[None]:
+    """Run the code inside as if it were `moment` (in this task only): only the demo data uses it."""
+    if moment.tzinfo is None:
+        raise ValueError("as_of needs an aware datetime.")
+    token = _SHIFT.set(moment - dt.datetime.now(dt.UTC))
+    try:
+        yield
+    finally:
+        _SHIFT.reset(token)
 
 
 try:

@@ -1,9 +1,8 @@
-"""The demo data set `make run` loads into an empty database: two sites, a donor, a dozen machines, users,
-and two made-up clients of the demo counsellor."""
+"""The demo data set `make run` loads into an empty database: sites, donors, one user per role, made-up
+clients and a year of work (see demo_story.py), so that every workspace shows something on first login."""
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,14 +12,22 @@ from piccolo.engine.base import Engine
 
 from inventory.accounts.tables import User
 from inventory.accounts.users import NewUser, actor_from_row, create_user
-from inventory.actors import Actor
 from inventory.choices import DeviceKind, DiskKind, DonorKind, Language
 from inventory.clients.choices import Accommodation
-from inventory.clients.services import NewClient, create_client
-from inventory.clock import today
+from inventory.clock import as_of
+from inventory.demo_story import (
+    Cast,
+    early_donation,
+    moment,
+    nwipe_device,
+    oriented_client,
+    recent_donation,
+    trainee_hours,
+)
 from inventory.devices.intake import NewDevice, NewDisk
-from inventory.donations.services import NewDonation, NewDonor, create_donation, create_donor
+from inventory.donations.services import NewDonor, create_donor
 from inventory.permissions import Role
+from inventory.settings import get_settings
 from inventory.sites.services import create_site
 
 GB = 10**9
@@ -80,10 +87,11 @@ DEMO_DEVICES = (
 )
 
 
-# Made-up people, so that the counsellor's workspace has someone in it; consent is dated at load time.
+# Made-up people in the counsellor's workspace today: Maija's machine is reserved and her orientation
+# complete (the counsellor can hand it over), Erik has had one session so far.
 DEMO_CLIENTS = (
-    ("Maija Esimerkki", Language.FI, ()),
-    ("Erik Exempel", Language.SV, (Accommodation.LARGE_TEXT,)),
+    ("Maija Esimerkki", Language.FI, (), 2),
+    ("Erik Exempel", Language.SV, (Accommodation.LARGE_TEXT,), 1),
 )
 DEMO_COUNSELLOR = "ohjaaja"
 
@@ -104,49 +112,54 @@ async def database_is_empty() -> bool:
 
 
 async def load_demo_data(engine: Engine) -> list[DemoLogin]:  # type: ignore[type-arg]
-    """Create the demo sites, donor, donation with a dozen machines, one user per role and two clients."""
-    joensuu = await create_site("JNS", "Joensuu, Kierrätyskahvila")
-    await create_site("THJ", "Tohmajärvi, Työpaja")
-    logins = []
-    for username, name, role in DEMO_USERS:
-        password = "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
-        await create_user(
-            NewUser(username=username, display_name=name, role=role, password=password, site_code="JNS")
+    """Create the demo sites, donors, users and clients, and a year of work through the real services."""
+    settings = get_settings()
+    with as_of(moment(340, 9, 0)):
+        joensuu = await create_site("JNS", "Joensuu, Kierrätyskahvila")
+        await create_site("THJ", "Tohmajärvi, Työpaja")
+        logins = []
+        for username, name, role in DEMO_USERS:
+            password = "-".join(
+                "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3)
+            )
+            await create_user(
+                NewUser(username=username, display_name=name, role=role, password=password, site_code="JNS")
+            )
+            logins.append(DemoLogin(username, name, role, password))
+        donor = await create_donor(
+            NewDonor(
+                name="Esimerkki Energia Oy",
+                kind=DonorKind.ORGANISATION,
+                business_id="1234567-8",
+                contact_name="IT-tuki",
+                email="it-tuki@example.fi",
+            )
         )
-        logins.append(DemoLogin(username, name, role, password))
-    donor = await create_donor(
-        NewDonor(
-            name="Esimerkki Energia Oy",
-            kind=DonorKind.ORGANISATION,
-            business_id="1234567-8",
-            contact_name="IT-tuki",
-            email="it-tuki@example.fi",
+        town = await create_donor(
+            NewDonor(
+                name="Kuvitteellisen kunnan tietohallinto",
+                kind=DonorKind.ORGANISATION,
+                contact_name="Laitehuolto",
+                email="laitehuolto@example.fi",
+            )
         )
+    actors = {row["username"]: actor_from_row(row) for row in await User.select()}
+    cast = Cast(
+        trainee=actors["harjoittelija"],
+        counsellor=actors[DEMO_COUNSELLOR],
+        coordinator=actors["koordinaattori"],
+        site_id=joensuu,
+        donor_id=donor,
+        second_donor_id=town,
     )
-    await create_donation(
-        engine,
-        NewDonation(
-            donor_id=donor,
-            site_id=joensuu,
-            received_on=today() - dt.timedelta(days=3),
-            reference="Laitekierrätys syksy",
-            devices=DEMO_DEVICES,
-        ),
-        Actor.system("demo-data"),
-    )
-    [counsellor_row] = await User.select().where(User.username == DEMO_COUNSELLOR)
-    counsellor = actor_from_row(counsellor_row)
-    for name, language, accommodations in DEMO_CLIENTS:
-        await create_client(
-            engine,
-            NewClient(
-                full_name=name,
-                consent_recorded_on=today(),
-                language=language,
-                accommodations=accommodations,
-            ),
-            counsellor,
-        )
+    await early_donation(engine, cast, settings)
+    clients = [
+        await oriented_client(engine, cast, name, language, 40, sessions, accommodations)
+        for name, language, accommodations, sessions in DEMO_CLIENTS
+    ]
+    await recent_donation(engine, cast, settings, DEMO_DEVICES, reserve_for=clients[0])
+    await nwipe_device(engine, cast, settings)
+    await trainee_hours(engine, cast)
     return logins
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inventory.actors import Actor
-from inventory.permissions import N_, Permission
+from inventory.permissions import N_, Permission, Role
 
 
 @dataclass(frozen=True)
@@ -40,3 +40,17 @@ MENU: tuple[MenuEntry, ...] = (
 def menu_for(actor: Actor | None) -> list[MenuEntry]:
     """The entries this user may follow."""
     return [entry for entry in MENU if actor is not None and actor.may(entry.permission)]
+
+
+# Where each role lands after signing in: the page of its daily work.
+START_PAGES: dict[Role, str] = {
+    Role.TRAINEE: "/bench",
+    Role.COUNSELLOR: "/clients",
+    Role.COORDINATOR: "/dashboard",
+    Role.ADMIN: "/admin",
+}
+
+
+def start_page(actor: Actor) -> str:
+    """The first page of this user's workspace."""
+    return START_PAGES.get(actor.role, "/") if actor.role is not None else "/"

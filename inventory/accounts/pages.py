@@ -22,6 +22,7 @@ from inventory.accounts.users import authenticate
 from inventory.actors import Actor
 from inventory.i18n import gettext
 from inventory.language import LANGUAGE_COOKIE, SUPPORTED
+from inventory.navigation import start_page
 from inventory.permissions import N_, Permission
 from inventory.settings import Settings
 from inventory.web import page_context
@@ -96,6 +97,8 @@ async def _open_session(
     if old:
         await end_session(old)
     target = safe_next(next_path)
+    if target == "/":  # no page asked for: the role's own workspace
+        target = start_page(actor)
     if pending:
         step = "/login/code" if has_code else "/login/code/setup"
         target = f"{step}?next={quote(target, safe='')}"

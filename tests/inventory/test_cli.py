@@ -47,7 +47,7 @@ def test_one_machine_install_from_empty(tmp_path: Path) -> None:
         clients = database.execute(
             "SELECT count(*) FROM client JOIN kierto_user AS u ON u.id = client.counsellor WHERE u.role = 'counsellor'"
         ).fetchone()[0]
-    assert clients == 2, "the demo counsellor has clients to work with"
+    assert clients >= 2, "the demo counsellor has clients to work with"
     second = _run(["demo-data", "--if-empty"], env)
     assert second.returncode == 0
     assert "not loaded" in second.stdout

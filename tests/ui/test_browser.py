@@ -123,7 +123,7 @@ def log_in(browser: Browser, base_url: str, watch: PageWatch, role: Role) -> Pag
         seed = page.locator("code.secret").inner_text().replace(" ", "")
         page.fill("#code", pyotp.TOTP(seed).now())
         page.click("form.login button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
+    page.wait_for_url(lambda url: "/login" not in url)  # the role's own first page (navigation.START_PAGES)
     return page
 
 
