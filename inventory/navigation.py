@@ -37,9 +37,35 @@ MENU: tuple[MenuEntry, ...] = (
 )
 
 
-def menu_for(actor: Actor | None) -> list[MenuEntry]:
-    """The entries this user may follow."""
-    return [entry for entry in MENU if actor is not None and actor.may(entry.permission)]
+# Each role's short primary menu, in the order of its day's work; every other page it may open is one
+# level down, under "More". Paths not listed for a role go to "More" when the role may open them.
+PRIMARY: dict[Role, tuple[str, ...]] = {
+    Role.TRAINEE: ("/bench", "/devices", "/my-work"),
+    Role.COUNSELLOR: ("/clients", "/loans/overdue", "/devices"),
+    Role.COORDINATOR: ("/dashboard", "/erasures/sign-off", "/donations", "/devices", "/clients"),
+    Role.ADMIN: ("/admin", "/admin/jobs", "/dashboard", "/devices"),
+}
+# Reached from the account menu beside the user's name, not from the main menu.
+ACCOUNT_PATHS = frozenset({"/account"})
+
+
+@dataclass(frozen=True)
+class Menu:
+    """A user's menu: the few links of their daily work, and the rest one level down."""
+
+    primary: tuple[MenuEntry, ...]
+    more: tuple[MenuEntry, ...]
+
+
+def menu_for(actor: Actor | None) -> Menu:
+    """The entries this user may follow, the role's primary ones first in the role's order."""
+    if actor is None:
+        return Menu((), ())
+    allowed = [entry for entry in MENU if actor.may(entry.permission) and entry.path not in ACCOUNT_PATHS]
+    wanted = PRIMARY.get(actor.role, ()) if actor.role is not None else ()
+    by_path = {entry.path: entry for entry in allowed}
+    primary = tuple(by_path[path] for path in wanted if path in by_path)
+    return Menu(primary, tuple(entry for entry in allowed if entry not in primary))
 
 
 # Where each role lands after signing in: the page of its daily work.

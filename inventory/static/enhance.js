@@ -58,7 +58,42 @@
     });
   }
 
+  // The language changes as soon as it is chosen with the mouse or touch. Arrow keys only move the
+  // choice; Enter or leaving the field takes it, so a keyboard user is not sent away mid-way.
+  // Without this script the form's own button (in <noscript>) does it.
+  function wireAutoSubmit(select) {
+    var keyed = false;
+    var chosen = select.value;
+    function take() {
+      if (select.value === chosen) { return; }
+      chosen = select.value;
+      if (select.form.requestSubmit) { select.form.requestSubmit(); } else { select.form.submit(); }
+    }
+    select.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); take(); } else { keyed = true; }
+    });
+    select.addEventListener("change", function () { if (!keyed) { take(); } });
+    select.addEventListener("blur", function () { take(); keyed = false; });
+    select.addEventListener("pointerdown", function () { keyed = false; });
+  }
+
+  // A menu one level down closes when the person clicks elsewhere or presses Escape.
+  function wireDropdowns() {
+    var menus = Array.prototype.slice.call(document.querySelectorAll("details.dropdown"));
+    document.addEventListener("click", function (event) {
+      menus.forEach(function (menu) { if (menu.open && !menu.contains(event.target)) { menu.open = false; } });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") { return; }
+      menus.forEach(function (menu) {
+        if (menu.open) { menu.open = false; menu.querySelector("summary").focus(); }
+      });
+    });
+  }
+
   function ready() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-auto-submit]"), wireAutoSubmit);
+    wireDropdowns();
     Array.prototype.forEach.call(document.querySelectorAll("[data-select-all]"), wireSelectAll);
     Array.prototype.forEach.call(document.querySelectorAll("[data-add-row]"), wireAddRow);
     Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), wirePrint);
