@@ -24,6 +24,7 @@ from inventory.accounts.middleware import KiertoAuthenticationMiddleware
 from inventory.accounts.pages import LoginPages
 from inventory.accounts.second_factor_pages import SecondFactorPages
 from inventory.admin.pages import AdminPages
+from inventory.admin.profile_pages import ProfilePages
 from inventory.bench.pages import BenchPages
 from inventory.clients.controllers import (
     ClientController,
@@ -130,6 +131,7 @@ CONTROLLERS: list[Any] = [
     ReportPages,
     StockTakePages,
     AdminPages,
+    ProfilePages,
     AccessibilityPages,
     ClientController,
     ReservationController,

@@ -73,6 +73,13 @@ class ConditionGrade(StrEnum):
     C = "C"
 
 
+CONDITION_GRADE_LABELS = {
+    ConditionGrade.A: N_("A: everything works and the battery holds"),
+    ConditionGrade.B: N_("B: one small fault or a worn battery"),
+    ConditionGrade.C: N_("C: a keyboard, screen, Wi-Fi or USB fault, several faults or a weak battery"),
+}
+
+
 class ErasureCategory(StrEnum):
     """NIST SP 800-88 sanitisation categories."""
 

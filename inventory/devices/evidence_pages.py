@@ -26,7 +26,9 @@ from inventory.devices.pages import device_page
 from inventory.errors import DomainError, InvalidInput
 from inventory.params import RecordIdPath, TagPath
 from inventory.permissions import N_, Permission
+from inventory.runs.choices import CHECK_ITEMS, CheckResult
 from inventory.runs.controllers import CertificatePath
+from inventory.runs.evidence import Checklist, record_hardware_check
 from inventory.runs.nwipe_import import NwipeUpload, import_wipe_log
 from inventory.settings import Settings
 from inventory.web import field_errors, form_list, page_context
@@ -44,6 +46,26 @@ class NwipeForm:
     log_text: str = ""
     pair_drive: list[str] | str = field(default_factory=list)
     pair_disk: list[str] | str = field(default_factory=list)
+
+
+@dataclass
+class HardwareCheckForm:
+    """The hardware checklist as the device page posts it: each item ok, faulty or absent, and notes."""
+
+    keyboard: str = ""
+    screen: str = ""
+    webcam: str = ""
+    microphone: str = ""
+    wifi: str = ""
+    usb_ports: str = ""
+    notes: str = ""
+
+
+def _checklist(form: HardwareCheckForm) -> Checklist:
+    """The checklist; an item left unanswered is refused by the service, naming it."""
+    answers = {name: str(getattr(form, name)) for name in CHECK_ITEMS}
+    chosen = {name: CheckResult(value) for name, value in answers.items() if value in set(CheckResult)}
+    return Checklist(chosen, form.notes[:4000])
 
 
 @dataclass
@@ -176,6 +198,21 @@ class EvidencePages(Controller):
                 drives=_drives(text) if pairing else [],
             )
         return _back(tag, "wipe_passed")
+
+    @post("/devices/{tag:str}/hardware-check", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
+    async def hardware_check(
+        self,
+        request: Request[Actor, Any, Any],
+        tag: TagPath,
+        data: URLEncodedBody[HardwareCheckForm],
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+    ) -> Redirect | Template:
+        """Record the hardware checklist; with the scanned battery health it gives the condition grade."""
+        try:
+            await record_hardware_check(engine, tag, _checklist(data), request.user)
+        except DomainError as refused:
+            return await _refused(request, tag, "hardware", refused, form=vars(data))
+        return _back(tag, "hardware_checked")
 
     @post(
         "/devices/{tag:str}/disks/{disk_id:int}", opt={"permission": Permission.DEVICE_WORK}, status_code=303

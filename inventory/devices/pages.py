@@ -16,7 +16,7 @@ from piccolo.query.functions.aggregate import Count
 
 from inventory.accounts.display_names import display_names
 from inventory.actors import Actor
-from inventory.choices import DESTRUCTION_METHOD_LABELS, DISK_KIND_LABELS
+from inventory.choices import CONDITION_GRADE_LABELS, DESTRUCTION_METHOD_LABELS, DISK_KIND_LABELS
 from inventory.clients.allocation import allocation_step, preview_allocation_step
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.event_kinds import EVENT_KINDS
@@ -32,6 +32,8 @@ from inventory.i18n import gettext
 from inventory.lifecycle import ALLOCATION_ACTIONS, Action, Decision, State
 from inventory.params import ActionPath, PageQuery, TagPath, TextQuery
 from inventory.permissions import N_, Permission
+from inventory.runs.choices import CHECK_ITEMS, CHECK_RESULT_LABELS
+from inventory.runs.evidence import latest_hardware_check
 from inventory.runs.pages import LABELS as RUN_LABELS
 from inventory.runs.presenters import progress_out
 from inventory.runs.queries import device_progress
@@ -105,6 +107,10 @@ async def device_page(
             errors=errors,
             notice=notice,
             evidence=evidence or {"section": None, "errors": {}},
+            hardware_check=await latest_hardware_check(device["id"]),
+            check_items=CHECK_ITEMS,
+            check_results=CHECK_RESULT_LABELS,
+            grade_labels=CONDITION_GRADE_LABELS,
             certificates=certificates,
             disk_options=[
                 (

@@ -117,6 +117,11 @@ CHECK_ITEMS: dict[str, str] = {
     "wifi": N_("Wi-Fi"),
     "usb_ports": N_("USB ports"),
 }
+CHECK_RESULT_LABELS = {
+    CheckResult.OK: N_("works"),
+    CheckResult.FAULTY: N_("faulty"),
+    CheckResult.ABSENT: N_("not present"),
+}
 ESSENTIAL_ITEMS = frozenset({"keyboard", "screen", "wifi", "usb_ports"})
 
 

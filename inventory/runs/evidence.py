@@ -15,6 +15,7 @@ from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
+from inventory.i18n import gettext
 from inventory.lifecycle import State
 from inventory.permissions import N_, Permission
 from inventory.runs.choices import CHECK_ITEMS, ESSENTIAL_ITEMS, CheckResult
@@ -78,6 +79,26 @@ async def latest_battery_health(device_id: int) -> float | None:
     return min(values) if values else None
 
 
+async def latest_hardware_check(device_id: int) -> dict[str, Any] | None:
+    """The device's most recent hardware check (items, battery, grade, who and when), or None."""
+    row = (
+        await HardwareCheck.select(
+            HardwareCheck.cycle,
+            HardwareCheck.items,
+            HardwareCheck.battery_health,
+            HardwareCheck.grade,
+            HardwareCheck.notes,
+            HardwareCheck.checked_by_label,
+            HardwareCheck.checked_at,
+        )
+        .where(HardwareCheck.device == device_id)
+        .order_by(HardwareCheck.id, ascending=False)
+        .output(load_json=True)
+        .first()
+    )
+    return dict(row) if row else None
+
+
 async def record_hardware_check(
     engine: Engine[Any], asset_tag: str, checklist: Checklist, actor: Actor
 ) -> ConditionGrade:
@@ -88,7 +109,9 @@ async def record_hardware_check(
     missing = sorted(set(CHECK_ITEMS) - set(checklist.items))
     if missing:
         raise InvalidInput(
-            "items", N_("Check every item of the list: {items} missing."), {"items": ", ".join(missing)}
+            "items",
+            N_("Check every item of the list: {items} missing."),
+            {"items": ", ".join(gettext(CHECK_ITEMS[name]) for name in missing)},
         )
     unknown = sorted(set(checklist.items) - set(CHECK_ITEMS))
     if unknown:

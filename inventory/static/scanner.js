@@ -94,11 +94,16 @@
     if (event.key === "Enter") {
       var code = buffer;
       buffer = "";
-      if (code.length >= MIN_LENGTH && gap <= MAX_ENTER_GAP_MS) { scanEnded(event, code); }
+      var sameField = before && before.element === event.target;  // a scanner ends where it typed
+      if (code.length >= MIN_LENGTH && gap <= MAX_ENTER_GAP_MS && sameField) { scanEnded(event, code); }
       before = null;
       return;
     }
-    if (event.key.length !== 1) { return; }
+    if (event.key.length !== 1) {
+      // Shift comes with a scanner's capitals; any other key (Tab, arrows…) is a person moving on.
+      if (event.key !== "Shift") { buffer = ""; before = null; }
+      return;
+    }
     if (gap > MAX_GAP_MS || !before || before.element !== event.target) {
       buffer = "";
       before = snapshot(event.target);

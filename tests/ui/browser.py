@@ -90,7 +90,9 @@ class PageWatch:
 
 
 def _with_strict_csp(route: Route) -> None:
-    if route.request.resource_type != "document":
+    uploading = "multipart/form-data" in (route.request.headers.get("content-type") or "")
+    if route.request.resource_type != "document" or uploading:
+        # Chromium does not hand an intercepted request's files to Playwright: re-sent, they would arrive empty.
         route.continue_()
         return
     response = route.fetch(max_redirects=0)  # the browser follows redirects itself, keeping its URL right

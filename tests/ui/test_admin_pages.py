@@ -135,3 +135,45 @@ async def test_feedback_reaches_the_admins_without_a_login(db: Any, client: http
     )
     assert handled.status_code == 303
     assert await AccessibilityFeedback.count().where(AccessibilityFeedback.handled_at.is_not_null()) == 1
+
+
+async def test_an_admin_creates_and_edits_an_installation_profile(db: Any, client: httpx.AsyncClient) -> None:
+    from inventory.runs.profiles import get_profile
+
+    admin = await factories.user(Role.ADMIN)
+    await log_in(client, admin)
+    fields = {"slug": "isoteksti", "name_fi": "Isoteksti", "name_en": "Large text", "active": "yes"}
+    unknown = await post_form(client, "/admin/profiles", {**fields, "variables": "wallpaper: blue"})
+    assert unknown.status_code == 422
+    assert 'id="f-variables-error"' in unknown.text
+    assert "muuttujaa wallpaper" in text_of(unknown.text)
+    assert "wallpaper: blue" in unknown.text  # what was written stays in the form
+    unreadable = await post_form(client, "/admin/profiles", {**fields, "variables": "- just a list"})
+    assert unreadable.status_code == 422
+    created = await post_form(
+        client, "/admin/profiles", {**fields, "variables": "accessibility_enabled: true\n"}
+    )
+    assert created.status_code == 303
+    path = created.headers["location"].split("?")[0]
+    profile_id = int(path.rsplit("/", 1)[1])
+    assert (await get_profile(profile_id))["variables"] == {"accessibility_enabled": True}
+    listed = await client.get("/admin/profiles", headers=HTML)
+    assert f'href="/admin/profiles/{profile_id}">Isoteksti<' in listed.text
+    edited = await post_form(
+        client,
+        path,
+        {**fields, "name_sv": "Stor text", "active": "", "variables": "accessibility_enabled: false"},
+    )
+    assert edited.status_code == 303
+    row = await get_profile(profile_id)
+    assert (row["name_sv"], row["is_active"], row["variables"]) == (
+        "Stor text",
+        False,
+        {"accessibility_enabled": False},
+    )
+    shown = await client.get(path, headers=HTML)
+    assert "accessibility_enabled: false" in shown.text
+    trainee = await factories.user(Role.TRAINEE)
+    client.cookies.clear()
+    await log_in(client, trainee)
+    assert (await client.get("/admin/profiles", headers=HTML)).status_code == 403

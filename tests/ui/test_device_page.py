@@ -140,3 +140,39 @@ async def test_a_scan_that_finds_nothing_says_so_and_is_ready_for_the_next(
     assert missing.status_code == 404
     assert 'aria-describedby="f-code-error" aria-invalid="true"' in missing.text
     assert "autofocus" in missing.text
+
+
+async def test_the_hardware_check_on_the_device_page_gives_the_grade_counsellors_filter_by(
+    db: Any, client: httpx.AsyncClient
+) -> None:
+    trainee = await factories.user(Role.TRAINEE)
+    tags = (await factories.donation(db, devices=2)).asset_tags
+    await log_in(client, trainee)
+    page = await client.get(f"/devices/{tags[0]}", headers=HTML)
+    assert "ei tarkistettu vielä" in text_of(page.text)
+    assert 'id="check-keyboard-ok"' in page.text
+    answers = {"keyboard": "ok", "screen": "ok", "webcam": "faulty", "microphone": "absent", "wifi": "ok"}
+    missing = await post_form(client, f"/devices/{tags[0]}/hardware-check", answers)
+    assert missing.status_code == 422
+    assert "USB-portit puuttuu" in text_of(missing.text)  # the unanswered item, by its name
+    assert 'id="check-webcam-faulty" name="webcam" value="faulty" checked' in missing.text  # answers kept
+    done = await post_form(
+        client,
+        f"/devices/{tags[0]}/hardware-check",
+        {**answers, "usb_ports": "ok", "notes": "Saranat jäykät"},
+    )
+    assert done.status_code == 303
+    checked = text_of((await client.get(done.headers["location"], headers=HTML)).text)
+    assert "Kunto tarkastettiin." in checked
+    assert "B: yksi pieni vika tai kulunut akku" in checked
+    assert "Verkkokamera: viallinen" in checked
+    for tag in tags:
+        await factories.bring_to(db, tag, State.READY)
+    counsellor = await factories.user(Role.COUNSELLOR)
+    client.cookies.clear()
+    await log_in(client, counsellor)
+    assert "B: yksi pieni vika" in text_of((await client.get(f"/devices/{tags[0]}", headers=HTML)).text)
+    client_id = await factories.client(counsellor=counsellor)
+    at_least_b = await client.get(f"/clients/{client_id}/reserve", params={"grade": "B"}, headers=HTML)
+    assert tags[0] in at_least_b.text
+    assert tags[1] not in at_least_b.text  # never checked: no grade

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, Page, expect
 
 from inventory.actors import Actor
@@ -20,16 +21,18 @@ from inventory.permissions import Role
 from inventory.runs.choices import Connection
 from inventory.runs.connections import ManualConnection, set_connection
 from inventory.runs.outcomes import apply_scan
-from inventory.runs.profiles import ProfileData, create_profile, seed_default_profiles
+from inventory.runs.profiles import ProfileData, seed_default_profiles
 from inventory.settings import Settings
 from provisioning.results import _scan_from_fact
 from tests.labels.pdf_reading import all_text
 from tests.machines import BENCH_USER
 from tests.runs.helpers import bare_device, kill_group, sparse_loop, start_server
+from tests.runs.test_nwipe_logs import LOOP_BYTES, RealLogs, real_logs
+from tests.runs.test_nwipe_logs import _device as donated_with_disks
 from tests.ui.browser import PageWatch, run_db, screenshot, serious_violations
 from tests.ui.test_browser import authenticate_as, browser, factories_engine, fresh, log_in, watch
 
-__all__ = ["browser", "fresh", "watch"]
+__all__ = ["browser", "fresh", "real_logs", "watch"]
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
@@ -117,16 +120,14 @@ def _scanned_fact(device: str) -> dict[str, Any]:
     }
 
 
-def _bench_ready(device: str) -> tuple[str, int]:
+def _bench_ready(device: str) -> str:
     """A received laptop known by its tag, scanned with the loop device as its disk, on this machine."""
 
-    async def work() -> tuple[str, int]:
+    async def work() -> str:
         from inventory.devices.tables import Device
 
         engine = factories_engine()
-        admin = await authenticate_as(Role.ADMIN)
         await seed_default_profiles()
-        profile_id = await create_profile(JOURNEY_PROFILE, admin)
         tag = await bare_device(engine)
         row = await Device.select(Device.id).where(Device.asset_tag == tag).first()
         assert row is not None
@@ -136,9 +137,49 @@ def _bench_ready(device: str) -> tuple[str, int]:
             )
         assert refused is None
         await _connect(tag, ManualConnection(Connection.LOCAL))
-        return tag, profile_id
+        return tag
 
     return run_db(work)
+
+
+def _admin_creates_the_profile(admin: Page) -> int:
+    """The administrator writes the journey's installation profile on /admin/profiles; returns its id."""
+    admin.goto("/admin")
+    admin.locator('a[href="/admin/profiles"]').click()
+    admin.wait_for_url("**/admin/profiles")
+    _check(admin, "profiles")
+    admin.locator('a[href="/admin/profiles/new"]').click()
+    admin.fill("#f-slug", JOURNEY_PROFILE.slug)
+    admin.fill("#f-name-fi", JOURNEY_PROFILE.name_fi)
+    admin.fill("#f-name-en", JOURNEY_PROFILE.name_en)
+    admin.fill("#f-variables", "wallpaper: blue\n")
+    admin.locator("form.panel button[type=submit]").click()
+    expect(admin.locator("#f-variables")).to_have_attribute("aria-invalid", "true")  # not a known variable
+    _check(admin)
+    admin.fill("#f-variables", yaml.safe_dump(JOURNEY_PROFILE.variables))
+    admin.locator("form.panel button[type=submit]").click()
+    admin.wait_for_url(re.compile(r".*/admin/profiles/\d+\?saved=1$"))
+    _check(admin, "profile")
+    return int(admin.url.split("?")[0].rsplit("/", 1)[1])
+
+
+def _hardware_check_by_keyboard(page: Page, tag: str, faulty: str = "") -> None:
+    """The trainee answers the hardware checklist with the keyboard alone: Space ticks, Tab moves on."""
+    page.goto(f"/devices/{tag}")
+    page.focus("#hardware-check summary")
+    page.keyboard.press("Enter")  # opens the checklist
+    page.keyboard.press("Tab")
+    for item in ("keyboard", "screen", "webcam", "microphone", "wifi", "usb_ports"):
+        expect(page.locator(f"#check-{item}-ok")).to_be_focused()
+        if item == faulty:
+            page.keyboard.press("ArrowRight")  # the next answer in the group: faulty
+        else:
+            page.keyboard.press("Space")
+        page.keyboard.press("Tab")
+    page.keyboard.type("Saranat jäykät", delay=80)  # a person typing, not a scanner
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**?done=hardware_checked")
 
 
 async def _connect(tag: str, connection: ManualConnection) -> None:
@@ -200,7 +241,9 @@ def test_the_whole_journey_by_role(
     loop_disk: str,
     bench_chroot: Path,
 ) -> None:
-    tag, profile_id = _bench_ready(loop_disk)
+    tag = _bench_ready(loop_disk)
+    admin = log_in(browser, bench_server, watch, Role.ADMIN)
+    profile_id = _admin_creates_the_profile(admin)
     coordinator = log_in(browser, bench_server, watch, Role.COORDINATOR)
     before = _figures(coordinator)
     assert before == {"in-workshop": 1, "ready": 0, "handed-over": 0}
@@ -253,6 +296,9 @@ def test_the_whole_journey_by_role(
     assert BENCH_USER not in (bench_chroot / "etc" / "passwd").read_text()
     trainee.goto(f"/devices/{tag}")
     expect(trainee.locator(".state-line strong")).to_have_text("valmis")
+    _hardware_check_by_keyboard(trainee, tag)
+    expect(trainee.locator("#condition-grade")).to_contain_text("A: kaikki toimii")
+    _check(trainee, "device-checked")
     ready = _figures(coordinator)
     assert ready == {"in-workshop": 1, "ready": 1, "handed-over": 0}
 
@@ -296,6 +342,10 @@ def test_the_whole_journey_by_role(
     # Reserve the device that was just installed, hand it over, sign on screen, open the agreement.
     counsellor.locator(f'a[href="{client_url.removeprefix(bench_server)}/reserve"]').click()
     counsellor.wait_for_url("**/reserve")
+    counsellor.select_option("#grade", "A")  # the condition the trainee's check gave
+    counsellor.locator("form.filters button[type=submit]").click()
+    counsellor.wait_for_url("**/reserve?*grade=A*")
+    expect(counsellor.locator("table tbody tr")).to_have_count(1)
     _check(counsellor, "reserve")
     counsellor.locator(f'form:has(input[name="asset_tag"][value="{tag}"]) button[type=submit]').click()
     counsellor.wait_for_url(re.compile(r".*done=reserved.*"))
@@ -330,3 +380,33 @@ def test_the_whole_journey_by_role(
     trainee.goto(f"/devices/{tag}")
     expect(trainee.locator(".state-line strong")).to_have_text("luovutettu")
     assert CLIENT_NAME not in trainee.content(), "trainees never see a client's name"
+
+
+def test_an_offline_wipe_stations_log_and_the_hardware_check_in_the_browser(
+    browser: Browser, live_server: str, fresh: None, watch: PageWatch, real_logs: RealLogs, tmp_path: Path
+) -> None:
+    # A laptop from a donor's list (its disk's size, no serial) erased with Debian's own nwipe elsewhere.
+    tag, (disk_id,) = run_db(lambda: donated_with_disks(factories_engine(), LOOP_BYTES))
+    log = tmp_path / "nwipe.log"
+    log.write_text(real_logs.zero_fill, encoding="utf-8")
+    trainee = log_in(browser, live_server, watch, Role.TRAINEE)
+    trainee.goto(f"/devices/{tag}")
+    trainee.set_input_files("#nwipe-file", str(log))
+    trainee.locator("form[action$='/nwipe'] button[type=submit]").click()
+    # nwipe could not read a loop device's serial: the trainee says which disk the log's drive is.
+    expect(trainee.locator("#nwipe-error")).to_contain_text(real_logs.drives[0])
+    _check(trainee, "nwipe-pairing")
+    trainee.select_option("#pair-1", str(disk_id))
+    trainee.locator("form[action$='/nwipe'] button[type=submit]").click()
+    trainee.wait_for_url("**?done=wipe_passed")
+    expect(trainee.locator(".state-line strong")).to_have_text("tyhjennetty")
+    expect(trainee.locator("ol.timeline")).to_contain_text("Todistus E-")
+
+    _hardware_check_by_keyboard(trainee, tag, faulty="webcam")
+    expect(trainee.locator("#condition-grade")).to_contain_text("B: yksi pieni vika tai kulunut akku")
+    expect(trainee.locator("#hardware-check")).to_contain_text("Verkkokamera: viallinen")
+    _check(trainee, "device-graded")
+    counsellor = log_in(browser, live_server, watch, Role.COUNSELLOR)
+    counsellor.goto(f"/devices/{tag}")
+    expect(counsellor.locator("#condition-grade")).to_contain_text("B: yksi pieni vika")
+    expect(counsellor.locator("#hardware-check form")).to_have_count(0)  # counsellors read it, trainees check
