@@ -167,6 +167,8 @@ SITE_TABLE: dict[tuple[str, str], Case | NotSiteBound] = {
     ("POST", "/admin/feedback/{feedback_id:int}/handled"): NotSiteBound(REGION, region_only=True),
     ("POST", "/api/v1/profiles"): NotSiteBound(REGION, region_only=True),
     ("PUT", "/api/v1/profiles/{profile_id:int}"): NotSiteBound(REGION, region_only=True),
+    ("POST", "/admin/profiles"): NotSiteBound(REGION, region_only=True),
+    ("POST", "/admin/profiles/{profile_id:int}"): NotSiteBound(REGION, region_only=True),
     ("POST", "/api/v1/bench/tokens"): NotSiteBound(REGION, region_only=True),
     ("PUT", "/api/v1/bench/sites/{site_id:int}"): NotSiteBound(REGION, region_only=True),
     ("PUT", "/api/v1/devices/{tag:str}/connection"): NotSiteBound(REGION, region_only=True),
@@ -188,6 +190,7 @@ SITE_TABLE: dict[tuple[str, str], Case | NotSiteBound] = {
     ("POST", "/api/v1/devices/{tag:str}/erasures/nwipe"): Case(lambda w: {"log": "nwipe"}),
     ("POST", "/api/v1/devices/{tag:str}/initial-password"): Case(),
     ("POST", "/devices/{tag:str}/nwipe"): Case(lambda w: {"log": "nwipe"}, form=True),
+    ("POST", "/devices/{tag:str}/hardware-check"): Case(lambda w: {"notes": ""}, form=True),
     ("POST", "/devices/{tag:str}/disks/{disk_id:int}"): Case(lambda w: {"serial": "X1"}, form=True),
     ("POST", "/devices/{tag:str}/disks/{disk_id:int}/removal"): Case(
         lambda w: {"reason": "virhe"}, form=True
