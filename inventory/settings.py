@@ -17,7 +17,7 @@ Language = Literal["fi", "sv", "en"]
 
 
 class Settings(BaseSettings):
-    """Every setting of the service; each one is documented in the README with its default."""
+    """Every setting of the service; each one is documented in docs/settings.md with its default."""
 
     model_config = SettingsConfigDict(env_prefix="KIERTO_", extra="ignore")
 

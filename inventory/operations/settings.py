@@ -31,7 +31,7 @@ DEFAULT_STUCK_DAYS: dict[str, int] = {
 
 
 class OperationsSettings(BaseSettings):
-    """Every operations setting; each is documented in the README with its default."""
+    """Every operations setting; each is documented in docs/settings.md with its default."""
 
     model_config = SettingsConfigDict(env_prefix="KIERTO_", extra="ignore")
 
