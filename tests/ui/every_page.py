@@ -17,6 +17,7 @@ from inventory.clients.choices import AssessmentPhase, HandoverKind, Observation
 from inventory.clients.handovers import HandoverRequest, hand_over
 from inventory.clients.reservations import reserve_device
 from inventory.clock import today
+from inventory.documents.tables import IssuedDocument
 from inventory.lifecycle import State
 from inventory.permissions import Role
 from inventory.settings import get_settings
@@ -88,7 +89,10 @@ async def seed_every_page() -> dict[str, Any]:
     await log_work(engine, trainee, WorkEntry(today() - dt.timedelta(days=1), "4", "Tarroja ja tyhjennyksiä"))
     await send_feedback(engine, Feedback("Painikkeet ovat pieniä", "Työpöytä"), "test-sender")
     admin = await actor_of(Role.ADMIN)
+    issued = await IssuedDocument.select(IssuedDocument.code).order_by(IssuedDocument.id).first()
+    assert issued is not None  # the handover's agreement
     return {
+        "verify": issued["code"],
         "tags": tags,
         "donation": donation.id,
         "stocktake": stocktake,
@@ -100,6 +104,22 @@ async def seed_every_page() -> dict[str, Any]:
 
 
 # (role, path, screenshot name or None): every page of the interface, in the states people see.
+# GET routes that are no page of their own, or that the checks reach another way.
+NOT_LISTED = {
+    "/health": "a probe for the load balancer",
+    "/ready": "a probe for the load balancer",
+    "/metrics": "Prometheus text",
+    "/reports/devices.csv": "a download (tests/ui/test_every_word.py reads it)",
+    "/reports/events.csv": "a download (tests/ui/test_every_word.py reads it)",
+    "/devices/{tag:str}/progress": "a fragment of the device and run pages",
+    "/devices/{tag:str}/progress/stream": "server-sent events",
+    "/runs/{run_id:int}/stream": "server-sent events",
+    "/runs/{run_id:int}": "needs a real run: tests/ui/test_journey.py checks it with axe",
+    "/login/code": "the second login step: tests/ui/test_journey.py logs administrators in through it",
+    "/login/code/setup": "the first login of an administrator: every browser test's admin login passes it",
+}
+
+
 def every_page(seeded: dict[str, Any]) -> list[tuple[Role | None, str, str | None]]:
     """The pages each role reaches, with seeded ids filled in."""
     tags, client = seeded["tags"], seeded["client"]
@@ -108,6 +128,7 @@ def every_page(seeded: dict[str, Any]) -> list[tuple[Role | None, str, str | Non
         (None, "/login", "login"),
         (None, "/accessibility", "accessibility"),
         (None, "/verify", None),
+        (None, f"/verify/{seeded['verify']}", "verify"),
         (Role.TRAINEE, "/", "home"),
         (Role.TRAINEE, "/bench", "bench"),
         (Role.TRAINEE, "/devices", "devices"),
@@ -126,6 +147,7 @@ def every_page(seeded: dict[str, Any]) -> list[tuple[Role | None, str, str | Non
         (Role.TRAINEE, f"/my-work?start={week_ago}", "my-work"),
         (Role.TRAINEE, "/notifications", None),
         (Role.TRAINEE, "/account", None),
+        (Role.TRAINEE, "/reauth?next=/account", None),
         (Role.TRAINEE, "/no-such-page", None),
         (Role.COUNSELLOR, "/", None),
         (Role.COUNSELLOR, "/clients", "clients"),

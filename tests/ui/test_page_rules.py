@@ -10,6 +10,7 @@ import pytest
 from inventory.app import create_app
 from inventory.navigation import MENU
 from inventory.web import DOCUMENT_ROUTES, TEMPLATE_DIR, fill_path, route_paths
+from tests.ui.every_page import NOT_LISTED, every_page
 
 TEMPLATES = sorted(TEMPLATE_DIR.rglob("*.html"))
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)
@@ -39,6 +40,28 @@ def test_document_links_are_filled_in_order_and_quoted() -> None:
     assert fill_path("/a/{x}/b/{y}", "1/2", "ä") == "/a/1%2F2/b/%C3%A4"
     with pytest.raises(ValueError, match="takes 1 values"):
         fill_path(DOCUMENT_ROUTES["device_label"])
+
+
+def test_every_page_is_in_the_list_the_browser_and_language_checks_visit() -> None:
+    seeded = {"tags": ["JNS-000001-X"] * 6, "donation": 1, "stocktake": 1, "admin_id": 1, "client": 1}
+    seeded |= {"handover": 1, "loan": 2, "verify": "ABC"}
+    visited = [path.split("?")[0] for _, path, _ in every_page(seeded)]
+    pages = sorted(
+        route.path
+        for route in create_app().routes
+        if "GET" in getattr(route, "methods", ())
+        and not route.path.startswith(("/api/", "/static", "/schema"))
+    )
+    unvisited = [
+        page
+        for page in pages
+        if page not in NOT_LISTED and not any(re.fullmatch(_pattern(page), path) for path in visited)
+    ]
+    assert unvisited == [], "add these to tests/ui/every_page.py (or NOT_LISTED, saying why)"
+
+
+def _pattern(route: str) -> str:
+    return re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(route))
 
 
 def test_route_paths_answer_patterns_and_concrete_paths() -> None:
