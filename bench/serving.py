@@ -161,16 +161,17 @@ async def main(count, usernames):
         await DB.start_connection_pool(min_size=1, max_size=4)
     site = await create_site("JNS", "Joensuu")
     moment = now()
+    changed = moment - dt.timedelta(days=int(sys.argv[4]))
     batch = []
     for number in range(1, count + 1):
         batch.append(Device(asset_tag=format_tag("JNS", number), site=site, tag_number=number, make="Lenovo",
                             model="ThinkPad T480", serial=f"PF{number:07d}", cpu="i5-8250U", ram_mb=8192,
-                            state="received", state_changed_at=moment, created_at=moment))
+                            state="received", state_changed_at=changed, created_at=changed))
         if len(batch) == 1000:
-            await _insert(batch, moment)
+            await _insert(batch, changed)
             batch = []
     if batch:
-        await _insert(batch, moment)
+        await _insert(batch, changed)
     from inventory.sites.tables import Site
     await Site.update({Site.tag_counter: count}).where(Site.id == site)
     for username in usernames:
@@ -181,8 +182,11 @@ asyncio.run(main(int(sys.argv[1]), sys.argv[2].split(",")))
 """
 
 
-def fill(database: Database, devices: int, users: list[tuple[str, str]]) -> list[str]:
-    """Migrate, create users (username, role) and `devices` received laptops; returns a token per user.
+def fill(
+    database: Database, devices: int, users: list[tuple[str, str]], received_days_ago: int = 0
+) -> list[str]:
+    """Migrate, create users (username, role) and `devices` laptops received `received_days_ago`;
+    returns a token per user.
 
     Devices are inserted in bulk (1,000 a statement) rather than through intake, which would take
     minutes for 100,000; their rows are what intake writes.
@@ -197,6 +201,7 @@ def fill(database: Database, devices: int, users: list[tuple[str, str]]) -> list
             str(devices),
             ",".join(u for u, _ in users),
             PASSWORD,
+            str(received_days_ago),
         ],
         env=database.env(),
         capture_output=True,

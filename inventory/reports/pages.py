@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get
+from litestar.params import QueryParameter
 from litestar.response import Stream, Template
 
 from inventory.actors import Actor
 from inventory.clock import today
 from inventory.i18n import current_language
 from inventory.lifecycle import IN_WORKSHOP, State
+from inventory.params import OptionalIdQuery, PageQuery
 from inventory.permissions import Permission
 from inventory.reports.charts import grouped_bars
 from inventory.reports.exports import devices_csv, events_csv
@@ -19,10 +21,13 @@ from inventory.reports.queries import (
     handovers_by_month,
     lead_times,
     overdue_loans,
+    site_names,
     stock_by_site,
     stuck_devices,
 )
 from inventory.web import format_short_month, page_context
+
+WAITING_PER_PAGE = 50
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
@@ -48,6 +53,7 @@ class ReportPages(Controller):
         months = await handovers_by_month()
         totals = {state: sum(row.counts[state] for row in stock) for state in State}
         overdue = await overdue_loans()
+        stuck = await stuck_devices()
         return Template(
             "reports/dashboard.html",
             context=page_context(
@@ -63,7 +69,38 @@ class ReportPages(Controller):
                     [[m.handovers for m in months], [m.loans for m in months]],
                 ),
                 overdue=overdue,
-                stuck=await stuck_devices(),
+                stuck=stuck,
+                thresholds=STUCK_AFTER_DAYS,
+            ),
+        )
+
+    @get("/dashboard/waiting", opt={"permission": Permission.REPORTS})
+    async def waiting(
+        self,
+        request: Request[Actor, Any, Any],
+        page: PageQuery = 1,
+        state_name: Annotated[str, QueryParameter(name="state", max_length=30)] = "",
+        site_id: OptionalIdQuery = None,
+    ) -> Template:
+        """Every device waiting too long, longest first, a page at a time; by step and site if asked."""
+        step = next((s for s in STUCK_AFTER_DAYS if s.value == state_name), None)
+        found = await stuck_devices(
+            limit=WAITING_PER_PAGE, offset=(page - 1) * WAITING_PER_PAGE, state=step, site_id=site_id
+        )
+        pages = max(1, -(-found.total // WAITING_PER_PAGE))
+        query = {"state": step.value if step else "", "site_id": site_id or ""}
+        return Template(
+            "reports/waiting.html",
+            context=page_context(
+                request,
+                stuck=found,
+                page=page,
+                pages=pages,
+                query={k: v for k, v in query.items() if v},
+                state=step.value if step else "",
+                site_id=site_id,
+                state_options=[(s.value, days) for s, days in STUCK_AFTER_DAYS.items()],
+                site_options=[(row["id"], f"{row['code']} – {row['name']}") for row in await site_names()],
                 thresholds=STUCK_AFTER_DAYS,
             ),
         )

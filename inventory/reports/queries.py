@@ -20,6 +20,8 @@ from inventory.sites.tables import Site
 SECONDS_PER_DAY = 86_400
 LEAD_TIME_WINDOW_DAYS = 365
 MONTHS_SHOWN = 12
+# The dashboard shows the worst few of each list and links to the whole list.
+DASHBOARD_ROWS = 10
 
 # A device that has waited longer than this many days at a step needs someone's attention.
 STUCK_AFTER_DAYS: Mapping[State, int] = {
@@ -47,6 +49,11 @@ class StockRow:
     def total(self) -> int:
         """All devices of the site."""
         return sum(self.counts.values())
+
+
+async def site_names() -> list[dict[str, Any]]:
+    """Every site's id, code and name, for a filter."""
+    return list(await Site.select(Site.id, Site.code, Site.name).order_by(Site.code))
 
 
 async def stock_by_site() -> list[StockRow]:
@@ -112,13 +119,19 @@ def lead_times_from(events: list[dict[str, Any]], since: dt.datetime) -> LeadTim
 
 async def lead_times(window_days: int = LEAD_TIME_WINDOW_DAYS) -> LeadTimes:
     """Median days from received to ready and from ready to handed over, for stretches of the last year."""
+    since = now() - dt.timedelta(days=window_days)
     actions = [INTAKE_ACTION, Action.RETURN.value, Action.PROVISIONED.value, Action.HAND_OVER.value]
+    # Only devices whose stretch ended in the window count: a backlog of received devices is not read.
+    ended = DeviceEvent.select(DeviceEvent.device).where(
+        DeviceEvent.action.is_in([Action.PROVISIONED.value, Action.HAND_OVER.value])
+        & (DeviceEvent.at >= since)
+    )
     events = (
         await DeviceEvent.select(DeviceEvent.device, DeviceEvent.action, DeviceEvent.at)
-        .where(DeviceEvent.action.is_in(actions))
+        .where(DeviceEvent.action.is_in(actions) & DeviceEvent.device.is_in(ended))
         .order_by(DeviceEvent.id)
     )
-    return lead_times_from(list(events), now() - dt.timedelta(days=window_days))
+    return lead_times_from(list(events), since)
 
 
 @dataclass(frozen=True)
@@ -155,8 +168,17 @@ async def handovers_by_month(months: int = MONTHS_SHOWN) -> list[MonthCount]:
     return result
 
 
-async def overdue_loans() -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Bounded:
+    """The first rows of a list (the worst first) and how many there are in all."""
+
+    rows: list[dict[str, Any]]
+    total: int
+
+
+async def overdue_loans(limit: int = DASHBOARD_ROWS) -> Bounded:
     """Devices on loan past their due date, longest overdue first, with the client's pseudonymous code."""
+    overdue = (Device.state == State.ON_LOAN.value) & (Device.loan_due_on < today())
     rows = (
         await Device.select(
             Device.asset_tag,
@@ -167,24 +189,61 @@ async def overdue_loans() -> list[dict[str, Any]]:
             Device.holder.as_alias("client_id"),
             Device.holder.code.as_alias("client_code"),
         )
-        .where((Device.state == State.ON_LOAN.value) & (Device.loan_due_on < today()))
+        .where(overdue)
         .order_by(Device.loan_due_on)
+        .limit(limit)
     )
-    return [{**row, "days_overdue": (today() - row["loan_due_on"]).days} for row in rows]
+    found = [{**row, "days_overdue": (today() - row["loan_due_on"]).days} for row in rows]
+    return Bounded(found, len(found) if len(found) < limit else await Device.count().where(overdue))
 
 
-async def stuck_devices(thresholds: Mapping[State, int] = STUCK_AFTER_DAYS) -> list[dict[str, Any]]:
-    """Devices that have waited at a step longer than that step's threshold, longest first."""
+def _waiting_too_long(
+    thresholds: Mapping[State, int], moment: dt.datetime, state: State | None, site_id: int | None
+) -> Any:
+    condition: Any = None
+    for step, days in thresholds.items():
+        if state is not None and step is not state:
+            continue
+        this = (Device.state == step.value) & (Device.state_changed_at < moment - dt.timedelta(days=days))
+        condition = this if condition is None else condition | this
+    if condition is None:
+        return None
+    return condition if site_id is None else (Device.site == site_id) & (condition)
+
+
+async def stuck_devices(
+    thresholds: Mapping[State, int] = STUCK_AFTER_DAYS,
+    *,
+    limit: int = DASHBOARD_ROWS,
+    offset: int = 0,
+    state: State | None = None,
+    site_id: int | None = None,
+) -> Bounded:
+    """Devices that have waited at a step longer than that step's threshold, longest first: one page
+    of them (`limit` from `offset`), of one step or site if asked, and how many there are in all."""
     moment = now()
-    found: list[dict[str, Any]] = []
-    for state, days in thresholds.items():
-        rows = await Device.select(
+    condition = _waiting_too_long(thresholds, moment, state, site_id)
+    if condition is None:
+        return Bounded([], 0)
+    rows = (
+        await Device.select(
             Device.asset_tag,
             Device.make,
             Device.model,
             Device.state,
             Device.state_changed_at,
             Device.site.code.as_alias("site_code"),
-        ).where((Device.state == state.value) & (Device.state_changed_at < moment - dt.timedelta(days=days)))
-        found += [{**row, "days": (moment - row["state_changed_at"]).days, "threshold": days} for row in rows]
-    return sorted(found, key=lambda row: row["state_changed_at"])
+        )
+        .where(condition)
+        .order_by(Device.state_changed_at)
+        .limit(limit)
+        .offset(offset)
+    )
+    found = [
+        {**row, "days": (moment - row["state_changed_at"]).days, "threshold": thresholds[State(row["state"])]}
+        for row in rows
+    ]
+    total = (
+        offset + len(found) if offset == 0 and len(found) < limit else await Device.count().where(condition)
+    )
+    return Bounded(found, total)

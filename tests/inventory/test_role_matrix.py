@@ -136,6 +136,7 @@ MATRIX: dict[tuple[str, str], frozenset[Role] | None] = {
     ("GET", "/donors"): MANAGERS,
     ("POST", "/donors"): MANAGERS,
     ("GET", "/dashboard"): MANAGERS,
+    ("GET", "/dashboard/waiting"): MANAGERS,
     ("GET", "/reports/devices.csv"): MANAGERS,
     ("GET", "/reports/events.csv"): MANAGERS,
     ("GET", "/stocktakes"): BENCH,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import httpx
@@ -17,12 +18,15 @@ from inventory.permissions import Role
 from inventory.reports.charts import grouped_bars
 from inventory.reports.exports import csv_lines, neutralise
 from inventory.reports.queries import (
+    DASHBOARD_ROWS,
     handovers_by_month,
+    lead_times,
     lead_times_from,
     overdue_loans,
     stock_by_site,
     stuck_devices,
 )
+from inventory.sites.tables import Site
 from tests import factories
 from tests.ui.conftest import HTML, log_in, text_of
 
@@ -98,9 +102,37 @@ async def test_the_figures_follow_the_history(db: Any) -> None:
     assert (months[-1].handovers, months[-1].loans) == (1, 1)
     assert len(months) == 12
     overdue = await overdue_loans()
-    assert [(o["asset_tag"], o["days_overdue"]) for o in overdue] == [(tags[1], 3)]
-    assert overdue[0]["client_code"].startswith("K-")
-    assert [d["asset_tag"] for d in await stuck_devices()] == [tags[2]]
+    assert [(o["asset_tag"], o["days_overdue"]) for o in overdue.rows] == [(tags[1], 3)]
+    assert overdue.rows[0]["client_code"].startswith("K-")
+    assert overdue.total == 1
+    stuck = await stuck_devices()
+    assert ([d["asset_tag"] for d in stuck.rows], stuck.total) == ([tags[2]], 1)
+    lead = await lead_times()
+    assert (lead.to_ready.samples, lead.to_handover.samples) == (2, 1)
+
+
+async def test_the_dashboard_shows_the_worst_few_and_the_whole_list_pages_and_filters(
+    db: Any, client: httpx.AsyncClient
+) -> None:
+    received = (await factories.donation(db, devices=DASHBOARD_ROWS + 3)).asset_tags
+    elsewhere = (await factories.donation(db, devices=2, site_code="THJ")).asset_tags
+    for age, tag in enumerate(received + elsewhere):  # the first tag has waited longest
+        await Device.update({Device.state_changed_at: now() - dt.timedelta(days=100 - age)}).where(
+            Device.asset_tag == tag
+        )
+    await log_in(client, await factories.user(Role.COORDINATOR))
+    dashboard = await client.get("/dashboard", headers=HTML)
+    shown = re.findall(r'<a class="tag" href="/devices/([^"]+)"', dashboard.text)
+    assert shown == list(received[:DASHBOARD_ROWS])
+    assert 'href="/dashboard/waiting"' in dashboard.text
+    stuck = await stuck_devices(limit=4, offset=12)
+    assert ([d["asset_tag"] for d in stuck.rows], stuck.total) == ([*received[12:], *elsewhere], 15)
+    thj = (await Site.select(Site.id).where(Site.code == "THJ").first() or {})["id"]
+    only_thj = await client.get(f"/dashboard/waiting?site_id={thj}&state=received", headers=HTML)
+    assert re.findall(r'<a class="tag" href="/devices/([^"]+)"', only_thj.text) == list(elsewhere)
+    assert 'rel="next"' not in only_thj.text
+    assert (await client.get("/dashboard/waiting?state=wiping", headers=HTML)).status_code == 200
+    assert (await client.get("/dashboard/waiting?page=0", headers=HTML)).status_code == 422
 
 
 async def test_the_dashboard_numbers_change_with_a_handover(db: Any, client: httpx.AsyncClient) -> None:
