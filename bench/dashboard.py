@@ -30,7 +30,7 @@ def _step(token: str, url: str, sizes: list[int]) -> object:
         target = url.format(page=rng.randint(1, 1000))
         response = await http.get(target, headers=headers)
         sizes.append(len(response.content))
-        return url.split("?")[0], response
+        return url.split("?", maxsplit=1)[0], response
 
     return step
 

@@ -56,7 +56,7 @@ class Device(Table):
     reserved_for = ForeignKey(Client, null=True, on_delete=OnDelete.restrict)
     holder = ForeignKey(Client, null=True, on_delete=OnDelete.restrict)
     loan_due_on = Date(null=True, default=None)
-    state_changed_at = Timestamptz()
+    state_changed_at = Timestamptz(index=True)
     created_at = Timestamptz()
 
 
@@ -137,7 +137,7 @@ class DeviceEvent(Table):
     id: Serial
 
     device = ForeignKey(Device, on_delete=OnDelete.restrict)
-    action = Varchar(length=32)
+    action = Varchar(length=32, index=True)
     from_state = Varchar(length=24, choices=State, null=True, default=None, help_text="None when created.")
     to_state = Varchar(length=24, choices=State)
     actor = Varchar(length=100, help_text="user:<username> or system:<job>.")

@@ -12,11 +12,12 @@ from inventory.actors import Actor
 from inventory.clock import today
 from inventory.i18n import current_language
 from inventory.lifecycle import IN_WORKSHOP, State
-from inventory.params import OptionalIdQuery, PageQuery
+from inventory.params import MAX_ID, PageQuery
 from inventory.permissions import Permission
 from inventory.reports.charts import grouped_bars
 from inventory.reports.exports import devices_csv, events_csv
 from inventory.reports.queries import (
+    DASHBOARD_COUNT_UP_TO,
     STUCK_AFTER_DAYS,
     handovers_by_month,
     lead_times,
@@ -53,7 +54,7 @@ class ReportPages(Controller):
         months = await handovers_by_month()
         totals = {state: sum(row.counts[state] for row in stock) for state in State}
         overdue = await overdue_loans()
-        stuck = await stuck_devices()
+        stuck = await stuck_devices(count_up_to=DASHBOARD_COUNT_UP_TO)
         return Template(
             "reports/dashboard.html",
             context=page_context(
@@ -80,10 +81,12 @@ class ReportPages(Controller):
         request: Request[Actor, Any, Any],
         page: PageQuery = 1,
         state_name: Annotated[str, QueryParameter(name="state", max_length=30)] = "",
-        site_id: OptionalIdQuery = None,
+        site: Annotated[str, QueryParameter(name="site_id", max_length=12)] = "",
     ) -> Template:
-        """Every device waiting too long, longest first, a page at a time; by step and site if asked."""
+        """Every device waiting too long, longest first, a page at a time; by step and site if asked
+        (the filter form sends an empty value for "all")."""
         step = next((s for s in STUCK_AFTER_DAYS if s.value == state_name), None)
+        site_id = int(site) if site.isdigit() and 0 < int(site) <= MAX_ID else None
         found = await stuck_devices(
             limit=WAITING_PER_PAGE, offset=(page - 1) * WAITING_PER_PAGE, state=step, site_id=site_id
         )

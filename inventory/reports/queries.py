@@ -22,6 +22,7 @@ LEAD_TIME_WINDOW_DAYS = 365
 MONTHS_SHOWN = 12
 # The dashboard shows the worst few of each list and links to the whole list.
 DASHBOARD_ROWS = 10
+DASHBOARD_COUNT_UP_TO = 1000
 
 # A device that has waited longer than this many days at a step needs someone's attention.
 STUCK_AFTER_DAYS: Mapping[State, int] = {
@@ -170,10 +171,12 @@ async def handovers_by_month(months: int = MONTHS_SHOWN) -> list[MonthCount]:
 
 @dataclass(frozen=True)
 class Bounded:
-    """The first rows of a list (the worst first) and how many there are in all."""
+    """The first rows of a list (the worst first) and how many there are in all; with `more`, at least
+    that many (counting a backlog of 100,000 to the last one is not worth its time on the dashboard)."""
 
     rows: list[dict[str, Any]]
     total: int
+    more: bool = False
 
 
 async def overdue_loans(limit: int = DASHBOARD_ROWS) -> Bounded:
@@ -218,6 +221,7 @@ async def stuck_devices(
     offset: int = 0,
     state: State | None = None,
     site_id: int | None = None,
+    count_up_to: int | None = None,
 ) -> Bounded:
     """Devices that have waited at a step longer than that step's threshold, longest first: one page
     of them (`limit` from `offset`), of one step or site if asked, and how many there are in all."""
@@ -243,7 +247,9 @@ async def stuck_devices(
         {**row, "days": (moment - row["state_changed_at"]).days, "threshold": thresholds[State(row["state"])]}
         for row in rows
     ]
-    total = (
-        offset + len(found) if offset == 0 and len(found) < limit else await Device.count().where(condition)
-    )
-    return Bounded(found, total)
+    if offset == 0 and len(found) < limit:
+        return Bounded(found, len(found))
+    if count_up_to is not None:
+        seen = len(await Device.select(Device.id).where(condition).limit(count_up_to + 1))
+        return Bounded(found, min(seen, count_up_to), more=seen > count_up_to)
+    return Bounded(found, await Device.count().where(condition))

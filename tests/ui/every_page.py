@@ -164,6 +164,7 @@ def every_page(seeded: dict[str, Any]) -> list[tuple[Role | None, str, str | Non
         (Role.COUNSELLOR, f"/devices/{tags[2]}", None),
         (Role.COUNSELLOR, f"/devices/{tags[4]}", None),
         (Role.COORDINATOR, "/dashboard", "dashboard"),
+        (Role.COORDINATOR, "/dashboard/waiting", None),
         (Role.COORDINATOR, "/donors", "donors"),
         (Role.COORDINATOR, "/erasures/sign-off", "sign-off"),  # a wiped NVMe laptop: its warning to accept
         (Role.ADMIN, "/admin", "admin"),

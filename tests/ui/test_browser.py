@@ -6,6 +6,7 @@ later journeys (real wipe runs with progress, the counsellor's handover) are add
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -15,10 +16,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from inventory.actors import Actor
-from inventory.devices.tables import DeviceEvent, Erasure
+from inventory.clock import now
+from inventory.devices.tables import Device, DeviceEvent, Erasure
 from inventory.donations.services import NewDonor, create_donor
 from inventory.lifecycle import State
 from inventory.permissions import Role
+from inventory.reports.pages import WAITING_PER_PAGE
+from inventory.reports.queries import DASHBOARD_ROWS
 from tests import factories
 from tests.conftest import _truncate_all
 from tests.ui.browser import (
@@ -262,6 +266,35 @@ def test_the_coordinator_sees_the_dashboard_numbers_change(
     expect(page.locator('[data-figure="in-workshop"]')).to_have_text("1")
     page.get_by_text("Luvut taulukkona").click()
     expect(page.locator("table.months tbody tr").last).to_contain_text("1")
+
+
+def test_the_dashboard_links_to_the_whole_waiting_list_a_page_at_a_time(
+    browser: Browser, live_server: str, fresh: None, watch: PageWatch
+) -> None:
+    async def backlog() -> tuple[str, ...]:
+        tags = (await factories.donation(factories_engine(), devices=WAITING_PER_PAGE + 2)).asset_tags
+        await Device.update({Device.state_changed_at: now() - dt.timedelta(days=30)}).where(
+            Device.asset_tag.is_in(list(tags))
+        )
+        return tags
+
+    tags = run_db(backlog)
+    page = log_in(browser, live_server, watch, Role.COORDINATOR)
+    page.goto("/dashboard")
+    expect(page.locator("#stuck-heading ~ .table-scroll tbody tr")).to_have_count(DASHBOARD_ROWS)
+    page.get_by_role("link", name="Koko lista vaiheittain ja toimipisteittäin").click()
+    rows = page.locator("main tbody tr")
+    expect(rows).to_have_count(WAITING_PER_PAGE)
+    page.get_by_role("link", name="Seuraava sivu").click()
+    expect(rows).to_have_count(2)
+    expect(page.get_by_role("status")).to_contain_text("sivu 2/2")
+    page.get_by_role("link", name="Edellinen sivu").click()
+    expect(rows).to_have_count(WAITING_PER_PAGE)
+    page.select_option("#filter-state", "wiping")
+    page.get_by_role("button", name="Näytä").click()
+    expect(page.locator("main p.empty")).to_be_visible()
+    assert serious_violations(page) == []
+    assert len(tags) == WAITING_PER_PAGE + 2
 
 
 def test_an_admin_creates_a_user_who_can_then_log_in(

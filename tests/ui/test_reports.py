@@ -127,11 +127,14 @@ async def test_the_dashboard_shows_the_worst_few_and_the_whole_list_pages_and_fi
     assert 'href="/dashboard/waiting"' in dashboard.text
     stuck = await stuck_devices(limit=4, offset=12)
     assert ([d["asset_tag"] for d in stuck.rows], stuck.total) == ([*received[12:], *elsewhere], 15)
+    capped = await stuck_devices(limit=2, count_up_to=5)
+    assert (len(capped.rows), capped.total, capped.more) == (2, 5, True)
     thj = (await Site.select(Site.id).where(Site.code == "THJ").first() or {})["id"]
     only_thj = await client.get(f"/dashboard/waiting?site_id={thj}&state=received", headers=HTML)
     assert re.findall(r'<a class="tag" href="/devices/([^"]+)"', only_thj.text) == list(elsewhere)
     assert 'rel="next"' not in only_thj.text
-    assert (await client.get("/dashboard/waiting?state=wiping", headers=HTML)).status_code == 200
+    none_wiping = await client.get("/dashboard/waiting?state=wiping&site_id=", headers=HTML)
+    assert none_wiping.status_code == 200, none_wiping.text
     assert (await client.get("/dashboard/waiting?page=0", headers=HTML)).status_code == 422
 
 
