@@ -1,4 +1,4 @@
-"""The `kierto` command: serve, migrate, create-user, unlock-login, demo-data, check, scheduler, run-job, backup, restore."""
+"""The `kierto` command: serve, migrate, create-user, unlock-login, demo-data, check, scheduler, run-job, backup, restore, bench."""
 
 from __future__ import annotations
 
@@ -353,6 +353,140 @@ def bench_worker(
         worker.serve()
     except KeyboardInterrupt:
         worker.stop()
+
+
+@main.group("bench-image")
+def bench_image() -> None:
+    """The bench live system: build the ISO and network-boot files, write a site's stick."""
+
+
+def _bench_public_key(path: Path | None) -> str:
+    settings = get_settings()
+    chosen = path or (Path(f"{settings.bench_ssh_key}.pub") if settings.bench_ssh_key else None)
+    if chosen is None or not chosen.is_file():
+        click.echo(
+            "Give the bench's SSH public key with --bench-key (or set KIERTO_BENCH_SSH_KEY, "
+            "whose .pub file is then used).",
+            err=True,
+        )
+        sys.exit(2)
+    text = chosen.read_text(encoding="utf-8").strip()
+    if not text.startswith(("ssh-ed25519 ", "ssh-rsa ", "ecdsa-sha2-")) or "PRIVATE KEY" in text:
+        click.echo(f"{chosen} is not an SSH public key line.", err=True)
+        sys.exit(2)
+    return text
+
+
+def _live_image(bench_key: Path | None, cache_dir: Path | None) -> Any:
+    from provisioning.live.build import LiveBuildError, LiveInputs, build_live_image
+
+    cache = cache_dir or get_settings().data_dir / "bench-images"
+    try:
+        return build_live_image(
+            LiveInputs(bench_public_key=_bench_public_key(bench_key)), cache.resolve(), log=click.echo
+        )
+    except LiveBuildError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+
+
+_BENCH_KEY = click.option(
+    "--bench-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The bench's SSH public key (default: KIERTO_BENCH_SSH_KEY's .pub file).",
+)
+_CACHE_DIR = click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where built images are kept (default: <data dir>/bench-images).",
+)
+
+
+@bench_image.command("build")
+@click.option("--site", "site_code", default=None, help="The site the files are named for, e.g. JNS.")
+@_BENCH_KEY
+@_CACHE_DIR
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also link the ISO and the network-boot files into this directory.",
+)
+def bench_image_build(
+    site_code: str | None, bench_key: Path | None, cache_dir: Path | None, output: Path | None
+) -> None:
+    """Build the live ISO and the network-boot files (as root); the same inputs reuse the cache."""
+    image = _live_image(bench_key, cache_dir)
+    how = "reused from the cache" if image.reused else f"built in {image.seconds:.0f} s"
+    click.echo(f"Bench live system {image.digest} {how}: {image.directory}")
+    files = {image.iso.name: image.iso, **{f"netboot/{n}": p for n, p in image.netboot.items()}}
+    if output is not None:
+        suffix = f"-{site_code.upper()}" if site_code else ""
+        (output / "netboot").mkdir(parents=True, exist_ok=True)
+        linked = {}
+        for name, path in files.items():
+            target = output / (name.replace(".iso", f"{suffix}.iso") if name.endswith(".iso") else name)
+            target.unlink(missing_ok=True)
+            try:
+                target.hardlink_to(path)
+            except OSError:
+                import shutil
+
+                shutil.copy2(path, target)
+            linked[name] = target
+        files = linked
+    for path in files.values():
+        click.echo(f"  {path} ({path.stat().st_size / 2**20:.0f} MiB)")
+
+
+@bench_image.command("write-stick")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--site", "site_code", required=True, help="The site whose stick this is, e.g. JNS.")
+@click.option(
+    "--server", required=True, help="Kierto's address as the bench reaches it, e.g. https://kierto.example.fi"
+)
+@click.option(
+    "--token-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A file holding the site's bench token (or set KIERTO_BENCH_TOKEN); never typed on the command line.",
+)
+@click.option("--language", type=click.Choice([lang.value for lang in Language]), default=None)
+@_BENCH_KEY
+@_CACHE_DIR
+def bench_image_write_stick(
+    target: Path,
+    site_code: str,
+    server: str,
+    token_file: Path | None,
+    language: str | None,
+    bench_key: Path | None,
+    cache_dir: Path | None,
+) -> None:
+    """Write the live system to a USB stick (or an image file) with the site's settings partition."""
+    import os
+
+    from provisioning.live.stick import StickError, write_stick
+
+    token = (
+        token_file.read_text(encoding="utf-8") if token_file else os.environ.get("KIERTO_BENCH_TOKEN", "")
+    ).strip()
+    if not token:
+        click.echo("Give the site's bench token with --token-file or KIERTO_BENCH_TOKEN.", err=True)
+        sys.exit(2)
+    image = _live_image(bench_key, cache_dir)
+    settings = {"server": server, "token": token, "language": language or get_settings().default_language}
+    try:
+        written = write_stick(image.iso, target, settings)
+    except (StickError, OSError) as error:
+        click.echo(f"The stick could not be written: {error}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Wrote the bench live system for {site_code.upper()} to {target} ({written / 2**20:.0f} MiB); "
+        "the settings partition holds the site's token: keep the stick at the bench."
+    )
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ from inventory.runs.evidence import latest_hardware_check
 from inventory.runs.pages import LABELS as RUN_LABELS
 from inventory.runs.presenters import progress_out
 from inventory.runs.queries import device_progress
+from inventory.runs.screen import device_screen
 from inventory.settings import Settings
 from inventory.sites.reach import reach_device
 from inventory.web import event_label, field_errors, form_list, format_bytes, page_context
@@ -102,6 +103,7 @@ async def device_page(
             erasures=erasures,
             asset_tag=device["asset_tag"],
             progress=progress_out(progress_row) if progress_row else None,
+            screen=await device_screen(device["asset_tag"]),
             **RUN_LABELS,
             failed_action=failed[0].value if failed else None,
             errors=errors,

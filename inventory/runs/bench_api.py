@@ -13,6 +13,7 @@ from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
+from inventory.choices import Language
 from inventory.errors import InvalidInput
 from inventory.params import RecordIdPath
 from inventory.permissions import N_, Permission
@@ -25,9 +26,11 @@ from inventory.runs.schemas import (
     HeartbeatIn,
     HeartbeatOut,
     ResultAckOut,
+    ScreenOut,
     WorkerIn,
     WorkerRegisteredOut,
 )
+from inventory.runs.screen import machine_screen
 from inventory.runs.supervisor import RunSupervisor
 from inventory.runs.workers import MAX_CHUNK, claim_job, heartbeat, receive_results, register_worker
 from inventory.settings import Settings
@@ -41,6 +44,9 @@ OffsetQuery = Annotated[
     int, QueryParameter(ge=0, le=2**62, description="Where in the result stream these bytes start.")
 ]
 CompleteQuery = Annotated[bool, QueryParameter(description="These are the stream's last bytes.")]
+ScreenLanguage = Annotated[
+    Language, QueryParameter(description="The language of the screen's words (the site's language).")
+]
 POLL_STEP_SECONDS = 1.0
 
 
@@ -71,6 +77,31 @@ class BenchController(Controller):
             machine_id=result.machine_id,
             asset_tag=result.asset_tag,
             paired_by=result.paired_how.value if result.paired_how else None,
+        )
+
+    @get(
+        "/machines/{machine_id:int}/screen",
+        operation_id="benchMachineScreen",
+        responses=API_ERRORS,
+        opt=BENCH_OPT,
+    )
+    async def screen(
+        self,
+        machine_id: RecordIdPath,
+        bench: NamedDependency[BenchCredential],
+        language: ScreenLanguage = Language.FI,
+    ) -> ScreenOut:
+        """The machine's own status screen asks what is happening to it now (its site's bench token, its check-in id)."""
+        shown = await machine_screen(bench.site_id, machine_id, language.value)
+        return ScreenOut(
+            machine_id=shown.machine_id,
+            serial=shown.serial,
+            asset_tag=shown.asset_tag,
+            phase=shown.phase.value,
+            tone=shown.tone.value,
+            percent=shown.percent,
+            title=shown.title,
+            detail=shown.detail,
         )
 
     @post(

@@ -22,6 +22,7 @@ from inventory.runs.live import device_stream, run_stream, settled
 from inventory.runs.presenters import progress_out, run_out
 from inventory.runs.profiles import list_profiles
 from inventory.runs.queries import device_progress, get_run, list_runs, run_events, workers_by_site
+from inventory.runs.screen import device_screen
 from inventory.runs.starting import RunRequest, start_run
 from inventory.runs.supervisor import RunSupervisor
 from inventory.settings import Settings
@@ -151,7 +152,11 @@ class RunPages(Controller):
         return Template(
             "runs/_device_progress.html",
             context=page_context(
-                request, asset_tag=tag, progress=progress_out(row) if row else None, **LABELS
+                request,
+                asset_tag=tag,
+                progress=progress_out(row) if row else None,
+                screen=await device_screen(tag),
+                **LABELS,
             ),
         )
 

@@ -229,6 +229,19 @@ class CheckInOut(Struct):
     paired_by: str | None
 
 
+class ScreenOut(Struct):
+    """What a bench machine's own status screen shows now, in the language asked for."""
+
+    machine_id: int | None
+    serial: str | None
+    asset_tag: str | None
+    phase: str
+    tone: str
+    percent: int | None
+    title: str
+    detail: str
+
+
 class DestroyedDiskIn(Struct, forbid_unknown_fields=True):
     """A disk destroyed physically: how, the witness's user name and the recycler's reference."""
 

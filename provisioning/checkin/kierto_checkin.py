@@ -121,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interface", help="the network interface to report (default: the default route's)")
     parser.add_argument("--wait", type=float, default=120.0, help="seconds to keep trying")
     parser.add_argument("--dry-run", action="store_true", help="print the report and send nothing")
+    parser.add_argument(
+        "--answer-file", help="also write Kierto's answer here as JSON (the status screen reads it)"
+    )
     args = parser.parse_args(argv)
     if not args.server:
         parser.error("give --server or KIERTO_SERVER")
@@ -145,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"Kierto could not be reached: {error}", file=sys.stderr)
                 return 1
             time.sleep(3)
+    if args.answer_file:
+        Path(args.answer_file).write_text(json.dumps(answer), encoding="utf-8")
     if answer.get("asset_tag"):
         print(f"Checked in as {answer['asset_tag']}.")
     else:

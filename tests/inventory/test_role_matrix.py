@@ -253,6 +253,7 @@ MATRIX: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/api/v1/erasures/sign-off"): MANAGERS,
     ("POST", "/api/v1/erasures/{certificate:str}/warning-acceptance"): MANAGERS,
     ("POST", "/api/v1/bench/check-in"): BENCH_TOKEN_ONLY,
+    ("GET", "/api/v1/bench/machines/{machine_id:int}/screen"): BENCH_TOKEN_ONLY,
     ("POST", "/api/v1/bench/workers"): BENCH_TOKEN_ONLY,
     ("POST", "/api/v1/bench/workers/{worker_id:int}/heartbeat"): BENCH_TOKEN_ONLY,
     ("GET", "/api/v1/bench/workers/{worker_id:int}/jobs/next"): BENCH_TOKEN_ONLY,
