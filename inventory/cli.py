@@ -390,6 +390,16 @@ def _live_image(bench_key: Path | None, cache_dir: Path | None) -> Any:
         sys.exit(1)
 
 
+def _site_token(token_file: Path | None) -> str:
+    import os
+
+    text = token_file.read_text(encoding="utf-8") if token_file else os.environ.get("KIERTO_BENCH_TOKEN", "")
+    if not text.strip():
+        click.echo("Give the site's bench token with --token-file or KIERTO_BENCH_TOKEN.", err=True)
+        sys.exit(2)
+    return text.strip()
+
+
 _BENCH_KEY = click.option(
     "--bench-key",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -466,16 +476,9 @@ def bench_image_write_stick(
     cache_dir: Path | None,
 ) -> None:
     """Write the live system to a USB stick (or an image file) with the site's settings partition."""
-    import os
-
     from provisioning.live.stick import StickError, write_stick
 
-    token = (
-        token_file.read_text(encoding="utf-8") if token_file else os.environ.get("KIERTO_BENCH_TOKEN", "")
-    ).strip()
-    if not token:
-        click.echo("Give the site's bench token with --token-file or KIERTO_BENCH_TOKEN.", err=True)
-        sys.exit(2)
+    token = _site_token(token_file)
     image = _live_image(bench_key, cache_dir)
     settings = {"server": server, "token": token, "language": language or get_settings().default_language}
     try:
@@ -487,6 +490,84 @@ def bench_image_write_stick(
         f"Wrote the bench live system for {site_code.upper()} to {target} ({written / 2**20:.0f} MiB); "
         "the settings partition holds the site's token: keep the stick at the bench."
     )
+
+
+@bench_image.command("netboot")
+@click.option("--site", "site_code", required=True, help="The site whose bench network this is, e.g. JNS.")
+@click.option(
+    "--server", required=True, envvar="KIERTO_SERVER", help="Kierto's address as the bench machines reach it."
+)
+@click.option(
+    "--token-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A file holding the site's bench token (or set KIERTO_BENCH_TOKEN).",
+)
+@click.option("--language", type=click.Choice([lang.value for lang in Language]), default=None)
+@click.option("--interface", default=None, help="Override KIERTO_BENCH_NETBOOT_INTERFACE for this run.")
+@click.option("--http-port", default=8069, show_default=True, type=int)
+@_BENCH_KEY
+@_CACHE_DIR
+def bench_image_netboot(
+    site_code: str,
+    server: str,
+    token_file: Path | None,
+    language: str | None,
+    interface: str | None,
+    http_port: int,
+    bench_key: Path | None,
+    cache_dir: Path | None,
+) -> None:
+    """Serve the live system to the bench network (proxy DHCP + TFTP + HTTP) until stopped (as root)."""
+    import signal
+    import threading
+
+    from provisioning.live.netboot import (
+        BenchNetwork,
+        NetbootError,
+        interface_address,
+        prepare,
+        serve_http,
+        start_dnsmasq,
+    )
+
+    settings = get_settings()
+    chosen = interface or settings.bench_netboot_interface
+    if not chosen:
+        click.echo(
+            "Network boot is off: set KIERTO_BENCH_NETBOOT_INTERFACE to the bench network's interface "
+            "(or give --interface).",
+            err=True,
+        )
+        sys.exit(2)
+    token = _site_token(token_file)
+    image = _live_image(bench_key, cache_dir)
+    work = settings.data_dir / "netboot" / site_code.upper()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        address, prefix = interface_address(chosen)
+        network = BenchNetwork(chosen, address, prefix, http_port)
+        values = {"server": server, "token": token, "language": language or settings.default_language}
+        tftp, http = prepare(image, work.resolve(), network, values)
+        web = serve_http(http, network)
+        dnsmasq = start_dnsmasq(network, tftp, work.resolve() / "state")
+    except (NetbootError, OSError) as error:
+        click.echo(f"Network boot could not start: {error}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Serving network boot for {site_code.upper()} on {chosen} ({address}); files at {network.http}."
+    )
+    try:
+        while not stop.wait(1):
+            if dnsmasq.poll() is not None:
+                click.echo("dnsmasq stopped; network boot is off.", err=True)
+                sys.exit(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        dnsmasq.terminate()
+        web.shutdown()
 
 
 if __name__ == "__main__":

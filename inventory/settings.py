@@ -118,6 +118,12 @@ class Settings(BaseSettings):
     run_work_dir: Path | None = Field(
         default=None, description="Where runs keep their private data dirs (default: the temp dir)."
     )
+    bench_netboot_interface: str = Field(
+        default="",
+        max_length=15,
+        pattern=r"^[A-Za-z0-9_.-]*$",
+        description="The bench network's interface that network boot is served on; empty: network boot off.",
+    )
 
     @field_validator("base_url")
     @classmethod

@@ -181,7 +181,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+def wait_for_port(
+    port: int, process: subprocess.Popen[bytes], timeout: float = 30.0, host: str = "127.0.0.1"
+) -> None:
     """Wait until a server accepts connections, or fail with its output."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -189,7 +191,7 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 
             output = process.stdout.read().decode() if process.stdout else ""
             raise RuntimeError(f"The server exited early:\n{output}")
         with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
+            if sock.connect_ex((host, port)) == 0:
                 return
         time.sleep(0.1)
     raise RuntimeError("The server did not start in time.")

@@ -268,6 +268,7 @@ def _pack(root: Path, staging: Path, out: Path, log: Log) -> None:
             "The live root has no kernel or no initrd: is linux-image-amd64 in the package list?"
         )
     shutil.copy(kernels[-1], live / "vmlinuz")
+    (live / "vmlinuz").chmod(0o644)
     shutil.copy(initrds[-1], live / "initrd.img")
     for item in (root / "boot").iterdir():  # the live system never boots its own /boot
         if item.is_file():

@@ -23,6 +23,8 @@ TONES = {
     "done": (42, 30),
     "failed": (41, 97),
 }
+# The console's palette entries those backgrounds use, made bright and clear (Linux console: ESC ] P n rrggbb).
+PALETTE = {1: "D00000", 2: "00A651", 3: "FFD700", 4: "1E64C8"}
 # What the screen says before Kierto answers (the server's own words, translated there, come after).
 LOCAL = {
     "starting": {
@@ -137,7 +139,8 @@ def render(state: dict[str, object], serial: str, lang: str, columns: int, rows:
         lines += [f"{LABELS['tag'][lang]}: {state['asset_tag']}"]
     top = max(0, (rows - len(lines)) // 2)
     body = "\n" * top + "\n".join(line.center(columns)[:columns] for line in lines[: rows - 1])
-    return f"\033[{background};{foreground};1m\033[2J\033[H{body}\033[?25l"
+    palette = "".join(f"\033]P{index:X}{rgb}" for index, rgb in PALETTE.items())
+    return f"{palette}\033[{background};{foreground};1m\033[2J\033[H{body}\033[?25l"
 
 
 def summary(state: dict[str, object]) -> str:

@@ -6,6 +6,7 @@ only onto the stick written for that site (a FAT partition labelled KIERTO-CONF 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
@@ -19,8 +20,8 @@ from provisioning.live.rootfs import CONFIG_FILE, CONFIG_LABEL
 MIB = 1 << 20
 SECTOR = 512
 CONFIG_BYTES = 8 * MIB
-_MBR_TABLE = 446
-_FAT16_LBA = 0x0E
+_GPT_DATA = "EBD0A0A2-B9E5-4433-87C0-68B6B72699C7"  # Microsoft basic data: what a FAT partition is typed
+_BACKUP_GPT = MIB  # room for the backup GPT at a stick image's end (its table may be longer than 128 entries)
 
 
 class StickError(RuntimeError):
@@ -45,32 +46,24 @@ def _tool(*command: str) -> None:
         raise StickError(f"{command[0]} failed: {(result.stderr or result.stdout).strip()}")
 
 
-def _mbr_entry(start: int, count: int, kind: int) -> bytes:
-    chs = bytes((0xFE, 0xFF, 0xFF))  # beyond CHS: LBA only
-    return (
-        bytes((0x00,))
-        + chs
-        + bytes((kind,))
-        + chs
-        + start.to_bytes(4, "little")
-        + count.to_bytes(4, "little")
-    )
-
-
-def add_partition(handle: int, start: int, size: int) -> int:
-    """Add the settings partition to the stick's MBR in its first free slot; returns the slot (1-4)."""
-    mbr = bytearray(os.pread(handle, SECTOR, 0))
-    if mbr[510:512] != b"\x55\xaa":
+def add_partition(target: Path, start: int, size: int) -> None:
+    """Add the settings partition to the stick's table (GPT as grub-mkrescue makes it, or MBR) after the ISO."""
+    found = subprocess.run(["sfdisk", "--json", str(target)], capture_output=True, text=True, check=False)
+    if found.returncode != 0:
         raise StickError("The ISO has no partition table: it is not the bench live system's hybrid ISO.")
-    for slot in range(4):
-        offset = _MBR_TABLE + 16 * slot
-        if mbr[offset + 4] == 0xEE:
-            raise StickError("The ISO has a GPT layout this writer does not change.")
-        if mbr[offset + 4] == 0 and not any(mbr[offset : offset + 16]):
-            mbr[offset : offset + 16] = _mbr_entry(start // SECTOR, size // SECTOR, _FAT16_LBA)
-            os.pwrite(handle, bytes(mbr), 0)
-            return slot + 1
-    raise StickError("The ISO's partition table has no free slot for the settings partition.")
+    label = json.loads(found.stdout)["partitiontable"]["label"]
+    quiet = ["--no-reread", "--no-tell-kernel", "--quiet"]
+    if label == "gpt":  # the backup GPT sat at the ISO's end: move it to the stick's end first
+        _tool("sfdisk", *quiet, "--relocate", "gpt-bak-std", str(target))
+        kind = f'type={_GPT_DATA}, name="{CONFIG_LABEL}"'
+    else:
+        kind = "type=0e"
+    line = f"start={start // SECTOR}, size={size // SECTOR}, {kind}\n"
+    result = subprocess.run(
+        ["sfdisk", *quiet, "--append", str(target)], input=line, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise StickError(f"The settings partition could not be added: {result.stderr.strip()}")
 
 
 def write_stick(iso: Path, target: Path, settings: dict[str, str]) -> int:
@@ -82,7 +75,7 @@ def write_stick(iso: Path, target: Path, settings: dict[str, str]) -> int:
         raise StickError("The stick needs the server's address and the site's bench token.")
     iso_bytes = iso.stat().st_size
     start = -(-iso_bytes // MIB) * MIB
-    total = start + CONFIG_BYTES
+    total = start + CONFIG_BYTES + _BACKUP_GPT
     is_device = target.exists() and stat.S_ISBLK(target.stat().st_mode)
     if is_device:
         with open(target, "rb") as probe:
@@ -95,18 +88,17 @@ def write_stick(iso: Path, target: Path, settings: dict[str, str]) -> int:
         config = Path(scratch) / "config.img"
         config_partition(settings, config)
         flags = os.O_WRONLY | (0 if is_device else os.O_CREAT | os.O_TRUNC)
-        handle = os.open(target, flags, 0o600)
-        try:
-            with (
-                open(iso, "rb") as source,
-                open(config, "rb") as conf,
-                os.fdopen(os.dup(handle), "wb", closefd=True) as sink,
-            ):
-                shutil.copyfileobj(source, sink, 4 * MIB)
-                sink.seek(start)
-                shutil.copyfileobj(conf, sink)
-            add_partition(handle, start, CONFIG_BYTES)
-            os.fsync(handle)
-        finally:
-            os.close(handle)
+        with (
+            open(iso, "rb") as source,
+            open(config, "rb") as conf,
+            os.fdopen(os.open(target, flags, 0o600), "wb") as sink,
+        ):
+            shutil.copyfileobj(source, sink, 4 * MIB)
+            sink.seek(start)
+            shutil.copyfileobj(conf, sink)
+            if not is_device:
+                sink.truncate(total)
+            sink.flush()
+            os.fsync(sink.fileno())
+    add_partition(target, start, CONFIG_BYTES)
     return total

@@ -34,7 +34,7 @@ FINISHED = {"successful", "failed", "canceled", "timeout", "error", "interrupted
 
 
 def start_server(
-    workers: int = 1, extra_env: dict[str, str] | None = None
+    workers: int = 1, extra_env: dict[str, str] | None = None, host: str = "127.0.0.1"
 ) -> tuple[subprocess.Popen[bytes], str]:
     """The real application under uvicorn in its own process group; returns the process and its URL."""
     port = free_port()
@@ -42,7 +42,7 @@ def start_server(
         **os.environ,
         **TEST_SERVER_ENV,
         **(extra_env or {}),
-        "KIERTO_BASE_URL": f"http://127.0.0.1:{port}",
+        "KIERTO_BASE_URL": f"http://{host}:{port}",
     }
     # Runs keep their files apart, so that Ansible left behind by a killed server can be found.
     env["KIERTO_RUN_WORK_DIR"] = tempfile.mkdtemp(prefix="kierto-server-runs-")
@@ -56,7 +56,7 @@ def start_server(
             "inventory.app:create_app",
             "--factory",
             "--host",
-            "127.0.0.1",
+            host,
             "--port",
             str(port),
             "--no-access-log",
@@ -70,8 +70,8 @@ def start_server(
     )
     log.close()
     WORK_DIRS[process.pid] = env["KIERTO_RUN_WORK_DIR"]
-    wait_for_port(port, process)
-    return process, f"http://127.0.0.1:{port}"
+    wait_for_port(port, process, host=host)
+    return process, f"http://{host}:{port}"
 
 
 def kill_group(process: subprocess.Popen[bytes], sig: signal.Signals = signal.SIGKILL) -> None:
