@@ -568,6 +568,9 @@ def bench_image_netboot(
     finally:
         dnsmasq.terminate()
         web.shutdown()
+        import shutil
+
+        shutil.rmtree(tftp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import ipaddress
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -78,6 +79,7 @@ def grub_menu(network: BenchNetwork) -> str:
     )
     return (
         "# Kierto bench live system over the bench network (made by `kierto bench-image netboot`).\n"
+        "insmod all_video\n"
         "serial --unit=0 --speed=115200\n"
         "terminal_input console serial\n"
         "terminal_output console serial\n"
@@ -90,16 +92,20 @@ def grub_menu(network: BenchNetwork) -> str:
 
 
 def prepare(
-    image: LiveImage, root: Path, network: BenchNetwork, settings: dict[str, str]
+    image: LiveImage, work: Path, network: BenchNetwork, settings: dict[str, str]
 ) -> tuple[Path, Path]:
     """The TFTP root (GRUB, kernel, initrd) and the HTTP root (those, the squashfs and the site's settings).
 
-    The settings file is only in the HTTP root, readable by this process alone.
+    The TFTP root holds nothing secret and is world-readable (dnsmasq reads it as `nobody`), in a fresh
+    directory of its own; the settings file is only in the HTTP root under `work`, readable by this
+    process alone.
     """
-    tftp, http = root / "tftp", root / "http"
-    shutil.rmtree(root, ignore_errors=True)
-    (tftp / "live").mkdir(parents=True)
+    http = work / "http"
+    shutil.rmtree(work, ignore_errors=True)
     (http / "live").mkdir(parents=True)
+    tftp = Path(tempfile.mkdtemp(prefix="kierto-netboot-"))
+    tftp.chmod(0o755)
+    (tftp / "live").mkdir()
     result = subprocess.run(
         ["grub-mknetdir", f"--net-directory={tftp}", "--subdir=boot/grub"],
         capture_output=True,
@@ -119,6 +125,9 @@ def prepare(
                 os.link(source, folder / name)
             except OSError:
                 shutil.copy(source, folder / name)
+            (folder / name).chmod(0o644)
+    for folder in [tftp, *tftp.rglob("*")]:
+        folder.chmod(0o755 if folder.is_dir() else 0o644)
     site_dir = http / "site"
     site_dir.mkdir(mode=0o700)
     config = site_dir / CONFIG_FILE

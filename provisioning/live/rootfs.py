@@ -114,6 +114,7 @@ ExecStart=/lib/systemd/systemd-networkd-wait-online --any --timeout=60
 
 _GRUB_CFG = """\
 # Kierto bench live system: starts by itself after a short wait, on the screen and the serial port.
+insmod all_video
 serial --unit=0 --speed=115200
 terminal_input console serial
 terminal_output console serial

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -101,7 +102,7 @@ def test_the_live_root_has_the_bench_tools_the_check_in_the_screen_and_the_bench
     live_image: LiveImage, squashfs_root: Path, bench_key: Path
 ) -> None:
     for path, package in TOOLS.items():
-        assert (squashfs_root / path).exists(), f"{path} from {package} is missing"
+        assert os.path.lexists(squashfs_root / path), f"{path} from {package} is missing"
     installed = live_image.manifest["packages"]
     assert isinstance(installed, dict)
     assert set(PACKAGES) <= set(installed)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -137,7 +138,7 @@ def netboot(
             time.sleep(0.5)
         yield log
     finally:
-        kill_group(process, sig=__import__("signal").SIGTERM)
+        kill_group(process, sig=signal.SIGTERM)
         process.wait(timeout=20)
 
 
