@@ -155,7 +155,7 @@ def test_a_laptop_boots_the_stick_checks_in_and_its_screen_shows_the_pairing(
                 "-o",
                 "BatchMode=yes",
                 "kierto-bench@127.0.0.1",
-                "sudo -n cat /sys/class/dmi/id/product_serial; sudo -n sh -c 'command -v nwipe hdparm nvme smartctl dmidecode'",
+                "sudo -n cat /sys/class/dmi/id/product_serial; sudo -n sh -c 'for t in nwipe hdparm nvme smartctl dmidecode; do command -v $t; done'",
             ],
             capture_output=True,
             text=True,
