@@ -26,7 +26,8 @@ README_HEADINGS = (
 LINK = re.compile(r"\]\(([^)\s]+)\)")
 VARIABLE = re.compile(r"KIERTO_[A-Z0-9_]*[A-Z0-9]")
 # Read by the test suite or the benches only, not by Kierto.
-NOT_SETTINGS = frozenset({"KIERTO_TEST_DATABASE"})
+# KIERTO_LIVE: the volume label of the bench live system's ISO (provisioning/live/build.py), not a setting.
+NOT_SETTINGS = frozenset({"KIERTO_TEST_DATABASE", "KIERTO_LIVE"})
 
 
 def _local_links(path: Path) -> list[str]:
