@@ -20,6 +20,8 @@ from inventory.clock import today
 from inventory.documents.tables import IssuedDocument
 from inventory.lifecycle import State
 from inventory.permissions import Role
+from inventory.runs.profiles import seed_default_profiles
+from inventory.runs.tables import Profile
 from inventory.settings import get_settings
 from inventory.stocktake.services import record_scan, start_stocktake
 from inventory.worklog.services import WorkEntry, log_work
@@ -89,10 +91,14 @@ async def seed_every_page() -> dict[str, Any]:
     await log_work(engine, trainee, WorkEntry(today() - dt.timedelta(days=1), "4", "Tarroja ja tyhjennyksiä"))
     await send_feedback(engine, Feedback("Painikkeet ovat pieniä", "Työpöytä"), "test-sender")
     admin = await actor_of(Role.ADMIN)
+    await seed_default_profiles()
+    profile = await Profile.select(Profile.id).order_by(Profile.id).first()
+    assert profile is not None
     issued = await IssuedDocument.select(IssuedDocument.code).order_by(IssuedDocument.id).first()
     assert issued is not None  # the handover's agreement
     return {
         "verify": issued["code"],
+        "profile": profile["id"],
         "tags": tags,
         "donation": donation.id,
         "stocktake": stocktake,
@@ -174,4 +180,7 @@ def every_page(seeded: dict[str, Any]) -> list[tuple[Role | None, str, str | Non
         (Role.ADMIN, "/admin/settings", None),
         (Role.ADMIN, "/admin/feedback", "admin-feedback"),
         (Role.ADMIN, "/admin/jobs", "admin-jobs"),
+        (Role.ADMIN, "/admin/profiles", "admin-profiles"),
+        (Role.ADMIN, "/admin/profiles/new", None),
+        (Role.ADMIN, f"/admin/profiles/{seeded['profile']}", None),
     ]

@@ -172,9 +172,13 @@ async def _actor(role: Role) -> Any:
 
 def _visible(html: str) -> str:
     """The words a person reads or hears: text, and labels given in attributes (not <code>: names of
-    settings, jobs and commands, the same in every language).
+    settings, jobs and commands, the same in every language; not what people typed into forms).
     """
     html = re.sub(r"<code\b[^>]*>.*?</code>", " ", html, flags=re.S)
+    # What a form holds was typed by people (an English profile name, YAML variables), not the interface.
+    html = re.sub(r"<textarea\b[^>]*>.*?</textarea>", " ", html, flags=re.S)
+    # A setting written as it is typed in a YAML or environment example: "accessibility_enabled: true".
+    html = re.sub(r"\b[a-z]+_[a-z_]+: \S+", " ", html)
     attributes = " ".join(re.findall(r'(?:aria-label|title|placeholder|alt)="([^"]*)"', html))
     return text_of(html) + " " + attributes
 

@@ -44,7 +44,7 @@ def test_document_links_are_filled_in_order_and_quoted() -> None:
 
 def test_every_page_is_in_the_list_the_browser_and_language_checks_visit() -> None:
     seeded = {"tags": ["JNS-000001-X"] * 6, "donation": 1, "stocktake": 1, "admin_id": 1, "client": 1}
-    seeded |= {"handover": 1, "loan": 2, "verify": "ABC"}
+    seeded |= {"handover": 1, "loan": 2, "verify": "ABC", "profile": 1}
     visited = [path.split("?")[0] for _, path, _ in every_page(seeded)]
     pages = sorted(
         route.path
