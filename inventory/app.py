@@ -32,6 +32,7 @@ from inventory.clients.controllers import (
     LoanController,
     ReservationController,
 )
+from inventory.clients.handover_pages import HandoverPages
 from inventory.clients.pages import ClientPages
 from inventory.csrf import SessionCSRFMiddleware
 from inventory.database import start_pool
@@ -138,6 +139,7 @@ CONTROLLERS: list[Any] = [
     HandoverController,
     LoanController,
     ClientPages,
+    HandoverPages,
     RunController,
     ProfileController,
     BenchSetupController,

@@ -10,7 +10,12 @@ from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.clients.access_log import log_access, record_access
-from inventory.clients.allocation import accessories_list, allocation_step, lock_device
+from inventory.clients.allocation import (
+    accessories_list,
+    allocation_step,
+    lock_device,
+    preview_allocation_step,
+)
 from inventory.clients.choices import AccessAction, AccessOutcome, HandoverKind, Purpose
 from inventory.clients.scope import (
     reach_client,
@@ -27,7 +32,7 @@ from inventory.devices.events import record_event
 from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
-from inventory.lifecycle import Action, State
+from inventory.lifecycle import Action, Decision, State
 from inventory.permissions import N_, Permission
 from inventory.settings import Settings
 
@@ -73,15 +78,23 @@ class ReturnRequest:
     accessories_returned: tuple[str, ...] = ()
 
 
-async def hand_over(
+@dataclass(frozen=True)
+class Signing:
+    """How the agreement was signed: both signatures drawn on screen (PNG), or the printed copy on paper."""
+
+    client_png: bytes | None = None
+    counsellor_png: bytes | None = None
+    on_paper: bool = False
+
+
+async def _handover_step(
     engine: Engine,  # type: ignore[type-arg]
     client_id: int,
     wanted: HandoverRequest,
     actor: Actor,
-    settings: Settings,
-    purpose: Purpose = Purpose.HANDOVER,
-) -> int:
-    """Give or lend the device reserved for the client; issues the agreement's number. Returns the handover's id."""
+    purpose: Purpose,
+) -> tuple[Action, TransitionRequest]:
+    """The lifecycle step a handover request asks for, once the client is in reach and the dates fit."""
     client = await reach_client(
         engine, actor, client_id, purpose, AccessAction.CREATE, permission=Permission.DEVICE_ALLOCATE
     )
@@ -91,22 +104,67 @@ async def hand_over(
     if wanted.kind is HandoverKind.GIFT and wanted.due_on is not None:
         raise InvalidInput("due_on", N_("A gift has no due date: the device becomes the client's own."))
     override = (wanted.override_reason or "").strip() or None
-    result = await allocation_step(
-        engine,
-        wanted.asset_tag,
-        Action.HAND_OVER if wanted.kind is HandoverKind.GIFT else Action.LEND,
-        actor,
-        settings,
-        TransitionRequest(
-            client_id=client_id,
-            due_on=wanted.due_on,
-            override_reason=override,
-            details={"accessories": accessories_list(list(wanted.accessories))},
-        ),
-        purpose,
+    return Action.HAND_OVER if wanted.kind is HandoverKind.GIFT else Action.LEND, TransitionRequest(
+        client_id=client_id,
+        due_on=wanted.due_on,
+        override_reason=override,
+        details={"accessories": accessories_list(list(wanted.accessories))},
     )
+
+
+async def preview_hand_over(
+    engine: Engine,  # type: ignore[type-arg]
+    client_id: int,
+    wanted: HandoverRequest,
+    actor: Actor,
+    settings: Settings,
+    purpose: Purpose = Purpose.HANDOVER,
+) -> Decision:
+    """What the handover would do now, or the refusal it would meet (orientation, reservation…); nothing is written."""
+    action, request = await _handover_step(engine, client_id, wanted, actor, purpose)
+    return await preview_allocation_step(engine, wanted.asset_tag, action, actor, settings, request, purpose)
+
+
+async def hand_over(
+    engine: Engine,  # type: ignore[type-arg]
+    client_id: int,
+    wanted: HandoverRequest,
+    actor: Actor,
+    settings: Settings,
+    purpose: Purpose = Purpose.HANDOVER,
+) -> int:
+    """Give or lend the device reserved for the client; issues the agreement's number. Returns the handover's id."""
+    action, request = await _handover_step(engine, client_id, wanted, actor, purpose)
+    result = await allocation_step(engine, wanted.asset_tag, action, actor, settings, request, purpose)
     assert result.handover_id is not None
     return result.handover_id
+
+
+async def hand_over_signed(
+    engine: Engine,  # type: ignore[type-arg]
+    client_id: int,
+    wanted: HandoverRequest,
+    signing: Signing,
+    actor: Actor,
+    settings: Settings,
+    purpose: Purpose = Purpose.HANDOVER,
+) -> int:
+    """Record a gift or loan only once it is signed: both signatures are checked before anything is
+    written, then the handover is recorded with its signing. Returns the handover's id."""
+    if not signing.on_paper:
+        clean_signature(signing.client_png or b"", "client_signature")
+        clean_signature(signing.counsellor_png or b"", "counsellor_signature")
+    await preview_hand_over(engine, client_id, wanted, actor, settings, purpose)
+    handover_id = await hand_over(engine, client_id, wanted, actor, settings, purpose)
+    if signing.on_paper:
+        await record_paper_signing(engine, handover_id, actor, purpose)
+    else:
+        assert signing.client_png is not None
+        assert signing.counsellor_png is not None
+        await record_signatures(
+            engine, handover_id, signing.client_png, signing.counsellor_png, actor, purpose
+        )
+    return handover_id
 
 
 async def load_handover(

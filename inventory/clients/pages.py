@@ -31,21 +31,16 @@ from inventory.clients.choices import (
     Accessory,
     Accommodation,
     AssessmentPhase,
-    HandoverKind,
     Observation,
     Purpose,
 )
 from inventory.clients.controllers import NO_STORE, route_purpose
 from inventory.clients.documents import accessory_name
 from inventory.clients.handovers import (
-    HandoverRequest,
     ReturnRequest,
     extend_loan,
-    hand_over,
     overdue_loans,
     read_handover,
-    record_paper_signing,
-    record_signatures,
     return_loan,
 )
 from inventory.clients.orientation_sessions import SessionInput, add_session, remove_session
@@ -58,7 +53,6 @@ from inventory.clients.reservations import (
     reserve_device,
 )
 from inventory.clients.services import ClientChanges, NewClient, create_client, update_client
-from inventory.clients.signatures import png_from_data_url
 from inventory.clients.topics import TOPICS
 from inventory.clock import today
 from inventory.errors import DomainError, InvalidInput
@@ -204,26 +198,6 @@ class ReasonForm:
     """An optional reason."""
 
     reason: str = ""
-
-
-@dataclass
-class HandoverForm:
-    """A handover or a loan."""
-
-    asset_tag: str = ""
-    kind: str = "gift"
-    due_on: str = ""
-    accessories: list[str] | str = field(default_factory=list)
-    other_accessories: str = ""
-    override_reason: str = ""
-
-
-@dataclass
-class SignForm:
-    """The two signatures as data URLs from the signing canvases."""
-
-    client_signature: str = ""
-    counsellor_signature: str = ""
 
 
 @dataclass
@@ -739,168 +713,6 @@ class ClientPages(Controller):
         except DomainError as error:
             return await _client_page(request, engine, settings, client_id, purpose, error)
         return Redirect(path=f"/clients/{client_id}?done=released#reservation", status_code=303)
-
-    async def _handover_page(
-        self,
-        request: Request[Actor, Any, Any],
-        record: ClientRecord,
-        form: HandoverForm,
-        error: DomainError | None = None,
-    ) -> Template:
-        return Template(
-            "clients/handover.html",
-            context=page_context(
-                request,
-                record=record,
-                client=record.client,
-                form=form,
-                reservation=record.open_reservation,
-                may_override=request.user.may(Permission.GUARD_OVERRIDE),
-                default_due=(today() + dt.timedelta(days=90)).isoformat(),
-                **_error_context(error),
-                **_labels(),
-            ),
-            status_code=error.status_code if error else 200,
-        )
-
-    @get("/clients/{client_id:int}/handover", opt=_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER))
-    async def handover_form(
-        self,
-        request: Request[Actor, Any, Any],
-        client_id: ClientIdPath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
-    ) -> Template:
-        """Give or lend the reserved device: accessories, due date and, for coordinators, an override."""
-        record = await read_client(engine, client_id, request.user, settings, purpose)
-        reservation = record.open_reservation
-        return await self._handover_page(
-            request,
-            record,
-            HandoverForm(
-                asset_tag=reservation["asset_tag"] if reservation else "",
-                accessories=[Accessory.CHARGER.value],
-            ),
-        )
-
-    @post(
-        "/clients/{client_id:int}/handover",
-        opt=_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
-        status_code=303,
-    )
-    async def handover(
-        self,
-        request: Request[Actor, Any, Any],
-        client_id: ClientIdPath,
-        data: URLEncodedBody[HandoverForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
-    ) -> Redirect | Template:
-        """Hand over or lend; then sign."""
-        try:
-            try:
-                kind = HandoverKind(data.kind)
-            except ValueError as error:
-                raise InvalidInput("kind", N_("Choose a gift or a loan.")) from error
-            other = [part.strip() for part in data.other_accessories.split(",") if part.strip()]
-            handover_id = await hand_over(
-                engine,
-                client_id,
-                HandoverRequest(
-                    asset_tag=data.asset_tag.strip()[:40],
-                    kind=kind,
-                    due_on=_date(data.due_on, "due_on") if kind is HandoverKind.LOAN else None,
-                    accessories=(*many(data.accessories), *other),
-                    override_reason=data.override_reason.strip() or None,
-                ),
-                request.user,
-                settings,
-                purpose,
-            )
-        except DomainError as error:
-            record = await read_client(engine, client_id, request.user, settings, purpose)
-            return await self._handover_page(request, record, data, error)
-        return Redirect(path=f"/handovers/{handover_id}/sign?done=handed_over", status_code=303)
-
-    async def _sign_page(
-        self,
-        request: Request[Actor, Any, Any],
-        handover_id: int,
-        engine: Engine,  # type: ignore[type-arg]
-        purpose: Purpose,
-        error: DomainError | None = None,
-    ) -> Template:
-        handover = await read_handover(engine, handover_id, request.user, purpose)
-        return Template(
-            "clients/sign.html",
-            context=page_context(
-                request,
-                handover=handover,
-                notice=None if error else _notice(request),
-                **_error_context(error),
-                **_labels(),
-            ),
-            status_code=error.status_code if error else 200,
-        )
-
-    @get("/handovers/{handover_id:int}/sign", opt=_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER))
-    async def sign_form(
-        self,
-        request: Request[Actor, Any, Any],
-        handover_id: RecordIdPath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        purpose: NamedDependency[Purpose],
-    ) -> Template:
-        """Sign the agreement on screen (touch or mouse), or record that the printed copy was signed."""
-        return await self._sign_page(request, handover_id, engine, purpose)
-
-    @post(
-        "/handovers/{handover_id:int}/sign",
-        opt=_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
-        status_code=303,
-    )
-    async def sign(
-        self,
-        request: Request[Actor, Any, Any],
-        handover_id: RecordIdPath,
-        data: URLEncodedBody[SignForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        purpose: NamedDependency[Purpose],
-    ) -> Redirect | Template:
-        """Save both signatures."""
-        try:
-            await record_signatures(
-                engine,
-                handover_id,
-                png_from_data_url(data.client_signature, "client_signature"),
-                png_from_data_url(data.counsellor_signature, "counsellor_signature"),
-                request.user,
-                purpose,
-            )
-        except DomainError as error:
-            return await self._sign_page(request, handover_id, engine, purpose, error)
-        return Redirect(path=f"/handovers/{handover_id}/sign?done=signed", status_code=303)
-
-    @post(
-        "/handovers/{handover_id:int}/paper",
-        opt=_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
-        status_code=303,
-    )
-    async def paper(
-        self,
-        request: Request[Actor, Any, Any],
-        handover_id: RecordIdPath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        purpose: NamedDependency[Purpose],
-    ) -> Redirect | Template:
-        """Record that the printed copy was signed on paper."""
-        try:
-            await record_paper_signing(engine, handover_id, request.user, purpose)
-        except DomainError as error:
-            return await self._sign_page(request, handover_id, engine, purpose, error)
-        return Redirect(path=f"/handovers/{handover_id}/sign?done=paper", status_code=303)
 
     async def _return_page(
         self,

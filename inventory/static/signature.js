@@ -1,5 +1,6 @@
 // Signing on screen: draw with a finger, a pen or the mouse on each [data-signature-pad] canvas; on
-// submit each drawing goes into its hidden field as a PNG data URL. No inline script, so the page's
+// submit each drawing goes into its hidden field as a PNG data URL, and a drawing the page sends back
+// in that field (kept after the other signature was missing) is shown on its pad again. No inline script, so the page's
 // Content-Security-Policy can forbid inline code.
 (function () {
   "use strict";
@@ -46,6 +47,15 @@
     function stop() { drawing = false; last = null; }
     canvas.addEventListener("pointerup", stop);
     canvas.addEventListener("pointercancel", stop);
+
+    // A signature kept from a refused save (the other one was missing) is drawn back on its pad.
+    var kept = document.getElementById(canvas.getAttribute("data-target"));
+    if (kept && kept.value.indexOf("data:image/png;base64,") === 0) {
+      var image = new Image();
+      image.addEventListener("load", function () { context.drawImage(image, 0, 0, canvas.width, canvas.height); });
+      image.src = kept.value;
+      drawn = true;
+    }
 
     return {
       target: canvas.getAttribute("data-target"),

@@ -97,34 +97,46 @@ async def test_a_counsellor_goes_from_a_new_client_to_a_signed_handover(
     assert "#reservation" in _location(await _post(api, f"/clients/{client_id}/reserve", {"asset_tag": tag}))
     handover_form = await api.get(f"/clients/{client_id}/handover", headers=HTML)
     assert tag in handover_form.text
-    handed = await _post(
-        api,
-        f"/clients/{client_id}/handover",
-        {
-            "asset_tag": tag,
-            "kind": "loan",
-            "due_on": (today() + dt.timedelta(days=30)).isoformat(),
-            "accessories": ["charger"],
-            "other_accessories": "Laukku, USB-tikku",
-        },
-    )
-    sign_path = _location(handed).split("?")[0]
-    handover_id = int(re.findall(r"/handovers/(\d+)/sign", sign_path)[0])
-    sign_page = await api.get(sign_path, headers=HTML)
+    loan = {
+        "asset_tag": tag,
+        "kind": "loan",
+        "due_on": (today() + dt.timedelta(days=30)).isoformat(),
+        "accessories": ["charger"],
+        "other_accessories": "Laukku, USB-tikku",
+    }
+    # Signing first: the form shows the agreement to sign, naming the device and the client.
+    sign_page = await _post(api, f"/clients/{client_id}/handover", loan)
+    assert sign_page.status_code == 200
+    assert f'<span class="tag">{tag}</span>' in sign_page.text
+    assert NAME in sign_page.text
     assert 'src="/static/signature.js"' in sign_page.text
     assert "data-signature-pad" in sign_page.text
+    assert await Handover.count() == 0, "nothing is recorded before it is signed"
+    assert (await Device.select(Device.state).where(Device.asset_tag == tag).first()) == {"state": "reserved"}
     script = await api.get("/static/signature.js")
     assert script.status_code == 200
     assert "toDataURL" in script.text
     client_url, counsellor_url = (
         "data:image/png;base64," + base64.b64encode(signature_png(seed)).decode() for seed in (3, 4)
     )
-    empty = await _post(api, sign_path, {"client_signature": "", "counsellor_signature": counsellor_url})
-    assert empty.status_code == 422
+    signed_path = f"/clients/{client_id}/handover/signed"
+    one_missing = await _post(
+        api, signed_path, {**loan, "client_signature": "", "counsellor_signature": counsellor_url}
+    )
+    assert one_missing.status_code == 422
+    assert (
+        "Asiakkaan allekirjoitus: Allekirjoita ensin ruutuun." in one_missing.text
+    )  # the missing one, named
+    assert "Ohjaajan allekirjoitus: Allekirjoita" not in one_missing.text
+    assert f'name="counsellor_signature" value="{counsellor_url}"' in one_missing.text  # the other is kept
+    assert await Handover.count() == 0
     signed = await _post(
-        api, sign_path, {"client_signature": client_url, "counsellor_signature": counsellor_url}
+        api, signed_path, {**loan, "client_signature": client_url, "counsellor_signature": counsellor_url}
     )
     assert "done=signed" in _location(signed)
+    handover_id = int(re.findall(r"/handovers/(\d+)/sign", _location(signed))[0])
+    done = await api.get(_location(signed), headers=HTML)
+    assert "Allekirjoitettu näytöllä" in done.text
     pdf = await api.get(f"/api/v1/handovers/{handover_id}/document.pdf")
     assert image_count(pdf.content) == 2
     row = await Handover.select(Handover.accessories).output(load_json=True).first()
@@ -169,11 +181,17 @@ async def test_paper_signing_and_erasure_through_the_pages(db: Any, api: httpx.A
     tag = await ready_device(db)
     await _sign_in(api, counsellor.username)
     await _post(api, f"/clients/{client_id}/reserve", {"asset_tag": tag})
-    handed = await _post(
-        api, f"/clients/{client_id}/handover", {"asset_tag": tag, "kind": "gift", "accessories": ["charger"]}
-    )
-    handover_id = int(re.findall(r"/handovers/(\d+)/sign", _location(handed))[0])
-    assert "done=paper" in _location(await _post(api, f"/handovers/{handover_id}/paper", {}))
+    gift = {"asset_tag": tag, "kind": "gift", "accessories": ["charger"]}
+    asked = await _post(api, f"/clients/{client_id}/handover/paper", gift)
+    assert asked.status_code == 200  # first the confirmation, naming the device and the client
+    assert 'id="confirm-paper"' in asked.text
+    assert f"{NAME} sai laitteen {tag} lahjaksi" in asked.text
+    assert await Handover.count() == 0
+    confirmed = await _post(api, f"/clients/{client_id}/handover/paper", {**gift, "confirmed": "yes"})
+    assert "done=paper" in _location(confirmed)
+    row = await Handover.select(Handover.signed_on_paper_at, Handover.kind).first()
+    assert row is not None
+    assert (row["kind"], row["signed_on_paper_at"] is not None) == ("gift", True)
     erase_page = await api.get(f"/clients/{client_id}/erase", headers=HTML)
     assert erase_page.status_code == 200
     code = (await Client.select(Client.code).where(Client.id == client_id).first() or {})["code"]

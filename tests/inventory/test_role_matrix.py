@@ -206,6 +206,8 @@ MATRIX: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/clients/{client_id:int}/reservations/{reservation_id:int}/release"): COUNSEL,
     ("GET", "/clients/{client_id:int}/handover"): COUNSEL,
     ("POST", "/clients/{client_id:int}/handover"): COUNSEL,
+    ("POST", "/clients/{client_id:int}/handover/signed"): COUNSEL,
+    ("POST", "/clients/{client_id:int}/handover/paper"): COUNSEL,
     ("GET", "/handovers/{handover_id:int}/sign"): COUNSEL,
     ("POST", "/handovers/{handover_id:int}/sign"): COUNSEL,
     ("POST", "/handovers/{handover_id:int}/paper"): COUNSEL,

@@ -274,6 +274,10 @@ SITE_TABLE: dict[tuple[str, str], Case | NotSiteBound] = {
     ("POST", "/clients/{client_id:int}/reservations/{reservation_id:int}/renew"): Case(form=True),
     ("POST", "/clients/{client_id:int}/reservations/{reservation_id:int}/release"): Case(form=True),
     ("POST", "/clients/{client_id:int}/handover"): Case(lambda w: {"kind": "gift"}, form=True),
+    ("POST", "/clients/{client_id:int}/handover/signed"): Case(lambda w: {"kind": "gift"}, form=True),
+    ("POST", "/clients/{client_id:int}/handover/paper"): Case(
+        lambda w: {"kind": "gift", "confirmed": "yes"}, form=True
+    ),
     ("POST", "/handovers/{handover_id:int}/sign"): Case(form=True),
     ("POST", "/handovers/{handover_id:int}/paper"): Case(form=True),
     ("POST", "/handovers/{handover_id:int}/return"): Case(form=True),

@@ -224,7 +224,9 @@ def _figures(page: Page) -> dict[str, int]:
 
 
 def _sign(page: Page, canvas: str) -> None:
-    box = page.locator(f'canvas[data-target="{canvas}"]').bounding_box()
+    pad = page.locator(f'canvas[data-target="{canvas}"]')
+    pad.scroll_into_view_if_needed()  # the mouse only reaches what is on the screen
+    box = pad.bounding_box()
     assert box is not None
     page.mouse.move(box["x"] + 20, box["y"] + box["height"] / 2)
     page.mouse.down()
@@ -356,11 +358,19 @@ def test_the_whole_journey_by_role(
     counsellor.locator("#kind-gift").check()
     counsellor.locator("form.record input[name=accessories]").first.check()
     counsellor.locator("form.record button[type=submit]").click()
-    counsellor.wait_for_url(re.compile(r".*/handovers/\d+/sign.*"))
+    # Signing first: the agreement names the device and the client; nothing is recorded yet.
+    expect(counsellor.locator("#agreement")).to_contain_text(tag)
+    expect(counsellor.locator("#agreement")).to_contain_text(CLIENT_NAME)
     _check(counsellor, "sign")
-    _sign(counsellor, "client_signature")
     _sign(counsellor, "counsellor_signature")
     counsellor.locator("form[data-signature-form] button[type=submit]").click()
+    # The client's signature is missing: it is named, and the counsellor's stays on its pad.
+    expect(counsellor.locator(".error-summary")).to_contain_text("Asiakkaan allekirjoitus")
+    assert counsellor.input_value("#counsellor_signature").startswith("data:image/png;base64,")
+    _check(counsellor)
+    _sign(counsellor, "client_signature")
+    counsellor.locator("form[data-signature-form] button[type=submit]").click()
+    counsellor.wait_for_url(re.compile(r".*/handovers/\d+/sign\?done=signed"))
     expect(counsellor.get_by_text("Allekirjoitettu näytöllä")).to_be_visible()
     agreement_link = counsellor.locator('a[href$="/document.pdf"]').first
     response = counsellor.context.request.get(str(agreement_link.get_attribute("href")))
