@@ -65,7 +65,7 @@ class Disk(Table):
 
     id: Serial
 
-    device = ForeignKey(Device, on_delete=OnDelete.restrict)
+    device = ForeignKey(Device, on_delete=OnDelete.restrict, index=True)
     make = Varchar(length=100, default="")
     model = Varchar(length=100, default="")
     serial = Varchar(length=100, null=True, default=None, index=True)
@@ -88,7 +88,7 @@ class Erasure(Table):
 
     id: Serial
 
-    device = ForeignKey(Device, on_delete=OnDelete.restrict)
+    device = ForeignKey(Device, on_delete=OnDelete.restrict, index=True)
     cycle = Integer()
     certificate_number = Varchar(length=32, unique=True)
     passed = Boolean()
@@ -124,7 +124,7 @@ class ErasureDisk(Table):
     id: Serial
 
     erasure = ForeignKey(Erasure, on_delete=OnDelete.restrict)
-    disk = ForeignKey(Disk, on_delete=OnDelete.restrict)
+    disk = ForeignKey(Disk, on_delete=OnDelete.restrict, index=True)
     method = Varchar(length=200, default="")
     bytes_erased = BigInt(null=True, default=None)
     verified = Boolean(default=False)
@@ -136,7 +136,7 @@ class DeviceEvent(Table):
 
     id: Serial
 
-    device = ForeignKey(Device, on_delete=OnDelete.restrict)
+    device = ForeignKey(Device, on_delete=OnDelete.restrict, index=True)
     action = Varchar(length=32, index=True)
     from_state = Varchar(length=24, choices=State, null=True, default=None, help_text="None when created.")
     to_state = Varchar(length=24, choices=State)

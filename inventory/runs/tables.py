@@ -130,7 +130,7 @@ class RunTarget(Table):
     id: Serial
 
     run = ForeignKey(Run, on_delete=OnDelete.cascade)
-    device = ForeignKey(Device, on_delete=OnDelete.restrict)
+    device = ForeignKey(Device, on_delete=OnDelete.restrict, index=True)
     host = Varchar(length=64)
     state = Varchar(length=12, choices=TargetState, default=TargetState.PENDING)
     tasks_expected = Integer(default=1)
