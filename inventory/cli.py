@@ -1,4 +1,4 @@
-"""The `kierto` command: serve, migrate, create-user, unlock-login, demo-data, check, scheduler, run-job, backup, restore, bench."""
+"""The `kierto` command: serve, migrate, create-user, unlock-login, demo-data, check, scheduler, run-job, backup, restore, bench, golden-image."""
 
 from __future__ import annotations
 
@@ -575,3 +575,29 @@ def bench_image_netboot(
 
 if __name__ == "__main__":
     main()
+
+
+@main.group("golden-image")
+def golden_image() -> None:
+    """Golden images: a profile's roles built once into a Debian root, installed onto erased disks."""
+
+
+@golden_image.command("build")
+@click.option("--profile", "slug", required=True, help="The profile's short name (e.g. standard-desktop).")
+@click.option("--refresh", is_flag=True, help="Build again even when the cache holds this image (updates).")
+def golden_image_build(slug: str, refresh: bool) -> None:
+    """Build a profile's golden image, or find it in the cache when neither profile nor roles changed."""
+    from inventory.runs.golden_images import ImageProfileNotFound, build_profile_image
+    from provisioning.golden_image import ImageBuildFailed
+
+    try:
+        image = _run(build_profile_image(slug, get_settings(), refresh=refresh))
+    except (ImageProfileNotFound, ImageBuildFailed) as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    manifest = image.manifest
+    state = "built" if image.built else "from the cache"
+    click.echo(
+        f"{manifest['profile']}: {image.archive} ({state}; {manifest['size'] / 1e6:.0f} MB, "
+        f"{manifest['package_count']} packages, sha256 {manifest['sha256']})"
+    )

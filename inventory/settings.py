@@ -124,6 +124,9 @@ class Settings(BaseSettings):
         pattern=r"^[A-Za-z0-9_.-]*$",
         description="The bench network's interface that network boot is served on; empty: network boot off.",
     )
+    golden_image_dir: Path | None = Field(
+        default=None, description="Where the profiles' golden images are kept (default: data_dir/golden-images)."
+    )
 
     @field_validator("base_url")
     @classmethod
@@ -136,6 +139,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'kierto.sqlite3').resolve()}"
+
+    @property
+    def resolved_golden_image_dir(self) -> Path:
+        """Where golden images are kept: the setting, or golden-images in the data directory."""
+        return self.golden_image_dir or self.data_dir / "golden-images"
 
     @property
     def uses_https(self) -> bool:

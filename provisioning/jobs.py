@@ -30,6 +30,8 @@ class Playbook(StrEnum):
     SCAN = "scan.yml"
     WIPE = "wipe.yml"
     PROVISION = "provision.yml"
+    IMAGE = "image.yml"
+    INSTALL = "install.yml"
 
 
 @dataclass(frozen=True, slots=True)

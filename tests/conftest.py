@@ -233,7 +233,16 @@ def live_server(_migrated: None, data_dir: Path) -> Iterator[str]:
 
 
 # Machines for real runs (loop devices, the Debian root built once per session), for every test package.
+from tests.golden import golden_image  # noqa: E402
 from tests.live_system import bench_key, live_cache, live_image  # noqa: E402
 from tests.machines import bench_chroot, debian_rootfs, make_disks  # noqa: E402
 
-__all__ = ["bench_chroot", "bench_key", "debian_rootfs", "live_cache", "live_image", "make_disks"]
+__all__ = [
+    "bench_chroot",
+    "bench_key",
+    "debian_rootfs",
+    "golden_image",
+    "live_cache",
+    "live_image",
+    "make_disks",
+]

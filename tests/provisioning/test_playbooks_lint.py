@@ -28,7 +28,7 @@ def test_the_playbooks_pass_ansible_lint_at_the_production_profile() -> None:
 
 
 def test_every_playbook_passes_a_syntax_check() -> None:
-    for playbook in ("scan.yml", "wipe.yml", "provision.yml"):
+    for playbook in ("scan.yml", "wipe.yml", "provision.yml", "image.yml", "install.yml"):
         result = subprocess.run(
             [str(BIN / "ansible-playbook"), "--syntax-check", "-i", "localhost,", playbook],
             cwd=default_playbooks_dir(),
