@@ -125,7 +125,8 @@ class Settings(BaseSettings):
         description="The bench network's interface that network boot is served on; empty: network boot off.",
     )
     golden_image_dir: Path | None = Field(
-        default=None, description="Where the profiles' golden images are kept (default: data_dir/golden-images)."
+        default=None,
+        description="Where the profiles' golden images are kept (default: data_dir/golden-images).",
     )
 
     @field_validator("base_url")

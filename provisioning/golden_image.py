@@ -354,7 +354,9 @@ async def build_golden_image(
                 partial = archive.with_name(archive.name + ".partial")
                 digest = await asyncio.to_thread(pack, root, partial)
             finally:
-                await asyncio.to_thread(_unmount, root / "proc")  # nothing may stay mounted in what is removed
+                await asyncio.to_thread(
+                    _unmount, root / "proc"
+                )  # nothing may stay mounted in what is removed
         manifest = await asyncio.to_thread(
             _record, recipe, key, archive, partial, digest, packages, playbooks, time.monotonic() - started
         )

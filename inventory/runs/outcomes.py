@@ -327,8 +327,21 @@ async def _provision_outcome(
                 TransitionRequest(details={"run": run["job_ident"], "profile": run["profile"]}),
             )
         return
-    message = _first_failure(events, host) or _failure(run_state, target)
+    message = _failed_step(events, host) or _failure(run_state, target)
     await _fail(engine, target, Action.PROVISIONING_FAILED, message, settings, run)
+
+
+def _failed_step(events: list[Event], host: str) -> str | None:
+    """The first failed step of an installation, by its name, with what it said."""
+    for event in events:
+        if (
+            isinstance(event, TaskResult)
+            and event.host == host
+            and event.outcome in (TaskOutcome.FAILED, TaskOutcome.UNREACHABLE)
+            and not event.ignored
+        ):
+            return f'The step "{event.task}" failed: {event.message}'
+    return None
 
 
 async def _scan_outcome(

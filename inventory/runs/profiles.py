@@ -18,7 +18,9 @@ from provisioning.jobs import Playbook, default_playbooks_dir
 from provisioning.profiles import DEFAULT_PROFILES
 
 # Set by the service for each device, never by a profile.
-RESERVED_VARIABLES = frozenset({"client_account_password_hash"})
+RESERVED_VARIABLES = frozenset(
+    {"client_account_password_hash", "os_install_disk", "os_install_image", "os_install_image_sha256"}
+)
 _TYPES: dict[str, tuple[type, ...]] = {
     "str": (str,),
     "bool": (bool,),
@@ -32,8 +34,12 @@ SLUG_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 @functools.cache
 def provision_variable_types(playbooks_dir: Path) -> dict[str, str]:
-    """The documented variables of provision.yml's roles with their declared types."""
-    plays = yaml.safe_load((playbooks_dir / Playbook.PROVISION.value).read_text(encoding="utf-8")) or []
+    """The documented variables of provision.yml's and install.yml's roles with their declared types."""
+    plays = [
+        play
+        for playbook in (Playbook.PROVISION, Playbook.INSTALL)
+        for play in yaml.safe_load((playbooks_dir / playbook.value).read_text(encoding="utf-8")) or []
+    ]
     types: dict[str, str] = {}
     for play in plays:
         for entry in play.get("roles", []):

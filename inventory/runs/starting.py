@@ -20,11 +20,13 @@ from inventory.lifecycle import Action, State
 from inventory.permissions import N_, Permission
 from inventory.runs.choices import ACTIVE_RUN_STATES, Executor, RunKind, RunState, TargetState
 from inventory.runs.connections import connections_for, host_spec
+from inventory.runs.installing import install_disk, install_variables, installs, profile_image
 from inventory.runs.jobs import MAX_FORKS, PLAYBOOKS, TIMEOUTS, expected_for
 from inventory.runs.passwords import store_password
 from inventory.runs.tables import BenchSite, HardwareScan, Profile, Run, RunTarget
 from inventory.settings import Settings
 from inventory.sites.reach import reach_devices
+from provisioning.jobs import Playbook
 
 MAX_DEVICES = 50
 DEFAULT_PROFILE = "standard-desktop"
@@ -173,7 +175,11 @@ def _check_ready(kind: RunKind, devices: list[dict[str, Any]], machines: dict[in
 
 
 async def _variables(
-    kind: RunKind, devices: list[dict[str, Any]], profile: dict[str, Any] | None, settings: Settings
+    kind: RunKind,
+    devices: list[dict[str, Any]],
+    profile: dict[str, Any] | None,
+    settings: Settings,
+    installing: bool = False,
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """The run's variables for every host, and per host (wipe targets still carry their disk ids)."""
     if kind is RunKind.SCAN:
@@ -182,8 +188,17 @@ async def _variables(
         return {}, {d["asset_tag"]: {"disk_wipe_targets": await wipe_targets(d)} for d in devices}
     assert profile is not None
     username = profile["variables"].get("client_account_username", DEFAULT_USERNAME)
-    return dict(profile["variables"]), {
-        d["asset_tag"]: {"client_account_username": username} for d in devices
+    if not installing:
+        return dict(profile["variables"]), {
+            d["asset_tag"]: {"client_account_username": username} for d in devices
+        }
+    extravars = install_variables(profile, profile_image(profile, settings))
+    return extravars, {
+        d["asset_tag"]: {
+            "client_account_username": username,
+            "os_install_disk": await install_disk(d, await wipe_targets(d)),
+        }
+        for d in devices
     }
 
 
@@ -206,7 +221,9 @@ async def start_run(
         machines = await connections_for([d["id"] for d in devices])
         _check_ready(request.kind, devices, machines)
         profile = await _profile(request.profile_id) if request.kind is RunKind.PROVISION else None
-        extravars, host_vars = await _variables(request.kind, devices, profile, settings)
+        installing = request.kind is RunKind.PROVISION and installs([machines[d["id"]] for d in devices])
+        if request.kind is not RunKind.PROVISION:
+            extravars, host_vars = await _variables(request.kind, devices, profile, settings)
         if request.kind in STARTS:
             for device in devices:
                 await transition(
@@ -217,8 +234,11 @@ async def start_run(
                     settings,
                     TransitionRequest(details={"run": ident}),
                 )
+        if request.kind is RunKind.PROVISION:
+            # After the lifecycle's checks (a passed erasure of every disk), so that its reason is given.
+            extravars, host_vars = await _variables(request.kind, devices, profile, settings, installing)
         job = {
-            "playbook": PLAYBOOKS[request.kind].value,
+            "playbook": (Playbook.INSTALL if installing else PLAYBOOKS[request.kind]).value,
             "hosts": [host_spec(d["asset_tag"], machines[d["id"]]) for d in devices],
             "extravars": extravars,
             # The wipe's own disk ids stay on the server: the playbook takes device and serial only.

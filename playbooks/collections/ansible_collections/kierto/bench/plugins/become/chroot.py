@@ -43,10 +43,7 @@ class BecomeModule(BecomeBase):
             return cmd
         root = shlex.quote(self.get_option("chroot_root"))
         inner = shlex.quote(self._build_success_command(cmd, shell))
-        return (
-            "/bin/sh -c "
-            + shlex.quote(
-                f'if [ "$(id -u)" = 0 ]; then exec chroot {root} /bin/sh -c {inner}; '
-                f"else exec sudo -n chroot {root} /bin/sh -c {inner}; fi"
-            )
+        return "/bin/sh -c " + shlex.quote(
+            f'if [ "$(id -u)" = 0 ]; then exec chroot {root} /bin/sh -c {inner}; '
+            f"else exec sudo -n chroot {root} /bin/sh -c {inner}; fi"
         )

@@ -77,10 +77,14 @@ def main():
     module.run_command([partx, "--delete", real])
     rc, out, err = module.run_command([partx, "--add", real])
     if rc != 0 and not sysfs_partitions(disk_name):
-        module.fail_json(msg=f"The kernel could not read the partitions of {real}: {err.strip() or out.strip()}")
+        module.fail_json(
+            msg=f"The kernel could not read the partitions of {real}: {err.strip() or out.strip()}"
+        )
     partitions = sysfs_partitions(disk_name)
     deadline = time.monotonic() + module.params["timeout_seconds"]
-    while time.monotonic() < deadline and not all(os.path.exists(f"/dev/{name}") for _, name, _ in partitions):
+    while time.monotonic() < deadline and not all(
+        os.path.exists(f"/dev/{name}") for _, name, _ in partitions
+    ):
         time.sleep(0.2)
     made = []
     for _, name, numbers in partitions:
