@@ -20,6 +20,7 @@ from inventory.operations.reminders.stuck import notify_stuck_devices
 from inventory.operations.scheduling.jobs import Job, JobContext, daily, every
 from inventory.operations.statistics.snapshot import statistics_snapshot
 from inventory.permissions import N_
+from inventory.runs.golden_images import refresh_images
 from inventory.runs.recovery import recover_interrupted_runs
 
 logger = logging.getLogger("kierto.access_log_head")
@@ -45,6 +46,11 @@ async def release_reservations(context: JobContext) -> int:
 async def retention_purge(context: JobContext) -> int:
     """Anonymise clients whose retention period has ended."""
     return await purge_expired_clients(context.engine, context.settings, context.actor)
+
+
+async def refresh_golden_images(context: JobContext) -> int:
+    """Rebuild the profiles' golden images with the latest security updates (needs root: debootstrap)."""
+    return len(await refresh_images(context.settings))
 
 
 async def recover_runs(context: JobContext) -> int:
@@ -95,5 +101,11 @@ JOBS: tuple[Job, ...] = (
         daily(0, 5),
         access_log_head,
         N_("Write the access log's head to the server log, outside the database."),
+    ),
+    Job(
+        "golden_images",
+        every(hours=7 * 24),
+        refresh_golden_images,
+        N_("Rebuild the profiles' golden images with the week's security updates."),
     ),
 )

@@ -49,9 +49,14 @@ async def build_profile_image(slug: str, settings: Settings, *, refresh: bool = 
 
 
 async def refresh_images(settings: Settings) -> list[GoldenImage]:
-    """Rebuild every active profile's image (security updates, changed roles or variables)."""
+    """Rebuild the image of every active profile that has one (security updates, changed roles or variables)."""
+    built = {manifest["profile"] for manifest in list_images(settings.resolved_golden_image_dir)}
     rows = await Profile.select(Profile.slug).where(Profile.is_active == True)  # noqa: E712 - Piccolo SQL
-    return [await build_profile_image(str(row["slug"]), settings, refresh=True) for row in rows]
+    return [
+        await build_profile_image(str(row["slug"]), settings, refresh=True)
+        for row in rows
+        if row["slug"] in built
+    ]
 
 
 def image_summaries(settings: Settings, moment: dt.datetime) -> dict[str, dict[str, Any]]:

@@ -17,7 +17,9 @@ from inventory.errors import DomainError
 from inventory.params import RecordIdPath, TagPath
 from inventory.permissions import Permission
 from inventory.runs.choices import RUN_KIND_LABELS, RUN_STATE_LABELS, TARGET_STATE_LABELS, RunKind
+from inventory.clock import now
 from inventory.runs.connections import pair_by_tag, unpaired_machines
+from inventory.runs.golden_images import image_summaries
 from inventory.runs.live import device_stream, run_stream, settled
 from inventory.runs.presenters import progress_out, run_out
 from inventory.runs.profiles import list_profiles
@@ -64,6 +66,7 @@ async def _overview(
             runs=runs,
             names=await display_names(run.started_by for run in runs),
             profiles=await list_profiles(active_only=True),
+            images=image_summaries(settings, now()),
             sites=await workers_by_site(settings),
             machines=await unpaired_machines(),
             error=error,

@@ -150,3 +150,19 @@ async def test_a_machine_on_the_bench_is_installed_from_its_profiles_image_onto_
     disk = job["host_vars"][tag]["os_install_disk"]
     assert disk["device"] == "/dev/vdz"
     assert disk["serial"].startswith("S4")
+
+
+def test_the_runs_page_tells_each_profiles_image_age_size_and_package_count(tmp_path: Path) -> None:
+    from inventory.runs.golden_images import image_summaries
+
+    settings = Settings(golden_image_dir=tmp_path)
+    _image(settings)
+    manifest_path = next(tmp_path.glob("*.json"))
+    manifest = json.loads(manifest_path.read_text())
+    manifest_path.write_text(
+        json.dumps(
+            manifest | {"built_at": "2026-12-01T10:00:00+00:00", "size": 1_900_000_000, "package_count": 1734}
+        )
+    )
+    summary = image_summaries(settings, dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC))[STANDARD_DESKTOP.slug]
+    assert (summary["age_days"], summary["size_mb"], summary["package_count"]) == (3, 1900, 1734)
