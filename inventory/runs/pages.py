@@ -13,11 +13,11 @@ from piccolo.engine.base import Engine
 
 from inventory.accounts.display_names import display_names
 from inventory.actors import Actor
+from inventory.clock import now
 from inventory.errors import DomainError
 from inventory.params import RecordIdPath, TagPath
 from inventory.permissions import Permission
 from inventory.runs.choices import RUN_KIND_LABELS, RUN_STATE_LABELS, TARGET_STATE_LABELS, RunKind
-from inventory.clock import now
 from inventory.runs.connections import pair_by_tag, unpaired_machines
 from inventory.runs.golden_images import image_summaries
 from inventory.runs.live import device_stream, run_stream, settled
