@@ -33,10 +33,10 @@ from provisioning.golden_image import (
     debootstrap,
     prepared_chroot,
     run_image_roles,
+    run_to_end,
 )
 from provisioning.hosts import LocalHost
 from provisioning.jobs import Job, Playbook, default_playbooks_dir
-from provisioning.local_runner import run_local
 from provisioning.profiles import DEFAULT_PROFILES
 
 TEST_PROFILE = {
@@ -104,7 +104,7 @@ async def install_seconds(image: GoldenImage, disk_bytes: int) -> tuple[float, f
             },
         )
         cpu, started = children_cpu(), time.monotonic()
-        _, status = await run_local(job)
+        _, status = await run_to_end(job)
         seconds, cpu_used = time.monotonic() - started, children_cpu() - cpu
         if status.value != "successful":
             raise SystemExit(f"install.yml ended {status.value}")

@@ -20,10 +20,10 @@ from typing import Any
 import yaml
 
 from provisioning.apt_sources import debian_mirror, security_mirror
-from provisioning.events import TaskOutcome, TaskResult
+from provisioning.events import Event, RunStatus, TaskOutcome, TaskResult
 from provisioning.hosts import ChrootHost
 from provisioning.jobs import Job, Playbook, default_playbooks_dir
-from provisioning.local_runner import run_local
+from provisioning.local_runner import start_local_run
 from provisioning.variables import documented_variables
 
 SUITE = "bookworm"
@@ -256,6 +256,13 @@ def pack(root: Path, archive: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+async def run_to_end(job: Job) -> tuple[list[Event], RunStatus]:
+    """Run a job in this process to its end: all its events and its final status."""
+    handle = start_local_run(job)
+    events = [event async for event in handle.events()]
+    return events, (await handle.wait()).status
+
+
 def _failures(events: list[Any]) -> list[str]:
     return [
         f"{event.task}: {event.message}"
@@ -273,7 +280,7 @@ async def run_image_roles(root: Path, recipe: ImageRecipe, playbooks_dir: Path) 
         timeout_seconds=BUILD_TIMEOUT_SECONDS,
         playbooks_dir=playbooks_dir,
     )
-    events, status = await run_local(job)
+    events, status = await run_to_end(job)
     if status.value != "successful":
         detail = "; ".join(_failures(events)) or status.value
         raise ImageBuildFailed(f"The profile's roles did not finish ({status.value}): {detail}")
