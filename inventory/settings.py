@@ -124,6 +124,11 @@ class Settings(BaseSettings):
         pattern=r"^[A-Za-z0-9_.-]*$",
         description="The bench network's interface that network boot is served on; empty: network boot off.",
     )
+    golden_image_url: str = Field(
+        default="",
+        description="Where bench machines download golden images (the image directory served over HTTP, "
+        "e.g. by the network-boot server); empty: the image's path, for local and test benches.",
+    )
     golden_image_dir: Path | None = Field(
         default=None,
         description="Where the profiles' golden images are kept (default: data_dir/golden-images).",

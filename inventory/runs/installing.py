@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from inventory.errors import Conflict
@@ -58,9 +59,15 @@ def profile_image(profile: dict[str, Any], settings: Settings) -> dict[str, Any]
     return manifest | {"path": str(archive)}
 
 
-def install_variables(profile: dict[str, Any], manifest: dict[str, Any]) -> dict[str, Any]:
-    """install.yml's variables for every host: the profile's installation settings and the image."""
+def install_variables(
+    profile: dict[str, Any], manifest: dict[str, Any], settings: Settings
+) -> dict[str, Any]:
+    """install.yml's variables for every host: the profile's installation settings and the image
+    (downloaded from KIERTO_GOLDEN_IMAGE_URL when set, else read from its path)."""
     allowed = documented_variables(default_playbooks_dir(), Playbook.INSTALL.value)
     variables = {name: value for name, value in (profile["variables"] or {}).items() if name in allowed}
     variables.pop("os_install_disk", None)  # each machine's own
-    return variables | {"os_install_image": manifest["path"], "os_install_image_sha256": manifest["sha256"]}
+    location = manifest["path"]
+    if settings.golden_image_url:
+        location = f"{settings.golden_image_url.rstrip('/')}/{Path(manifest['path']).name}"
+    return variables | {"os_install_image": location, "os_install_image_sha256": manifest["sha256"]}

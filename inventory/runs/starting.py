@@ -192,7 +192,7 @@ async def _variables(
         return dict(profile["variables"]), {
             d["asset_tag"]: {"client_account_username": username} for d in devices
         }
-    extravars = install_variables(profile, profile_image(profile, settings))
+    extravars = install_variables(profile, profile_image(profile, settings), settings)
     return extravars, {
         d["asset_tag"]: {
             "client_account_username": username,

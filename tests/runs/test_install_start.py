@@ -166,3 +166,18 @@ def test_the_runs_page_tells_each_profiles_image_age_size_and_package_count(tmp_
     )
     summary = image_summaries(settings, dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC))[STANDARD_DESKTOP.slug]
     assert (summary["age_days"], summary["size_mb"], summary["package_count"]) == (3, 1900, 1734)
+
+
+def test_bench_machines_download_the_image_from_the_configured_address(tmp_path: Path) -> None:
+    from inventory.runs.installing import install_variables
+
+    settings = Settings(golden_image_dir=tmp_path, golden_image_url="http://10.0.2.2:8080/images/")
+    manifest = _image(settings)
+    profile = {
+        "slug": STANDARD_DESKTOP.slug,
+        "variables": {"os_install_swap_size_mib": 2048, "desktop_apps_packages": []},
+    }
+    variables = install_variables(profile, manifest, settings)
+    assert variables["os_install_image"] == f"http://10.0.2.2:8080/images/{Path(manifest['path']).name}"
+    assert variables["os_install_swap_size_mib"] == 2048
+    assert "desktop_apps_packages" not in variables
