@@ -20,7 +20,7 @@ from piccolo.engine.postgres import PostgresEngine
 from inventory.accessibility.pages import AccessibilityPages
 from inventory.accounts.account_pages import AccountPages
 from inventory.accounts.controllers import MeController, UserController
-from inventory.accounts.middleware import KiertoAuthenticationMiddleware
+from inventory.accounts.middleware import KiertoAuthenticationMiddleware, session_cookie_name
 from inventory.accounts.pages import LoginPages
 from inventory.accounts.second_factor_pages import SecondFactorPages
 from inventory.admin.pages import AdminPages
@@ -34,7 +34,7 @@ from inventory.clients.controllers import (
 )
 from inventory.clients.handover_pages import HandoverPages
 from inventory.clients.pages import ClientPages
-from inventory.csrf import SessionCSRFMiddleware
+from inventory.csrf import SessionCSRFMiddleware, csrf_cookie_name
 from inventory.database import start_pool
 from inventory.devices.controllers import DeviceController, ScanController
 from inventory.devices.evidence_pages import EvidencePages
@@ -75,12 +75,6 @@ from inventory.sites.controllers import SiteController
 from inventory.stocktake.pages import StockTakePages
 from inventory.web import STATIC_DIR, template_config
 from inventory.worklog.pages import WorkLogPages
-
-
-def csrf_cookie_name(settings: Settings) -> str:
-    """`__Host-` prefixed when served over HTTPS, like the session cookie."""
-    return "__Host-kierto_csrf" if settings.uses_https else "kierto_csrf"
-
 
 UPLOAD_BODY_MARGIN = 64 * 1024
 
@@ -201,7 +195,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LanguageMiddleware,
             RejectNulMiddleware,
             DefineMiddleware(KiertoAuthenticationMiddleware, settings=settings),
-            DefineMiddleware(SessionCSRFMiddleware, config=csrf),
+            DefineMiddleware(
+                SessionCSRFMiddleware, config=csrf, session_cookie=session_cookie_name(settings)
+            ),
         ],
         guards=[require_declared_permission],
         before_request=before_request,

@@ -20,6 +20,7 @@ from inventory.accounts.tables import User
 from inventory.accounts.throttling import Attempt, attempt, minutes, record_attempt, wait_before
 from inventory.accounts.users import authenticate
 from inventory.actors import Actor
+from inventory.csrf import session_csrf_cookie
 from inventory.i18n import gettext
 from inventory.language import LANGUAGE_COOKIE, SUPPORTED
 from inventory.navigation import start_page
@@ -104,6 +105,7 @@ async def _open_session(
         target = f"{step}?next={quote(target, safe='')}"
     response: Response[Any] = Redirect(path=target, status_code=303)
     response.set_cookie(session_cookie(settings, token))
+    response.set_cookie(session_csrf_cookie(settings, token))  # the CSRF token is bound to the session
     # This browser now counts as known for the person (see accounts/throttling.py).
     response.set_cookie(
         remembered(request.cookies.get(device_cookie_name(settings)), actor.user_id, settings)

@@ -6,6 +6,8 @@ from collections.abc import Container
 from typing import Any
 
 from inventory.actors import Actor
+from inventory.clients.access_log import log_access
+from inventory.clients.choices import AccessAction, Purpose
 from inventory.clients.scope import reachable
 from inventory.clients.tables import Client
 from inventory.devices.schemas import ClientRef, DeviceOut, DeviceSummary, DiskOut, EventOut
@@ -35,12 +37,23 @@ def device_summary(row: dict[str, Any]) -> DeviceSummary:
     )
 
 
-async def _client_ref(client_id: int | None, actor: Actor) -> ClientRef | None:
+async def _client_ref(device: dict[str, Any], actor: Actor) -> ClientRef | None:
+    """The reserving or holding client's code for those who reach that client; showing it is a logged read."""
+    client_id = device["reserved_for"] or device["holder"]
     if client_id is None or not actor.may(Permission.CLIENT_READ):
         return None
     row = await Client.select(Client.id, Client.code, Client.site).where(Client.id == client_id).first()
     if row is None or not reachable(actor, row):  # another site's client is not named, not even by code
         return None
+    purpose = Purpose.RESERVATION if device["reserved_for"] else Purpose.HANDOVER
+    await log_access(
+        Client._meta.db,
+        actor,
+        AccessAction.READ,
+        [client_id],
+        purpose,
+        detail=f"device {device['asset_tag']}",
+    )
     return ClientRef(id=row["id"], code=row["code"])
 
 
@@ -82,7 +95,7 @@ async def device_out(device: dict[str, Any], actor: Actor) -> DeviceOut:
             for disk in device["disks"]
         ],
         available_actions=[a for a in available_actions(state) if actor.may(TRANSITIONS[a].permission)],
-        client=await _client_ref(device["reserved_for"] or device["holder"], actor),
+        client=await _client_ref(device, actor),
     )
 
 

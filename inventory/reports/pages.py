@@ -21,7 +21,7 @@ from inventory.reports.queries import (
     STUCK_AFTER_DAYS,
     handovers_by_month,
     lead_times,
-    overdue_loans,
+    overdue_loans_shown_to,
     site_names,
     stock_by_site,
     stuck_devices,
@@ -53,7 +53,7 @@ class ReportPages(Controller):
         states = [state for state in State if any(row.counts[state] for row in stock)]
         months = await handovers_by_month()
         totals = {state: sum(row.counts[state] for row in stock) for state in State}
-        overdue = await overdue_loans()
+        overdue = await overdue_loans_shown_to(request.user)
         stuck = await stuck_devices(count_up_to=DASHBOARD_COUNT_UP_TO)
         return Template(
             "reports/dashboard.html",

@@ -11,6 +11,9 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
+from inventory.actors import Actor
+from inventory.clients.access_log import log_access
+from inventory.clients.choices import AccessAction, Purpose
 from inventory.clock import HELSINKI, now, today
 from inventory.devices.intake import INTAKE_ACTION
 from inventory.devices.tables import Device, DeviceEvent
@@ -198,6 +201,20 @@ async def overdue_loans(limit: int = DASHBOARD_ROWS) -> Bounded:
     )
     found = [{**row, "days_overdue": (today() - row["loan_due_on"]).days} for row in rows]
     return Bounded(found, len(found) if len(found) < limit else await Device.count().where(overdue))
+
+
+async def overdue_loans_shown_to(actor: Actor, limit: int = DASHBOARD_ROWS) -> Bounded:
+    """`overdue_loans()` for a page that shows the clients' codes: each client shown is a logged read."""
+    found = await overdue_loans(limit)
+    await log_access(
+        Device._meta.db,
+        actor,
+        AccessAction.READ,
+        [row["client_id"] for row in found.rows if row["client_id"] is not None],
+        Purpose.LOAN_FOLLOW_UP,
+        detail="dashboard",
+    )
+    return found
 
 
 def _waiting_too_long(

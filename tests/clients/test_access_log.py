@@ -33,9 +33,9 @@ from inventory.clients.access_log import (
     verify_chain,
 )
 from inventory.clients.choices import AccessAction, Purpose
-from inventory.clients.tables import AccessLogEntry, AccessLogHead
+from inventory.clients.tables import AccessLogEntry, AccessLogHead, Client
 from inventory.permissions import Role
-from tests.clients.helpers import bearer, log_rows, new_client, person
+from tests.clients.helpers import bearer, log_rows, new_client, person, ready_device
 
 WRITERS = 40
 
@@ -321,6 +321,54 @@ async def test_a_refused_role_is_logged_at_the_route(db: Any, api: httpx.AsyncCl
         "trainee",
         "role",
     )
+
+
+async def test_every_response_showing_a_clients_code_logs_the_read(db: Any, api: httpx.AsyncClient) -> None:
+    from inventory.clients.choices import HandoverKind
+    from inventory.clients.handovers import HandoverRequest, hand_over
+    from inventory.clients.reservations import reserve_device
+    from inventory.clock import today
+    from inventory.devices.tables import Device
+    from inventory.settings import get_settings
+
+    counsellor = await person()
+    reserved_for, lent_to = await new_client(db, counsellor), await new_client(db, counsellor)
+    reserved, lent = await ready_device(db), await ready_device(db)
+    await reserve_device(db, reserved_for, reserved, counsellor, get_settings())
+    await reserve_device(db, lent_to, lent, counsellor, get_settings())
+    due = today() + dt.timedelta(days=3)
+    await hand_over(
+        db, lent_to, HandoverRequest(lent, HandoverKind.LOAN, due, ()), counsellor, get_settings()
+    )
+    overdue = today() - dt.timedelta(days=3)  # so that the dashboard lists it
+    await Device.update({Device.loan_due_on: overdue}).where(Device.asset_tag == lent)
+    headers = await bearer(counsellor)
+    for tag, client_id, purpose in ((reserved, reserved_for, "reservation"), (lent, lent_to, "handover")):
+        before = len(await log_rows(client_id))
+        for path in (f"/api/v1/devices/{tag}", f"/devices/{tag}"):
+            response = await api.get(path, headers=headers)
+            assert response.status_code == 200
+            code = (await Client.select(Client.code).where(Client.id == client_id).first() or {})["code"]
+            assert code in response.text
+        shown = (await log_rows(client_id))[before:]
+        assert [(r["action"], r["purpose"], r["detail"]) for r in shown] == [
+            ("read", purpose, f"device {tag}")
+        ] * 2
+    # A trainee is shown no code, and nothing is logged for them.
+    trainee = await bearer(await person(Role.TRAINEE))
+    before = len(await log_rows(reserved_for))
+    assert (await api.get(f"/api/v1/devices/{reserved}", headers=trainee)).json()["client"] is None
+    assert len(await log_rows(reserved_for)) == before
+    coordinator = await person(Role.COORDINATOR)
+    before = len(await log_rows(lent_to))
+    assert (await api.get("/dashboard", headers=await bearer(coordinator))).status_code == 200
+    [row] = (await log_rows(lent_to))[before:]
+    assert (row["purpose"], row["detail"], row["user_id"]) == (
+        "loan_follow_up",
+        "dashboard",
+        coordinator.user_id,
+    )
+    assert (await verify_chain()).intact
 
 
 def test_every_client_route_declares_its_purpose() -> None:

@@ -122,6 +122,42 @@ async def test_form_posts_need_the_csrf_token(db: Any, client: httpx.AsyncClient
     assert genuine.status_code == 303
 
 
+async def test_the_csrf_token_is_bound_to_the_session(db: Any, client: httpx.AsyncClient, app: Any) -> None:
+    victim = await factories.user(Role.TRAINEE)
+    attacker = await factories.user(Role.COUNSELLOR)
+    tag = (await factories.donation(db, devices=1)).asset_tags[0]
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as own:
+        await own.get("/login")
+        anonymous_pair = own.cookies["kierto_csrf"]  # a valid pair for a browser without a session
+        await _login(own, attacker.username)
+        attackers_session_pair = own.cookies["kierto_csrf"]  # and one bound to the attacker's own session
+    await _login(client, victim.username)
+    victims_token = client.cookies["kierto_csrf"]
+    assert victims_token not in (anonymous_pair, attackers_session_pair)
+    for forged in (anonymous_pair, attackers_session_pair):
+        client.cookies.set("kierto_csrf", forged, domain="127.0.0.1")  # planted next to the victim's session
+        refused = await client.post(
+            f"/devices/{tag}/steps/start_wipe",
+            data={"_csrf_token": forged, "confirmed": "yes"},
+            follow_redirects=False,
+        )
+        assert refused.status_code == 403
+        assert (
+            await client.post("/api/v1/me/tokens", json={"name": "x"}, headers={"x-csrftoken": forged})
+        ).status_code == 403
+    # The next page puts the session's own token back into the cookie and the forms.
+    page = await client.get("/devices")
+    assert client.cookies["kierto_csrf"] == victims_token
+    assert victims_token in page.text
+    genuine = await client.post(
+        f"/devices/{tag}/steps/start_wipe",
+        data={"_csrf_token": victims_token, "confirmed": "yes"},
+        follow_redirects=False,
+    )
+    assert genuine.status_code == 303
+
+
 async def test_tokens_are_stored_hashed_shown_once_and_revocable(db: Any, client: httpx.AsyncClient) -> None:
     user = await factories.user(Role.TRAINEE)
     await _login(client, user.username)
