@@ -13,11 +13,14 @@ import contextlib
 import fcntl
 import os
 import socket
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Protocol, TypeVar
 from urllib.parse import urlparse
 
 import asyncpg
+
+T = TypeVar("T")
 
 # "Kierto" in ASCII: the advisory lock key; advisory locks are per database, so installs never clash.
 ADVISORY_LOCK_KEY = 0x4B6965_72746F
@@ -43,13 +46,22 @@ class LeadershipLock(Protocol):
 
 
 class PostgresAdvisoryLock:
-    """A session-level advisory lock on a connection of its own, outside the request pool."""
+    """A session-level advisory lock on a connection of its own, outside the request pool.
+
+    One asyncpg connection runs one statement at a time: two tasks asking it at once get "another
+    operation is in progress", and a task cancelled in the middle of a statement leaves the protocol
+    out of step ("got result for unknown protocol state"), both of which read as a lost lock. So every
+    use of the connection goes through `_guard` (one statement at a time), and is shielded from the
+    caller's cancellation so a statement always completes before the next one starts. The scheduler
+    also asks from one task only (`SchedulerService._lead`).
+    """
 
     def __init__(self, dsn: str, key: int = ADVISORY_LOCK_KEY) -> None:
         self.dsn = dsn
         self.key = key
         self._connection: asyncpg.Connection | None = None
         self._held = False
+        self._guard = asyncio.Lock()
 
     async def _connect(self) -> asyncpg.Connection:
         if self._connection is None or self._connection.is_closed():
@@ -62,6 +74,21 @@ class PostgresAdvisoryLock:
 
     async def try_acquire(self) -> bool:
         """`pg_try_advisory_lock` on our own connection."""
+        return await asyncio.shield(self._serialised(self._try_acquire))
+
+    async def still_held(self) -> bool:
+        """The lock lives as long as its session: ask the server whether our session still has it."""
+        return await asyncio.shield(self._serialised(self._still_held))
+
+    async def release(self) -> None:
+        """Close the connection: the server drops the lock with it."""
+        await asyncio.shield(self._serialised(self._release))
+
+    async def _serialised(self, work: Callable[[], Awaitable[T]]) -> T:
+        async with self._guard:
+            return await work()
+
+    async def _try_acquire(self) -> bool:
         connection = await self._connect()
         self._held = bool(
             await connection.fetchval(
@@ -70,8 +97,7 @@ class PostgresAdvisoryLock:
         )
         return self._held
 
-    async def still_held(self) -> bool:
-        """The lock lives as long as its session: ask the server whether our session still has it."""
+    async def _still_held(self) -> bool:
         if not self._held or self._connection is None or self._connection.is_closed():
             self._held = False
             return False
@@ -83,7 +109,7 @@ class PostgresAdvisoryLock:
                 self.key & 0xFFFFFFFF,
                 timeout=CHECK_TIMEOUT_SECONDS,
             )
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, TimeoutError):
+        except Exception:  # whatever went wrong, we cannot vouch for the lock: give it up honestly
             granted = 0
         self._held = bool(granted)
         if not self._held:
@@ -96,10 +122,10 @@ class PostgresAdvisoryLock:
                 await asyncio.wait_for(self._connection.close(), CHECK_TIMEOUT_SECONDS)
             self._connection = None
 
-    async def release(self) -> None:
-        """Close the connection: the server drops the lock with it."""
+    async def _release(self) -> bool:
         self._held = False
         await self._close()
+        return False
 
 
 class FileLock:
