@@ -12,7 +12,7 @@ from inventory.runs.choices import RunKind
 from inventory.runs.connections import host_from_spec
 from inventory.runs.passwords import password_hash_for
 from inventory.settings import Settings
-from provisioning.jobs import Job, Playbook, default_playbooks_dir
+from provisioning.jobs import Job, Playbook
 
 PLAYBOOKS = {RunKind.SCAN: Playbook.SCAN, RunKind.WIPE: Playbook.WIPE, RunKind.PROVISION: Playbook.PROVISION}
 TIMEOUTS = {RunKind.SCAN: 15 * 60, RunKind.WIPE: 24 * 3600, RunKind.PROVISION: 3 * 3600}
@@ -72,8 +72,3 @@ def expected_tasks(playbooks_dir: Path, playbook: str) -> int:
                 total += _count_tasks(yaml.safe_load(main.read_text(encoding="utf-8")), tasks_dir)
         total += _count_tasks(play.get("tasks", []), playbooks_dir)
     return max(total, 1)
-
-
-def expected_for(kind: RunKind) -> int:
-    """The expected task count of a kind of run."""
-    return expected_tasks(default_playbooks_dir(), PLAYBOOKS[kind].value)

@@ -21,12 +21,12 @@ from inventory.permissions import N_, Permission
 from inventory.runs.choices import ACTIVE_RUN_STATES, Executor, RunKind, RunState, TargetState
 from inventory.runs.connections import connections_for, host_spec
 from inventory.runs.installing import install_disk, install_variables, installs, profile_image
-from inventory.runs.jobs import MAX_FORKS, PLAYBOOKS, TIMEOUTS, expected_for
+from inventory.runs.jobs import MAX_FORKS, PLAYBOOKS, TIMEOUTS, expected_tasks
 from inventory.runs.passwords import store_password
 from inventory.runs.tables import BenchSite, HardwareScan, Profile, Run, RunTarget
 from inventory.settings import Settings
 from inventory.sites.reach import reach_devices
-from provisioning.jobs import Playbook
+from provisioning.jobs import Playbook, default_playbooks_dir
 
 MAX_DEVICES = 50
 DEFAULT_PROFILE = "standard-desktop"
@@ -279,7 +279,8 @@ async def start_run(
             )
         ).returning(Run.id)
         run_id = int(rows[0]["id"])
-        expected = await learned_task_count(request.kind, profile["id"] if profile else None)
+        playbook = Playbook.INSTALL if installing else PLAYBOOKS[request.kind]
+        expected = await learned_task_count(request.kind, profile["id"] if profile else None, playbook)
         await RunTarget.insert(
             *(
                 RunTarget(
@@ -304,7 +305,7 @@ async def start_run(
     return run_id
 
 
-async def learned_task_count(kind: RunKind, profile_id: int | None) -> int:
+async def learned_task_count(kind: RunKind, profile_id: int | None, playbook: Playbook) -> int:
     """Tasks a host went through in the last run of this kind that passed, else the playbook's count."""
     query = RunTarget.select(RunTarget.tasks_done).where(
         (RunTarget.run.kind == kind.value) & (RunTarget.state == TargetState.PASSED.value)
@@ -312,4 +313,6 @@ async def learned_task_count(kind: RunKind, profile_id: int | None) -> int:
     if profile_id is not None:
         query = query.where(RunTarget.run.profile == profile_id)
     row = await query.order_by(RunTarget.id, ascending=False).first()
-    return int(row["tasks_done"]) if row and row["tasks_done"] else expected_for(kind)
+    if row and row["tasks_done"]:
+        return int(row["tasks_done"])
+    return expected_tasks(default_playbooks_dir(), playbook.value)

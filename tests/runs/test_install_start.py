@@ -17,9 +17,10 @@ from inventory.lifecycle import State
 from inventory.permissions import Role
 from inventory.runs.choices import Connection, RunKind
 from inventory.runs.connections import ManualConnection, set_connection
+from inventory.runs.jobs import expected_tasks
 from inventory.runs.profiles import seed_default_profiles
 from inventory.runs.starting import RunRequest, start_run
-from inventory.runs.tables import HardwareScan, Run
+from inventory.runs.tables import HardwareScan, Run, RunTarget
 from inventory.settings import Settings
 from provisioning.golden_image import ImageRecipe, archive_path, cache_key
 from provisioning.jobs import default_playbooks_dir
@@ -147,6 +148,9 @@ async def test_a_machine_on_the_bench_is_installed_from_its_profiles_image_onto_
     assert job["extravars"]["os_install_image"] == image["path"]
     assert job["extravars"]["os_install_image_sha256"] == image["sha256"]
     assert not any(name.startswith("desktop_apps_") for name in job["extravars"]), "those are in the image"
+    target = await RunTarget.select(RunTarget.tasks_expected).where(RunTarget.run == run_id).first()
+    assert target is not None
+    assert target["tasks_expected"] == expected_tasks(default_playbooks_dir(), "install.yml")
     disk = job["host_vars"][tag]["os_install_disk"]
     assert disk["device"] == "/dev/vdz"
     assert disk["serial"].startswith("S4")
@@ -181,3 +185,9 @@ def test_bench_machines_download_the_image_from_the_configured_address(tmp_path:
     assert variables["os_install_image"] == f"http://10.0.2.2:8080/images/{Path(manifest['path']).name}"
     assert variables["os_install_swap_size_mib"] == 2048
     assert "desktop_apps_packages" not in variables
+
+
+def test_an_installations_progress_is_measured_against_install_yml() -> None:
+    install = expected_tasks(default_playbooks_dir(), "install.yml")
+    assert install > expected_tasks(default_playbooks_dir(), "wipe.yml")
+    assert install != expected_tasks(default_playbooks_dir(), "provision.yml")
