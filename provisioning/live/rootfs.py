@@ -86,6 +86,24 @@ ExecStart=/usr/bin/ssh-keygen -A
 WantedBy=multi-user.target
 """
 
+# Old laptops (and virtual ones without KVM) are slow: services get time to start, and the network
+# manager is restarted rather than given up on (its failure left a machine without network once).
+_SLOW_MACHINES = """\
+[Manager]
+DefaultTimeoutStartSec=300s
+"""
+
+_NETWORKD_PATIENT = """\
+[Unit]
+StartLimitIntervalSec=0
+
+[Service]
+TimeoutStartSec=infinity
+WatchdogSec=0
+Restart=always
+RestartSec=2
+"""
+
 _NETWORK = """\
 [Match]
 Type=ether
@@ -140,6 +158,8 @@ def root_files(bench_public_key: str) -> dict[str, tuple[int, bytes]]:
         "/etc/systemd/system/kierto-host-keys.service": (0o644, _UNIT_HOST_KEYS.encode()),
         "/etc/systemd/system/systemd-networkd-wait-online.service.d/any.conf": (0o644, _WAIT_ONLINE.encode()),
         "/etc/systemd/network/20-wired.network": (0o644, _NETWORK.encode()),
+        "/etc/systemd/system.conf.d/kierto.conf": (0o644, _SLOW_MACHINES.encode()),
+        "/etc/systemd/system/systemd-networkd.service.d/patient.conf": (0o644, _NETWORKD_PATIENT.encode()),
         "/etc/ssh/sshd_config.d/kierto.conf": (0o644, _SSHD.encode()),
         f"/home/{BENCH_USER}/.ssh/authorized_keys": (0o600, key.encode()),
         f"/etc/sudoers.d/{BENCH_USER}": (0o440, f"{BENCH_USER} ALL=(ALL) NOPASSWD: ALL\n".encode()),
