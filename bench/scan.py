@@ -10,6 +10,20 @@ compared with the latter. Saturated, a closed loop's p99 is mostly its own queue
 client, the server and the database (or SQLite's query threads) take turns on the CPU: that p99 is
 printed too.
 
+Device reads (issue 14.5), 2026-12-04, SQLite, 100,000 devices each with its disk and intake event,
+1 worker started as `kierto serve` (access log on), on a machine shared with seven other sessions
+(load average 9-16 on 2 cores: absolute times are several times a quiet machine's; compare rows of
+one run). Saturated, 8 clients back to back, req/s and p99:
+- before: scan 282 req/s, p99 93 ms; device API 29 req/s, p99 746 ms; device page 13 req/s, p99 1.3 s.
+- after: scan 141 req/s, p99 158 ms; device API 182 req/s, p99 256 ms; device page 34 req/s, p99
+  451 ms (one client at a time: scan p50 5.5 ms, API 7.3 ms, page 48 ms).
+What took the time: with 100,000 disks and events, every read scanned the disk table and the history
+(no index on disk.device, device_event.device, erasure.device, erasure_disk.disk, run_target.device);
+before that, three Piccolo selects with joins built per request (CPU in process, interleaved with the
+scan: API 2.46x the scan's, after the written-out queries 1.36x); the page also looked the device up
+twice more and ran its dozen queries one after the other (now at once: 8.4x the scan's CPU, 6.7x after;
+the rest is its template). The < 20 ms p99 at 8 clients could not be shown on this machine.
+
 Figures, quiet machine, 2026-12-03 (the client runs on the same 2 cores):
 - SQLite: 0.61-0.67 of the bare endpoint (1,024-1,109 req/s against 1,647-1,667); p99 at 200/s 8.8 ms
   (p50 3.4 ms); one scanner p50 1.7 ms, p99 2.5 ms; saturated p99 33-34 ms.
