@@ -25,8 +25,8 @@ from inventory.clients.allocation import (
 )
 from inventory.clients.choices import AccessAction, Accommodation, Purpose, ReservationEnd
 from inventory.clients.profiles import device_profiles, missing_accommodations
-from inventory.clients.scope import reach_client, require_not_anonymised
-from inventory.clients.tables import Reservation
+from inventory.clients.scope import reach_client, reachable_condition, require_not_anonymised, sees_every_site
+from inventory.clients.tables import Client, Reservation
 from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.devices.tables import Device, Disk
@@ -184,6 +184,43 @@ async def reserve_device(
     )
     assert result.reservation_id is not None
     return result.reservation_id
+
+
+async def clients_to_reserve_for(
+    engine: Engine,  # type: ignore[type-arg]
+    asset_tag: str,
+    actor: Actor,
+    purpose: Purpose = Purpose.RESERVATION,
+) -> list[dict[str, Any]]:
+    """The clients a ready device could be reserved for from its page: a counsellor's own clients (every
+    client for coordinators) at the device's site and in the actor's reach, not erased, with no device
+    reserved yet. Each client listed is written to the access log."""
+    if not actor.may(Permission.DEVICE_ALLOCATE):
+        return []
+    device = await Device.select(Device.site, Device.state).where(Device.asset_tag == asset_tag).first()
+    if device is None or device["state"] != State.READY.value or not site_in_reach(actor, device["site"]):
+        return []
+    query = (
+        Client.select(Client.id, Client.code, Client.full_name)
+        .where((Client.site == device["site"]) & Client.anonymised_at.is_null())
+        .order_by(Client.full_name)
+        .limit(CANDIDATES_MAX)
+    )
+    waiting = [
+        row["client"]
+        for row in await Reservation.select(Reservation.client).where(Reservation.ended_at.is_null())
+    ]
+    if waiting:
+        query = query.where(Client.id.not_in(waiting))
+    reach = reachable_condition(actor)
+    if reach is not None:
+        query = query.where(reach)
+    if not sees_every_site(actor):  # a counsellor reserves for their own clients
+        query = query.where(Client.counsellor == (actor.user_id if actor.user_id is not None else -1))
+    rows = [dict(row) for row in await query]
+    if rows:
+        await log_access(engine, actor, AccessAction.READ, [row["id"] for row in rows], purpose)
+    return rows
 
 
 async def _reservation(

@@ -18,6 +18,7 @@ from inventory.accounts.display_names import display_names
 from inventory.actors import Actor
 from inventory.choices import CONDITION_GRADE_LABELS, DESTRUCTION_METHOD_LABELS, DISK_KIND_LABELS
 from inventory.clients.allocation import allocation_step, preview_allocation_step
+from inventory.clients.reservations import clients_to_reserve_for, reserve_device
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.event_kinds import EVENT_KINDS
 from inventory.devices.presenters import device_out, events_out
@@ -27,7 +28,7 @@ from inventory.devices.step_options import step_options
 from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest, preview_transition, transition
 from inventory.documents.queries import device_certificates
-from inventory.errors import DomainError
+from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import gettext
 from inventory.lifecycle import ALLOCATION_ACTIONS, Action, Decision, State
 from inventory.params import ActionPath, PageQuery, TagPath, TextQuery
@@ -55,6 +56,13 @@ class StepForm:
     tool: str = ""
     disk: list[int] | int = field(default_factory=list)  # one ticked box arrives as a single value
     confirmed: str = ""  # "yes" once the person has seen what the step will do
+
+
+@dataclass
+class ReserveForm:
+    """The client chosen on the device page."""
+
+    client_id: str = ""
 
 
 async def _state_counts() -> list[tuple[State, int]]:
@@ -113,6 +121,8 @@ async def device_page(
             check_items=CHECK_ITEMS,
             check_results=CHECK_RESULT_LABELS,
             grade_labels=CONDITION_GRADE_LABELS,
+            # A ready device is reserved from its page, for the user's own eligible clients.
+            reserve_clients=await clients_to_reserve_for(Device._meta.db, device["asset_tag"], request.user),
             certificates=certificates,
             disk_options=[
                 (
@@ -239,6 +249,24 @@ class DevicePages(Controller):
         except DomainError as refused:
             return await device_page(request, tag, (action, refused), status_code=refused.status_code)
         return Redirect(path=f"/devices/{quote(tag)}?done={action.value}", status_code=303)
+
+    @post("/devices/{tag:str}/reserve", opt={"permission": Permission.DEVICE_ALLOCATE}, status_code=303)
+    async def reserve(
+        self,
+        request: Request[Actor, Any, Any],
+        tag: TagPath,
+        data: URLEncodedBody[ReserveForm],
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        settings: NamedDependency[Settings],
+    ) -> Redirect | Template:
+        """Reserve this ready device for one of the user's clients chosen on the device page."""
+        try:
+            if not data.client_id.strip().isdigit():
+                raise InvalidInput("client_id", N_("Choose the client."))
+            await reserve_device(engine, int(data.client_id), tag, request.user, settings)
+        except DomainError as refused:
+            return await device_page(request, tag, (Action.RESERVE, refused), status_code=refused.status_code)
+        return Redirect(path=f"/devices/{quote(tag)}?done=reserve", status_code=303)
 
     @get("/scan", opt={"permission": Permission.DEVICE_READ})
     async def scan(self, request: Request[Actor, Any, Any], code: TextQuery = "") -> Redirect | Template:

@@ -176,3 +176,49 @@ async def test_the_hardware_check_on_the_device_page_gives_the_grade_counsellors
     at_least_b = await client.get(f"/clients/{client_id}/reserve", params={"grade": "B"}, headers=HTML)
     assert tags[0] in at_least_b.text
     assert tags[1] not in at_least_b.text  # never checked: no grade
+
+
+async def test_a_counsellor_reserves_a_ready_device_from_its_page_for_an_own_eligible_client(
+    db: Any, client: httpx.AsyncClient
+) -> None:
+    from inventory.clients.tables import Reservation
+    from inventory.devices.tables import Device
+
+    counsellor = await factories.user(Role.COUNSELLOR)
+    colleague = await factories.user(Role.COUNSELLOR)
+    tag, waiting_tag = (await factories.donation(db, devices=2)).asset_tags
+    mine = await factories.client(counsellor=counsellor, full_name="Oma Odottaja")
+    served = await factories.client(counsellor=counsellor, full_name="Oma Varannut")
+    theirs = await factories.client(counsellor=colleague, full_name="Kollegan Asiakas")
+    far = await factories.user(Role.COUNSELLOR, site_code="THJ")
+    elsewhere = await factories.client(site_code="THJ", counsellor=far, full_name="Toisen Toimipisteen")
+    await factories.bring_to(db, tag, State.READY)
+    await factories.bring_to(db, waiting_tag, State.READY)
+    await log_in(client, counsellor)
+    assert (
+        "done=reserved"
+        in (await post_form(client, f"/clients/{served}/reserve", {"asset_tag": waiting_tag})).headers[
+            "location"
+        ]
+    )
+    page = await client.get(f"/devices/{tag}", headers=HTML)
+    assert 'id="reserve-client"' in page.text
+    assert f'<option value="{mine}">Oma Odottaja (K-' in page.text
+    for hidden in ("Oma Varannut", "Kollegan Asiakas", "Toisen Toimipisteen"):
+        assert hidden not in page.text
+    refused = await post_form(client, f"/devices/{tag}/reserve", {"client_id": str(elsewhere)})
+    assert refused.status_code == 404  # another site's client answers like none
+    assert await Reservation.count().where(Reservation.client == elsewhere) == 0
+    unchosen = await post_form(client, f"/devices/{tag}/reserve", {"client_id": ""})
+    assert unchosen.status_code == 422
+    assert 'id="reserve-client-error"' in unchosen.text
+    done = await post_form(client, f"/devices/{tag}/reserve", {"client_id": str(mine)})
+    assert done.status_code == 303
+    row = await Device.select(Device.state, Device.reserved_for).where(Device.asset_tag == tag).first()
+    assert row == {"state": "reserved", "reserved_for": mine}
+    assert theirs != mine
+    trainee = await factories.user(Role.TRAINEE)
+    client.cookies.clear()
+    await log_in(client, trainee)
+    await factories.bring_to(db, (await factories.donation(db, devices=1)).asset_tags[0], State.READY)
+    assert 'id="step-reserve"' not in (await client.get(f"/devices/{waiting_tag}", headers=HTML)).text

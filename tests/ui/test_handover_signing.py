@@ -14,7 +14,7 @@ from inventory.lifecycle import State
 from inventory.permissions import Role
 from inventory.settings import get_settings
 from tests import factories
-from tests.ui.browser import PageWatch, run_db, serious_violations
+from tests.ui.browser import DESKTOP, PageWatch, run_db, serious_violations, wider_than_screen
 from tests.ui.test_browser import authenticate_as, browser, factories_engine, fresh, log_in, watch
 
 __all__ = ["browser", "fresh", "watch"]
@@ -64,6 +64,10 @@ def test_the_agreement_is_signed_before_anything_is_recorded(
     expect(page.locator("#agreement")).to_contain_text(on_screen)
     expect(page.locator("#agreement")).to_contain_text("Åsa Äyräpää")
     assert run_db(Handover.count) == 0
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert wider_than_screen(page) == []
+    assert serious_violations(page) == []
+    page.set_viewport_size(DESKTOP)
     _sign(page, "counsellor_signature")
     page.locator("form[data-signature-form] button[type=submit]").click()
     expect(page.locator(".error-summary")).to_contain_text(
