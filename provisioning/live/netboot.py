@@ -117,6 +117,30 @@ def prepare(
     for platform in ("i386-pc", "x86_64-efi"):
         if not (tftp / "boot/grub" / platform).is_dir():
             raise NetbootError(f"GRUB for {platform} is missing: install grub-pc-bin and grub-efi-amd64-bin.")
+    # GRUB takes its TFTP server from the firmware's DHCP answer, which is the router's, not the proxy's:
+    # its images name this machine in their prefix instead.
+    prefix = f"(tftp,{network.address})/boot/grub"
+    for image_format, target, modules in (
+        ("x86_64-efi", "x86_64-efi/core.efi", ("efinet", "tftp", "normal")),
+        ("i386-pc-pxe", "i386-pc/core.0", ("pxe", "tftp", "normal")),
+    ):
+        made = subprocess.run(
+            [
+                "grub-mkimage",
+                "-O",
+                image_format,
+                "-o",
+                str(tftp / "boot/grub" / target),
+                "-p",
+                prefix,
+                *modules,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if made.returncode != 0:
+            raise NetbootError(f"grub-mkimage failed: {made.stderr.strip()}")
     (tftp / "boot/grub/grub.cfg").write_text(grub_menu(network))
     for name in NETBOOT_FILES:
         source = image.netboot[name]
