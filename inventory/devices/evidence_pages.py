@@ -18,9 +18,9 @@ from litestar.response import Redirect, Template
 from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
-from inventory.choices import DiskKind
+from inventory.choices import DeviceKind, DiskKind
 from inventory.devices.destruction import Destruction, record_destroyed_disk
-from inventory.devices.editing import DiskChanges, edit_disk, remove_disk
+from inventory.devices.editing import DeviceChanges, DiskChanges, edit_device, edit_disk, remove_disk
 from inventory.devices.erasure_signoff import accept_warning, awaiting_sign_off, sign_off
 from inventory.devices.pages import device_page
 from inventory.errors import DomainError, InvalidInput
@@ -66,6 +66,47 @@ def _checklist(form: HardwareCheckForm) -> Checklist:
     answers = {name: str(getattr(form, name)) for name in CHECK_ITEMS}
     chosen = {name: CheckResult(value) for name, value in answers.items() if value in set(CheckResult)}
     return Checklist(chosen, form.notes[:4000])
+
+
+@dataclass
+class DeviceForm:
+    """A device's description corrected on its page (what a donor's list or the bench got wrong)."""
+
+    kind: str = ""
+    make: str = ""
+    model: str = ""
+    serial: str = ""
+    cpu: str = ""
+    ram_gb: str = ""
+    notes: str = ""
+
+
+def _short(value: str, name: str, limit: int = 100) -> str:
+    cleaned = value.replace("\x00", "").strip()
+    if len(cleaned) > limit:
+        raise InvalidInput(name, N_("At most {maximum} characters."), {"maximum": limit})
+    return cleaned
+
+
+def _device_changes(form: DeviceForm) -> DeviceChanges:
+    ram = form.ram_gb.strip().replace(",", ".")
+    try:
+        ram_mb = round(float(ram) * 1024) if ram else None
+    except ValueError:
+        raise InvalidInput("ram_gb", N_("Give the memory in gigabytes, e.g. 8.")) from None
+    if ram_mb is not None and not 0 < ram_mb < 10**7:
+        raise InvalidInput("ram_gb", N_("Give the memory in gigabytes, e.g. 8."))
+    if form.kind not in {kind.value for kind in DeviceKind}:
+        raise InvalidInput("kind", N_("Choose the type of the device."))
+    return DeviceChanges(
+        kind=DeviceKind(form.kind),
+        make=_short(form.make, "make"),
+        model=_short(form.model, "model"),
+        serial=_short(form.serial, "serial") or None,
+        cpu=_short(form.cpu, "cpu"),
+        ram_mb=ram_mb,
+        notes=_short(form.notes, "notes", 4000),
+    )
 
 
 @dataclass
@@ -198,6 +239,21 @@ class EvidencePages(Controller):
                 drives=_drives(text) if pairing else [],
             )
         return _back(tag, "wipe_passed")
+
+    @post("/devices/{tag:str}/details", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
+    async def edit_details(
+        self,
+        request: Request[Actor, Any, Any],
+        tag: TagPath,
+        data: URLEncodedBody[DeviceForm],
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+    ) -> Redirect | Template:
+        """Correct the device's description; what changed is recorded in its history."""
+        try:
+            await edit_device(engine, tag, _device_changes(data), request.user)
+        except DomainError as refused:
+            return await _refused(request, tag, "details", refused, form=vars(data))
+        return _back(tag, "edited")
 
     @post("/devices/{tag:str}/hardware-check", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
     async def hardware_check(

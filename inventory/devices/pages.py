@@ -16,7 +16,12 @@ from piccolo.query.functions.aggregate import Count
 
 from inventory.accounts.display_names import display_names
 from inventory.actors import Actor
-from inventory.choices import CONDITION_GRADE_LABELS, DESTRUCTION_METHOD_LABELS, DISK_KIND_LABELS
+from inventory.choices import (
+    CONDITION_GRADE_LABELS,
+    DESTRUCTION_METHOD_LABELS,
+    DEVICE_KIND_LABELS,
+    DISK_KIND_LABELS,
+)
 from inventory.clients.allocation import allocation_step, preview_allocation_step
 from inventory.clients.reservations import clients_to_reserve_for, reserve_device
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
@@ -142,6 +147,7 @@ async def device_page(
             ],
             destruction_methods=[(m.value, gettext(DESTRUCTION_METHOD_LABELS[m])) for m in DestructionMethod],
             disk_kinds=[(kind.value, gettext(label)) for kind, label in DISK_KIND_LABELS.items()],
+            device_kinds=[(kind.value, gettext(label)) for kind, label in DEVICE_KIND_LABELS.items()],
         ),
         status_code=status_code,
     )

@@ -222,3 +222,26 @@ async def test_a_counsellor_reserves_a_ready_device_from_its_page_for_an_own_eli
     await log_in(client, trainee)
     await factories.bring_to(db, (await factories.donation(db, devices=1)).asset_tags[0], State.READY)
     assert 'id="step-reserve"' not in (await client.get(f"/devices/{waiting_tag}", headers=HTML)).text
+
+
+async def test_a_trainee_corrects_the_devices_details_on_its_page(db: Any, client: httpx.AsyncClient) -> None:
+    from inventory.devices.tables import Device
+
+    trainee = await factories.user(Role.TRAINEE)
+    tag = (await factories.donation(db, devices=1)).asset_tags[0]
+    await log_in(client, trainee)
+    page = await client.get(f"/devices/{tag}", headers=HTML)
+    assert 'action="/devices/' + tag + '/details"' in page.text
+    fields = {"kind": "laptop", "make": "Lenovo", "model": "ThinkPad T490", "serial": "pf1abc", "cpu": "i5"}
+    wrong = await post_form(client, f"/devices/{tag}/details", {**fields, "ram_gb": "kahdeksan"})
+    assert wrong.status_code == 422
+    assert 'id="edit-ram-error"' in wrong.text
+    assert 'value="ThinkPad T490"' in wrong.text  # what was typed stays
+    done = await post_form(client, f"/devices/{tag}/details", {**fields, "ram_gb": "8", "notes": "Naarmu"})
+    assert done.status_code == 303
+    row = await Device.select(Device.model, Device.serial, Device.ram_mb, Device.notes).where(
+        Device.asset_tag == tag
+    ).first()
+    assert row == {"model": "ThinkPad T490", "serial": "PF1ABC", "ram_mb": 8192, "notes": "Naarmu"}
+    after = text_of((await client.get(done.headers["location"], headers=HTML)).text)
+    assert "Tietoja korjattu." in after
