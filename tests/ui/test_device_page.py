@@ -239,9 +239,11 @@ async def test_a_trainee_corrects_the_devices_details_on_its_page(db: Any, clien
     assert 'value="ThinkPad T490"' in wrong.text  # what was typed stays
     done = await post_form(client, f"/devices/{tag}/details", {**fields, "ram_gb": "8", "notes": "Naarmu"})
     assert done.status_code == 303
-    row = await Device.select(Device.model, Device.serial, Device.ram_mb, Device.notes).where(
-        Device.asset_tag == tag
-    ).first()
+    row = (
+        await Device.select(Device.model, Device.serial, Device.ram_mb, Device.notes)
+        .where(Device.asset_tag == tag)
+        .first()
+    )
     assert row == {"model": "ThinkPad T490", "serial": "PF1ABC", "ram_mb": 8192, "notes": "Naarmu"}
     after = text_of((await client.get(done.headers["location"], headers=HTML)).text)
     assert "Tietoja korjattu." in after
