@@ -20,8 +20,16 @@ from piccolo.engine.base import Engine
 from inventory.actors import Actor
 from inventory.choices import DeviceKind, DiskKind
 from inventory.devices.destruction import Destruction, record_destroyed_disk
-from inventory.devices.editing import DeviceChanges, DiskChanges, edit_device, edit_disk, remove_disk
+from inventory.devices.editing import (
+    DeviceChanges,
+    DiskChanges,
+    add_disk,
+    edit_device,
+    edit_disk,
+    remove_disk,
+)
 from inventory.devices.erasure_signoff import accept_warning, awaiting_sign_off, sign_off
+from inventory.devices.intake import NewDisk
 from inventory.devices.pages import device_page
 from inventory.errors import DomainError, InvalidInput
 from inventory.params import RecordIdPath, TagPath
@@ -196,6 +204,20 @@ def _disk_changes(form: DiskForm) -> DiskChanges:
     )
 
 
+def _new_disk(form: DiskForm) -> NewDisk:
+    """A disk found in the device, from the same fields as a correction; its type must be chosen."""
+    changes = _disk_changes(form)
+    if changes.kind is None:
+        raise InvalidInput("kind", N_("Choose the type of the disk."))
+    return NewDisk(
+        model=changes.model or "",
+        serial=changes.serial,
+        size_bytes=changes.size_bytes,
+        kind=changes.kind,
+        make=changes.make or "",
+    )
+
+
 def _back(tag: str, done: str) -> Redirect:
     return Redirect(path=f"/devices/{quote(tag)}?done={done}", status_code=303)
 
@@ -254,6 +276,21 @@ class EvidencePages(Controller):
         except DomainError as refused:
             return await _refused(request, tag, "details", refused, form=vars(data))
         return _back(tag, "edited")
+
+    @post("/devices/{tag:str}/disks", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
+    async def add_found_disk(
+        self,
+        request: Request[Actor, Any, Any],
+        tag: TagPath,
+        data: URLEncodedBody[DiskForm],
+        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+    ) -> Redirect | Template:
+        """Record a disk found in the device; it must be erased before the device moves on."""
+        try:
+            await add_disk(engine, tag, _new_disk(data), request.user)
+        except DomainError as refused:
+            return await _refused(request, tag, "new-disk", refused, form=vars(data))
+        return _back(tag, "disk_added")
 
     @post("/devices/{tag:str}/hardware-check", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
     async def hardware_check(

@@ -98,6 +98,7 @@ MATRIX: dict[tuple[str, str], frozenset[Role] | None] = {
     ("POST", "/devices/{tag:str}/nwipe"): BENCH,
     ("POST", "/devices/{tag:str}/hardware-check"): BENCH,
     ("POST", "/devices/{tag:str}/details"): BENCH,
+    ("POST", "/devices/{tag:str}/disks"): BENCH,
     ("POST", "/devices/{tag:str}/reserve"): COUNSEL,
     ("POST", "/devices/{tag:str}/disks/{disk_id:int}"): BENCH,
     ("POST", "/devices/{tag:str}/disks/{disk_id:int}/removal"): BENCH,

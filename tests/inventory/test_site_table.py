@@ -191,6 +191,7 @@ SITE_TABLE: dict[tuple[str, str], Case | NotSiteBound] = {
     ("POST", "/api/v1/devices/{tag:str}/initial-password"): Case(),
     ("POST", "/devices/{tag:str}/nwipe"): Case(lambda w: {"log": "nwipe"}, form=True),
     ("POST", "/devices/{tag:str}/hardware-check"): Case(lambda w: {"notes": ""}, form=True),
+    ("POST", "/devices/{tag:str}/disks"): Case(lambda w: {"kind": "ssd", "size_gb": "128"}, form=True),
     ("POST", "/devices/{tag:str}/details"): Case(lambda w: {"kind": "laptop", "notes": "toinen"}, form=True),
     ("POST", "/devices/{tag:str}/reserve"): Case(lambda w: {"client_id": str(w.client_id)}, form=True),
     ("POST", "/devices/{tag:str}/disks/{disk_id:int}"): Case(lambda w: {"serial": "X1"}, form=True),

@@ -247,3 +247,28 @@ async def test_a_trainee_corrects_the_devices_details_on_its_page(db: Any, clien
     assert row == {"model": "ThinkPad T490", "serial": "PF1ABC", "ram_mb": 8192, "notes": "Naarmu"}
     after = text_of((await client.get(done.headers["location"], headers=HTML)).text)
     assert "Tietoja korjattu." in after
+
+
+async def test_a_disk_found_later_is_added_on_the_device_page_and_must_be_erased(
+    db: Any, client: httpx.AsyncClient
+) -> None:
+    from inventory.devices.tables import Disk
+
+    trainee = await factories.user(Role.TRAINEE)
+    tag = (await factories.donation(db, devices=1)).asset_tags[0]
+    await factories.bring_to(db, tag, State.WIPED)
+    await log_in(client, trainee)
+    before = await Disk.count()
+    untyped = await post_form(client, f"/devices/{tag}/disks", {"model": "Kingston A400", "size_gb": "240"})
+    assert untyped.status_code == 422
+    assert 'id="new-disk-kind-error"' in untyped.text
+    assert 'value="Kingston A400"' in untyped.text
+    added = await post_form(
+        client,
+        f"/devices/{tag}/disks",
+        {"model": "Kingston A400", "serial": "50026b7", "size_gb": "240", "kind": "ssd"},
+    )
+    assert added.status_code == 303
+    assert await Disk.count() == before + 1
+    page = text_of((await client.get(added.headers["location"], headers=HTML)).text)
+    assert "Kaikkia levyjä ei ole tyhjennetty" in page  # the new disk holds the device back
