@@ -25,6 +25,7 @@ from inventory.accounts.pages import LoginPages
 from inventory.accounts.second_factor_pages import SecondFactorPages
 from inventory.admin.pages import AdminPages
 from inventory.admin.profile_pages import ProfilePages
+from inventory.api_docs import NUL_NOTE, state_what_is_enforced
 from inventory.bench.pages import BenchPages
 from inventory.clients.controllers import (
     ClientController,
@@ -212,7 +213,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         openapi_config=OpenAPIConfig(
             title="Kierto API",
             version="1",
-            description="Device recycling and loans: intake, erasure, provisioning, handover.",
+            description="Device recycling and loans: intake, erasure, provisioning, handover." + NUL_NOTE,
             path="/schema",
             # No HTML viewer: those load scripts from CDNs, which the CSP (and offline sites) refuse.
             render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
@@ -236,4 +237,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Outermost, as Litestar wraps its own CORS and OpenTelemetry layers: every request, routed or not,
     # gets a request id, an access log line and its metrics.
     app.asgi_handler = RequestObserver(app.asgi_handler)
+    state_what_is_enforced(app)
     return app
