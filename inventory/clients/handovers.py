@@ -150,20 +150,21 @@ async def hand_over_signed(
     purpose: Purpose = Purpose.HANDOVER,
 ) -> int:
     """Record a gift or loan only once it is signed: both signatures are checked before anything is
-    written, then the handover is recorded with its signing. Returns the handover's id."""
+    written, then the handover and its signing are recorded in one transaction. Returns the handover's id."""
     if not signing.on_paper:
         clean_signature(signing.client_png or b"", "client_signature")
         clean_signature(signing.counsellor_png or b"", "counsellor_signature")
     await preview_hand_over(engine, client_id, wanted, actor, settings, purpose)
-    handover_id = await hand_over(engine, client_id, wanted, actor, settings, purpose)
-    if signing.on_paper:
-        await record_paper_signing(engine, handover_id, actor, purpose)
-    else:
-        assert signing.client_png is not None
-        assert signing.counsellor_png is not None
-        await record_signatures(
-            engine, handover_id, signing.client_png, signing.counsellor_png, actor, purpose
-        )
+    async with write_transaction(engine):  # the steps' own transactions join this one
+        handover_id = await hand_over(engine, client_id, wanted, actor, settings, purpose)
+        if signing.on_paper:
+            await record_paper_signing(engine, handover_id, actor, purpose)
+        else:
+            assert signing.client_png is not None
+            assert signing.counsellor_png is not None
+            await record_signatures(
+                engine, handover_id, signing.client_png, signing.counsellor_png, actor, purpose
+            )
     return handover_id
 
 

@@ -8,15 +8,17 @@ import io
 from typing import Any
 
 import httpx
+import pytest
 from PIL import Image
 
 from inventory.choices import Language
 from inventory.clients.choices import HandoverKind
-from inventory.clients.handovers import HandoverRequest, hand_over
+from inventory.clients.handovers import HandoverRequest, Signing, hand_over, hand_over_signed
 from inventory.clients.reservations import reserve_device
 from inventory.clients.signatures import MAX_SIDE, MIN_SIDE
 from inventory.clients.tables import Handover
 from inventory.clock import today
+from inventory.database import is_sqlite
 from inventory.devices.tables import Device, DeviceEvent
 from inventory.i18n import gettext
 from inventory.permissions import Role
@@ -395,3 +397,37 @@ async def test_the_public_check_of_a_loan_agreement_shows_what_to_compare_and_no
     assert "due_on" in fields
     assert "Lenovo" in fields["device"][0]
     assert NAME not in shown.text
+
+
+async def test_a_signing_the_database_refuses_leaves_no_handover_behind(db: Any) -> None:
+    """The handover and its signatures are one record: if the signatures cannot be written, nothing is."""
+    counsellor = await person()
+    client_id, tag = await _reserved(db, counsellor)
+    before = await _device(tag)
+    # A real refusal by the database on the second write (a trigger), not a stand-in for the service.
+    if is_sqlite(db):
+        await db.run_ddl(
+            "CREATE TRIGGER refuse_signing BEFORE UPDATE OF signed_at ON handover "
+            "BEGIN SELECT RAISE(ABORT, 'signing refused'); END"
+        )
+        drop = "DROP TRIGGER refuse_signing"
+    else:
+        await db.run_ddl(
+            "CREATE FUNCTION refuse_signing() RETURNS trigger AS $$ "
+            "BEGIN RAISE EXCEPTION 'signing refused'; END $$ LANGUAGE plpgsql"
+        )
+        await db.run_ddl(
+            "CREATE TRIGGER refuse_signing BEFORE UPDATE OF signed_at ON handover "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_signing()"
+        )
+        drop = "DROP FUNCTION refuse_signing() CASCADE"
+    try:
+        wanted = HandoverRequest(tag, HandoverKind.GIFT)
+        with pytest.raises(Exception, match="signing refused"):
+            await hand_over_signed(
+                db, client_id, wanted, Signing(signature_png(1), signature_png(2)), counsellor, get_settings()
+            )
+    finally:
+        await db.run_ddl(drop)
+    assert await Handover.count() == 0
+    assert await _device(tag) == before
