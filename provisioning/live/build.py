@@ -21,38 +21,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from provisioning.apt_sources import apt_sources, debian_mirror, security_mirror
+from provisioning.live.commands import command_packages
 from provisioning.live.rootfs import BENCH_USER, UNITS, grub_config, root_files
 
 SUITE = "bookworm"
 # What the live system carries (README, docs/bench.md): boot, network, SSH for the bench, the check-in and
-# status screen (python3), the erasure and scan tools, and what the installation lays a disk out with.
-PACKAGES = (
-    "linux-image-amd64",
-    "live-boot",
-    "systemd-sysv",
-    "systemd-resolved",
-    "udev",
-    "openssh-server",
-    "sudo",
-    "python3",
-    "nwipe",
-    "hdparm",
-    "nvme-cli",
-    "smartmontools",
-    "dmidecode",
-    "pciutils",
-    "usbutils",
-    "util-linux",
-    "kbd",
-    "console-setup-linux",
-    "gdisk",
-    "parted",
-    "dosfstools",
-    "e2fsprogs",
-    "zstd",
-    "efibootmgr",
-    "grub-pc-bin",
-    "grub-efi-amd64-bin",
+# status screen (python3), and every command the scan, the wipe and the installation run on it
+# (provisioning/live/commands.py).
+PACKAGES = tuple(
+    dict.fromkeys(
+        (
+            "linux-image-amd64",
+            "live-boot",
+            "systemd-sysv",
+            "systemd-resolved",
+            "udev",
+            "pciutils",
+            "usbutils",
+            "kbd",
+            "console-setup-linux",
+            "efibootmgr",
+            "grub-pc-bin",
+            "grub-efi-amd64-bin",
+            *command_packages(),
+        )
+    )
 )
 # The host's tools for building: Debian package names in tests/system-packages.txt.
 BUILD_TOOLS = {

@@ -5,30 +5,24 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from inventory.cli import main as kierto
 from provisioning.live.build import PACKAGES, LiveImage, LiveInputs, build_live_image
+from provisioning.live.commands import LIVE_COMMANDS, command_names, command_packages
 from provisioning.live.rootfs import CHECKIN_SCRIPT, SCREEN_SCRIPT
 from provisioning.live.stick import CONFIG_BYTES, MIB
 from tests.support import require_tool
 
 EFI_SYSTEM = "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"
-TOOLS = {
-    "usr/sbin/nwipe": "nwipe",
-    "usr/sbin/hdparm": "hdparm",
-    "usr/sbin/nvme": "nvme-cli",
-    "usr/sbin/smartctl": "smartmontools",
-    "usr/sbin/dmidecode": "dmidecode",
-    "usr/bin/python3": "python3",
-    "usr/sbin/sshd": "openssh-server",
-    "usr/sbin/sgdisk": "gdisk",
-    "usr/sbin/mkfs.vfat": "dosfstools",
-}
 
 
 def _sha(path: Path) -> str:
@@ -50,7 +44,7 @@ def squashfs_root(live_image: LiveImage, tmp_path_factory: pytest.TempPathFactor
     """The files of the live root that the tests read, unpacked from the built squashfs."""
     require_tool("unsquashfs", "apt-get install squashfs-tools")
     target = tmp_path_factory.mktemp("live") / "root"
-    wanted = ["etc", "home", "usr/local/bin", "var/lib/dpkg/status", *TOOLS]
+    wanted = ["etc", "home", "usr/local/bin", "var/lib/dpkg/status", *LIVE_COMMANDS]
     subprocess.run(
         [
             "unsquashfs",
@@ -101,8 +95,13 @@ def test_the_iso_boots_on_bios_and_uefi_and_carries_the_netboot_files(
 def test_the_live_root_has_the_bench_tools_the_check_in_the_screen_and_the_bench_key_only(
     live_image: LiveImage, squashfs_root: Path, bench_key: Path
 ) -> None:
-    for path, package in TOOLS.items():
-        assert os.path.lexists(squashfs_root / path), f"{path} from {package} is missing"
+    # Every command the scan, the wipe and install.yml run on the live system (one list, in the product).
+    missing = [
+        f"{path} ({package})"
+        for path, package in LIVE_COMMANDS.items()
+        if not os.path.lexists(squashfs_root / path)
+    ]
+    assert not missing, "the live system lacks what the bench runs on it"
     installed = live_image.manifest["packages"]
     assert isinstance(installed, dict)
     assert set(PACKAGES) <= set(installed)
@@ -236,3 +235,42 @@ def test_the_build_command_names_the_files_and_a_stick_keeps_the_token_out_of_th
     )
     assert refused.exit_code == 2
     assert "bench token" in refused.output
+
+
+ROLE = Path(__file__).resolve().parents[2] / "playbooks" / "roles" / "os_install"
+# Shell words that start no program, and words after which the next one is the program.
+SHELL_WORDS = {"set", "fi", "else", "echo", "cd", "exit", "true", "false"}
+PREFIXES = {"if", "then", "!", "do", "while"}
+
+
+def _tasks(entries: list[Any]) -> Iterator[dict[str, Any]]:
+    for entry in entries or []:
+        yield entry
+        for nested in ("block", "rescue", "always"):
+            yield from _tasks(entry.get(nested, []))
+
+
+def _programs(command: str) -> set[str]:
+    """The programs a command line starts on the machine (`chroot ROOT prog` starts prog in the image: not counted)."""
+    text = re.sub(r"\{\{.*?\}\}", "ARG", command)
+    found = set()
+    for segment in re.split(r"&&|\|\||\$\(|[;|\n]", text):
+        words = [word.strip("\"'()") for word in segment.split()]
+        while words and (words[0] in PREFIXES or "=" in words[0]):
+            words.pop(0)
+        if words and words[0] not in SHELL_WORDS and words[0]:
+            found.add(words[0].rsplit("/", 1)[-1])
+    return found
+
+
+def test_the_live_system_carries_every_program_the_installation_runs_on_it() -> None:
+    run: set[str] = set()
+    for tasks_file in sorted((ROLE / "tasks").glob("*.yml")):
+        for task in _tasks(yaml.safe_load(tasks_file.read_text(encoding="utf-8"))):
+            for module in ("ansible.builtin.command", "ansible.builtin.shell"):
+                body = task.get(module)
+                if body is not None:
+                    run |= _programs(body["cmd"] if isinstance(body, dict) else body)
+    assert {"sfdisk", "mkfs.vfat", "mkfs.ext4", "mkswap", "zstd", "tar", "mcopy", "wipefs"} <= run
+    assert not run - command_names(), "add them to provisioning/live/commands.py"
+    assert set(command_packages()) <= set(PACKAGES)
