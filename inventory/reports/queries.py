@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import heapq
+import itertools
+import operator
 import statistics
 from collections import defaultdict
 from collections.abc import Mapping
@@ -23,9 +27,12 @@ from inventory.sites.tables import Site
 SECONDS_PER_DAY = 86_400
 LEAD_TIME_WINDOW_DAYS = 365
 MONTHS_SHOWN = 12
+LEAD_TIME_DEVICES_PER_QUERY = 500  # well under SQLite's limit of bound parameters
 # The dashboard shows the worst few of each list and links to the whole list.
 DASHBOARD_ROWS = 10
 DASHBOARD_COUNT_UP_TO = 1000
+# Up to this many rows into the list, the steps are read apart and merged; deeper, SQL sorts them all.
+MERGE_STEPS_UP_TO = 500
 
 # A device that has waited longer than this many days at a step needs someone's attention.
 STUCK_AFTER_DAYS: Mapping[State, int] = {
@@ -126,16 +133,23 @@ async def lead_times(window_days: int = LEAD_TIME_WINDOW_DAYS) -> LeadTimes:
     since = now() - dt.timedelta(days=window_days)
     actions = [INTAKE_ACTION, Action.RETURN.value, Action.PROVISIONED.value, Action.HAND_OVER.value]
     # Only devices whose stretch ended in the window count: a backlog of received devices is not read.
-    ended = DeviceEvent.select(DeviceEvent.device).where(
+    # The devices are looked up first and their events by device, in slices: as one query with a
+    # subquery, SQLite walks every intake event of the backlog to test each against the subquery.
+    ended = await DeviceEvent.select(DeviceEvent.device).where(
         DeviceEvent.action.is_in([Action.PROVISIONED.value, Action.HAND_OVER.value])
         & (DeviceEvent.at >= since)
     )
-    events = (
-        await DeviceEvent.select(DeviceEvent.device, DeviceEvent.action, DeviceEvent.at)
-        .where(DeviceEvent.action.is_in(actions) & DeviceEvent.device.is_in(ended))
-        .order_by(DeviceEvent.id)
-    )
-    return lead_times_from(list(events), since)
+    devices = sorted({row["device"] for row in ended})
+    events: list[dict[str, Any]] = []
+    for start in range(0, len(devices), LEAD_TIME_DEVICES_PER_QUERY):
+        events += await DeviceEvent.select(
+            DeviceEvent.id, DeviceEvent.device, DeviceEvent.action, DeviceEvent.at
+        ).where(
+            DeviceEvent.device.is_in(devices[start : start + LEAD_TIME_DEVICES_PER_QUERY])
+            & DeviceEvent.action.is_in(actions)
+        )
+    events.sort(key=lambda event: event["id"])
+    return lead_times_from(events, since)
 
 
 @dataclass(frozen=True)
@@ -219,16 +233,35 @@ async def overdue_loans_shown_to(actor: Actor, limit: int = DASHBOARD_ROWS) -> B
 
 def _waiting_too_long(
     thresholds: Mapping[State, int], moment: dt.datetime, state: State | None, site_id: int | None
-) -> Any:
-    condition: Any = None
+) -> list[tuple[State, Any]]:
+    """One condition per step: devices at that step since before its threshold (of one site if asked)."""
+    conditions = []
     for step, days in thresholds.items():
         if state is not None and step is not state:
             continue
-        this = (Device.state == step.value) & (Device.state_changed_at < moment - dt.timedelta(days=days))
-        condition = this if condition is None else condition | this
-    if condition is None:
-        return None
-    return condition if site_id is None else (Device.site == site_id) & (condition)
+        condition = (Device.state == step.value) & (
+            Device.state_changed_at < moment - dt.timedelta(days=days)
+        )
+        conditions.append((step, condition if site_id is None else (Device.site == site_id) & condition))
+    return conditions
+
+
+async def _longest_waiting(condition: Any, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+    """Devices matching `condition`, longest waiting first: `limit` of them from `offset`."""
+    return list(
+        await Device.select(
+            Device.asset_tag,
+            Device.make,
+            Device.model,
+            Device.state,
+            Device.state_changed_at,
+            Device.site.code.as_alias("site_code"),
+        )
+        .where(condition)
+        .order_by(Device.state_changed_at)
+        .limit(limit)
+        .offset(offset)
+    )
 
 
 async def stuck_devices(
@@ -243,23 +276,19 @@ async def stuck_devices(
     """Devices that have waited at a step longer than that step's threshold, longest first: one page
     of them (`limit` from `offset`), of one step or site if asked, and how many there are in all."""
     moment = now()
-    condition = _waiting_too_long(thresholds, moment, state, site_id)
-    if condition is None:
-        return Bounded([], 0)
-    rows = (
-        await Device.select(
-            Device.asset_tag,
-            Device.make,
-            Device.model,
-            Device.state,
-            Device.state_changed_at,
-            Device.site.code.as_alias("site_code"),
+    conditions = _waiting_too_long(thresholds, moment, state, site_id)
+    if len(conditions) > 1 and offset + limit <= MERGE_STEPS_UP_TO:
+        # Each step read longest first along the (state, state_changed_at) index, the steps merged here:
+        # one query with the steps OR-ed together sorts every waiting device to show the first ten.
+        per_step = [await _longest_waiting(condition, offset + limit) for _, condition in conditions]
+        rows: Any = heapq.merge(*per_step, key=lambda row: row["state_changed_at"])
+        rows = itertools.islice(rows, offset, offset + limit)
+    elif conditions:
+        rows = await _longest_waiting(
+            functools.reduce(operator.or_, (c for _, c in conditions)), limit, offset
         )
-        .where(condition)
-        .order_by(Device.state_changed_at)
-        .limit(limit)
-        .offset(offset)
-    )
+    else:
+        rows = []
     found = [
         {**row, "days": (moment - row["state_changed_at"]).days, "threshold": thresholds[State(row["state"])]}
         for row in rows
@@ -267,6 +296,13 @@ async def stuck_devices(
     if offset == 0 and len(found) < limit:
         return Bounded(found, len(found))
     if count_up_to is not None:
-        seen = len(await Device.select(Device.id).where(condition).limit(count_up_to + 1))
+        seen = 0
+        for _, condition in conditions:
+            seen += len(await Device.select(Device.id).where(condition).limit(count_up_to + 1 - seen))
+            if seen > count_up_to:
+                break
         return Bounded(found, min(seen, count_up_to), more=seen > count_up_to)
-    return Bounded(found, await Device.count().where(condition))
+    total = 0
+    for _, condition in conditions:
+        total += await Device.count().where(condition)
+    return Bounded(found, total)

@@ -15,10 +15,12 @@ from inventory.clock import now, today
 from inventory.devices.tables import Device, DeviceEvent
 from inventory.lifecycle import State
 from inventory.permissions import Role
+from inventory.reports import queries
 from inventory.reports.charts import grouped_bars
 from inventory.reports.exports import csv_lines, neutralise
 from inventory.reports.queries import (
     DASHBOARD_ROWS,
+    MERGE_STEPS_UP_TO,
     handovers_by_month,
     lead_times,
     lead_times_from,
@@ -136,6 +138,30 @@ async def test_the_dashboard_shows_the_worst_few_and_the_whole_list_pages_and_fi
     none_wiping = await client.get("/dashboard/waiting?state=wiping&site_id=", headers=HTML)
     assert none_wiping.status_code == 200, none_wiping.text
     assert (await client.get("/dashboard/waiting?page=0", headers=HTML)).status_code == 422
+
+
+@pytest.mark.parametrize("merged_up_to", [MERGE_STEPS_UP_TO, 0], ids=["steps merged", "sorted in SQL"])
+async def test_devices_waiting_at_different_steps_are_listed_longest_first_across_steps(
+    db: Any, merged_up_to: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queries, "MERGE_STEPS_UP_TO", merged_up_to)
+    tags = (await factories.donation(db, devices=6)).asset_tags
+    steps = [State.RECEIVED, State.WIPING, State.RECEIVED, State.WIPED, State.WIPING, State.RECEIVED]
+    waited = [90, 80, 70, 60, 50, 1]  # the last has not waited long enough to be listed
+    for tag, step, days in zip(tags, steps, waited, strict=True):
+        await factories.bring_to(db, tag, step)
+        await Device.update({Device.state_changed_at: now() - dt.timedelta(days=days)}).where(
+            Device.asset_tag == tag
+        )
+    listed = await stuck_devices(limit=10)
+    assert ([d["asset_tag"] for d in listed.rows], listed.total) == (list(tags[:5]), 5)
+    assert [d["state"] for d in listed.rows] == [step.value for step in steps[:5]]
+    second_page = await stuck_devices(limit=2, offset=2)
+    assert ([d["asset_tag"] for d in second_page.rows], second_page.total) == (list(tags[2:4]), 5)
+    capped = await stuck_devices(limit=1, count_up_to=3)
+    assert ([d["asset_tag"] for d in capped.rows], capped.total, capped.more) == (list(tags[:1]), 3, True)
+    wiping = await stuck_devices(state=State.WIPING)
+    assert [d["asset_tag"] for d in wiping.rows] == [tags[1], tags[4]]
 
 
 async def test_the_dashboard_numbers_change_with_a_handover(db: Any, client: httpx.AsyncClient) -> None:
