@@ -10,6 +10,8 @@
   limit against at least three usernames (guessing through the user list), and even then a correct
   password of a person who has logged in from that address before goes through. A workshop behind one
   public address is not locked out by a few mistypes, nor on purpose.
+- **Nothing is kept longer than throttling looks back**: the housekeeping job deletes failures after a day
+  (or the address window, if longer) and successes after DEVICE_COOKIE_DAYS (`forget_old_attempts`).
 """
 
 from __future__ import annotations
@@ -20,12 +22,15 @@ from dataclasses import dataclass
 
 from piccolo.custom_types import Combinable
 
+from inventory.accounts.device_cookies import DEVICE_COOKIE_DAYS
 from inventory.accounts.tables import LoginAttempt
 from inventory.clock import now
 from inventory.settings import Settings
 
 # Failures are remembered this long (or until a success or an unlock).
 MEMORY = dt.timedelta(hours=24)
+# A success recognises the person's address this long, as long as a device cookie recognises their browser.
+KNOWN_ADDRESS = dt.timedelta(days=DEVICE_COOKIE_DAYS)
 # An address may fail this many times more than one account, and only across this many accounts.
 ADDRESS_FACTOR = 4
 ADDRESS_MIN_ACCOUNTS = 3
@@ -86,6 +91,7 @@ async def _address_remaining(tried: Attempt, settings: Settings) -> dt.timedelta
         (LoginAttempt.username == tried.username)
         & (LoginAttempt.address == tried.address)
         & (LoginAttempt.succeeded == True)  # noqa: E712 - SQL
+        & (LoginAttempt.at > now() - KNOWN_ADDRESS)
     )
     return None if known_here else window
 
@@ -138,3 +144,23 @@ async def unlock(username: str) -> int:
     count = int(await LoginAttempt.count().where(failed))
     await LoginAttempt.delete().where(failed)
     return count
+
+
+def failures_looked_at(settings: Settings) -> dt.timedelta:
+    """How far back throttling counts failures: the account's memory or the address window, the longer."""
+    return max(MEMORY, dt.timedelta(minutes=settings.login_lockout_minutes))
+
+
+async def forget_old_attempts(settings: Settings) -> int:
+    """Delete the attempts throttling no longer looks at (failures past its window, successes past
+    KNOWN_ADDRESS), so usernames and addresses are not kept for ever; returns how many went."""
+    moment = now()
+    gone = (
+        await LoginAttempt.delete()
+        .where(
+            ((LoginAttempt.succeeded == False) & (LoginAttempt.at < moment - failures_looked_at(settings)))  # noqa: E712
+            | ((LoginAttempt.succeeded == True) & (LoginAttempt.at < moment - KNOWN_ADDRESS))  # noqa: E712
+        )
+        .returning(LoginAttempt.id)
+    )
+    return len(gone)

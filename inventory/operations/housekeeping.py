@@ -1,9 +1,10 @@
-"""The housekeeping job: forget old job runs, old read notifications and reports of stays that have ended."""
+"""The housekeeping job: forget old job runs, read notifications, ended stay reports and login attempts."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from inventory.accounts.throttling import forget_old_attempts
 from inventory.clock import now
 from inventory.devices.tables import Device
 from inventory.operations.notifications.tables import Notification
@@ -38,4 +39,10 @@ async def housekeeping(context: JobContext) -> dict[str, int]:
     ended = [row["id"] for row in old if current.get(row["device"]) != row["state"]]
     if ended:
         await StuckNotice.delete().where(StuckNotice.id.is_in(ended))
-    return {"job_runs": runs, "notifications": len(notifications), "stuck_notices": len(ended)}
+    attempts = await forget_old_attempts(context.settings)
+    return {
+        "job_runs": runs,
+        "notifications": len(notifications),
+        "stuck_notices": len(ended),
+        "login_attempts": attempts,
+    }

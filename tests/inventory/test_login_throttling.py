@@ -16,10 +16,13 @@ import httpx
 from litestar import Litestar
 
 from inventory.accounts.tables import LoginAttempt
-from inventory.accounts.throttling import growing_delay
+from inventory.accounts.throttling import KNOWN_ADDRESS, failures_looked_at, growing_delay
+from inventory.clock import now
+from inventory.operations.jobs import JOBS
 from inventory.permissions import Role
 from inventory.settings import get_settings
 from tests import factories
+from tests.operations.helpers import operations
 
 SESSION = "kierto_session"
 DEVICE = "kierto_device"
@@ -176,3 +179,51 @@ async def test_an_administrator_unlocks_an_account_on_its_page_and_from_the_comm
     assert command.returncode == 0, command.stderr
     assert "Forgot 2 failed login(s)" in command.stdout
     assert await LoginAttempt.count().where(LoginAttempt.succeeded == False) == 0  # noqa: E712
+
+
+async def _attempt(username: str, succeeded: bool, age: dt.timedelta) -> None:
+    await LoginAttempt.insert(
+        LoginAttempt(username=username, address=WORKSHOP, device="", succeeded=succeeded, at=now() - age)
+    )
+
+
+async def test_housekeeping_forgets_the_attempts_throttling_no_longer_looks_at(db: Any) -> None:
+    # Failures count for a day (or the address window, if an operator makes it longer); a success
+    # recognises its address as long as a device cookie lasts (180 days). Older rows only keep names.
+    hours, days = dt.timedelta(hours=1), dt.timedelta(days=1)
+    for name, succeeded, age in [
+        ("fresh-failure", False, 23 * hours),
+        ("old-failure", False, 25 * hours),
+        ("ancient-failure", False, 400 * days),
+        ("known", True, 179 * days),
+        ("forgotten", True, 181 * days),
+    ]:
+        await _attempt(name, succeeded, age)
+    housekeeping = next(job for job in JOBS if job.name == "housekeeping")
+    longer_window = get_settings().model_copy(update={"login_lockout_minutes": 48 * 60})
+    result = await housekeeping.run(housekeeping.context(db, longer_window, operations()))
+    assert isinstance(result, dict)
+    assert result["login_attempts"] == 2  # 25 h is inside a 48 h window
+    result = await housekeeping.run(housekeeping.context(db, get_settings(), operations()))
+    assert isinstance(result, dict)
+    assert result["login_attempts"] == 1
+    left = await LoginAttempt.select(LoginAttempt.username).order_by(LoginAttempt.username)
+    assert [row["username"] for row in left] == ["fresh-failure", "known"]
+    assert failures_looked_at(get_settings()) == dt.timedelta(hours=24)
+
+
+async def test_an_address_is_recognised_only_while_its_success_is_kept(db: Any, app: Litestar) -> None:
+    regular = await factories.user(Role.COUNSELLOR)
+    others = [await factories.user(Role.TRAINEE) for _ in range(4)]
+    async with _browser(app, WORKSHOP) as earlier:
+        assert (await _login(earlier, regular.username)).status_code == 303
+    await LoginAttempt.update({LoginAttempt.at: now() - KNOWN_ADDRESS - dt.timedelta(days=1)}).where(
+        LoginAttempt.username == regular.username
+    )
+    async with _browser(app, WORKSHOP) as guesser:
+        for other in others:
+            await _fail(guesser, other.username, 5)
+    async with _browser(
+        app, WORKSHOP
+    ) as fresh:  # the success is past its time: the address waits for them too
+        assert (await _login(fresh, regular.username)).status_code == 429
