@@ -10,15 +10,16 @@ from litestar.response import Stream, Template
 
 from inventory.actors import Actor
 from inventory.clock import today
+from inventory.devices.waiting import thresholds_by_step
 from inventory.i18n import current_language
 from inventory.lifecycle import IN_WORKSHOP, State
+from inventory.operations.settings import get_operations_settings
 from inventory.params import MAX_ID, PageQuery
 from inventory.permissions import Permission
 from inventory.reports.charts import grouped_bars
 from inventory.reports.exports import devices_csv, events_csv
 from inventory.reports.queries import (
     DASHBOARD_COUNT_UP_TO,
-    STUCK_AFTER_DAYS,
     handovers_by_month,
     lead_times,
     overdue_loans_shown_to,
@@ -54,7 +55,8 @@ class ReportPages(Controller):
         months = await handovers_by_month()
         totals = {state: sum(row.counts[state] for row in stock) for state in State}
         overdue = await overdue_loans_shown_to(request.user)
-        stuck = await stuck_devices(count_up_to=DASHBOARD_COUNT_UP_TO)
+        thresholds = thresholds_by_step(get_operations_settings().stuck_days)
+        stuck = await stuck_devices(thresholds, count_up_to=DASHBOARD_COUNT_UP_TO)
         return Template(
             "reports/dashboard.html",
             context=page_context(
@@ -71,7 +73,7 @@ class ReportPages(Controller):
                 ),
                 overdue=overdue,
                 stuck=stuck,
-                thresholds=STUCK_AFTER_DAYS,
+                thresholds=thresholds,
             ),
         )
 
@@ -85,10 +87,15 @@ class ReportPages(Controller):
     ) -> Template:
         """Every device waiting too long, longest first, a page at a time; by step and site if asked
         (the filter form sends an empty value for "all")."""
-        step = next((s for s in STUCK_AFTER_DAYS if s.value == state_name), None)
+        thresholds = thresholds_by_step(get_operations_settings().stuck_days)
+        step = next((s for s in thresholds if s.value == state_name), None)
         site_id = int(site) if site.isdigit() and 0 < int(site) <= MAX_ID else None
         found = await stuck_devices(
-            limit=WAITING_PER_PAGE, offset=(page - 1) * WAITING_PER_PAGE, state=step, site_id=site_id
+            thresholds,
+            limit=WAITING_PER_PAGE,
+            offset=(page - 1) * WAITING_PER_PAGE,
+            state=step,
+            site_id=site_id,
         )
         pages = max(1, -(-found.total // WAITING_PER_PAGE))
         query = {"state": step.value if step else "", "site_id": site_id or ""}
@@ -102,9 +109,9 @@ class ReportPages(Controller):
                 query={k: v for k, v in query.items() if v},
                 state=step.value if step else "",
                 site_id=site_id,
-                state_options=[(s.value, days) for s, days in STUCK_AFTER_DAYS.items()],
+                state_options=[(s.value, days) for s, days in thresholds.items()],
                 site_options=[(row["id"], f"{row['code']} – {row['name']}") for row in await site_names()],
-                thresholds=STUCK_AFTER_DAYS,
+                thresholds=thresholds,
             ),
         )
 

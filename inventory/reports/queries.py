@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import heapq
 import itertools
-import operator
 import statistics
 from collections import defaultdict
 from collections.abc import Mapping
@@ -21,6 +19,7 @@ from inventory.clients.choices import AccessAction, Purpose
 from inventory.clock import HELSINKI, now, today
 from inventory.devices.intake import INTAKE_ACTION
 from inventory.devices.tables import Device, DeviceEvent
+from inventory.devices.waiting import any_of, waiting_too_long
 from inventory.lifecycle import Action, State
 from inventory.sites.tables import Site
 
@@ -33,19 +32,6 @@ DASHBOARD_ROWS = 10
 DASHBOARD_COUNT_UP_TO = 1000
 # Up to this many rows into the list, the steps are read apart and merged; deeper, SQL sorts them all.
 MERGE_STEPS_UP_TO = 500
-
-# A device that has waited longer than this many days at a step needs someone's attention.
-STUCK_AFTER_DAYS: Mapping[State, int] = {
-    State.RECEIVED: 14,
-    State.WIPING: 2,
-    State.WIPE_FAILED: 7,
-    State.WIPED: 14,
-    State.PROVISIONING: 2,
-    State.PROVISIONING_FAILED: 7,
-    State.READY: 60,
-    State.RESERVED: 14,
-    State.ON_HOLD: 30,
-}
 
 
 @dataclass(frozen=True)
@@ -231,21 +217,6 @@ async def overdue_loans_shown_to(actor: Actor, limit: int = DASHBOARD_ROWS) -> B
     return found
 
 
-def _waiting_too_long(
-    thresholds: Mapping[State, int], moment: dt.datetime, state: State | None, site_id: int | None
-) -> list[tuple[State, Any]]:
-    """One condition per step: devices at that step since before its threshold (of one site if asked)."""
-    conditions = []
-    for step, days in thresholds.items():
-        if state is not None and step is not state:
-            continue
-        condition = (Device.state == step.value) & (
-            Device.state_changed_at < moment - dt.timedelta(days=days)
-        )
-        conditions.append((step, condition if site_id is None else (Device.site == site_id) & condition))
-    return conditions
-
-
 async def _longest_waiting(condition: Any, limit: int, offset: int = 0) -> list[dict[str, Any]]:
     """Devices matching `condition`, longest waiting first: `limit` of them from `offset`."""
     return list(
@@ -265,7 +236,7 @@ async def _longest_waiting(condition: Any, limit: int, offset: int = 0) -> list[
 
 
 async def stuck_devices(
-    thresholds: Mapping[State, int] = STUCK_AFTER_DAYS,
+    thresholds: Mapping[State, int],
     *,
     limit: int = DASHBOARD_ROWS,
     offset: int = 0,
@@ -276,7 +247,7 @@ async def stuck_devices(
     """Devices that have waited at a step longer than that step's threshold, longest first: one page
     of them (`limit` from `offset`), of one step or site if asked, and how many there are in all."""
     moment = now()
-    conditions = _waiting_too_long(thresholds, moment, state, site_id)
+    conditions = waiting_too_long(thresholds, moment, step=state, site_id=site_id)
     if len(conditions) > 1 and offset + limit <= MERGE_STEPS_UP_TO:
         # Each step read longest first along the (state, state_changed_at) index, the steps merged here:
         # one query with the steps OR-ed together sorts every waiting device to show the first ten.
@@ -284,9 +255,7 @@ async def stuck_devices(
         rows: Any = heapq.merge(*per_step, key=lambda row: row["state_changed_at"])
         rows = itertools.islice(rows, offset, offset + limit)
     elif conditions:
-        rows = await _longest_waiting(
-            functools.reduce(operator.or_, (c for _, c in conditions)), limit, offset
-        )
+        rows = await _longest_waiting(any_of(conditions), limit, offset)
     else:
         rows = []
     found = [

@@ -13,7 +13,10 @@ import pytest
 
 from inventory.clock import now, today
 from inventory.devices.tables import Device, DeviceEvent
+from inventory.devices.waiting import thresholds_by_step
 from inventory.lifecycle import State
+from inventory.operations.reminders.stuck import past_their_threshold
+from inventory.operations.settings import DEFAULT_STUCK_DAYS, get_operations_settings
 from inventory.permissions import Role
 from inventory.reports import queries
 from inventory.reports.charts import grouped_bars
@@ -33,6 +36,8 @@ from tests import factories
 from tests.ui.conftest import HTML, log_in, text_of
 
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+THRESHOLDS = thresholds_by_step(DEFAULT_STUCK_DAYS)
 
 
 def _event(device: int, action: str, days: float) -> dict[str, Any]:
@@ -107,7 +112,7 @@ async def test_the_figures_follow_the_history(db: Any) -> None:
     assert [(o["asset_tag"], o["days_overdue"]) for o in overdue.rows] == [(tags[1], 3)]
     assert overdue.rows[0]["client_code"].startswith("K-")
     assert overdue.total == 1
-    stuck = await stuck_devices()
+    stuck = await stuck_devices(THRESHOLDS)
     assert ([d["asset_tag"] for d in stuck.rows], stuck.total) == ([tags[2]], 1)
     lead = await lead_times()
     assert (lead.to_ready.samples, lead.to_handover.samples) == (2, 1)
@@ -127,9 +132,9 @@ async def test_the_dashboard_shows_the_worst_few_and_the_whole_list_pages_and_fi
     shown = re.findall(r'<a class="tag" href="/devices/([^"]+)"', dashboard.text)
     assert shown == list(received[:DASHBOARD_ROWS])
     assert 'href="/dashboard/waiting"' in dashboard.text
-    stuck = await stuck_devices(limit=4, offset=12)
+    stuck = await stuck_devices(THRESHOLDS, limit=4, offset=12)
     assert ([d["asset_tag"] for d in stuck.rows], stuck.total) == ([*received[12:], *elsewhere], 15)
-    capped = await stuck_devices(limit=2, count_up_to=5)
+    capped = await stuck_devices(THRESHOLDS, limit=2, count_up_to=5)
     assert (len(capped.rows), capped.total, capped.more) == (2, 5, True)
     thj = (await Site.select(Site.id).where(Site.code == "THJ").first() or {})["id"]
     only_thj = await client.get(f"/dashboard/waiting?site_id={thj}&state=received", headers=HTML)
@@ -153,15 +158,39 @@ async def test_devices_waiting_at_different_steps_are_listed_longest_first_acros
         await Device.update({Device.state_changed_at: now() - dt.timedelta(days=days)}).where(
             Device.asset_tag == tag
         )
-    listed = await stuck_devices(limit=10)
+    listed = await stuck_devices(THRESHOLDS, limit=10)
     assert ([d["asset_tag"] for d in listed.rows], listed.total) == (list(tags[:5]), 5)
     assert [d["state"] for d in listed.rows] == [step.value for step in steps[:5]]
-    second_page = await stuck_devices(limit=2, offset=2)
+    second_page = await stuck_devices(THRESHOLDS, limit=2, offset=2)
     assert ([d["asset_tag"] for d in second_page.rows], second_page.total) == (list(tags[2:4]), 5)
-    capped = await stuck_devices(limit=1, count_up_to=3)
+    capped = await stuck_devices(THRESHOLDS, limit=1, count_up_to=3)
     assert ([d["asset_tag"] for d in capped.rows], capped.total, capped.more) == (list(tags[:1]), 3, True)
-    wiping = await stuck_devices(state=State.WIPING)
+    wiping = await stuck_devices(THRESHOLDS, state=State.WIPING)
     assert [d["asset_tag"] for d in wiping.rows] == [tags[1], tags[4]]
+
+
+async def test_the_dashboard_and_the_reminders_wait_as_long_as_the_site_configured(
+    db: Any, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tags = (await factories.donation(db, devices=2)).asset_tags
+    for tag, days in zip(tags, (100, 30), strict=True):
+        await Device.update({Device.state_changed_at: now() - dt.timedelta(days=days)}).where(
+            Device.asset_tag == tag
+        )
+    await log_in(client, await factories.user(Role.COORDINATOR))
+    default = await client.get("/dashboard", headers=HTML)  # 14 days for received devices by default
+    assert re.findall(r'<a class="tag" href="/devices/([^"]+)"', default.text) == list(tags)
+    monkeypatch.setenv("KIERTO_STUCK_DAYS", '{"received": 60}')
+    get_operations_settings.cache_clear()
+    try:
+        dashboard = await client.get("/dashboard", headers=HTML)
+        listed = await client.get("/dashboard/waiting", headers=HTML)
+        reminded = await past_their_threshold(get_operations_settings().stuck_days, now())
+    finally:
+        get_operations_settings.cache_clear()
+    for page in (dashboard, listed):
+        assert re.findall(r'<a class="tag" href="/devices/([^"]+)"', page.text) == [tags[0]]
+    assert [row["asset_tag"] for row in reminded] == [tags[0]]
 
 
 async def test_the_dashboard_numbers_change_with_a_handover(db: Any, client: httpx.AsyncClient) -> None:

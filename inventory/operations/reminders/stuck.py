@@ -7,11 +7,10 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from piccolo.columns.combination import Or, Where
-
 from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.devices.tables import Device
+from inventory.devices.waiting import any_of, thresholds_by_step, waiting_too_long
 from inventory.operations.notifications.kinds import MAX_LISTED_DEVICES
 from inventory.operations.notifications.services import coordinators_of, notify
 from inventory.operations.reminders.tables import StuckNotice
@@ -25,17 +24,11 @@ def stay_key(row: dict[str, Any]) -> str:
     return f"{row['id']}:{row['state']}:{row['state_changed_at'].isoformat()}"
 
 
-async def stuck_devices(thresholds: dict[str, int], moment: dt.datetime) -> list[dict[str, Any]]:
-    """Devices that have been in a watched state longer than its threshold, oldest first."""
-    conditions: list[Any] = [
-        (Device.state == state) & (Device.state_changed_at < moment - dt.timedelta(days=days))
-        for state, days in sorted(thresholds.items())
-    ]
+async def past_their_threshold(thresholds: dict[str, int], moment: dt.datetime) -> list[dict[str, Any]]:
+    """Every device that has waited at a watched step longer than its threshold, longest first."""
+    conditions = waiting_too_long(thresholds_by_step(thresholds), moment)
     if not conditions:
         return []
-    where: Where | Or = conditions[0]
-    for condition in conditions[1:]:
-        where = where | condition
     return list(
         await Device.select(
             Device.id,
@@ -46,7 +39,7 @@ async def stuck_devices(thresholds: dict[str, int], moment: dt.datetime) -> list
             Device.site.code.as_alias("site_code"),
             Device.site.name.as_alias("site_name"),
         )
-        .where(where)
+        .where(any_of(conditions))
         .order_by(Device.state_changed_at)
     )
 
@@ -64,7 +57,7 @@ async def _already_reported(keys: list[str]) -> set[str]:
 async def notify_stuck_devices(context: JobContext) -> dict[str, int]:
     """Report newly stuck devices to each site's coordinators (administrators when a site has none)."""
     moment = now()
-    stuck = await stuck_devices(context.operations.stuck_days, moment)
+    stuck = await past_their_threshold(context.operations.stuck_days, moment)
     by_site: dict[int, list[dict[str, Any]]] = defaultdict(list)
     async with write_transaction(context.engine):
         reported = await _already_reported([stay_key(row) for row in stuck])
