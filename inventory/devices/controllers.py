@@ -23,7 +23,7 @@ from inventory.devices.editing import (
 )
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.intake import NewDisk
-from inventory.devices.presenters import device_out, device_summary, events_out
+from inventory.devices.presenters import device_out, device_summary, events_shown_to
 from inventory.devices.queries import (
     DeviceFilter,
     device_events,
@@ -177,7 +177,7 @@ class DeviceController(Controller):
     async def list_events(self, tag: TagPath, request: Request[Actor, Any, Any]) -> list[EventOut]:
         """The device's whole history, oldest first."""
         device = await get_device(tag)
-        return await events_out(await device_events(device["id"]), request.user)
+        return await events_shown_to(await device_events(device["id"]), request.user, tag)
 
     @get(
         "/{tag:str}/disks",

@@ -114,6 +114,30 @@ async def events_out(rows: list[dict[str, Any]], actor: Actor) -> list[EventOut]
     return [event_out(row, actor, in_reach) for row in rows]
 
 
+_EVENT_PURPOSES = {
+    Action.RESERVE.value: Purpose.RESERVATION,
+    Action.RELEASE.value: Purpose.RESERVATION,
+    Action.HAND_OVER.value: Purpose.HANDOVER,
+    Action.LEND.value: Purpose.HANDOVER,
+    Action.RETURN.value: Purpose.LOAN_RETURN,
+}
+
+
+async def events_shown_to(rows: list[dict[str, Any]], actor: Actor, tag: str) -> list[EventOut]:
+    """`events_out()` for an answer that shows the events' details: each client named there is a logged read."""
+    events = await events_out(rows, actor)
+    named: dict[Purpose, list[int]] = {}
+    for event in events:
+        client = event.details.get("client_id") if event.action in CLIENT_ACTIONS else None
+        if isinstance(client, int):
+            named.setdefault(_EVENT_PURPOSES[event.action], []).append(client)
+    for purpose, clients in sorted(named.items()):
+        await log_access(
+            Client._meta.db, actor, AccessAction.READ, clients, purpose, detail=f"history of {tag}"
+        )
+    return events
+
+
 def event_out(row: dict[str, Any], actor: Actor, clients_in_reach: Container[int] = ()) -> EventOut:
     """A history entry; an allocation step's client stays out unless that client is in the actor's reach."""
     details = dict(row["details"] or {})

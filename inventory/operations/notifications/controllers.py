@@ -9,6 +9,7 @@ from litestar.params import QueryParameter
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
+from inventory.operations.notifications.client_reads import log_codes_shown
 from inventory.operations.notifications.presenters import notification_out
 from inventory.operations.notifications.queries import list_notifications, unread_count
 from inventory.operations.notifications.schemas import MarkedRead, NotificationPage, UnreadCount
@@ -39,6 +40,7 @@ class NotificationController(Controller):
         """Your notifications, newest first, in your language."""
         user_id = _user_id(request)
         rows, total = await list_notifications(user_id, unread, page, per_page)
+        await log_codes_shown(rows, request.user, "notifications")
         return NotificationPage(
             items=[notification_out(row) for row in rows],
             total=total,

@@ -16,8 +16,10 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any
 
+from inventory.actors import Actor
 from inventory.clock import now
 from inventory.i18n import gettext, normalise_language
+from inventory.operations.notifications.client_reads import log_codes_shown
 from inventory.operations.notifications.kinds import render
 from inventory.operations.notifications.tables import EmailStatus, Notification
 from inventory.operations.settings import OperationsSettings
@@ -119,6 +121,9 @@ def send_batch(outgoing: list[Outgoing], operations: OperationsSettings) -> dict
     return results
 
 
+SENDER = Actor.system("scheduler:email_delivery")
+
+
 async def _claim(limit: int) -> list[dict[str, Any]]:
     moment = now()
     await Notification.update({Notification.email_status: EmailStatus.PENDING.value}).where(
@@ -159,6 +164,7 @@ async def _claim(limit: int) -> list[dict[str, Any]]:
             Notification.params,
             Notification.link,
             Notification.email_attempts,
+            Notification.user,
             Notification.user.email,
             Notification.user.language,
         )
@@ -218,4 +224,6 @@ async def deliver_pending(
     for row in rows:
         if row["id"] in results:
             counts[await _record(row, results[row["id"]], operations)] += 1
+            if results[row["id"]] is None:  # a client's code sent by e-mail is a read by its recipient
+                await log_codes_shown([row], SENDER, f"e-mail to user {row['user']}")
     return counts

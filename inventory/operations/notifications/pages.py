@@ -8,6 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.response import Redirect, Template
 
 from inventory.actors import Actor
+from inventory.operations.notifications.client_reads import log_codes_shown
 from inventory.operations.notifications.presenters import notification_out
 from inventory.operations.notifications.queries import list_notifications, unread_count
 from inventory.operations.notifications.services import mark_all_read, mark_read
@@ -42,6 +43,7 @@ class NotificationPages(Controller):
         """Your notifications, newest first."""
         assert request.user.user_id is not None
         rows, total = await list_notifications(request.user.user_id, page=page, per_page=PER_PAGE)
+        await log_codes_shown(rows, request.user, "notifications")
         return Template(
             "operations/notifications.html",
             context=page_context(
