@@ -549,14 +549,15 @@ def bench_image_netboot(
         address, prefix = interface_address(chosen)
         network = BenchNetwork(chosen, address, prefix, http_port)
         values = {"server": server, "token": token, "language": language or settings.default_language}
-        tftp, http = prepare(image, work.resolve(), network, values)
+        tftp, http = prepare(image, work.resolve(), network, values, settings.resolved_golden_image_dir)
         web = serve_http(http, network)
         dnsmasq = start_dnsmasq(network, tftp, work.resolve() / "state")
     except (NetbootError, OSError) as error:
         click.echo(f"Network boot could not start: {error}", err=True)
         sys.exit(1)
     click.echo(
-        f"Serving network boot for {site_code.upper()} on {chosen} ({address}); files at {network.http}."
+        f"Serving network boot for {site_code.upper()} on {chosen} ({address}); files at {network.http}, "
+        f"golden images at {network.http}/images/ (KIERTO_GOLDEN_IMAGE_URL)."
     )
     try:
         while not stop.wait(1):

@@ -60,7 +60,8 @@ class SshHost:
             "ansible_become": True,
             "ansible_ssh_common_args": (
                 f"-o UserKnownHostsFile={_KNOWN_HOSTS} -o StrictHostKeyChecking={checking} "
-                "-o ServerAliveInterval=15"
+                # A machine busy erasing or unpacking may not answer for a while: two minutes before giving up.
+                "-o ServerAliveInterval=15 -o ServerAliveCountMax=8"
             ),
         }
         if self.key_path is not None:

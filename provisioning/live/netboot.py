@@ -3,7 +3,7 @@
 dnsmasq only answers the boot question of PXE clients (proxy DHCP, `dhcp-range=<net>,proxy`): the workshop
 router keeps handing out the addresses. GRUB (grub-mknetdir, from Debian's grub-pc-bin and
 grub-efi-amd64-bin) comes over TFTP and fetches the kernel and initrd; live-boot fetches the squashfs
-and the site's settings over HTTP from this machine.
+and the site's settings over HTTP from this machine, and install.yml the golden images (under /images/).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from provisioning.live.config import render
 from provisioning.live.rootfs import CONFIG_FILE
 
 CONFIG_URL_PATH = f"site/{CONFIG_FILE}"
+IMAGES_URL_PATH = "images"
 
 
 class NetbootError(RuntimeError):
@@ -92,13 +93,18 @@ def grub_menu(network: BenchNetwork) -> str:
 
 
 def prepare(
-    image: LiveImage, work: Path, network: BenchNetwork, settings: dict[str, str]
+    image: LiveImage,
+    work: Path,
+    network: BenchNetwork,
+    settings: dict[str, str],
+    golden_images: Path | None = None,
 ) -> tuple[Path, Path]:
-    """The TFTP root (GRUB, kernel, initrd) and the HTTP root (those, the squashfs and the site's settings).
+    """The TFTP root (GRUB, kernel, initrd) and the HTTP root (those, the squashfs, the site's settings and,
+    under images/, the golden images that the bench machines download during their installation).
 
     The TFTP root holds nothing secret and is world-readable (dnsmasq reads it as `nobody`), in a fresh
     directory of its own; the settings file is only in the HTTP root under `work`, readable by this
-    process alone.
+    process alone. Golden images hold no secrets (the bench's access is added and removed per machine).
     """
     http = work / "http"
     shutil.rmtree(work, ignore_errors=True)
@@ -157,6 +163,9 @@ def prepare(
     config = site_dir / CONFIG_FILE
     config.touch(mode=0o600)
     config.write_text(render(settings), encoding="utf-8")
+    if golden_images is not None:
+        golden_images.mkdir(parents=True, exist_ok=True)
+        (http / IMAGES_URL_PATH).symlink_to(golden_images.resolve(), target_is_directory=True)
     return tftp, http
 
 
