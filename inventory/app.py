@@ -27,14 +27,21 @@ from inventory.admin.pages import AdminPages
 from inventory.admin.profile_pages import ProfilePages
 from inventory.api_docs import NUL_NOTE, state_what_is_enforced
 from inventory.bench.pages import BenchPages
-from inventory.clients.controllers import (
-    ClientController,
+from inventory.clients.controllers.assessment import AssessmentController
+from inventory.clients.controllers.clients import ClientController
+from inventory.clients.controllers.handovers import (
+    ClientHandoverController,
     HandoverController,
     LoanController,
-    ReservationController,
 )
-from inventory.clients.handover_pages import HandoverPages
-from inventory.clients.pages import ClientPages
+from inventory.clients.controllers.orientation import OrientationController
+from inventory.clients.controllers.reservations import ClientReservationController, ReservationController
+from inventory.clients.pages.assessment import AssessmentPages
+from inventory.clients.pages.clients import ClientPages
+from inventory.clients.pages.handovers import HandoverPages
+from inventory.clients.pages.loans import LoanPages
+from inventory.clients.pages.orientation import OrientationPages
+from inventory.clients.pages.reservations import ReservationPages
 from inventory.csrf import SessionCSRFMiddleware, csrf_cookie_name
 from inventory.database import start_pool
 from inventory.devices.controllers import DeviceController, ScanController
@@ -130,10 +137,18 @@ CONTROLLERS: list[Any] = [
     ProfilePages,
     AccessibilityPages,
     ClientController,
+    OrientationController,
+    AssessmentController,
+    ClientReservationController,
+    ClientHandoverController,
     ReservationController,
     HandoverController,
     LoanController,
     ClientPages,
+    OrientationPages,
+    AssessmentPages,
+    ReservationPages,
+    LoanPages,
     HandoverPages,
     RunController,
     ProfileController,

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency, Provide
+from litestar.di import NamedDependency
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.clients.choices import Accessory, HandoverKind, Purpose
-from inventory.clients.controllers import NO_STORE, route_purpose
 from inventory.clients.handovers import (
     HandoverRequest,
     Signing,
@@ -29,8 +28,10 @@ from inventory.clients.handovers import (
     record_paper_signing,
     record_signatures,
 )
-from inventory.clients.pages import ClientIdPath, _date, _error_context, _labels, _notice, _opt, many
+from inventory.clients.pages.client_page import error_context, notice, page_labels
+from inventory.clients.pages.forms import many, parse_date
 from inventory.clients.records import ClientRecord, read_client
+from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, route_opt
 from inventory.clients.signatures import clean_signature, png_from_data_url
 from inventory.clock import today
 from inventory.devices.queries import get_device
@@ -115,7 +116,7 @@ def _request(form: HandoverForm) -> HandoverRequest:
     return HandoverRequest(
         asset_tag=form.asset_tag.strip()[:40],
         kind=kind,
-        due_on=_date(form.due_on, "due_on") if kind is HandoverKind.LOAN else None,
+        due_on=parse_date(form.due_on, "due_on") if kind is HandoverKind.LOAN else None,
         accessories=(*many(form.accessories), *other),
         override_reason=form.override_reason.strip() or None,
     )
@@ -126,7 +127,7 @@ class HandoverPages(Controller):
 
     path = "/"
     include_in_schema = False
-    dependencies = {"purpose": Provide(route_purpose, sync_to_thread=False)}
+    dependencies = PURPOSE
     cache_control = NO_STORE
 
     async def _handover_page(
@@ -146,8 +147,8 @@ class HandoverPages(Controller):
                 reservation=record.open_reservation,
                 may_override=request.user.may(Permission.GUARD_OVERRIDE),
                 default_due=(today() + dt.timedelta(days=90)).isoformat(),
-                **_error_context(error),
-                **_labels(),
+                **error_context(error),
+                **page_labels(),
             ),
             status_code=error.status_code if error else 200,
         )
@@ -174,12 +175,12 @@ class HandoverPages(Controller):
                 kept=drawn.kept if drawn else {},
                 confirm_paper=confirm_paper,
                 SIGNATURE_PADS=SIGNATURE_PADS,
-                **_labels(),
+                **page_labels(),
             ),
             status_code=422 if drawn and drawn.errors else 200,
         )
 
-    @get("/clients/{client_id:int}/handover", opt=_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER))
+    @get("/clients/{client_id:int}/handover", opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER))
     async def handover_form(
         self,
         request: Request[Actor, Any, Any],
@@ -202,7 +203,7 @@ class HandoverPages(Controller):
 
     @post(
         "/clients/{client_id:int}/handover",
-        opt=_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
+        opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
         status_code=200,
     )
     async def handover(
@@ -225,7 +226,7 @@ class HandoverPages(Controller):
 
     @post(
         "/clients/{client_id:int}/handover/signed",
-        opt=_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
+        opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
         status_code=303,
     )
     async def signed(
@@ -254,7 +255,7 @@ class HandoverPages(Controller):
 
     @post(
         "/clients/{client_id:int}/handover/paper",
-        opt=_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
+        opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
         status_code=303,
     )
     async def signed_on_paper(
@@ -297,18 +298,18 @@ class HandoverPages(Controller):
                 request,
                 handover=handover,
                 device=await get_device(handover["asset_tag"]),
-                notice=None if error or drawn else _notice(request),
+                notice=None if error or drawn else notice(request),
                 sign_errors=drawn.errors if drawn else {},
                 kept=drawn.kept if drawn else {},
                 confirm_paper=confirm_paper,
                 SIGNATURE_PADS=SIGNATURE_PADS,
-                **_error_context(error),
-                **_labels(),
+                **error_context(error),
+                **page_labels(),
             ),
             status_code=error.status_code if error else 422 if drawn else 200,
         )
 
-    @get("/handovers/{handover_id:int}/sign", opt=_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER))
+    @get("/handovers/{handover_id:int}/sign", opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER))
     async def sign_form(
         self,
         request: Request[Actor, Any, Any],
@@ -321,7 +322,7 @@ class HandoverPages(Controller):
 
     @post(
         "/handovers/{handover_id:int}/sign",
-        opt=_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
+        opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
         status_code=303,
     )
     async def sign(
@@ -351,7 +352,7 @@ class HandoverPages(Controller):
 
     @post(
         "/handovers/{handover_id:int}/paper",
-        opt=_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
+        opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
         status_code=303,
     )
     async def paper(

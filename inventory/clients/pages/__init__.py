@@ -1,0 +1,1 @@
+"""The counsellor's pages, one module per sub-resource: clients, orientation, assessment, reservations, handovers, loans."""
