@@ -250,8 +250,8 @@ def scheduler() -> None:
 def run_job(name: str) -> None:
     """Run one scheduled job now, in this process, and record the run (for operators and cron)."""
     from inventory.errors import DomainError
-    from inventory.operations.jobs import JOBS
     from inventory.operations.observability.logs import configure_logging
+    from inventory.operations.scheduled_jobs import JOBS
     from inventory.operations.scheduling.process import run_once
     from inventory.operations.scheduling.runs import find_job
     from inventory.operations.settings import get_operations_settings
@@ -274,7 +274,7 @@ def run_job(name: str) -> None:
 )
 def backup(output: Path | None) -> None:
     """Back the database up (SQLite online backup, or pg_dump) with the access log's head beside it; prints the file."""
-    from inventory.operations.backup.service import BackupError, backup_dir_for, backup_with_head
+    from inventory.operations.backup.services import BackupError, backup_dir_for, backup_with_head
     from inventory.operations.settings import get_operations_settings
 
     settings, operations = get_settings(), get_operations_settings()
@@ -299,7 +299,7 @@ def backup(output: Path | None) -> None:
 @click.option("--force", is_flag=True, help="Replace a database that already holds data (stop Kierto first).")
 def restore(backup_file: Path, database_url: str | None, force: bool) -> None:
     """Restore a backup made by `kierto backup` into an empty database (or, with --force, over one)."""
-    from inventory.operations.backup.service import BackupError, restore_backup
+    from inventory.operations.backup.services import BackupError, restore_backup
     from inventory.operations.settings import get_operations_settings
 
     url = database_url or get_settings().resolved_database_url

@@ -44,7 +44,7 @@ class KiertoSQLiteEngine(SQLiteEngine):
     """Piccolo's SQLite engine, but a query outside a transaction reuses a connection.
 
     Piccolo opens a new aiosqlite connection (a new thread, the file opened, the schema parsed) for
-    every such query: about 1.5 ms on a quiet machine, most of a scan look-up (bench/scan.py). Here a
+    every such query: about 1.5 ms on a quiet machine, most of a scan look-up (benchmarks/scan.py). Here a
     few threads each keep one connection per database file and run the query exactly as Piccolo does
     (foreign keys on, autocommit, every row fetched, so no read transaction is left open). A
     connection whose file was replaced or removed (device and inode changed) is opened again.

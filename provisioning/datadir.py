@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from provisioning.jobs import Job
+from provisioning.playbook_job import Job
 
 # How often (seconds) ansible-runner looks at the cancel flag and the timeout while Ansible is quiet.
 PEXPECT_TIMEOUT = 0.5

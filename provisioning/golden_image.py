@@ -22,8 +22,8 @@ import yaml
 from provisioning.apt_sources import debian_mirror, security_mirror
 from provisioning.events import Event, RunStatus, TaskOutcome, TaskResult
 from provisioning.hosts import ChrootHost
-from provisioning.jobs import Job, Playbook, default_playbooks_dir
 from provisioning.local_runner import start_local_run
+from provisioning.playbook_job import Job, Playbook, default_playbooks_dir
 from provisioning.variables import documented_variables
 
 SUITE = "bookworm"

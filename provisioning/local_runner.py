@@ -11,8 +11,8 @@ import ansible_runner
 from provisioning.datadir import ansible_environment, private_data_dir, runner_arguments
 from provisioning.events import RunStatus
 from provisioning.handle import RunHandle, start_thread
-from provisioning.jobs import Job
 from provisioning.leftovers import stop_leftovers
+from provisioning.playbook_job import Job
 
 
 def _status_of(value: Any) -> RunStatus:

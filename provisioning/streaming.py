@@ -14,8 +14,8 @@ from ansible_runner.streaming import Worker
 from provisioning.datadir import ansible_environment, private_data_dir, runner_arguments, scratch_dir
 from provisioning.events import RunStatus
 from provisioning.handle import RunHandle, start_thread
-from provisioning.jobs import Job
 from provisioning.leftovers import stop_leftovers, worker_dir_prefix
+from provisioning.playbook_job import Job
 
 
 class _NamedWriter:

@@ -55,7 +55,7 @@ async def issue_token(
 async def actor_for_token(secret: str) -> Actor | None:
     """The actor a bearer token stands for, or None if it is unknown, revoked, expired or its user inactive."""
     # Written out rather than built by Piccolo's join machinery: this runs on every API request and
-    # building the joined select cost more than running it (bench/scan.py).
+    # building the joined select cost more than running it (benchmarks/scan.py).
     rows = await ApiToken.raw(
         'SELECT t.id, t.scope, t.expires_at, t.revoked_at, t.last_used_at, u.id AS "user.id",'
         ' u.username AS "user.username", u.display_name AS "user.display_name", u.role AS "user.role",'

@@ -16,7 +16,7 @@ from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import gettext
 from inventory.params import RecordIdPath
 from inventory.permissions import N_, Permission
-from inventory.runs.profiles import (
+from inventory.runs.provisioning_profiles import (
     ProfileData,
     create_profile,
     get_profile,
@@ -25,7 +25,7 @@ from inventory.runs.profiles import (
     update_profile,
 )
 from inventory.web import field_errors, page_context
-from provisioning.jobs import default_playbooks_dir
+from provisioning.playbook_job import default_playbooks_dir
 
 ADMIN = {"permission": Permission.ADMINISTER}
 LIMITS = {"slug": 40, "name_fi": 100, "name_sv": 100, "name_en": 100, "description": 4000}

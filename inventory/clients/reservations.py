@@ -24,7 +24,7 @@ from inventory.clients.allocation import (
     reservation_expiry,
 )
 from inventory.clients.choices import AccessAction, Accommodation, Purpose, ReservationEnd
-from inventory.clients.profiles import device_profiles, missing_accommodations
+from inventory.clients.profile_fit import device_profiles, missing_accommodations
 from inventory.clients.scope import reach_client, reachable_condition, require_not_anonymised, sees_every_site
 from inventory.clients.tables import Client, Reservation
 from inventory.clock import now

@@ -97,7 +97,7 @@ async def list_devices(
 
 
 # The device and its disks, written out: reading a device is what follows every scan, and building
-# Piccolo's joined selects cost more than running them (bench/scan.py measures it). Both queries go by
+# Piccolo's joined selects cost more than running them (benchmarks/scan.py measures it). Both queries go by
 # the tag, so they run at once. tests/inventory/test_device_read.py checks they answer what Piccolo's
 # selects do.
 DEVICE_BY_TAG = (

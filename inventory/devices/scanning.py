@@ -14,7 +14,7 @@ from inventory.permissions import N_
 MAX_SCAN_LENGTH = 100
 
 # The DEVICE_LIST_COLUMNS of the device with an asset tag, written out: a scan is the most frequent
-# request at the bench, and building Piccolo's joined select cost more than running it (bench/scan.py).
+# request at the bench, and building Piccolo's joined select cost more than running it (benchmarks/scan.py).
 # tests/inventory/test_api.py checks it answers what DEVICE_LIST_COLUMNS does.
 BY_TAG = (
     "SELECT d.id, d.asset_tag, s.code AS site_code, d.kind, d.make, d.model, d.serial, d.state,"

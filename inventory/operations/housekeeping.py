@@ -9,7 +9,7 @@ from inventory.clock import now
 from inventory.devices.tables import Device
 from inventory.operations.notifications.tables import Notification
 from inventory.operations.reminders.tables import StuckNotice
-from inventory.operations.scheduling.jobs import JobContext
+from inventory.operations.scheduling.job_definition import JobContext
 from inventory.operations.scheduling.runs import prune_runs
 
 READ_NOTIFICATIONS_KEPT = dt.timedelta(days=180)

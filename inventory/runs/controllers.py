@@ -23,7 +23,13 @@ from inventory.runs.evidence import Checklist, record_hardware_check
 from inventory.runs.nwipe_import import NwipeUpload, import_wipe_log
 from inventory.runs.passwords import reveal_password
 from inventory.runs.presenters import progress_out, run_out
-from inventory.runs.profiles import ProfileData, create_profile, get_profile, list_profiles, update_profile
+from inventory.runs.provisioning_profiles import (
+    ProfileData,
+    create_profile,
+    get_profile,
+    list_profiles,
+    update_profile,
+)
 from inventory.runs.queries import device_progress, get_run, list_runs, run_events, workers_by_site
 from inventory.runs.sampling import Reverification, pending_samples, record_reverification
 from inventory.runs.schemas import (

@@ -8,6 +8,7 @@ from typing import Any
 
 from inventory.runs.tables import Profile
 from inventory.settings import Settings
+from provisioning.default_profiles import DEFAULT_PROFILES
 from provisioning.golden_image import (
     GoldenImage,
     ImageRecipe,
@@ -15,8 +16,7 @@ from provisioning.golden_image import (
     cache_key,
     list_images,
 )
-from provisioning.jobs import default_playbooks_dir
-from provisioning.profiles import DEFAULT_PROFILES
+from provisioning.playbook_job import default_playbooks_dir
 
 
 class ImageProfileNotFound(LookupError):

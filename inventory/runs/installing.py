@@ -11,7 +11,7 @@ from inventory.runs.choices import Connection
 from inventory.runs.tables import HardwareScan
 from inventory.settings import Settings
 from provisioning.golden_image import ImageRecipe, archive_path, cache_key, read_manifest
-from provisioning.jobs import Playbook, default_playbooks_dir
+from provisioning.playbook_job import Playbook, default_playbooks_dir
 from provisioning.variables import documented_variables
 
 

@@ -7,7 +7,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from litestar import Litestar
 
-from inventory.runs.profiles import seed_default_profiles
+from inventory.runs.provisioning_profiles import seed_default_profiles
 from inventory.runs.supervisor import RunSupervisor
 
 

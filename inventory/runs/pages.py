@@ -22,7 +22,7 @@ from inventory.runs.connections import pair_by_tag, unpaired_machines
 from inventory.runs.golden_images import image_summaries
 from inventory.runs.live import device_stream, run_stream, settled
 from inventory.runs.presenters import progress_out, run_out
-from inventory.runs.profiles import list_profiles
+from inventory.runs.provisioning_profiles import list_profiles
 from inventory.runs.queries import device_progress, get_run, list_runs, run_events, workers_by_site
 from inventory.runs.screen import device_screen
 from inventory.runs.starting import RunRequest, start_run

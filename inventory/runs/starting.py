@@ -21,12 +21,12 @@ from inventory.permissions import N_, Permission
 from inventory.runs.choices import ACTIVE_RUN_STATES, Executor, RunKind, RunState, TargetState
 from inventory.runs.connections import connections_for, host_spec
 from inventory.runs.installing import install_disk, install_variables, installs, profile_image
-from inventory.runs.jobs import MAX_FORKS, PLAYBOOKS, TIMEOUTS, expected_tasks
+from inventory.runs.job_builder import MAX_FORKS, PLAYBOOKS, TIMEOUTS, expected_tasks
 from inventory.runs.passwords import store_password
 from inventory.runs.tables import BenchSite, HardwareScan, Profile, Run, RunTarget
 from inventory.settings import Settings
 from inventory.sites.reach import reach_devices
-from provisioning.jobs import Playbook, default_playbooks_dir
+from provisioning.playbook_job import Playbook, default_playbooks_dir
 
 MAX_DEVICES = 50
 DEFAULT_PROFILE = "standard-desktop"

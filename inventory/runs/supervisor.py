@@ -13,7 +13,7 @@ from piccolo.engine.base import Engine
 from inventory.clock import now
 from inventory.runs.choices import Executor, RunState
 from inventory.runs.identity import process_identity
-from inventory.runs.jobs import build_job
+from inventory.runs.job_builder import build_job
 from inventory.runs.outcomes import apply_outcomes
 from inventory.runs.recording import Recorder, finish_run
 from inventory.runs.recovery import recover_interrupted_runs, server_process_gone

@@ -15,7 +15,7 @@ from inventory.errors import Conflict, NotFound
 from inventory.permissions import N_
 from inventory.runs.bench_tokens import BenchCredential
 from inventory.runs.choices import Executor, RunState
-from inventory.runs.jobs import build_job
+from inventory.runs.job_builder import build_job
 from inventory.runs.outcomes import apply_outcomes
 from inventory.runs.recording import finish_run
 from inventory.runs.run_lifecycle import RunStep

@@ -278,7 +278,7 @@ async def test_rows_from_before_the_key_still_verify_and_the_switch_over_cannot_
 async def test_the_daily_job_writes_the_head_to_the_server_log(
     db: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from inventory.operations.jobs import JOBS
+    from inventory.operations.scheduled_jobs import JOBS
     from inventory.operations.settings import get_operations_settings
     from inventory.settings import get_settings
 

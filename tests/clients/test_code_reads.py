@@ -19,8 +19,8 @@ from inventory.clients.reservations import reserve_device
 from inventory.clients.tables import Client, Reservation
 from inventory.clock import now, today
 from inventory.devices.tables import Device
-from inventory.operations.jobs import JOBS
 from inventory.operations.notifications.email import deliver_pending
+from inventory.operations.scheduled_jobs import JOBS
 from inventory.permissions import Role
 from inventory.settings import get_settings
 from tests.clients.helpers import bearer, log_rows, new_client, person, ready_device

@@ -18,7 +18,7 @@ from litestar import Litestar
 from inventory.accounts.tables import LoginAttempt
 from inventory.accounts.throttling import KNOWN_ADDRESS, failures_looked_at, growing_delay
 from inventory.clock import now
-from inventory.operations.jobs import JOBS
+from inventory.operations.scheduled_jobs import JOBS
 from inventory.permissions import Role
 from inventory.settings import get_settings
 from tests import factories

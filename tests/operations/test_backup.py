@@ -16,7 +16,7 @@ import pytest
 
 from inventory.clients.access_log import HEAD_COPY_SUFFIX, current_head, parse_head_copy, verify_chain
 from inventory.operations.backup.postgres import split_password
-from inventory.operations.backup.service import BackupError, make_backup, prune_backups, restore_backup
+from inventory.operations.backup.services import BackupError, make_backup, prune_backups, restore_backup
 from tests.conftest import POSTGRES_ADMIN_DSN
 from tests.operations.helpers import clean_env, kierto, operations
 from tests.support import require_tool
@@ -150,8 +150,8 @@ def test_only_the_newest_backups_are_kept_and_other_files_are_left_alone(tmp_pat
 
 
 async def test_the_nightly_job_backs_up_the_running_database(db: Any, tmp_path: Path) -> None:
-    from inventory.operations.backup.service import nightly_backup
-    from inventory.operations.jobs import JOBS
+    from inventory.operations.backup.services import nightly_backup
+    from inventory.operations.scheduled_jobs import JOBS
     from inventory.settings import get_settings
 
     if "postgresql" in get_settings().resolved_database_url:

@@ -12,12 +12,12 @@ from inventory.clients.tables import Client, Reservation
 from inventory.clock import now, today
 from inventory.devices.tables import Device
 from inventory.lifecycle import State
-from inventory.operations.jobs import JOBS
 from inventory.operations.notifications.tables import Notification
 from inventory.operations.reminders.overdue import notify_overdue_loans
 from inventory.operations.reminders.reservations import notify_expiring_reservations
 from inventory.operations.reminders.stuck import notify_stuck_devices
-from inventory.operations.scheduling.jobs import JobContext
+from inventory.operations.scheduled_jobs import JOBS
+from inventory.operations.scheduling.job_definition import JobContext
 from inventory.permissions import Role
 from inventory.settings import get_settings
 from tests import factories

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 
 from inventory.devices.tables import Device
-from inventory.operations.scheduling.jobs import Job, JobContext, every
+from inventory.operations.scheduling.job_definition import Job, JobContext, every
 from inventory.operations.scheduling.leadership import PostgresAdvisoryLock
-from inventory.operations.scheduling.service import SchedulerService
+from inventory.operations.scheduling.scheduler import SchedulerService
 from inventory.operations.scheduling.tables import JobRun, Outcome
 from inventory.permissions import Role
 from inventory.settings import get_settings

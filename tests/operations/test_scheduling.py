@@ -16,10 +16,10 @@ from apscheduler.triggers.date import DateTrigger
 
 from inventory.choices import Language
 from inventory.clock import now
-from inventory.operations.jobs import JOBS
 from inventory.operations.notifications.tables import Notification
+from inventory.operations.scheduled_jobs import JOBS
 from inventory.operations.scheduling.heartbeat import scheduler_status
-from inventory.operations.scheduling.jobs import (
+from inventory.operations.scheduling.job_definition import (
     Job,
     JobContext,
     ScheduleError,
@@ -29,7 +29,7 @@ from inventory.operations.scheduling.jobs import (
     with_overrides,
 )
 from inventory.operations.scheduling.runs import finish_run, start_run
-from inventory.operations.scheduling.service import SchedulerService, execute_job
+from inventory.operations.scheduling.scheduler import SchedulerService, execute_job
 from inventory.operations.scheduling.tables import JobRun, Outcome, RunTrigger
 from inventory.permissions import Role
 from inventory.settings import get_settings

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from provisioning.events import Event, HostRecap, RunFinished, TaskResult, TaskStarted
-from provisioning.jobs import Job
 from provisioning.local_runner import start_local_run
+from provisioning.playbook_job import Job
 
 
 def run_job(job: Job) -> list[Event]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from provisioning.default_profiles import STANDARD_DESKTOP
 from provisioning.golden_image import (
     GoldenImage,
     ImageRecipe,
@@ -21,8 +22,7 @@ from provisioning.golden_image import (
     image_variables,
     role_versions,
 )
-from provisioning.jobs import default_playbooks_dir
-from provisioning.profiles import STANDARD_DESKTOP
+from provisioning.playbook_job import default_playbooks_dir
 from tests.golden import TEST_IMAGE
 
 

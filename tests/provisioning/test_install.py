@@ -16,7 +16,7 @@ import pytest
 from provisioning.events import Event, TaskOutcome, TaskResult
 from provisioning.golden_image import GoldenImage
 from provisioning.hosts import LocalHost
-from provisioning.jobs import Job, Playbook
+from provisioning.playbook_job import Job, Playbook
 from tests.machines import BENCH_USER
 from tests.provisioning.helpers import final_status, run_job
 from tests.support import require, require_tool

@@ -17,8 +17,8 @@ from provisioning.events import (
     TaskStarted,
 )
 from provisioning.hosts import LocalHost
-from provisioning.jobs import Job, Playbook
 from provisioning.local_runner import start_local_run
+from provisioning.playbook_job import Job, Playbook
 from provisioning.results import scan_results
 from tests.provisioning.helpers import final_status, run_job
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from provisioning.jobs import default_playbooks_dir
+from provisioning.playbook_job import default_playbooks_dir
 from tests.support import require
 
 BIN = Path(sys.executable).parent

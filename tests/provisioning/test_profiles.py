@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from provisioning.default_profiles import DEFAULT_PROFILES, default_profiles
 from provisioning.hosts import ChrootHost
-from provisioning.jobs import Job, Playbook
-from provisioning.profiles import DEFAULT_PROFILES, default_profiles
+from provisioning.playbook_job import Job, Playbook
 
 
 def test_the_three_default_profiles_exist_with_distinct_slugs() -> None:

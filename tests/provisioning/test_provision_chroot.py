@@ -10,7 +10,7 @@ import pytest
 
 from provisioning.events import HostRecap, TaskOutcome, TaskResult
 from provisioning.hosts import ChrootHost
-from provisioning.jobs import Job, Playbook
+from provisioning.playbook_job import Job, Playbook
 from tests.provisioning.conftest import BENCH_USER
 from tests.provisioning.helpers import final_status, run_job
 

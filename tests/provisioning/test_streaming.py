@@ -14,7 +14,7 @@ from typing import IO
 
 from provisioning.events import Event, RunStatus, TaskResult
 from provisioning.hosts import LocalHost, SshHost
-from provisioning.jobs import Job, Playbook
+from provisioning.playbook_job import Job, Playbook
 from provisioning.results import scan_results
 from provisioning.streaming import start_processing, transmit, transmit_bytes, work
 from tests.provisioning.helpers import final_status, run_job, signature

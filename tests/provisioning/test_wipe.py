@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from provisioning.hosts import LocalHost
-from provisioning.jobs import Job, Playbook
+from provisioning.playbook_job import Job, Playbook
 from provisioning.results import wipe_results
 from tests.provisioning.helpers import final_status, run_job
 from tests.support import require

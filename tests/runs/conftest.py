@@ -10,7 +10,7 @@ import pytest
 
 from inventory.choices import TokenScope
 from inventory.permissions import Role
-from inventory.runs.profiles import seed_default_profiles
+from inventory.runs.provisioning_profiles import seed_default_profiles
 from tests import factories
 from tests.runs.helpers import kill_group, start_server
 

@@ -17,14 +17,14 @@ from inventory.lifecycle import State
 from inventory.permissions import Role
 from inventory.runs.choices import Connection, RunKind
 from inventory.runs.connections import ManualConnection, set_connection
-from inventory.runs.jobs import expected_tasks
-from inventory.runs.profiles import seed_default_profiles
+from inventory.runs.job_builder import expected_tasks
+from inventory.runs.provisioning_profiles import seed_default_profiles
 from inventory.runs.starting import RunRequest, start_run
 from inventory.runs.tables import HardwareScan, Run, RunTarget
 from inventory.settings import Settings
+from provisioning.default_profiles import STANDARD_DESKTOP
 from provisioning.golden_image import ImageRecipe, archive_path, cache_key
-from provisioning.jobs import default_playbooks_dir
-from provisioning.profiles import STANDARD_DESKTOP
+from provisioning.playbook_job import default_playbooks_dir
 from tests import factories
 
 

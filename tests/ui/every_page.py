@@ -20,7 +20,7 @@ from inventory.clock import today
 from inventory.documents.tables import IssuedDocument
 from inventory.lifecycle import State
 from inventory.permissions import Role
-from inventory.runs.profiles import seed_default_profiles
+from inventory.runs.provisioning_profiles import seed_default_profiles
 from inventory.runs.tables import Profile
 from inventory.settings import get_settings
 from inventory.stocktake.services import record_scan, start_stocktake

@@ -138,7 +138,7 @@ async def test_feedback_reaches_the_admins_without_a_login(db: Any, client: http
 
 
 async def test_an_admin_creates_and_edits_an_installation_profile(db: Any, client: httpx.AsyncClient) -> None:
-    from inventory.runs.profiles import get_profile
+    from inventory.runs.provisioning_profiles import get_profile
 
     admin = await factories.user(Role.ADMIN)
     await log_in(client, admin)

@@ -21,7 +21,7 @@ from inventory.permissions import Role
 from inventory.runs.choices import Connection
 from inventory.runs.connections import ManualConnection, set_connection
 from inventory.runs.outcomes import apply_scan
-from inventory.runs.profiles import ProfileData, seed_default_profiles
+from inventory.runs.provisioning_profiles import ProfileData, seed_default_profiles
 from inventory.settings import Settings
 from provisioning.results import _scan_from_fact
 from tests.labels.pdf_reading import all_text

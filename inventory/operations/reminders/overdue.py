@@ -7,7 +7,7 @@ from inventory.database import write_transaction
 from inventory.devices.tables import Device
 from inventory.lifecycle import State
 from inventory.operations.notifications.services import counsellor_or_coordinators, notify
-from inventory.operations.scheduling.jobs import JobContext
+from inventory.operations.scheduling.job_definition import JobContext
 
 
 async def notify_overdue_loans(context: JobContext) -> dict[str, int]:

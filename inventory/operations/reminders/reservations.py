@@ -9,7 +9,7 @@ from inventory.clients.reservations import expiring_reservations
 from inventory.clock import HELSINKI, now
 from inventory.database import write_transaction
 from inventory.operations.notifications.services import counsellor_or_coordinators, notify
-from inventory.operations.scheduling.jobs import JobContext
+from inventory.operations.scheduling.job_definition import JobContext
 
 WARNING_AHEAD = dt.timedelta(days=1)
 

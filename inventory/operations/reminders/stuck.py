@@ -14,7 +14,7 @@ from inventory.devices.waiting import any_of, thresholds_by_step, waiting_too_lo
 from inventory.operations.notifications.kinds import MAX_LISTED_DEVICES
 from inventory.operations.notifications.services import coordinators_of, notify
 from inventory.operations.reminders.tables import StuckNotice
-from inventory.operations.scheduling.jobs import JobContext
+from inventory.operations.scheduling.job_definition import JobContext
 
 KEY_CHUNK = 500
 

@@ -9,7 +9,7 @@ from litestar.params import PathParameter, QueryParameter
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
-from inventory.operations.jobs import JOBS
+from inventory.operations.scheduled_jobs import JOBS
 from inventory.operations.scheduling.queries import jobs_overview, list_runs
 from inventory.operations.scheduling.runs import find_job, queue_run
 from inventory.operations.scheduling.schemas import JobRunPage, JobsOut, RunQueued

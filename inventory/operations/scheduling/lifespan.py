@@ -11,8 +11,8 @@ from typing import Any
 
 from piccolo.engine.base import Engine
 
-from inventory.operations.jobs import JOBS
-from inventory.operations.scheduling.service import GRACEFUL_STOP_SECONDS, SchedulerService
+from inventory.operations.scheduled_jobs import JOBS
+from inventory.operations.scheduling.scheduler import GRACEFUL_STOP_SECONDS, SchedulerService
 from inventory.operations.settings import OperationsSettings
 from inventory.settings import Settings
 

@@ -15,9 +15,9 @@ from litestar.response import Redirect, Template
 from inventory.actors import Actor
 from inventory.errors import DomainError
 from inventory.i18n import gettext
-from inventory.operations.jobs import JOBS
+from inventory.operations.scheduled_jobs import JOBS
 from inventory.operations.scheduling.controllers import JobName
-from inventory.operations.scheduling.jobs import describe_trigger, with_overrides
+from inventory.operations.scheduling.job_definition import describe_trigger, with_overrides
 from inventory.operations.scheduling.queries import jobs_overview, list_runs
 from inventory.operations.scheduling.runs import find_job, queue_run
 from inventory.operations.scheduling.tables import OUTCOME_LABELS, Outcome

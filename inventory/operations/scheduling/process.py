@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
-from inventory.operations.jobs import JOBS
 from inventory.operations.observability.readiness import Readiness, check_readiness
-from inventory.operations.scheduling.jobs import Job
-from inventory.operations.scheduling.service import RunResult, SchedulerService, execute_job
+from inventory.operations.scheduled_jobs import JOBS
+from inventory.operations.scheduling.job_definition import Job
+from inventory.operations.scheduling.scheduler import RunResult, SchedulerService, execute_job
 from inventory.operations.scheduling.tables import RunTrigger
 from inventory.operations.settings import OperationsSettings
 from inventory.settings import Settings

@@ -6,7 +6,12 @@ from typing import Any
 
 from inventory.clock import now
 from inventory.operations.scheduling.heartbeat import scheduler_status
-from inventory.operations.scheduling.jobs import Job, describe_trigger, next_fire_time, with_overrides
+from inventory.operations.scheduling.job_definition import (
+    Job,
+    describe_trigger,
+    next_fire_time,
+    with_overrides,
+)
 from inventory.operations.scheduling.schemas import JobOut, JobRunOut, JobRunPage, JobsOut, SchedulerOut
 from inventory.operations.scheduling.tables import JobRun, Outcome
 from inventory.operations.settings import OperationsSettings

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from inventory.actors import Actor
 from inventory.clock import now
 from inventory.errors import Conflict, NotFound
-from inventory.operations.scheduling.jobs import Job, JobResult
+from inventory.operations.scheduling.job_definition import Job, JobResult
 from inventory.operations.scheduling.tables import JobRun, Outcome, RunTrigger
 from inventory.permissions import N_
 

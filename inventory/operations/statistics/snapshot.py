@@ -11,7 +11,7 @@ from piccolo.query.functions.aggregate import Count
 from inventory.clock import now, today
 from inventory.database import write_transaction
 from inventory.devices.tables import Device
-from inventory.operations.scheduling.jobs import JobContext
+from inventory.operations.scheduling.job_definition import JobContext
 from inventory.operations.statistics.tables import DailyDeviceCount
 
 

@@ -1,4 +1,4 @@
-"""The baseline for bench/scan.py: a bare Litestar app answering a scan-shaped JSON object, no database."""
+"""The baseline for benchmarks/scan.py: a bare Litestar app answering a scan-shaped JSON object, no database."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from inventory.runs.choices import RunKind
 from inventory.runs.connections import host_from_spec
 from inventory.runs.passwords import password_hash_for
 from inventory.settings import Settings
-from provisioning.jobs import Job, Playbook
+from provisioning.playbook_job import Job, Playbook
 
 PLAYBOOKS = {RunKind.SCAN: Playbook.SCAN, RunKind.WIPE: Playbook.WIPE, RunKind.PROVISION: Playbook.PROVISION}
 TIMEOUTS = {RunKind.SCAN: 15 * 60, RunKind.WIPE: 24 * 3600, RunKind.PROVISION: 3 * 3600}

@@ -26,7 +26,7 @@ from piccolo.engine.base import Engine
 from inventory.clock import HELSINKI, now
 from inventory.operations.notifications.services import active_users, notify
 from inventory.operations.scheduling.heartbeat import beat
-from inventory.operations.scheduling.jobs import Job, next_fire_time, with_overrides
+from inventory.operations.scheduling.job_definition import Job, next_fire_time, with_overrides
 from inventory.operations.scheduling.leadership import LeadershipLock, holder_name, lock_for
 from inventory.operations.scheduling.runs import (
     claim_queued_run,

@@ -1,4 +1,4 @@
-"""Benchmark (run as root: python -m bench.installation --profile standard-desktop): installing from a golden image.
+"""Benchmark (run as root: python -m benchmarks.installation --profile standard-desktop): installing from a golden image.
 
 Measures, for one profile: the image's build time and size; installing it onto a loop device with
 install.yml against building the same system with apt (debootstrap + the profile's roles into a
@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from provisioning.default_profiles import DEFAULT_PROFILES
 from provisioning.golden_image import (
     GoldenImage,
     ImageRecipe,
@@ -36,8 +37,7 @@ from provisioning.golden_image import (
     run_to_end,
 )
 from provisioning.hosts import LocalHost
-from provisioning.jobs import Job, Playbook, default_playbooks_dir
-from provisioning.profiles import DEFAULT_PROFILES
+from provisioning.playbook_job import Job, Playbook, default_playbooks_dir
 
 TEST_PROFILE = {
     "desktop_apps_desktop_packages": [],

@@ -14,8 +14,8 @@ from inventory.clock import now
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
 from inventory.permissions import N_, Permission
 from inventory.runs.tables import Profile
-from provisioning.jobs import Playbook, default_playbooks_dir
-from provisioning.profiles import DEFAULT_PROFILES
+from provisioning.default_profiles import DEFAULT_PROFILES
+from provisioning.playbook_job import Playbook, default_playbooks_dir
 
 # Set by the service for each device, never by a profile.
 RESERVED_VARIABLES = frozenset(

@@ -1,4 +1,4 @@
-"""Benchmark (run: python -m bench.provisioning): bare ansible-playbook vs Kierto; 20-host event ingestion.
+"""Benchmark (run: python -m benchmarks.provisioning): bare ansible-playbook vs Kierto; 20-host event ingestion.
 
 Target: Kierto's overhead under 10 %. Figures, quiet machine, 2026-12-03 (`--rootfs` from the test
 cache): provision.yml into a chroot, median of 3: bare 12.19 s, Kierto 12.48 s, ratio 1.023;
@@ -19,12 +19,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.serving import load_average
+from benchmarks.serving import load_average
 from provisioning.apt_sources import debian_mirror
 from provisioning.events import Event
 from provisioning.hosts import ChrootHost, LocalHost
-from provisioning.jobs import Job, Playbook, default_playbooks_dir
 from provisioning.local_runner import start_local_run
+from provisioning.playbook_job import Job, Playbook, default_playbooks_dir
 
 PROFILE = {
     "base_system_packages": ["unattended-upgrades"],

@@ -1,4 +1,4 @@
-"""Benchmark (run: python -m bench.scan [--database sqlite|postgresql|both]): scan look-ups among 100,000
+"""Benchmark (run: python -m benchmarks.scan [--database sqlite|postgresql|both]): scan look-ups among 100,000
 devices, one uvicorn worker, against a bare Litestar JSON endpoint measured in the same run.
 
 Targets: throughput at least half the bare endpoint's, p99 under 20 ms.
@@ -53,7 +53,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from bench.serving import (
+from benchmarks.serving import (
     Database,
     Results,
     drive,
@@ -134,7 +134,7 @@ def run(engine: str, seconds: float, kinds: tuple[str, ...]) -> Figures:
     with Database.create(engine) as database:
         [token] = fill(database, DEVICES, [("scanner", "trainee")])
         bare_port, kierto_port = free_port(), free_port()
-        bare = serve_app(database, bare_port, database.log("bare"), "bench.bare:create_app")
+        bare = serve_app(database, bare_port, database.log("bare"), "benchmarks.bare:create_app")
         kierto = serve(database, kierto_port, 1, database.log("kierto"))
         url = f"http://127.0.0.1:{kierto_port}"
         saturated: dict[str, Results] = {}
@@ -213,7 +213,7 @@ def main() -> None:
     if args.database == "both":
         for engine in ("sqlite", "postgresql"):
             subprocess.run(
-                [sys.executable, "-m", "bench.scan", "--database", engine, "--seconds", str(args.seconds),
+                [sys.executable, "-m", "benchmarks.scan", "--database", engine, "--seconds", str(args.seconds),
                  "--reads", ",".join(kinds)],
                 check=True,
             )  # fmt: skip

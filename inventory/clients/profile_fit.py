@@ -1,7 +1,7 @@
 """Which client accommodations a device's provisioning profile serves, for choosing a device to reserve.
 
 A device's profile is the `profile` (slug) in the details of its latest `start_provisioning` or
-`provisioned` event; what a profile offers comes from its role variables (provisioning/profiles.py).
+`provisioned` event; what a profile offers comes from its role variables (provisioning/default_profiles.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 from inventory.clients.choices import Accommodation
 from inventory.devices.tables import DeviceEvent
 from inventory.lifecycle import Action
-from provisioning.profiles import DEFAULT_PROFILES
+from provisioning.default_profiles import DEFAULT_PROFILES
 
 # The profile variable that must be true for each accommodation; None: no profile needed.
 REQUIRED_VARIABLE: dict[Accommodation, str | None] = {

@@ -15,7 +15,7 @@ from inventory.clients.access_log import current_head, head_copy_path, write_hea
 from inventory.clock import now
 from inventory.operations.backup.postgres import backup_postgres, restore_postgres, user_tables
 from inventory.operations.backup.sqlite import BackupError, backup_sqlite, has_data, restore_sqlite
-from inventory.operations.scheduling.jobs import JobContext
+from inventory.operations.scheduling.job_definition import JobContext
 from inventory.operations.settings import OperationsSettings
 from inventory.settings import Settings
 

@@ -1,4 +1,4 @@
-"""Benchmark (run: python -m bench.workers): the same installation in-process and through a bench worker.
+"""Benchmark (run: python -m benchmarks.workers): the same installation in-process and through a bench worker.
 
 Starts a real server (uvicorn, temporary SQLite database) and a `kierto bench-worker` process on
 loopback, then runs provision.yml into one Debian chroot alternately by the server's own process and
@@ -24,8 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.provisioning import PROFILE, build_rootfs, prepare_chroot
-from bench.serving import load_average
+from benchmarks.provisioning import PROFILE, build_rootfs, prepare_chroot
+from benchmarks.serving import load_average
 
 SERVER_ENV = {"KIERTO_BENCH_LOCAL_CONNECTIONS": "true", "KIERTO_BENCH_WORKER_TIMEOUT_SECONDS": "10"}
 
@@ -67,7 +67,7 @@ async def _setup(root: Path, devices: int) -> tuple[dict[str, str], list[str], i
     from inventory.piccolo_conf import DB
     from inventory.runs.choices import Connection
     from inventory.runs.connections import ManualConnection, set_connection
-    from inventory.runs.profiles import ProfileData, create_profile, seed_default_profiles
+    from inventory.runs.provisioning_profiles import ProfileData, create_profile, seed_default_profiles
     from inventory.settings import Settings, get_settings
     from inventory.sites.services import create_site
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-# Run as `python bench/labels.py`, this file's folder comes first on the path and its name would
+# Run as `python benchmarks/labels.py`, this file's folder comes first on the path and its name would
 # shadow the labels package: put the repository root before it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -30,7 +30,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
-from bench.serving import load_average
+from benchmarks.serving import load_average
 from labels.asset_labels import AssetLabel, render_asset_labels
 from labels.fonts import BOLD, REGULAR, register_fonts
 from labels.qr import module_matrix, qr_symbol

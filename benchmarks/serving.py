@@ -247,7 +247,7 @@ def serve(database: Database, port: int, workers: int, log: Path) -> subprocess.
 
 
 def serve_app(database: Database, port: int, log: Path, app: str) -> subprocess.Popen[bytes]:
-    """Another ASGI app (a baseline such as bench/bare.py) under uvicorn on loopback, one worker."""
+    """Another ASGI app (a baseline such as benchmarks/bare.py) under uvicorn on loopback, one worker."""
     return _popen(
         ["-m", "uvicorn", app, "--factory", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
         database,

@@ -1,4 +1,4 @@
-"""Load test (run: python -m bench.load [--users 50 --seconds 30 --workers 2 --database postgresql]): a
+"""Load test (run: python -m benchmarks.load [--users 50 --seconds 30 --workers 2 --database postgresql]): a
 realistic mix against a Kierto server it starts on loopback, for a fixed time; prints throughput,
 p50/p99 and errors per kind of request and in all.
 
@@ -33,7 +33,7 @@ import random
 
 import httpx
 
-from bench.serving import (
+from benchmarks.serving import (
     Database,
     Results,
     Step,

@@ -1,5 +1,5 @@
 """Benchmark of the access log: a chained append against the same row written without the chain, and
-verifying the chain against reading the rows back. Run as `python -m bench.access_log [rows]`; it uses a
+verifying the chain against reading the rows back. Run as `python -m benchmarks.access_log [rows]`; it uses a
 throw-away SQLite file unless KIERTO_DATABASE_URL names a (scratch) PostgreSQL database.
 """
 
@@ -34,7 +34,7 @@ async def main() -> None:
     """Print the timings and their ratios."""
     from piccolo.engine.postgres import PostgresEngine
 
-    from bench.serving import load_average
+    from benchmarks.serving import load_average
     from inventory.actors import Actor
     from inventory.clients.access_log import log_access, verify_chain
     from inventory.clients.choices import AccessAction, AccessOutcome, Purpose

@@ -1,4 +1,4 @@
-"""Benchmark (run as root: python -m bench.live_system): the bench live system's build, size and boot to check-in.
+"""Benchmark (run as root: python -m benchmarks.live_system): the bench live system's build, size and boot to check-in.
 
 Builds the live system with the project's build into a fresh cache (cold: debootstrap, apt, squashfs,
 ISO), again with the same inputs (warm: the cache), and prints both times and their ratio, the ISO's and

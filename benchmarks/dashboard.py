@@ -1,4 +1,4 @@
-"""Benchmark (run: python -m bench.dashboard [--database sqlite|postgresql] [--devices 100000]): the
+"""Benchmark (run: python -m benchmarks.dashboard [--database sqlite|postgresql] [--devices 100000]): the
 coordinator's dashboard with every device past its step's threshold (a workshop with a backlog), and
 the whole list of waiting devices, deep in its pages. One worker started as `kierto serve`.
 
@@ -35,7 +35,17 @@ import random
 
 import httpx
 
-from bench.serving import Database, Results, drive, fill, free_port, load_average, percentile, serve, wait_for
+from benchmarks.serving import (
+    Database,
+    Results,
+    drive,
+    fill,
+    free_port,
+    load_average,
+    percentile,
+    serve,
+    wait_for,
+)
 
 # Received devices wait 14 days at most: these have waited 60.
 RECEIVED_DAYS_AGO = 60
