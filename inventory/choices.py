@@ -4,17 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from inventory.permissions import N_
+from inventory.i18n import N_, Language
 from labels.sanitisation_terms import DestructionMethod
-
-
-class Language(StrEnum):
-    """Languages of the interface and the documents; Finnish first."""
-
-    FI = "fi"
-    SV = "sv"
-    EN = "en"
-
 
 LANGUAGE_LABELS = {Language.FI: "suomi", Language.SV: "svenska", Language.EN: "English"}
 

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from inventory.choices import Language
+from inventory.i18n import Language
 from inventory.permissions import Role
 from inventory.settings import get_settings
 

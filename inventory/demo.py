@@ -12,7 +12,7 @@ from piccolo.engine.base import Engine
 
 from inventory.accounts.tables import User
 from inventory.accounts.users import NewUser, actor_from_row, create_user
-from inventory.choices import DeviceKind, DiskKind, DonorKind, Language
+from inventory.choices import DeviceKind, DiskKind, DonorKind
 from inventory.clients.choices import Accommodation
 from inventory.clock import as_of
 from inventory.demo_story import (
@@ -26,6 +26,7 @@ from inventory.demo_story import (
 )
 from inventory.devices.intake import NewDevice, NewDisk
 from inventory.donations.services import NewDonor, create_donor
+from inventory.i18n import Language
 from inventory.permissions import Role
 from inventory.settings import get_settings
 from inventory.sites.services import create_site

@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw
 
 from inventory.actors import Actor
 from inventory.bench.services import mark_labelled
-from inventory.choices import DeviceKind, DiskKind, ErasureCategory, ErasureTechnique, Language
+from inventory.choices import DeviceKind, DiskKind, ErasureCategory, ErasureTechnique
 from inventory.clients.choices import Accommodation, HandoverKind
 from inventory.clients.handovers import (
     HandoverRequest,
@@ -40,6 +40,7 @@ from inventory.documents.donation_documents import issue_receipt
 from inventory.documents.erasure_certificates import issue_erasure_certificate
 from inventory.donations.finalising import finalise_donation
 from inventory.donations.services import NewDonation, create_donation
+from inventory.i18n import Language
 from inventory.lifecycle import Action
 from inventory.runs.choices import CHECK_ITEMS, CheckResult
 from inventory.runs.evidence import Checklist, record_hardware_check

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from inventory.i18n import format_refusal, gettext
-from inventory.lifecycle import Refusal
+from inventory.i18n import gettext
+from inventory.lifecycle import STATE_LABELS, Refusal
 
 
 class DomainError(Exception):
@@ -62,3 +62,13 @@ class InvalidInput(DomainError):
     def __init__(self, field: str, message: str, values: Mapping[str, object] | None = None) -> None:
         super().__init__(message, values, code="invalid")
         self.field = field
+
+
+def format_refusal(refusal: Refusal, language: str | None = None) -> str:
+    """Render a lifecycle refusal as a sentence in the given language."""
+    values: dict[str, str] = dict(refusal.values)
+    for name, message_id in refusal.labels.items():
+        values[name] = gettext(message_id, language)
+    for name, states in refusal.states.items():
+        values[name] = ", ".join(gettext(STATE_LABELS[state], language) for state in states)
+    return gettext(refusal.message, language).format(**values)

@@ -30,8 +30,7 @@ from litestar.status_codes import (
 from inventory.accounts.middleware import BrowserSession
 from inventory.accounts.reauthentication import REAUTHENTICATION_REQUIRED
 from inventory.errors import DomainError, InvalidInput
-from inventory.i18n import gettext
-from inventory.permissions import N_
+from inventory.i18n import N_, gettext
 from inventory.web import page_context
 
 logger = logging.getLogger("kierto.errors")

@@ -12,7 +12,8 @@ from inventory.accounts.reauthentication import require_recent_authentication
 from inventory.actors import Actor
 from inventory.choices import TokenScope
 from inventory.errors import Forbidden
-from inventory.permissions import N_, Permission
+from inventory.i18n import N_
+from inventory.permissions import Permission
 from inventory.sites.reach import reach_path
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from contextvars import ContextVar
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,11 +12,18 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
-from inventory.choices import Language
-from inventory.lifecycle import STATE_LABELS, Refusal
-
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "messages"
+
+
+class Language(StrEnum):
+    """Languages of the interface and the documents; Finnish first."""
+
+    FI = "fi"
+    SV = "sv"
+    EN = "en"
+
+
 DEFAULT_LANGUAGE = Language.FI
 
 current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE.value)
@@ -56,11 +64,6 @@ def ngettext(singular: str, plural: str, count: int, language: str | None = None
 _ = gettext
 
 
-def format_refusal(refusal: Refusal, language: str | None = None) -> str:
-    """Render a lifecycle refusal as a sentence in the given language."""
-    values: dict[str, str] = dict(refusal.values)
-    for name, message_id in refusal.labels.items():
-        values[name] = gettext(message_id, language)
-    for name, states in refusal.states.items():
-        values[name] = ", ".join(gettext(STATE_LABELS[state], language) for state in states)
-    return gettext(refusal.message, language).format(**values)
+def N_(message: str) -> str:
+    """Mark a string for translation without translating it here (babel extracts it: `-k N_`)."""
+    return message

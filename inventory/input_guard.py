@@ -6,7 +6,7 @@ from litestar.enums import ScopeType
 from litestar.exceptions import ValidationException
 from litestar.types import ASGIApp, HTTPRequestEvent, Receive, ReceiveMessage, Scope, Send
 
-from inventory.permissions import N_
+from inventory.i18n import N_
 
 FORM_TYPE = b"application/x-www-form-urlencoded"
 NUL_MARKERS = (b"\x00", b"%00")

@@ -9,8 +9,7 @@ from litestar import Request
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from inventory.actors import Actor
-from inventory.choices import Language
-from inventory.i18n import DEFAULT_LANGUAGE, current_language
+from inventory.i18n import DEFAULT_LANGUAGE, Language, current_language
 
 LANGUAGE_COOKIE = "kierto_lang"
 SUPPORTED = frozenset(language.value for language in Language)

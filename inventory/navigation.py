@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inventory.actors import Actor
-from inventory.permissions import N_, Permission, Role
+from inventory.i18n import N_
+from inventory.permissions import Permission, Role
 
 
 @dataclass(frozen=True)

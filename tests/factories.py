@@ -9,7 +9,7 @@ from typing import Any
 from inventory.accounts.api_tokens import issue_token
 from inventory.accounts.users import NewUser, authenticate, create_user
 from inventory.actors import Actor
-from inventory.choices import DeviceKind, DiskKind, Language, TokenScope
+from inventory.choices import DeviceKind, DiskKind, TokenScope
 from inventory.clients.allocation import allocation_step
 from inventory.clients.orientation_sessions import SessionInput, add_session
 from inventory.clients.services import NewClient, create_client
@@ -20,6 +20,7 @@ from inventory.devices.intake import NewDevice, NewDisk
 from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.donations.services import DonationCreated, NewDonation, NewDonor, create_donation, create_donor
+from inventory.i18n import Language
 from inventory.lifecycle import ALLOCATION_ACTIONS, Action, State
 from inventory.permissions import Role
 from inventory.settings import get_settings

@@ -15,8 +15,8 @@ from piccolo.engine.base import Engine
 from inventory.accessibility.services import Feedback, send_feedback, sender_key
 from inventory.accounts.pages import client_address
 from inventory.errors import DomainError
-from inventory.i18n import current_language, gettext
-from inventory.permissions import N_, Permission
+from inventory.i18n import N_, current_language, gettext
+from inventory.permissions import Permission
 from inventory.settings import Settings
 from inventory.web import field_errors, page_context
 

@@ -15,7 +15,8 @@ from inventory.actors import Actor
 from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
-from inventory.permissions import N_, Permission
+from inventory.i18n import N_
+from inventory.permissions import Permission
 
 MESSAGE_MAX = 4000
 PAGE_MAX = 200

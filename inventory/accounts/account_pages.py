@@ -22,8 +22,8 @@ from inventory.accounts.sessions import (
 from inventory.accounts.throttling import record_attempt, wait_before
 from inventory.accounts.users import authenticate
 from inventory.actors import Actor
-from inventory.i18n import gettext
-from inventory.permissions import N_, Permission
+from inventory.i18n import N_, gettext
+from inventory.permissions import Permission
 from inventory.settings import Settings
 from inventory.web import page_context
 

@@ -13,7 +13,7 @@ from inventory.actors import Actor
 from inventory.choices import TokenScope
 from inventory.clock import now
 from inventory.errors import InvalidInput, NotFound
-from inventory.permissions import N_
+from inventory.i18n import N_
 
 TOKEN_PREFIX = "kt_"  # noqa: S105 - a visible prefix, not a secret
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)

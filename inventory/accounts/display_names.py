@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from inventory.accounts.tables import User
-from inventory.permissions import N_
+from inventory.i18n import N_
 
 USER_PREFIX = "user:"
 

@@ -12,7 +12,7 @@ from litestar.types import ASGIApp
 
 from inventory.accounts.api_tokens import actor_for_token
 from inventory.accounts.sessions import resume_session
-from inventory.permissions import N_
+from inventory.i18n import N_
 from inventory.settings import Settings
 
 

@@ -21,10 +21,10 @@ from inventory.accounts.throttling import Attempt, attempt, minutes, record_atte
 from inventory.accounts.users import authenticate
 from inventory.actors import Actor
 from inventory.csrf import session_csrf_cookie
-from inventory.i18n import gettext
+from inventory.i18n import N_, gettext
 from inventory.language import LANGUAGE_COOKIE, SUPPORTED
 from inventory.navigation import start_page
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.settings import Settings
 from inventory.web import page_context
 

@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from inventory.errors import InvalidInput
-from inventory.permissions import N_
+from inventory.i18n import N_
 
 MIN_PASSWORD_LENGTH = 12
 # zxcvbn's score: 0 too guessable … 4 very unguessable; 3 means "safely unguessable" for online attacks.

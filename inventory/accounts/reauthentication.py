@@ -10,7 +10,7 @@ from litestar.connection import ASGIConnection
 from inventory.accounts.middleware import BrowserSession
 from inventory.accounts.sessions import authenticated_within
 from inventory.errors import Forbidden
-from inventory.permissions import N_
+from inventory.i18n import N_
 
 RECENT = dt.timedelta(minutes=5)
 REAUTHENTICATION_REQUIRED = "reauthentication_required"

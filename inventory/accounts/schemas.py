@@ -6,7 +6,8 @@ import datetime as dt
 
 from msgspec import Struct
 
-from inventory.choices import Language, TokenScope
+from inventory.choices import TokenScope
+from inventory.i18n import Language
 from inventory.permissions import Role
 from inventory.schema_types import Email, NameText, ShortText, SiteCode, Username
 

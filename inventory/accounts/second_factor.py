@@ -10,7 +10,8 @@ from inventory.accounts.secret_box import seal, unseal
 from inventory.accounts.tables import User
 from inventory.clock import now
 from inventory.errors import InvalidInput, NotFound
-from inventory.permissions import N_, Role
+from inventory.i18n import N_
+from inventory.permissions import Role
 
 PURPOSE = "totp"
 ISSUER = "Kierto"

@@ -20,8 +20,8 @@ from inventory.accounts.sessions import complete_second_factor, pending_session_
 from inventory.accounts.throttling import minutes, record_attempt, wait_before
 from inventory.actors import Actor
 from inventory.errors import InvalidInput
-from inventory.i18n import gettext
-from inventory.permissions import N_, Permission
+from inventory.i18n import N_, gettext
+from inventory.permissions import Permission
 from inventory.settings import Settings
 from inventory.web import page_context
 

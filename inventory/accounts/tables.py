@@ -5,7 +5,8 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.column_types import Serial
 from piccolo.table import Table
 
-from inventory.choices import Language, TokenScope
+from inventory.choices import TokenScope
+from inventory.i18n import Language
 from inventory.permissions import Role
 from inventory.sites.tables import Site
 

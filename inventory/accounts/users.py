@@ -8,9 +8,9 @@ from typing import Any
 from inventory.accounts.passwords import check_password_rules, hash_password, needs_rehash, verify_password
 from inventory.accounts.tables import User
 from inventory.actors import Actor
-from inventory.choices import Language
 from inventory.errors import Conflict, InvalidInput, NotFound
-from inventory.permissions import N_, Role
+from inventory.i18n import N_, Language
+from inventory.permissions import Role
 from inventory.sites.tables import Site
 
 USERNAME_MAX = 64

@@ -16,11 +16,11 @@ from inventory.accounts.sessions import end_all_sessions
 from inventory.accounts.throttling import failures_waiting, unlock
 from inventory.accounts.users import NewUser, UserChanges, create_user, get_user, list_users, update_user
 from inventory.actors import Actor
-from inventory.choices import LANGUAGE_LABELS, Language
+from inventory.choices import LANGUAGE_LABELS
 from inventory.errors import DomainError, InvalidInput
-from inventory.i18n import gettext
+from inventory.i18n import N_, Language, gettext
 from inventory.params import RecordIdPath
-from inventory.permissions import N_, ROLE_LABELS, Permission, Role
+from inventory.permissions import ROLE_LABELS, Permission, Role
 from inventory.settings import Settings
 from inventory.sites.services import create_site, list_sites, update_site
 from inventory.web import field_errors, page_context

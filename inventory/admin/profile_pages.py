@@ -13,9 +13,9 @@ from litestar.response import Redirect, Template
 
 from inventory.actors import Actor
 from inventory.errors import DomainError, InvalidInput
-from inventory.i18n import gettext
+from inventory.i18n import N_, gettext
 from inventory.params import RecordIdPath
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.runs.provisioning_profiles import (
     ProfileData,
     create_profile,

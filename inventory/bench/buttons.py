@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inventory.bench.queries import QueueStep
-from inventory.permissions import N_, Permission
+from inventory.i18n import N_
+from inventory.permissions import Permission
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from piccolo.query.functions.aggregate import Count
 from inventory.devices.event_kinds import Activity
 from inventory.devices.queries import DEVICE_LIST_COLUMNS
 from inventory.devices.tables import Device, DeviceEvent, Disk
+from inventory.i18n import N_
 from inventory.lifecycle import State
-from inventory.permissions import N_
 
 LABELLED_ACTION = Activity.LABELLED
 # History entries that mean "the asset label is on the machine"; an area that prints labels and

@@ -14,9 +14,9 @@ from inventory.devices.events import record_event
 from inventory.devices.tables import Device, DeviceEvent
 from inventory.devices.transitions import transition
 from inventory.errors import DomainError, Forbidden, InvalidInput
-from inventory.i18n import gettext
+from inventory.i18n import N_, gettext
 from inventory.lifecycle import FINAL_STATES, Action, State
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.settings import Settings
 from inventory.sites.reach import site_in_reach
 

@@ -32,8 +32,9 @@ from inventory.devices.transitions import TransitionRequest, TransitionResult, p
 from inventory.documents.issuing import issue
 from inventory.documents.summary import build_summary
 from inventory.errors import Conflict, InvalidInput, NotFound
+from inventory.i18n import N_
 from inventory.lifecycle import ALLOCATION_ACTIONS, Action, Decision, Intent
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.settings import Settings
 
 CLIENT_CHOSEN = frozenset({Action.RESERVE, Action.HAND_OVER, Action.LEND})

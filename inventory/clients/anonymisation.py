@@ -17,7 +17,6 @@ from piccolo.engine.base import Engine
 from piccolo.query.functions.aggregate import Max
 
 from inventory.actors import Actor
-from inventory.choices import Language
 from inventory.clients.access_log import record_access
 from inventory.clients.choices import AccessAction, Purpose
 from inventory.clients.codes import ALPHABET
@@ -35,8 +34,9 @@ from inventory.clock import HELSINKI, now
 from inventory.database import write_transaction
 from inventory.devices.tables import Device
 from inventory.errors import Conflict, InvalidInput
+from inventory.i18n import N_, Language
 from inventory.lifecycle import State
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.settings import Settings
 
 REASON_MAX = 200

@@ -22,8 +22,8 @@ from inventory.clients.topics import TOPICS
 from inventory.clock import now, today
 from inventory.database import write_transaction
 from inventory.errors import InvalidInput
-from inventory.i18n import gettext
-from inventory.permissions import N_, Permission
+from inventory.i18n import N_, gettext
+from inventory.permissions import Permission
 from inventory.settings import Settings
 
 RATING_MIN, RATING_MAX = 1, 5

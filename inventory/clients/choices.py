@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from inventory.permissions import N_
+from inventory.i18n import N_
 
 
 class Accommodation(StrEnum):

@@ -28,8 +28,8 @@ from inventory.documents.issuing import issue
 from inventory.documents.summary import build_summary
 from inventory.documents.tables import IssuedDocument
 from inventory.errors import Conflict
-from inventory.i18n import gettext
-from inventory.permissions import N_, Permission
+from inventory.i18n import N_, gettext
+from inventory.permissions import Permission
 from inventory.settings import Settings
 
 ERASED = N_("This client's personal data has been erased, so the document can no longer be printed.")

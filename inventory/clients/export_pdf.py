@@ -18,7 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from inventory.accounts.display_names import who
-from inventory.choices import LANGUAGE_LABELS, Language
+from inventory.choices import LANGUAGE_LABELS
 from inventory.clients.access_extract import AccessExtract
 from inventory.clients.choices import (
     ACCESS_ACTION_LABELS,
@@ -41,8 +41,8 @@ from inventory.clients.choices import (
 from inventory.clients.export import ClientExport, ExportAccess
 from inventory.clients.topics import TOPICS
 from inventory.clock import HELSINKI
-from inventory.i18n import current_language, gettext
-from inventory.permissions import N_, ROLE_LABELS, Role
+from inventory.i18n import N_, Language, current_language, gettext
+from inventory.permissions import ROLE_LABELS, Role
 from inventory.web import event_label
 from labels.document_styles import LARGE_TEXT_SCALE
 from labels.fonts import register_fonts

@@ -32,8 +32,9 @@ from inventory.devices.events import record_event
 from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
+from inventory.i18n import N_
 from inventory.lifecycle import Action, Decision, State
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.settings import Settings
 
 CONDITION_NOTES_MAX = 1000

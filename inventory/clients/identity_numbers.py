@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from inventory.errors import InvalidInput
-from inventory.permissions import N_
+from inventory.i18n import N_
 
 # Century signs: + for the 1800s; - and Y X W V U for the 1900s; A B C D E F for the 2000s (since 2023).
 CENTURY_BY_SIGN = {"+": 1800, **dict.fromkeys("-YXWVU", 1900), **dict.fromkeys("ABCDEF", 2000)}

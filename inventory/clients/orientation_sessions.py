@@ -18,7 +18,8 @@ from inventory.clients.topics import TOPICS
 from inventory.clock import now, today
 from inventory.database import write_transaction
 from inventory.errors import InvalidInput, NotFound
-from inventory.permissions import N_, Permission
+from inventory.i18n import N_
+from inventory.permissions import Permission
 
 MINUTES_MAX = 600
 NOTES_MAX = 2000

@@ -21,8 +21,9 @@ from inventory.clients.tables import Client, OrientationSession
 from inventory.database import contains_text
 from inventory.devices.tables import Device
 from inventory.errors import Forbidden
+from inventory.i18n import N_
 from inventory.lifecycle import State
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.settings import Settings
 from inventory.sites.tables import Site
 

@@ -32,8 +32,9 @@ from inventory.database import write_transaction
 from inventory.devices.tables import Device, Disk
 from inventory.devices.transitions import TransitionRequest
 from inventory.errors import Conflict, DomainError, NotFound
+from inventory.i18n import N_
 from inventory.lifecycle import Action, State
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.settings import Settings
 from inventory.sites.reach import site_in_reach
 

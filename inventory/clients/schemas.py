@@ -9,7 +9,7 @@ from typing import Annotated
 from litestar.datastructures import UploadFile
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from inventory.choices import ConditionGrade, DeviceKind, Language
+from inventory.choices import ConditionGrade, DeviceKind
 from inventory.clients.choices import (
     Accommodation,
     AssessmentPhase,
@@ -17,6 +17,7 @@ from inventory.clients.choices import (
     Observation,
     ReservationEnd,
 )
+from inventory.i18n import Language
 from inventory.schema_types import Email, Id, LongNameText, LongText, Phone, Reason, ShortText
 
 _NO_NUL = r"^[^\x00]*$"

@@ -17,7 +17,8 @@ from inventory.clients.choices import AccessAction, AccessOutcome, Purpose
 from inventory.clients.tables import Client
 from inventory.database import is_sqlite
 from inventory.errors import Conflict, Forbidden, NotFound
-from inventory.permissions import N_, Permission
+from inventory.i18n import N_
+from inventory.permissions import Permission
 from inventory.sites.reach import region_wide
 
 CLIENT_COLUMNS = (

@@ -11,7 +11,6 @@ from piccolo.engine.base import Engine
 
 from inventory.accounts.tables import User
 from inventory.actors import Actor
-from inventory.choices import Language
 from inventory.clients.access_log import record_access
 from inventory.clients.choices import AccessAction, Accommodation, Purpose
 from inventory.clients.codes import new_client_code
@@ -28,7 +27,8 @@ from inventory.clients.tables import Client
 from inventory.clock import now, today
 from inventory.database import write_transaction
 from inventory.errors import Forbidden, InvalidInput
-from inventory.permissions import N_, Permission, Role
+from inventory.i18n import N_, Language
+from inventory.permissions import Permission, Role
 from inventory.sites.tables import Site
 
 NAME_MAX = 200

@@ -13,7 +13,7 @@ import io
 from PIL import Image, UnidentifiedImageError
 
 from inventory.errors import InvalidInput
-from inventory.permissions import N_
+from inventory.i18n import N_
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_BYTES = 512 * 1024

@@ -7,7 +7,6 @@ from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
 from inventory.accounts.tables import User
-from inventory.choices import Language
 from inventory.clients.choices import (
     AccessAction,
     AccessOutcome,
@@ -17,6 +16,7 @@ from inventory.clients.choices import (
     Purpose,
     ReservationEnd,
 )
+from inventory.i18n import Language
 from inventory.sites.tables import Site
 
 # Devices refer to clients, so the client area refers to devices lazily.

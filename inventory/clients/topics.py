@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inventory.permissions import N_
+from inventory.i18n import N_
 
 TOPICS: dict[str, str] = {
     "power_login": N_("Power on and log in"),

@@ -20,8 +20,9 @@ from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device, Disk
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
+from inventory.i18n import N_
 from inventory.lifecycle import State
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.runs.choices import ACTIVE_RUN_STATES
 from inventory.runs.tables import RunTarget
 from inventory.sites.reach import reach_device

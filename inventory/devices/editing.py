@@ -16,8 +16,8 @@ from inventory.devices.events import record_event
 from inventory.devices.intake import NewDisk, normalise_serial
 from inventory.devices.tables import Device, Disk, ErasureDisk
 from inventory.errors import Conflict, InvalidInput, NotFound
+from inventory.i18n import N_
 from inventory.lifecycle import FINAL_STATES, State
-from inventory.permissions import N_
 from inventory.sites.reach import reach_device
 
 EDIT_ACTION = Activity.EDITED

@@ -21,8 +21,9 @@ from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Erasure
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
+from inventory.i18n import N_
 from inventory.lifecycle import State
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 
 SIGNED_OFF_ACTION = Activity.ERASURE_SIGNED_OFF
 WARNING_ACCEPTED_ACTION = Activity.ERASURE_WARNING_ACCEPTED

@@ -12,8 +12,8 @@ from inventory.clock import now
 from inventory.devices.tables import Device, Disk, Erasure, ErasureDisk
 from inventory.documents.numbering import certificate_number, next_number
 from inventory.errors import InvalidInput
+from inventory.i18n import N_
 from inventory.lifecycle import DeviceFacts
-from inventory.permissions import N_
 
 ERASURE_CERTIFICATE_KIND = "E"
 # Logs carry the clock of the machine that wiped, often without a time zone: allow this much either way.

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from inventory.i18n import N_
 from inventory.lifecycle import Action
-from inventory.permissions import N_
 
 
 class Activity(StrEnum):

@@ -32,8 +32,9 @@ from inventory.devices.erasure_signoff import accept_warning, awaiting_sign_off,
 from inventory.devices.intake import NewDisk
 from inventory.devices.pages import device_page
 from inventory.errors import DomainError, InvalidInput
+from inventory.i18n import N_
 from inventory.params import RecordIdPath, TagPath
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.runs.choices import CHECK_ITEMS, CheckResult
 from inventory.runs.controllers import CertificatePath
 from inventory.runs.evidence import Checklist, record_hardware_check

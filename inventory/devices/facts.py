@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from inventory.devices.tables import Device, Disk, ErasureDisk
 from inventory.errors import NotFound
+from inventory.i18n import N_
 from inventory.lifecycle import DeviceFacts, State
-from inventory.permissions import N_
 
 
 async def load_facts(device_id: int) -> DeviceFacts:

@@ -12,8 +12,8 @@ from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device, Disk
 from inventory.errors import Conflict, InvalidInput
+from inventory.i18n import N_
 from inventory.lifecycle import State
-from inventory.permissions import N_
 from inventory.sites.tables import Site
 
 INTAKE_ACTION = Activity.INTAKE

@@ -34,10 +34,10 @@ from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest, preview_transition, transition
 from inventory.documents.queries import device_certificates
 from inventory.errors import DomainError, InvalidInput
-from inventory.i18n import gettext
+from inventory.i18n import N_, gettext
 from inventory.lifecycle import ALLOCATION_ACTIONS, Action, Decision, State
 from inventory.params import ActionPath, PageQuery, TagPath, TextQuery
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.runs.choices import CHECK_ITEMS, CHECK_RESULT_LABELS
 from inventory.runs.evidence import latest_hardware_check
 from inventory.runs.pages import LABELS as RUN_LABELS

@@ -15,8 +15,8 @@ from inventory.choices import DeviceKind
 from inventory.database import contains_text
 from inventory.devices.tables import Device, DeviceEvent, Disk, Erasure
 from inventory.errors import NotFound
+from inventory.i18n import N_
 from inventory.lifecycle import State
-from inventory.permissions import N_
 from inventory.sites.reach import site_condition
 
 DEVICE_LIST_COLUMNS = (

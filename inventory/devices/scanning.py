@@ -9,7 +9,7 @@ from inventory.devices.asset_tags import likely_intended, normalise_scan, parse_
 from inventory.devices.queries import DEVICE_LIST_COLUMNS
 from inventory.devices.tables import Device
 from inventory.errors import Conflict, InvalidInput, NotFound
-from inventory.permissions import N_
+from inventory.i18n import N_
 
 MAX_SCAN_LENGTH = 100
 

@@ -12,7 +12,7 @@ from inventory.actors import Actor
 from inventory.clients.scope import in_reach
 from inventory.devices.facts import load_facts
 from inventory.devices.tables import Device
-from inventory.i18n import format_refusal
+from inventory.errors import format_refusal
 from inventory.lifecycle import TRANSITIONS, Action, DeviceFacts, Intent, TransitionRefused, decide
 
 # Steps that name a client: they are taken from the client's page, where the client is chosen.

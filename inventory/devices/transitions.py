@@ -16,6 +16,7 @@ from inventory.devices.events import record_event
 from inventory.devices.facts import load_facts
 from inventory.devices.tables import Device
 from inventory.errors import Conflict, Forbidden, InvalidInput, LifecycleRefused, NotFound
+from inventory.i18n import N_
 from inventory.lifecycle import (
     ALLOCATION_ACTIONS,
     TRANSITIONS,
@@ -27,7 +28,6 @@ from inventory.lifecycle import (
     TransitionRefused,
     decide,
 )
-from inventory.permissions import N_
 from inventory.settings import Settings
 from inventory.sites.reach import site_in_reach
 

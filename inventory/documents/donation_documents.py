@@ -25,7 +25,7 @@ from inventory.documents.summary import build_summary
 from inventory.documents.tables import IssuedDocument
 from inventory.donations.tables import Donation
 from inventory.errors import Conflict, NotFound
-from inventory.permissions import N_
+from inventory.i18n import N_
 from inventory.settings import Settings
 from labels import CertificateMark, DonatedDevice, DonationReceipt, render_donation_receipt
 from labels import Device as DonatedDeviceRecord

@@ -22,7 +22,7 @@ from inventory.devices.tables import Device, Disk, Erasure, ErasureDisk
 from inventory.documents.issuing import Issued, issue_revision
 from inventory.documents.summary import build_summary
 from inventory.errors import Conflict, NotFound
-from inventory.permissions import N_
+from inventory.i18n import N_
 from inventory.settings import Settings
 from labels import (
     CertificateMark,

@@ -22,9 +22,8 @@ from inventory.devices.events import record_event
 from inventory.devices.tables import Device, Disk
 from inventory.documents.printing import PrinterUnavailable, PrintJob, check_outcome, follow, submit
 from inventory.errors import InvalidInput, NotFound
-from inventory.i18n import current_language, gettext
+from inventory.i18n import N_, current_language, gettext
 from inventory.lifecycle import State
-from inventory.permissions import N_
 from inventory.settings import Settings
 from inventory.sites.reach import reach_donation, site_in_reach
 from inventory.sites.tables import Site

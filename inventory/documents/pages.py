@@ -24,9 +24,9 @@ from inventory.documents.verification import MAX_PASTED, find_code
 from inventory.donations.finalising import finalise_donation, sanitisation_gaps
 from inventory.donations.queries import get_donation
 from inventory.errors import DomainError, NotFound
-from inventory.i18n import current_language, gettext, ngettext
+from inventory.i18n import N_, current_language, gettext, ngettext
 from inventory.params import RecordIdPath
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.settings import Settings
 from inventory.web import page_context
 from labels import STOCKS

@@ -21,7 +21,7 @@ from enum import StrEnum
 
 from inventory.documents import ipp
 from inventory.errors import Conflict
-from inventory.permissions import N_
+from inventory.i18n import N_
 from labels import LabelStock
 
 LP_TIMEOUT_SECONDS = 30

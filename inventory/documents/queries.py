@@ -13,8 +13,7 @@ from inventory.documents.issuing import verify
 from inventory.documents.summary import ShownField, kind_label, shown_summary
 from inventory.documents.verification import Verdict
 from inventory.errors import NotFound
-from inventory.i18n import gettext
-from inventory.permissions import N_
+from inventory.i18n import N_, gettext
 
 VERDICT_MESSAGES = {
     Verdict.GENUINE: N_("This document is genuine: it was issued by us and states what is shown below."),

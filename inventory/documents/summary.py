@@ -16,8 +16,7 @@ from typing import Any
 
 from babel.dates import format_date
 
-from inventory.i18n import gettext
-from inventory.permissions import N_
+from inventory.i18n import N_, gettext
 from labels.sanitisation_terms import (
     CATEGORY_CAPTIONS,
     TECHNIQUE_CAPTIONS,

@@ -19,9 +19,9 @@ from inventory.donations.queries import get_donation, get_donor, list_donations,
 from inventory.donations.services import NewDonation, NewDonor, add_devices, create_donation, create_donor
 from inventory.donations.spreadsheet import Problem, Sheet, SheetRow
 from inventory.errors import InvalidInput
-from inventory.i18n import gettext
+from inventory.i18n import N_, gettext
 from inventory.params import RecordIdPath
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.settings import Settings
 
 

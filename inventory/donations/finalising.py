@@ -16,8 +16,8 @@ from inventory.documents.erasure_certificates import issue_destruction_certifica
 from inventory.documents.issuing import Issued
 from inventory.donations.tables import Donation
 from inventory.errors import Conflict, Forbidden, NotFound
-from inventory.i18n import gettext, ngettext
-from inventory.permissions import N_, Permission
+from inventory.i18n import N_, gettext, ngettext
+from inventory.permissions import Permission
 from inventory.settings import Settings
 from inventory.web import format_day
 

@@ -14,7 +14,7 @@ from inventory.devices.tables import Device
 from inventory.donations.services import DonationCreated, NewDonation, create_donation
 from inventory.donations.spreadsheet import Problem, Sheet, SheetRow, read_sheet
 from inventory.errors import InvalidInput
-from inventory.permissions import N_
+from inventory.i18n import N_
 from inventory.sites.reach import require_site
 
 # Serials asked about per query: well below any database's limit on bound values.

@@ -33,9 +33,9 @@ from inventory.donations.services import (
     create_donor,
 )
 from inventory.errors import DomainError, InvalidInput
-from inventory.i18n import gettext
+from inventory.i18n import N_, gettext
 from inventory.params import PageQuery, RecordIdPath
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.settings import Settings
 from inventory.sites.services import list_sites
 from inventory.web import field_errors, form_list, page_context

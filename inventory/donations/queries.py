@@ -8,7 +8,7 @@ from inventory.actors import Actor
 from inventory.devices.tables import Device
 from inventory.donations.tables import Donation, Donor
 from inventory.errors import NotFound
-from inventory.permissions import N_
+from inventory.i18n import N_
 from inventory.sites.reach import site_condition
 
 DONATION_COLUMNS = (

@@ -14,7 +14,7 @@ from inventory.database import write_transaction
 from inventory.devices.intake import NewDevice, register_device
 from inventory.donations.tables import Donation, Donor
 from inventory.errors import InvalidInput, NotFound
-from inventory.permissions import N_
+from inventory.i18n import N_
 from inventory.sites.reach import reach_donation, require_site
 from inventory.sites.tables import Site
 

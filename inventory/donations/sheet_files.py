@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from inventory.errors import InvalidInput
-from inventory.permissions import N_
+from inventory.i18n import N_
 
 MAX_XLSX_ENTRIES = 200
 MAX_XLSX_UNCOMPRESSED = 30 * 1024 * 1024

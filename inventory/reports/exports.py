@@ -14,9 +14,8 @@ from inventory.choices import DEVICE_KIND_LABELS
 from inventory.clock import HELSINKI
 from inventory.devices.event_kinds import EVENT_KINDS
 from inventory.devices.tables import Device, DeviceEvent
-from inventory.i18n import gettext
+from inventory.i18n import N_, gettext
 from inventory.lifecycle import STATE_LABELS
-from inventory.permissions import N_
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DELIMITER = ";"  # what Excel expects with Finnish and Swedish regional settings

@@ -13,10 +13,10 @@ from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
-from inventory.choices import Language
 from inventory.errors import InvalidInput
+from inventory.i18n import N_, Language
 from inventory.params import RecordIdPath
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.runs.bench_tokens import BenchCredential
 from inventory.runs.connections import CheckIn, check_in
 from inventory.runs.guards import provide_bench_site, require_bench_token

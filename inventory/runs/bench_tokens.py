@@ -10,7 +10,8 @@ from inventory.actors import Actor
 from inventory.choices import TokenScope
 from inventory.clock import now
 from inventory.errors import Forbidden, InvalidInput
-from inventory.permissions import N_, Permission
+from inventory.i18n import N_
+from inventory.permissions import Permission
 from inventory.runs.tables import BenchToken
 from inventory.sites.tables import Site
 

@@ -8,7 +8,7 @@ from piccolo.engine.base import Engine
 
 from inventory.clock import now
 from inventory.errors import Conflict, NotFound
-from inventory.permissions import N_
+from inventory.i18n import N_
 from inventory.runs.choices import RunState
 from inventory.runs.outcomes import RUN_FAILURES, apply_outcomes
 from inventory.runs.run_lifecycle import REFUSALS, RunStep

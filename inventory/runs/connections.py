@@ -19,8 +19,9 @@ from inventory.devices.intake import normalise_serial
 from inventory.devices.scanning import resolve_scan
 from inventory.devices.tables import Device
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
+from inventory.i18n import N_
 from inventory.lifecycle import FINAL_STATES, State
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.runs.choices import Connection, Pairing
 from inventory.runs.tables import BenchMachine
 from inventory.settings import Settings

@@ -14,8 +14,9 @@ from inventory.api_docs import API_ERRORS
 from inventory.devices.destruction import Destruction, record_destroyed_disk
 from inventory.devices.erasure_signoff import accept_warning, awaiting_sign_off, sign_off
 from inventory.errors import NotFound
+from inventory.i18n import N_
 from inventory.params import RecordIdPath, TagPath
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.runs.bench_tokens import issue_bench_token
 from inventory.runs.choices import CheckResult, ProfileStatus, ReverificationResult, RunState
 from inventory.runs.connections import ManualConnection, pair_by_tag, set_connection, unpaired_machines

@@ -15,9 +15,9 @@ from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
-from inventory.i18n import gettext
+from inventory.i18n import N_, gettext
 from inventory.lifecycle import State
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.runs.choices import CHECK_ITEMS, ESSENTIAL_ITEMS, CheckResult
 from inventory.runs.tables import HardwareCheck, HardwareScan
 from inventory.sites.reach import reach_device

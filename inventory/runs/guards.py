@@ -11,7 +11,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from inventory.actors import Actor
 from inventory.choices import TokenScope
-from inventory.permissions import N_
+from inventory.i18n import N_
 from inventory.runs.bench_tokens import BenchCredential, bench_credential
 
 BENCH_ONLY = N_("Only a site's bench token may use this address.")

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from inventory.errors import Conflict
-from inventory.permissions import N_
+from inventory.i18n import N_
 from inventory.runs.choices import Connection
 from inventory.runs.tables import HardwareScan
 from inventory.settings import Settings

@@ -17,8 +17,9 @@ from inventory.devices.events import record_event
 from inventory.devices.tables import Device, Disk, Erasure
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
+from inventory.i18n import N_
 from inventory.lifecycle import Action, State
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.runs.choices import ACTIVE_RUN_STATES
 from inventory.runs.sampling import maybe_pick
 from inventory.runs.tables import RunTarget

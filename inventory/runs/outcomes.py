@@ -17,8 +17,8 @@ from inventory.devices.intake import normalise_serial
 from inventory.devices.tables import Device, Disk, Erasure
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.errors import DomainError
+from inventory.i18n import N_
 from inventory.lifecycle import Action, State
-from inventory.permissions import N_
 from inventory.runs.choices import RunKind, RunState, TargetState
 from inventory.runs.recording import stored_events
 from inventory.runs.sampling import maybe_pick

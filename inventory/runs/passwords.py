@@ -28,8 +28,9 @@ from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device
 from inventory.errors import Forbidden, NotFound
+from inventory.i18n import N_
 from inventory.lifecycle import State
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.runs.tables import InitialPassword
 from inventory.settings import Settings
 from inventory.sites.reach import reach_device

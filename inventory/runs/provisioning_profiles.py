@@ -12,7 +12,8 @@ import yaml
 from inventory.actors import Actor
 from inventory.clock import now
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
-from inventory.permissions import N_, Permission
+from inventory.i18n import N_
+from inventory.permissions import Permission
 from inventory.runs.tables import Profile
 from provisioning.default_profiles import DEFAULT_PROFILES
 from provisioning.playbook_job import Playbook, default_playbooks_dir

@@ -10,7 +10,7 @@ from inventory.actors import Actor
 from inventory.clock import now
 from inventory.devices.tables import Device
 from inventory.errors import NotFound
-from inventory.permissions import N_
+from inventory.i18n import N_
 from inventory.runs.choices import Executor, RunState
 from inventory.runs.tables import BenchSite, BenchWorker, Run, RunEvent, RunTarget
 from inventory.settings import Settings

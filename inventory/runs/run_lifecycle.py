@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from inventory.permissions import N_
+from inventory.i18n import N_
 from inventory.runs.choices import RunState
 from provisioning.events import RunStatus
 

@@ -15,8 +15,9 @@ from inventory.database import write_transaction
 from inventory.devices.tables import Device, Erasure
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
+from inventory.i18n import N_
 from inventory.lifecycle import FINAL_STATES, Action, State
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.runs.tables import ReverificationSample, Run
 from inventory.settings import Settings
 from inventory.sites.reach import site_condition

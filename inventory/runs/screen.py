@@ -8,9 +8,8 @@ from typing import Any
 
 from inventory.devices.tables import Device
 from inventory.errors import NotFound
-from inventory.i18n import gettext
+from inventory.i18n import N_, gettext
 from inventory.lifecycle import State
-from inventory.permissions import N_
 from inventory.runs.choices import RunKind, TargetState
 from inventory.runs.presenters import own_words
 from inventory.runs.tables import BenchMachine, RunTarget

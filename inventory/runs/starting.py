@@ -16,8 +16,9 @@ from inventory.devices.intake import normalise_serial
 from inventory.devices.tables import Device, Disk
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
+from inventory.i18n import N_
 from inventory.lifecycle import Action, State
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.runs.choices import ACTIVE_RUN_STATES, Executor, RunKind, RunState, TargetState
 from inventory.runs.connections import connections_for, host_spec
 from inventory.runs.installing import install_disk, install_variables, installs, profile_image

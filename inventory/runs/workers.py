@@ -12,7 +12,7 @@ from piccolo.engine.base import Engine
 from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.errors import Conflict, NotFound
-from inventory.permissions import N_
+from inventory.i18n import N_
 from inventory.runs.bench_tokens import BenchCredential
 from inventory.runs.choices import Executor, RunState
 from inventory.runs.job_builder import build_job

@@ -23,7 +23,8 @@ from inventory.devices.asset_tags import canonical_tag
 from inventory.devices.tables import Device, Erasure
 from inventory.donations.tables import Donation
 from inventory.errors import InvalidInput, NotFound
-from inventory.permissions import N_, Role
+from inventory.i18n import N_
+from inventory.permissions import Role
 from inventory.runs.tables import BenchMachine, Run
 from inventory.stocktake.tables import StockTake
 

@@ -10,7 +10,7 @@ from inventory.devices.asset_tags import SITE_CODE_PATTERN
 from inventory.devices.tables import Device
 from inventory.documents.printing import QUEUE_PATTERN
 from inventory.errors import Conflict, InvalidInput, NotFound
-from inventory.permissions import N_
+from inventory.i18n import N_
 from inventory.sites.tables import Site
 from labels import STOCKS
 

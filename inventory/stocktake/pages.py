@@ -13,10 +13,10 @@ from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.errors import DomainError, InvalidInput
-from inventory.i18n import gettext
+from inventory.i18n import N_, gettext
 from inventory.lifecycle import State
 from inventory.params import MAX_ID, RecordIdPath
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.sites.services import list_sites
 from inventory.stocktake.queries import MISPLACED_REASONS, ON_SITE_STATES, list_stocktakes, stocktake_view
 from inventory.stocktake.services import finish_stocktake, record_scan, start_stocktake

@@ -9,8 +9,8 @@ from typing import Any
 from inventory.actors import Actor
 from inventory.devices.tables import Device
 from inventory.errors import NotFound
+from inventory.i18n import N_
 from inventory.lifecycle import IN_WORKSHOP, OUT_OF_WORKSHOP, State
-from inventory.permissions import N_
 from inventory.sites.reach import site_condition
 from inventory.stocktake.tables import StockTake, StockTakeScan
 

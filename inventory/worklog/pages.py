@@ -15,8 +15,9 @@ from piccolo.engine.base import Engine
 from inventory.actors import Actor
 from inventory.clock import today
 from inventory.errors import DomainError, InvalidInput
+from inventory.i18n import N_
 from inventory.params import RecordIdPath
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.web import field_errors, page_context
 from inventory.worklog.queries import MAX_SPAN_DAYS, work_report
 from inventory.worklog.services import WorkEntry, log_work, remove_work

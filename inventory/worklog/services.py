@@ -13,7 +13,7 @@ from inventory.actors import Actor
 from inventory.clock import now, today
 from inventory.database import write_transaction
 from inventory.errors import Forbidden, InvalidInput, NotFound
-from inventory.permissions import N_
+from inventory.i18n import N_
 from inventory.worklog.tables import WorkLog
 
 MINUTES_PER_DAY = 24 * 60

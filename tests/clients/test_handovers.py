@@ -11,7 +11,6 @@ import httpx
 import pytest
 from PIL import Image
 
-from inventory.choices import Language
 from inventory.clients.choices import HandoverKind
 from inventory.clients.handovers import HandoverRequest, Signing, hand_over, hand_over_signed
 from inventory.clients.reservations import reserve_device
@@ -20,7 +19,7 @@ from inventory.clients.tables import Handover
 from inventory.clock import today
 from inventory.database import is_sqlite
 from inventory.devices.tables import Device, DeviceEvent
-from inventory.i18n import gettext
+from inventory.i18n import Language, gettext
 from inventory.permissions import Role
 from inventory.settings import get_settings
 from tests.clients.helpers import NAME, bearer, log_rows, new_client, person, ready_device, signature_png

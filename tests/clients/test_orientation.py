@@ -7,11 +7,11 @@ from typing import Any
 
 import httpx
 
-from inventory.choices import Language
 from inventory.clients.tables import OrientationSession
 from inventory.clock import today
 from inventory.documents.issuing import verify
 from inventory.documents.verification import Verdict
+from inventory.i18n import Language
 from inventory.settings import get_settings
 from tests.clients.helpers import NAME, bearer, log_rows, new_client, person
 from tests.labels.pdf_reading import all_text

@@ -6,10 +6,10 @@ from typing import Any
 
 import httpx
 
-from inventory.choices import Language
 from inventory.devices.editing import add_disk
 from inventory.devices.intake import NewDisk
 from inventory.devices.tables import Device, Disk
+from inventory.i18n import Language
 from inventory.permissions import Role
 from tests import factories
 from tests.documents.helpers import decoded_symbols, pdf_text, wipe

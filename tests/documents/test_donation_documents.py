@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 
-from inventory.choices import Language
 from inventory.devices.tables import Disk, Erasure
 from inventory.donations.tables import Donation
+from inventory.i18n import Language
 from inventory.permissions import Role
 from tests import factories
 from tests.documents.helpers import pdf_text, wipe

@@ -11,8 +11,8 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from inventory.choices import Language
 from inventory.devices.tables import DeviceEvent
+from inventory.i18n import Language
 from inventory.permissions import Role
 from inventory.sites.tables import Site
 from labels import get_stock

@@ -20,11 +20,12 @@ from litestar import Litestar
 
 from inventory.actors import Actor
 from inventory.app import create_app
-from inventory.choices import DiskKind, Language
+from inventory.choices import DiskKind
 from inventory.devices.intake import NewDevice, NewDisk
 from inventory.devices.tables import Device
 from inventory.documents.erasure_certificates import certificate_model, issue_erasure_certificate
 from inventory.donations.services import NewDonation, NewDonor, create_donation, create_donor
+from inventory.i18n import Language
 from inventory.permissions import Role
 from inventory.settings import Settings
 from labels import render_sanitisation_certificate

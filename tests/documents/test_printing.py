@@ -19,8 +19,8 @@ import pytest
 from pypdf import PdfReader
 
 from inventory.app import create_app
-from inventory.choices import Language
 from inventory.devices.tables import DeviceEvent
+from inventory.i18n import Language
 from inventory.permissions import Role
 from inventory.settings import Settings
 from inventory.sites.services import update_site

@@ -10,7 +10,8 @@ import pytest
 from litestar import Litestar
 
 from inventory.app import create_app
-from inventory.choices import Language, TokenScope
+from inventory.choices import TokenScope
+from inventory.i18n import Language
 from inventory.permissions import Role
 from tests import factories
 

@@ -8,8 +8,8 @@ from urllib.parse import quote
 
 import httpx
 
-from inventory.choices import Language
 from inventory.devices.asset_tags import check_character, format_tag
+from inventory.i18n import Language
 from inventory.lifecycle import State
 from inventory.permissions import Role
 from tests import factories

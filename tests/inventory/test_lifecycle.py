@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from inventory.i18n import format_refusal
+from inventory.errors import format_refusal
 from inventory.lifecycle import (
     FINAL_STATES,
     TRANSITIONS,

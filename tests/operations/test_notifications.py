@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from inventory.accounts.tables import User
-from inventory.choices import Language
+from inventory.i18n import Language
 from inventory.operations.notifications.email import deliver_pending
 from inventory.operations.notifications.services import notify
 from inventory.operations.notifications.tables import EmailStatus, Notification

@@ -14,8 +14,8 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
 
-from inventory.choices import Language
 from inventory.clock import now
+from inventory.i18n import Language
 from inventory.operations.notifications.tables import Notification
 from inventory.operations.scheduled_jobs import JOBS
 from inventory.operations.scheduling.heartbeat import scheduler_status

@@ -18,7 +18,8 @@ from inventory.clients.records import ClientRecord, read_client
 from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, PhasePath, route_opt
 from inventory.clock import today
 from inventory.errors import DomainError, InvalidInput
-from inventory.permissions import N_, Permission
+from inventory.i18n import N_
+from inventory.permissions import Permission
 from inventory.settings import Settings
 from inventory.web import page_context
 

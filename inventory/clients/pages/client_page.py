@@ -9,7 +9,7 @@ from litestar.response import Template
 from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
-from inventory.choices import DEVICE_KIND_LABELS, LANGUAGE_LABELS, DeviceKind, Language
+from inventory.choices import DEVICE_KIND_LABELS, LANGUAGE_LABELS, DeviceKind
 from inventory.clients.chart import ChartText, ratings_svg
 from inventory.clients.choices import (
     ACCESSORY_LABELS,
@@ -29,8 +29,7 @@ from inventory.clients.records import ClientRecord, read_client
 from inventory.clients.topics import TOPICS
 from inventory.clock import today
 from inventory.errors import DomainError
-from inventory.i18n import current_language, gettext
-from inventory.permissions import N_
+from inventory.i18n import N_, Language, current_language, gettext
 from inventory.settings import Settings
 from inventory.web import page_context
 

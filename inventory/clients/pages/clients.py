@@ -22,8 +22,9 @@ from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, rou
 from inventory.clients.services import ClientChanges, NewClient, create_client, update_client
 from inventory.clock import today
 from inventory.errors import DomainError, InvalidInput
+from inventory.i18n import N_
 from inventory.params import PageQuery, TextQuery
-from inventory.permissions import N_, Permission, Role
+from inventory.permissions import Permission, Role
 from inventory.settings import Settings
 from inventory.web import page_context
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from inventory.choices import Language
 from inventory.clients.choices import Accommodation
 from inventory.errors import InvalidInput
-from inventory.permissions import N_
+from inventory.i18n import N_, Language
 
 
 def parse_date(value: str, field_name: str) -> dt.date:

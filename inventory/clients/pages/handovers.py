@@ -36,9 +36,9 @@ from inventory.clients.signatures import clean_signature, png_from_data_url
 from inventory.clock import today
 from inventory.devices.queries import get_device
 from inventory.errors import DomainError, InvalidInput
-from inventory.i18n import gettext
+from inventory.i18n import N_, gettext
 from inventory.params import RecordIdPath
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.settings import Settings
 from inventory.web import page_context
 

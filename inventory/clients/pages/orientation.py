@@ -18,8 +18,9 @@ from inventory.clients.pages.client_page import client_page
 from inventory.clients.pages.forms import many, optional_int, parse_date
 from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, route_opt
 from inventory.errors import DomainError, InvalidInput
+from inventory.i18n import N_
 from inventory.params import RecordIdPath
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.settings import Settings
 
 

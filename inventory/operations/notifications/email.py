@@ -18,12 +18,11 @@ from typing import Any
 
 from inventory.actors import Actor
 from inventory.clock import now
-from inventory.i18n import gettext, normalise_language
+from inventory.i18n import N_, gettext, normalise_language
 from inventory.operations.notifications.client_reads import log_codes_shown
 from inventory.operations.notifications.kinds import render
 from inventory.operations.notifications.tables import EmailStatus, Notification
 from inventory.operations.settings import OperationsSettings
-from inventory.permissions import N_
 from inventory.settings import Settings
 
 BATCH = 100

@@ -13,9 +13,8 @@ from typing import Any
 
 from babel.dates import format_date
 
-from inventory.i18n import gettext, ngettext, normalise_language
+from inventory.i18n import N_, gettext, ngettext, normalise_language
 from inventory.lifecycle import STATE_LABELS, State
-from inventory.permissions import N_
 
 LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 MAX_LISTED_DEVICES = 20

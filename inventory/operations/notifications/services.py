@@ -8,10 +8,11 @@ from typing import Any
 from inventory.accounts.tables import User
 from inventory.clock import now
 from inventory.errors import NotFound
+from inventory.i18n import N_
 from inventory.operations.notifications.kinds import KINDS
 from inventory.operations.notifications.tables import EmailStatus, Notification
 from inventory.operations.settings import OperationsSettings
-from inventory.permissions import N_, Role
+from inventory.permissions import Role
 
 LINK_MAX = 200
 

@@ -22,10 +22,11 @@ from piccolo.engine.base import Engine
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from inventory.errors import Forbidden
+from inventory.i18n import N_
 from inventory.operations.observability.metrics import exposition, read_database_figures
 from inventory.operations.observability.readiness import check_readiness
 from inventory.operations.settings import get_operations_settings
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 
 FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
 

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from inventory.actors import Actor
 from inventory.errors import DomainError
-from inventory.i18n import gettext
+from inventory.i18n import N_, gettext
 from inventory.operations.scheduled_jobs import JOBS
 from inventory.operations.scheduling.controllers import JobName
 from inventory.operations.scheduling.job_definition import describe_trigger, with_overrides
@@ -22,7 +22,7 @@ from inventory.operations.scheduling.queries import jobs_overview, list_runs
 from inventory.operations.scheduling.runs import find_job, queue_run
 from inventory.operations.scheduling.tables import OUTCOME_LABELS, Outcome
 from inventory.operations.settings import get_operations_settings
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 from inventory.web import babel_locale, page_context
 
 FAILURES_SHOWN = 20

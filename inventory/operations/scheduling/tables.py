@@ -6,7 +6,7 @@ from piccolo.columns import Integer, Text, Timestamptz, Varchar
 from piccolo.columns.column_types import Serial
 from piccolo.table import Table
 
-from inventory.permissions import N_
+from inventory.i18n import N_
 
 
 class Outcome(StrEnum):

@@ -11,10 +11,11 @@ from litestar.params import QueryParameter
 from inventory.api_docs import API_ERRORS
 from inventory.clock import today
 from inventory.errors import InvalidInput
+from inventory.i18n import N_
 from inventory.operations.statistics.schemas import DailyCountOut
 from inventory.operations.statistics.snapshot import daily_counts
 from inventory.params import OptionalIdQuery
-from inventory.permissions import N_, Permission
+from inventory.permissions import Permission
 
 MAX_DAYS = 3660
 DEFAULT_DAYS = 30
