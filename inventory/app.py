@@ -14,7 +14,6 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.static_files import create_static_files_router
 from msgspec import Struct
-from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
 from inventory.accessibility.pages import AccessibilityPages
@@ -43,7 +42,7 @@ from inventory.clients.pages.loans import LoanPages
 from inventory.clients.pages.orientation import OrientationPages
 from inventory.clients.pages.reservations import ReservationPages
 from inventory.csrf import SessionCSRFMiddleware, csrf_cookie_name
-from inventory.database import start_pool
+from inventory.database import AnyEngine, start_pool
 from inventory.devices.controllers import DeviceController, ScanController
 from inventory.devices.evidence_pages import EvidencePages
 from inventory.devices.pages import DevicePages
@@ -160,7 +159,7 @@ CONTROLLERS: list[Any] = [
 ]
 
 
-def _engine() -> Engine:  # type: ignore[type-arg]
+def _engine() -> AnyEngine:
     from inventory.piccolo_conf import DB
 
     return DB

@@ -9,7 +9,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractAsyncContextManager, closing
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 from urllib.parse import urlparse
 
 from piccolo.columns.base import Column
@@ -22,11 +22,15 @@ SQLITE_BUSY_TIMEOUT_SECONDS = 30
 SQLITE_QUERY_THREADS = 8
 
 
+AnyEngine: TypeAlias = Engine[Any]
+"""Piccolo's engine, SQLite or PostgreSQL: callers never depend on its transaction type."""
+
+
 class DatabaseURLError(ValueError):
     """The database URL is neither an sqlite:/// nor a postgresql:// address."""
 
 
-def engine_from_url(url: str) -> Engine:  # type: ignore[type-arg]
+def engine_from_url(url: str) -> AnyEngine:
     """Build the Piccolo engine for a `sqlite:///path` or `postgresql://…` URL."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
@@ -128,7 +132,7 @@ async def start_pool(engine: PostgresEngine, max_size: int) -> None:
     await engine.start_connection_pool(min_size=1, max_size=max_size, reset=keep_session)
 
 
-def is_sqlite(engine: Engine) -> bool:  # type: ignore[type-arg]
+def is_sqlite(engine: AnyEngine) -> bool:
     """Whether the engine is the embedded SQLite one."""
     return isinstance(engine, SQLiteEngine)
 
@@ -141,7 +145,7 @@ def contains_text(column: Column, text: str) -> Where:
     return column.ilike(pattern)
 
 
-def write_transaction(engine: Engine) -> AbstractAsyncContextManager[Any]:  # type: ignore[type-arg]
+def write_transaction(engine: AnyEngine) -> AbstractAsyncContextManager[Any]:
     """A transaction for read-then-write work: IMMEDIATE on SQLite so writers queue instead of failing."""
     if isinstance(engine, SQLiteEngine):
         return engine.transaction(transaction_type=TransactionType.immediate)

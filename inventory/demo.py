@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from piccolo.engine.base import Engine
-
 from inventory.accounts.tables import User
 from inventory.accounts.users import NewUser, actor_from_row, create_user
 from inventory.choices import DeviceKind, DiskKind, DonorKind
 from inventory.clients.choices import Accommodation
 from inventory.clock import as_of
+from inventory.database import AnyEngine
 from inventory.demo_story import (
     Cast,
     early_donation,
@@ -112,7 +111,7 @@ async def database_is_empty() -> bool:
     return not await User.exists()
 
 
-async def load_demo_data(engine: Engine) -> list[DemoLogin]:  # type: ignore[type-arg]
+async def load_demo_data(engine: AnyEngine) -> list[DemoLogin]:
     """Create the demo sites, donors, users and clients, and a year of work through the real services."""
     settings = get_settings()
     with as_of(moment(340, 9, 0)):

@@ -8,9 +8,8 @@ import io
 from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.tables import Migration
-from piccolo.engine.base import Engine
 
-from inventory.database import is_sqlite
+from inventory.database import AnyEngine, is_sqlite
 from inventory.piccolo_app import APP_CONFIG
 
 
@@ -18,7 +17,7 @@ class MigrationFailed(RuntimeError):
     """A migration did not apply; the message says which and why."""
 
 
-async def apply_migrations(engine: Engine) -> list[str]:  # type: ignore[type-arg]
+async def apply_migrations(engine: AnyEngine) -> list[str]:
     """Apply every pending migration (SQLite: switch the file to WAL first) and return their ids."""
     if is_sqlite(engine):
         await engine.run_ddl("PRAGMA journal_mode=WAL")

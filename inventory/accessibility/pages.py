@@ -7,17 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
-from piccolo.engine.base import Engine
 
 from inventory.accessibility.services import Feedback, send_feedback, sender_key
 from inventory.accounts.pages import client_address
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError
 from inventory.i18n import N_, current_language, gettext
 from inventory.permissions import Permission
-from inventory.settings import Settings
 from inventory.web import field_errors, page_context
 
 PUBLIC = {"permission": Permission.PUBLIC, "exclude_from_auth": True}
@@ -79,19 +77,20 @@ class AccessibilityPages(Controller):
 
     path = "/accessibility"
     include_in_schema = False
+    opt = PUBLIC
 
-    @get("/", opt=PUBLIC)
+    @get("/")
     async def statement(self, request: Request[Any, Any, Any]) -> Template:
         """The accessibility statement and the feedback form."""
         return _statement(request, FeedbackForm(), sent=request.query_params.get("sent") == "1")
 
-    @post("/feedback", opt=PUBLIC, status_code=303)
+    @post("/feedback", status_code=303)
     async def feedback(
         self,
         request: Request[Any, Any, Any],
         data: URLEncodedBody[FeedbackForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> Redirect | Template:
         """Store the feedback for the administrators."""
         try:

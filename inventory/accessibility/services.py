@@ -8,12 +8,10 @@ import hmac
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.engine.base import Engine
-
 from inventory.accessibility.tables import AccessibilityFeedback
 from inventory.actors import Actor
 from inventory.clock import now
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
 from inventory.i18n import N_
 from inventory.permissions import Permission
@@ -46,7 +44,7 @@ def _clean(text: str, name: str, limit: int) -> str:
     return cleaned
 
 
-async def send_feedback(engine: Engine, feedback: Feedback, key: str) -> int:  # type: ignore[type-arg]
+async def send_feedback(engine: AnyEngine, feedback: Feedback, key: str) -> int:
     """Store feedback for the administrators; a sender may send a few an hour."""
     message = _clean(feedback.message, "message", MESSAGE_MAX)
     if not message:
@@ -92,7 +90,7 @@ async def list_feedback(limit: int = 200) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: row["handled_at"] is not None)
 
 
-async def mark_handled(engine: Engine, actor: Actor, feedback_id: int) -> None:  # type: ignore[type-arg]
+async def mark_handled(engine: AnyEngine, actor: Actor, feedback_id: int) -> None:
     """Record that an administrator has dealt with the feedback."""
     if not actor.may(Permission.ADMINISTER):
         raise Forbidden(N_("Your role does not allow this."))

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.di import NamedDependency
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
@@ -22,9 +21,9 @@ from inventory.accounts.sessions import (
 from inventory.accounts.throttling import record_attempt, wait_before
 from inventory.accounts.users import authenticate
 from inventory.actors import Actor
+from inventory.dependencies import SettingsDependency
 from inventory.i18n import N_, gettext
 from inventory.permissions import Permission
-from inventory.settings import Settings
 from inventory.web import page_context
 
 SELF = {"permission": Permission.SELF}
@@ -45,8 +44,9 @@ class AccountPages(Controller):
 
     path = "/"
     include_in_schema = False
+    opt = SELF
 
-    @get("/account", opt=SELF)
+    @get("/account")
     async def account(self, request: Request[Actor, Any, Any]) -> Template:
         """One's own account: role, site and the second factor."""
         assert request.user.user_id is not None
@@ -57,7 +57,7 @@ class AccountPages(Controller):
             context=page_context(request, totp_enabled=enabled, totp_required=required),
         )
 
-    @post("/account/second-factor/off", opt=SELF, status_code=303)
+    @post("/account/second-factor/off", status_code=303)
     async def second_factor_off(self, request: Request[Actor, Any, Any]) -> Response[Any]:
         """Turn the second factor off; administrators must keep theirs."""
         actor = request.user
@@ -70,14 +70,14 @@ class AccountPages(Controller):
         await second_factor.disable(actor.user_id)
         return Redirect(path="/account", status_code=303)
 
-    @post("/account/second-factor/on", opt=SELF, status_code=303)
+    @post("/account/second-factor/on", status_code=303)
     async def second_factor_on(self, request: Request[Actor, Any, Any]) -> Redirect:
         """Set up a second factor in the login's second step, where a code from it is checked first."""
         if isinstance(request.auth, BrowserSession):
             await require_second_factor_again(request.auth.token)
         return Redirect(path="/login/code/setup?next=%2Faccount", status_code=303)
 
-    @get("/reauth", opt=SELF)
+    @get("/reauth")
     async def reauth_form(self, request: Request[Actor, Any, Any], next: NextQuery = "/") -> Template:
         """Ask for the password again."""
         assert request.user.user_id is not None
@@ -91,12 +91,12 @@ class AccountPages(Controller):
             ),
         )
 
-    @post("/reauth", opt=SELF, status_code=303)
+    @post("/reauth", status_code=303)
     async def reauth(
         self,
         request: Request[Actor, Any, Any],
         data: URLEncodedBody[ReauthForm],
-        settings: NamedDependency[Settings],
+        settings: SettingsDependency,
     ) -> Response[Any]:
         """Confirm the password (and code); the session counts as freshly authenticated for a few minutes."""
         actor = request.user

@@ -23,8 +23,9 @@ class MeController(Controller):
 
     path = "/api/v1/me"
     tags = ["accounts"]
+    opt = {"permission": Permission.SELF}
 
-    @get("/", operation_id="getMe", responses=API_ERRORS, opt={"permission": Permission.SELF})
+    @get("/", operation_id="getMe", responses=API_ERRORS)
     async def me(self, request: Request[Actor, Any, Any]) -> schemas.MeOut:
         """Who you are and what you may do."""
         actor = request.user
@@ -40,7 +41,7 @@ class MeController(Controller):
             permissions=sorted(p.value for p in ROLE_PERMISSIONS[actor.role]),
         )
 
-    @get("/tokens", operation_id="listMyTokens", responses=API_ERRORS, opt={"permission": Permission.SELF})
+    @get("/tokens", operation_id="listMyTokens", responses=API_ERRORS)
     async def list_tokens(self, request: Request[Actor, Any, Any]) -> list[schemas.TokenOut]:
         """Your API tokens (never their secrets)."""
         rows = await ApiToken.select(
@@ -55,7 +56,7 @@ class MeController(Controller):
         ).where(ApiToken.user == request.user.user_id)
         return [schemas.TokenOut(**row) for row in rows]
 
-    @post("/tokens", operation_id="createMyToken", responses=API_ERRORS, opt={"permission": Permission.SELF})
+    @post("/tokens", operation_id="createMyToken", responses=API_ERRORS)
     async def create_token(
         self, data: JSONBody[schemas.TokenCreate], request: Request[Actor, Any, Any]
     ) -> schemas.TokenIssued:
@@ -74,7 +75,6 @@ class MeController(Controller):
         "/tokens/{token_id:int}",
         operation_id="revokeMyToken",
         responses=API_ERRORS,
-        opt={"permission": Permission.SELF},
     )
     async def revoke_token(self, token_id: RecordIdPath, request: Request[Actor, Any, Any]) -> None:
         """Revoke one of your tokens at once."""
@@ -87,13 +87,14 @@ class UserController(Controller):
 
     path = "/api/v1/users"
     tags = ["accounts"]
+    opt = {"permission": Permission.ADMINISTER}
 
-    @get("/", operation_id="listUsers", responses=API_ERRORS, opt={"permission": Permission.ADMINISTER})
+    @get("/", operation_id="listUsers", responses=API_ERRORS)
     async def list_users(self) -> list[schemas.UserOut]:
         """Every account."""
         return [schemas.UserOut(**row) for row in await list_users()]
 
-    @post("/", operation_id="createUser", responses=API_ERRORS, opt={"permission": Permission.ADMINISTER})
+    @post("/", operation_id="createUser", responses=API_ERRORS)
     async def create_user(self, data: JSONBody[schemas.UserCreate]) -> schemas.UserOut:
         """Create an account for one person (accounts are never shared)."""
         user_id = await create_user(
@@ -113,7 +114,6 @@ class UserController(Controller):
         "/{user_id:int}",
         operation_id="updateUser",
         responses=API_ERRORS,
-        opt={"permission": Permission.ADMINISTER},
     )
     async def update_user(self, user_id: RecordIdPath, data: JSONBody[schemas.UserUpdate]) -> schemas.UserOut:
         """Change an account; a new password or deactivation ends its sessions."""

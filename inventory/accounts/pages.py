@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.di import NamedDependency
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
@@ -21,6 +20,7 @@ from inventory.accounts.throttling import Attempt, attempt, minutes, record_atte
 from inventory.accounts.users import authenticate
 from inventory.actors import Actor
 from inventory.csrf import session_csrf_cookie
+from inventory.dependencies import SettingsDependency
 from inventory.i18n import N_, gettext
 from inventory.language import LANGUAGE_COOKIE, SUPPORTED
 from inventory.navigation import start_page
@@ -134,7 +134,7 @@ class LoginPages(Controller):
         self,
         request: Request[Any, Any, Any],
         data: URLEncodedBody[LoginForm],
-        settings: NamedDependency[Settings],
+        settings: SettingsDependency,
     ) -> Response[Any]:
         """Check the password, open a fresh session and go where the user was heading."""
         username = data.username.strip().lower()[:64]
@@ -157,9 +157,7 @@ class LoginPages(Controller):
         )
 
     @post("/logout", opt={"permission": Permission.SELF}, status_code=303)
-    async def logout(
-        self, request: Request[Actor, Any, Any], settings: NamedDependency[Settings]
-    ) -> Redirect:
+    async def logout(self, request: Request[Actor, Any, Any], settings: SettingsDependency) -> Redirect:
         """End the session on the server and forget the cookie."""
         if isinstance(request.auth, BrowserSession):
             await end_session(request.auth.token)
@@ -172,7 +170,7 @@ class LoginPages(Controller):
         self,
         request: Request[Any, Any, Any],
         data: URLEncodedBody[LanguageForm],
-        settings: NamedDependency[Settings],
+        settings: SettingsDependency,
     ) -> Redirect:
         """Remember the chosen language in a cookie, and in the user's account when logged in."""
         language = data.language if data.language in SUPPORTED else "fi"

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import segno
 from litestar import Controller, Request, Response, get, post
-from litestar.di import NamedDependency
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 from markupsafe import Markup
@@ -19,6 +18,7 @@ from inventory.accounts.secret_box import SecretUnreadable, seal, unseal
 from inventory.accounts.sessions import complete_second_factor, pending_session_user
 from inventory.accounts.throttling import minutes, record_attempt, wait_before
 from inventory.actors import Actor
+from inventory.dependencies import SettingsDependency
 from inventory.errors import InvalidInput
 from inventory.i18n import N_, gettext
 from inventory.permissions import Permission
@@ -63,10 +63,11 @@ class SecondFactorPages(Controller):
 
     path = "/login/code"
     include_in_schema = False
+    opt = OPEN
 
-    @get("/", opt=OPEN)
+    @get("/")
     async def code_form(
-        self, request: Request[Any, Any, Any], settings: NamedDependency[Settings], next: NextQuery = "/"
+        self, request: Request[Any, Any, Any], settings: SettingsDependency, next: NextQuery = "/"
     ) -> Response[Any]:
         """Ask for the six digits from the authenticator app."""
         if await _pending(request, settings) is None:
@@ -75,12 +76,12 @@ class SecondFactorPages(Controller):
             "accounts/code.html", context=page_context(request, next_path=safe_next(next), error=None)
         )
 
-    @post("/", opt=OPEN, status_code=303)
+    @post("/", status_code=303)
     async def check_code(
         self,
         request: Request[Any, Any, Any],
         data: URLEncodedBody[CodeForm],
-        settings: NamedDependency[Settings],
+        settings: SettingsDependency,
     ) -> Response[Any]:
         """A right code opens the session; wrong ones count as failed logins."""
         pending = await _pending(request, settings)
@@ -111,9 +112,9 @@ class SecondFactorPages(Controller):
             status_code=status,
         )
 
-    @get("/setup", opt=OPEN)
+    @get("/setup")
     async def setup_form(
-        self, request: Request[Any, Any, Any], settings: NamedDependency[Settings], next: NextQuery = "/"
+        self, request: Request[Any, Any, Any], settings: SettingsDependency, next: NextQuery = "/"
     ) -> Response[Any]:
         """Show a new seed as a QR code and as text, to add to an authenticator app."""
         pending = await _pending(request, settings)
@@ -123,12 +124,12 @@ class SecondFactorPages(Controller):
             request, settings, pending[1], second_factor.new_secret(), safe_next(next), error=None
         )
 
-    @post("/setup", opt=OPEN, status_code=303)
+    @post("/setup", status_code=303)
     async def finish_setup(
         self,
         request: Request[Any, Any, Any],
         data: URLEncodedBody[SetupForm],
-        settings: NamedDependency[Settings],
+        settings: SettingsDependency,
     ) -> Response[Any]:
         """Keep the seed once a code from it is shown, then open the session."""
         pending = await _pending(request, settings)

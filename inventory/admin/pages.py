@@ -6,10 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
-from piccolo.engine.base import Engine
 
 from inventory.accessibility.services import list_feedback, mark_handled
 from inventory.accounts.sessions import end_all_sessions
@@ -17,11 +15,11 @@ from inventory.accounts.throttling import failures_waiting, unlock
 from inventory.accounts.users import NewUser, UserChanges, create_user, get_user, list_users, update_user
 from inventory.actors import Actor
 from inventory.choices import LANGUAGE_LABELS
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_, Language, gettext
 from inventory.params import RecordIdPath
 from inventory.permissions import ROLE_LABELS, Permission, Role
-from inventory.settings import Settings
 from inventory.sites.services import create_site, list_sites, update_site
 from inventory.web import field_errors, page_context
 
@@ -95,8 +93,9 @@ class AdminPages(Controller):
 
     path = "/admin"
     include_in_schema = False
+    opt = ADMIN
 
-    @get("/", opt=ADMIN)
+    @get("/")
     async def index(self, request: Request[Actor, Any, Any]) -> Template:
         """What an administrator looks after."""
         feedback = await list_feedback()
@@ -133,12 +132,12 @@ class AdminPages(Controller):
             status_code=status_code,
         )
 
-    @get("/users", opt=ADMIN)
+    @get("/users")
     async def users(self, request: Request[Actor, Any, Any]) -> Template:
         """Every account and the form for a new one."""
         return await self._users_page(request, UserForm(role=Role.TRAINEE.value))
 
-    @post("/users", opt=ADMIN, status_code=303)
+    @post("/users", status_code=303)
     async def create_user(
         self, request: Request[Actor, Any, Any], data: URLEncodedBody[UserForm]
     ) -> Redirect | Template:
@@ -198,12 +197,12 @@ class AdminPages(Controller):
             status_code=status_code,
         )
 
-    @get("/users/{user_id:int}", opt=ADMIN)
+    @get("/users/{user_id:int}")
     async def user(self, request: Request[Actor, Any, Any], user_id: RecordIdPath) -> Template:
         """One account's details."""
         return await self._user_page(request, user_id)
 
-    @post("/users/{user_id:int}", opt=ADMIN, status_code=303)
+    @post("/users/{user_id:int}", status_code=303)
     async def update_user(
         self, request: Request[Actor, Any, Any], user_id: RecordIdPath, data: URLEncodedBody[UserForm]
     ) -> Redirect | Template:
@@ -238,7 +237,7 @@ class AdminPages(Controller):
             await end_all_sessions(user_id)
         return Redirect(path=f"/admin/users/{user_id}?saved=1", status_code=303)
 
-    @post("/users/{user_id:int}/unlock", opt=ADMIN, status_code=303)
+    @post("/users/{user_id:int}/unlock", status_code=303)
     async def unlock_user(self, user_id: RecordIdPath) -> Redirect:
         """Forget the account's failed logins, so no wait holds the person back (accounts/throttling.py)."""
         user = await get_user(user_id)
@@ -267,12 +266,12 @@ class AdminPages(Controller):
             status_code=status_code,
         )
 
-    @get("/sites", opt=ADMIN)
+    @get("/sites")
     async def sites(self, request: Request[Actor, Any, Any]) -> Template:
         """Every site with its label printer, and the form for a new one."""
         return await self._sites_page(request, SiteForm())
 
-    @post("/sites", opt=ADMIN, status_code=303)
+    @post("/sites", status_code=303)
     async def create_site(
         self, request: Request[Actor, Any, Any], data: URLEncodedBody[SiteForm]
     ) -> Redirect | Template:
@@ -287,7 +286,7 @@ class AdminPages(Controller):
             return await self._sites_page(request, data, field_errors(refused), refused.status_code)
         return Redirect(path="/admin/sites?saved=1", status_code=303)
 
-    @post("/sites/{site_id:int}", opt=ADMIN, status_code=303)
+    @post("/sites/{site_id:int}", status_code=303)
     async def update_site(
         self, request: Request[Actor, Any, Any], site_id: RecordIdPath, data: URLEncodedBody[SiteForm]
     ) -> Redirect | Template:
@@ -304,9 +303,9 @@ class AdminPages(Controller):
             return await self._sites_page(request, SiteForm(), errors, refused.status_code, site_id)
         return Redirect(path="/admin/sites?saved=1", status_code=303)
 
-    @get("/settings", opt=ADMIN)
+    @get("/settings")
     async def settings_page(
-        self, request: Request[Actor, Any, Any], settings: NamedDependency[Settings]
+        self, request: Request[Actor, Any, Any], settings: SettingsDependency
     ) -> Template:
         """The settings in force (set as environment variables; secrets are never shown)."""
         shown = {
@@ -334,17 +333,17 @@ class AdminPages(Controller):
             ),
         )
 
-    @get("/feedback", opt=ADMIN)
+    @get("/feedback")
     async def feedback(self, request: Request[Actor, Any, Any]) -> Template:
         """Accessibility feedback, open first."""
         return Template("admin/feedback.html", context=page_context(request, feedback=await list_feedback()))
 
-    @post("/feedback/{feedback_id:int}/handled", opt=ADMIN, status_code=303)
+    @post("/feedback/{feedback_id:int}/handled", status_code=303)
     async def handled(
         self,
         request: Request[Actor, Any, Any],
         feedback_id: RecordIdPath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> Redirect:
         """Mark feedback as dealt with."""
         await mark_handled(engine, request.user, feedback_id)

@@ -115,18 +115,19 @@ class ProfilePages(Controller):
 
     path = "/admin/profiles"
     include_in_schema = False
+    opt = ADMIN
 
-    @get("/", opt=ADMIN)
+    @get("/")
     async def profiles(self, request: Request[Actor, Any, Any]) -> Template:
         """Every profile, active or not, with a link to edit it."""
         return Template("admin/profiles.html", context=page_context(request, profiles=await list_profiles()))
 
-    @get("/new", opt=ADMIN)
+    @get("/new")
     async def new_profile(self, request: Request[Actor, Any, Any]) -> Template:
         """The form for a new profile."""
         return await _profile_page(request, ProfileForm(active="yes"))
 
-    @post("/", opt=ADMIN, status_code=303)
+    @post("/", status_code=303)
     async def create(
         self, request: Request[Actor, Any, Any], data: URLEncodedBody[ProfileForm]
     ) -> Redirect | Template:
@@ -137,12 +138,12 @@ class ProfilePages(Controller):
             return await _profile_page(request, data, None, field_errors(refused), refused.status_code)
         return Redirect(path=f"/admin/profiles/{profile_id}?saved=1", status_code=303)
 
-    @get("/{profile_id:int}", opt=ADMIN)
+    @get("/{profile_id:int}")
     async def profile(self, request: Request[Actor, Any, Any], profile_id: RecordIdPath) -> Template:
         """One profile's form."""
         return await _profile_page(request, _form_of(await get_profile(profile_id)), profile_id)
 
-    @post("/{profile_id:int}", opt=ADMIN, status_code=303)
+    @post("/{profile_id:int}", status_code=303)
     async def update(
         self, request: Request[Actor, Any, Any], profile_id: RecordIdPath, data: URLEncodedBody[ProfileForm]
     ) -> Redirect | Template:

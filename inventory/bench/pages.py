@@ -6,19 +6,17 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Template
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.bench.buttons import BATCH_BUTTONS, BatchButton
 from inventory.bench.queries import QUEUE_HINTS, QUEUE_LABELS, QueueSection, QueueStep, bench_queue
 from inventory.bench.services import Outcome, batch_step, mark_labelled
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError
 from inventory.params import ActionPath
 from inventory.permissions import Permission
-from inventory.settings import Settings
 from inventory.sites.reach import reachable_site_id, site_in_reach
 from inventory.sites.services import list_sites
 from inventory.web import event_label, field_errors, form_list, page_context, route_paths, step_label
@@ -77,8 +75,9 @@ class BenchPages(Controller):
 
     path = "/bench"
     include_in_schema = False
+    opt = {"permission": Permission.DEVICE_WORK}
 
-    @get("/", opt={"permission": Permission.DEVICE_WORK})
+    @get("/")
     async def queue(
         self,
         request: Request[Actor, Any, Any],
@@ -87,14 +86,14 @@ class BenchPages(Controller):
         """The work queue by step, for the user's own site unless another is chosen."""
         return await _bench_page(request, site)
 
-    @post("/steps/{action:str}", opt={"permission": Permission.DEVICE_WORK}, status_code=200)
+    @post("/steps/{action:str}", status_code=200)
     async def batch_step(
         self,
         request: Request[Actor, Any, Any],
         action: ActionPath,
         data: URLEncodedBody[SelectionForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> Template:
         """Take one step on every selected device; the page lists what was done and what was refused."""
         try:
@@ -105,12 +104,12 @@ class BenchPages(Controller):
             )
         return await _bench_page(request, "", outcomes, step_label(action))
 
-    @post("/labelled", opt={"permission": Permission.DEVICE_WORK}, status_code=200)
+    @post("/labelled", status_code=200)
     async def labelled(
         self,
         request: Request[Actor, Any, Any],
         data: URLEncodedBody[SelectionForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> Template:
         """Record that the labels of the selected devices are on the machines."""
         try:

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from piccolo.engine.base import Engine
-
 from inventory.actors import Actor
 from inventory.bench.queries import LABEL_ACTIONS, LABELLED_ACTION
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device, DeviceEvent
 from inventory.devices.transitions import transition
@@ -47,7 +45,7 @@ def check_selection(tags: Sequence[str]) -> list[str]:
 
 
 async def batch_step(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     tags: Sequence[str],
     action: Action,
     actor: Actor,
@@ -70,7 +68,7 @@ async def batch_step(
     return outcomes
 
 
-async def mark_labelled(engine: Engine, tags: Sequence[str], actor: Actor) -> list[Outcome]:  # type: ignore[type-arg]
+async def mark_labelled(engine: AnyEngine, tags: Sequence[str], actor: Actor) -> list[Outcome]:
     """Record that the asset label is on each selected machine (a history entry, no change of state)."""
     if not actor.may(Permission.DEVICE_WORK):
         raise Forbidden(N_("Your role does not allow this step."))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from msgspec import Struct
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.clients.access_log import client_access, log_access
@@ -14,6 +13,7 @@ from inventory.clients.choices import AccessAction, Purpose
 from inventory.clients.export import ExportAccess, access_entries
 from inventory.clients.scope import reach_client
 from inventory.clock import now
+from inventory.database import AnyEngine
 from inventory.permissions import Permission
 
 EXTRACT_MONTHS = 24
@@ -33,7 +33,7 @@ class AccessExtract(Struct):
 
 
 async def access_extract(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     actor: Actor,
     purpose: Purpose = Purpose.DATA_EXPORT,

@@ -31,13 +31,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from piccolo.engine.base import Engine
-
 from inventory.actors import Actor
 from inventory.clients.choices import AccessAction, AccessOutcome, Purpose
 from inventory.clients.tables import AccessLogEntry, AccessLogHead
 from inventory.clock import now
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.settings import get_settings
 
 GENESIS_HASH = "0" * 64
@@ -158,7 +156,7 @@ async def record_access(
 
 
 async def log_access(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     actor: Actor,
     action: AccessAction,
     client_ids: Iterable[int | None],
@@ -171,7 +169,7 @@ async def log_access(
         return await record_access(actor, action, client_ids, purpose, outcome, detail)
 
 
-async def record_switch_over(engine: Engine) -> int:  # type: ignore[type-arg]
+async def record_switch_over(engine: AnyEngine) -> int:
     """Pin the switch to keyed hashes at the row after the current end (at upgrade: `kierto migrate`)."""
     async with write_transaction(engine):
         last_seq, _ = await _take_head(chain_key())

@@ -16,8 +16,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.engine.base import Engine
-
 from inventory.actors import Actor
 from inventory.clients.access_log import record_access
 from inventory.clients.choices import AccessAction, HandoverKind, Purpose, ReservationEnd
@@ -26,7 +24,7 @@ from inventory.clients.orientation import orientation_status
 from inventory.clients.scope import lock_client, reach_client
 from inventory.clients.tables import Client, Handover, Reservation
 from inventory.clock import now, today
-from inventory.database import is_sqlite, write_transaction
+from inventory.database import AnyEngine, is_sqlite, write_transaction
 from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest, TransitionResult, preview_transition, transition
 from inventory.documents.issuing import issue
@@ -77,7 +75,7 @@ def reservation_expiry(settings: Settings, moment: dt.datetime) -> dt.datetime:
     return moment + dt.timedelta(days=settings.reservation_days)
 
 
-async def lock_device(engine: Engine, asset_tag: str) -> None:  # type: ignore[type-arg]
+async def lock_device(engine: AnyEngine, asset_tag: str) -> None:
     """Hold the device's row until the transaction ends (PostgreSQL; SQLite writes one at a time)."""
     if not is_sqlite(engine):
         await Device.select(Device.id).where(Device.asset_tag == asset_tag).lock_rows("UPDATE")
@@ -153,7 +151,7 @@ def _return_details(request: TransitionRequest, loan: dict[str, Any] | None) -> 
 
 
 async def _reach_steps_client(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     asset_tag: str,
     action: Action,
     actor: Actor,
@@ -201,7 +199,7 @@ async def _client_intent(
 
 
 async def preview_allocation_step(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     asset_tag: str,
     action: Action,
     actor: Actor,
@@ -218,7 +216,7 @@ async def preview_allocation_step(
 
 
 async def allocation_step(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     asset_tag: str,
     action: Action,
     actor: Actor,

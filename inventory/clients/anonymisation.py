@@ -13,7 +13,6 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from piccolo.engine.base import Engine
 from piccolo.query.functions.aggregate import Max
 
 from inventory.actors import Actor
@@ -31,7 +30,7 @@ from inventory.clients.tables import (
     Reservation,
 )
 from inventory.clock import HELSINKI, now
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.devices.tables import Device
 from inventory.errors import Conflict, InvalidInput
 from inventory.i18n import N_, Language
@@ -56,7 +55,7 @@ async def _devices_in_hand(client_id: int) -> list[str]:
 
 
 async def _anonymise(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     actor: Actor,
     reason: str,
@@ -112,7 +111,7 @@ async def _anonymise(
 
 
 async def anonymise_client(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     actor: Actor,
     reason: str,
@@ -191,7 +190,7 @@ async def last_activity() -> dict[int, dt.datetime]:
 
 
 async def purge_expired_clients(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     settings: Settings,
     actor: Actor,
 ) -> int:

@@ -10,8 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.engine.base import Engine
-
 from inventory.actors import Actor
 from inventory.clients.access_log import record_access
 from inventory.clients.choices import AccessAction, AssessmentPhase, Observation, Purpose
@@ -20,7 +18,7 @@ from inventory.clients.scope import lock_client, reach_client, recheck_not_anony
 from inventory.clients.tables import Assessment, AssessmentItem
 from inventory.clients.topics import TOPICS
 from inventory.clock import now, today
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.errors import InvalidInput
 from inventory.i18n import N_, gettext
 from inventory.permissions import Permission
@@ -93,7 +91,7 @@ def _check(data: AssessmentInput, settings: Settings) -> None:
 
 
 async def save_assessment(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     phase: AssessmentPhase,
     data: AssessmentInput,

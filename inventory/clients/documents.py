@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from piccolo.engine.base import Engine
-
 import labels
 from inventory.accounts.tables import User
 from inventory.actors import Actor
@@ -22,7 +20,7 @@ from inventory.clients.scope import reach_client
 from inventory.clients.tables import Handover
 from inventory.clients.topics import TOPICS
 from inventory.clock import HELSINKI, today
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.devices.tables import Device
 from inventory.documents.issuing import issue
 from inventory.documents.summary import build_summary
@@ -73,7 +71,7 @@ async def _verification_code(number: str) -> str:
 
 
 async def handover_document(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     handover_id: int,
     actor: Actor,
     settings: Settings,
@@ -135,7 +133,7 @@ async def _issuer_name(number: str, fallback: str) -> str:
 
 
 async def orientation_certificate(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     actor: Actor,
     settings: Settings,

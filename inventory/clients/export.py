@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from msgspec import Struct
-from piccolo.engine.base import Engine
 
 from inventory.accounts.display_names import display_names
 from inventory.accounts.tables import User
@@ -22,6 +21,7 @@ from inventory.clients.reservations import reservations_of
 from inventory.clients.scope import reach_client
 from inventory.clients.tables import Handover
 from inventory.clock import HELSINKI, now
+from inventory.database import AnyEngine
 from inventory.devices.presenters import CLIENT_ACTIONS
 from inventory.devices.tables import Device, DeviceEvent
 from inventory.documents.tables import IssuedDocument
@@ -388,7 +388,7 @@ async def collect_client_data(
 
 
 async def export_client(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     actor: Actor,
     settings: Settings,

@@ -6,8 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.engine.base import Engine
-
 from inventory.actors import Actor
 from inventory.clients.access_log import log_access, record_access
 from inventory.clients.allocation import (
@@ -26,7 +24,7 @@ from inventory.clients.scope import (
 from inventory.clients.signatures import clean_signature
 from inventory.clients.tables import Handover
 from inventory.clock import now, today
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device
@@ -89,7 +87,7 @@ class Signing:
 
 
 async def _handover_step(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     wanted: HandoverRequest,
     actor: Actor,
@@ -114,7 +112,7 @@ async def _handover_step(
 
 
 async def preview_hand_over(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     wanted: HandoverRequest,
     actor: Actor,
@@ -127,7 +125,7 @@ async def preview_hand_over(
 
 
 async def hand_over(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     wanted: HandoverRequest,
     actor: Actor,
@@ -142,7 +140,7 @@ async def hand_over(
 
 
 async def hand_over_signed(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     wanted: HandoverRequest,
     signing: Signing,
@@ -170,7 +168,7 @@ async def hand_over_signed(
 
 
 async def load_handover(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     handover_id: int,
     actor: Actor,
     purpose: Purpose,
@@ -191,7 +189,7 @@ async def load_handover(
 
 
 async def read_handover(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     handover_id: int,
     actor: Actor,
     purpose: Purpose = Purpose.HANDOVER,
@@ -203,7 +201,7 @@ async def read_handover(
 
 
 async def record_signatures(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     handover_id: int,
     client_png: bytes,
     counsellor_png: bytes,
@@ -239,7 +237,7 @@ async def record_signatures(
 
 
 async def record_paper_signing(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     handover_id: int,
     actor: Actor,
     purpose: Purpose = Purpose.HANDOVER,
@@ -264,7 +262,7 @@ async def record_paper_signing(
 
 
 async def return_loan(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     handover_id: int,
     returned: ReturnRequest,
     actor: Actor,
@@ -300,7 +298,7 @@ async def return_loan(
 
 
 async def extend_loan(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     handover_id: int,
     due_on: dt.date,
     actor: Actor,
@@ -347,7 +345,7 @@ async def handovers_of(client_id: int) -> list[dict[str, Any]]:
 
 
 async def overdue_loans(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     actor: Actor,
     on: dt.date | None = None,
     purpose: Purpose = Purpose.LOAN_FOLLOW_UP,

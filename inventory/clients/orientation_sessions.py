@@ -6,8 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.engine.base import Engine
-
 from inventory.actors import Actor
 from inventory.clients.access_log import record_access
 from inventory.clients.choices import AccessAction, Purpose
@@ -16,7 +14,7 @@ from inventory.clients.scope import lock_client, reach_client, recheck_not_anony
 from inventory.clients.tables import OrientationSession
 from inventory.clients.topics import TOPICS
 from inventory.clock import now, today
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.errors import InvalidInput, NotFound
 from inventory.i18n import N_
 from inventory.permissions import Permission
@@ -56,7 +54,7 @@ def _check(data: SessionInput) -> None:
 
 
 async def _writable(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     actor: Actor,
     purpose: Purpose,
@@ -67,7 +65,7 @@ async def _writable(
 
 
 async def add_session(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     data: SessionInput,
     actor: Actor,
@@ -103,7 +101,7 @@ async def _session_of(client_id: int, session_id: int) -> None:
 
 
 async def change_session(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     session_id: int,
     data: SessionInput,
@@ -129,7 +127,7 @@ async def change_session(
 
 
 async def remove_session(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     session_id: int,
     actor: Actor,

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.engine.base import Engine
-
 from inventory.accounts.tables import User
 from inventory.actors import Actor
 from inventory.clients.access_log import log_access
@@ -18,7 +16,7 @@ from inventory.clients.orientation_sessions import sessions_of
 from inventory.clients.reservations import reservations_of
 from inventory.clients.scope import reach_client, reachable_condition, refuse
 from inventory.clients.tables import Client, OrientationSession
-from inventory.database import contains_text
+from inventory.database import AnyEngine, contains_text
 from inventory.devices.tables import Device
 from inventory.errors import Forbidden
 from inventory.i18n import N_
@@ -51,7 +49,7 @@ class ClientRecord:
 
 
 async def read_client(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     actor: Actor,
     settings: Settings,
@@ -89,7 +87,7 @@ def _free_text(text: str) -> str:
 
 
 async def list_clients(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     actor: Actor,
     settings: Settings,
     mine: bool = True,

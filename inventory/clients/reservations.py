@@ -12,8 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.engine.base import Engine
-
 from inventory.actors import Actor
 from inventory.choices import ConditionGrade, DeviceKind
 from inventory.clients.access_log import log_access, record_access
@@ -28,7 +26,7 @@ from inventory.clients.profile_fit import device_profiles, missing_accommodation
 from inventory.clients.scope import reach_client, reachable_condition, require_not_anonymised, sees_every_site
 from inventory.clients.tables import Client, Reservation
 from inventory.clock import now
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.devices.tables import Device, Disk
 from inventory.devices.transitions import TransitionRequest
 from inventory.errors import Conflict, DomainError, NotFound
@@ -105,7 +103,7 @@ def _grade_rank(grade: str | None) -> int:
 
 
 async def candidate_devices(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     wish: DeviceWish,
     actor: Actor,
@@ -168,7 +166,7 @@ async def candidate_devices(
 
 
 async def reserve_device(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     asset_tag: str,
     actor: Actor,
@@ -188,7 +186,7 @@ async def reserve_device(
 
 
 async def clients_to_reserve_for(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     asset_tag: str,
     actor: Actor,
     purpose: Purpose = Purpose.RESERVATION,
@@ -225,7 +223,7 @@ async def clients_to_reserve_for(
 
 
 async def _reservation(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     reservation_id: int,
     actor: Actor,
     purpose: Purpose,
@@ -248,7 +246,7 @@ async def _reservation(
 
 
 async def renew_reservation(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     reservation_id: int,
     actor: Actor,
     settings: Settings,
@@ -275,7 +273,7 @@ async def renew_reservation(
 
 
 async def release_reservation(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     reservation_id: int,
     actor: Actor,
     settings: Settings,
@@ -290,7 +288,7 @@ async def release_reservation(
 
 
 async def release_expired_reservations(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     settings: Settings,
     actor: Actor,
 ) -> int:

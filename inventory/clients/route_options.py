@@ -6,11 +6,11 @@ or change of a client's data (and the route guard with each refusal).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeAlias
 
 from litestar import Request
 from litestar.datastructures import CacheControlHeader
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.params import PathParameter
 
 from inventory.clients.choices import AssessmentPhase, Purpose
@@ -28,6 +28,8 @@ def route_purpose(request: Request[Any, Any, Any]) -> Purpose:
 
 
 PURPOSE = {"purpose": Provide(route_purpose, sync_to_thread=False)}
+PurposeDependency: TypeAlias = NamedDependency[Purpose]
+"""The purpose the route declares (`purpose`, provided by `PURPOSE` on every client controller)."""
 
 
 def route_opt(

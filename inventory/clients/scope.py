@@ -9,13 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from piccolo.columns.combination import Where
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.clients.access_log import log_access
 from inventory.clients.choices import AccessAction, AccessOutcome, Purpose
 from inventory.clients.tables import Client
-from inventory.database import is_sqlite
+from inventory.database import AnyEngine, is_sqlite
 from inventory.errors import Conflict, Forbidden, NotFound
 from inventory.i18n import N_
 from inventory.permissions import Permission
@@ -64,7 +63,7 @@ async def in_reach(actor: Actor, client_id: int) -> bool:
 
 
 async def refuse(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     actor: Actor,
     client_id: int | None,
     purpose: Purpose,
@@ -76,7 +75,7 @@ async def refuse(
 
 
 async def reach_client(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     actor: Actor,
     client_id: int,
     purpose: Purpose,
@@ -102,7 +101,7 @@ def require_not_anonymised(client: dict[str, Any]) -> None:
         raise Conflict(ANONYMISED)
 
 
-async def lock_client(engine: Engine, client_id: int) -> None:  # type: ignore[type-arg]
+async def lock_client(engine: AnyEngine, client_id: int) -> None:
     """Hold the client's row until the transaction ends (PostgreSQL; SQLite already writes one at a time).
 
     Take it before any other lock of the transaction, so concurrent changes of one client queue up.

@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from piccolo.engine.base import Engine
-
 from inventory.accounts.tables import User
 from inventory.actors import Actor
 from inventory.clients.access_log import record_access
@@ -25,7 +23,7 @@ from inventory.clients.scope import (
 )
 from inventory.clients.tables import Client
 from inventory.clock import now, today
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.errors import Forbidden, InvalidInput
 from inventory.i18n import N_, Language
 from inventory.permissions import Permission, Role
@@ -138,7 +136,7 @@ async def _counsellor_for(counsellor_id: int | None, site_id: int) -> int | None
 
 
 async def create_client(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     new: NewClient,
     actor: Actor,
     purpose: Purpose = Purpose.CLIENT_REGISTER,
@@ -183,7 +181,7 @@ async def create_client(
 
 
 async def update_client(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     client_id: int,
     changes: ClientChanges,
     actor: Actor,

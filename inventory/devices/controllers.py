@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, patch, post
-from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, QueryParameter
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
 from inventory.choices import DeviceKind
 from inventory.clients.allocation import allocation_step
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.devices.editing import (
     DeviceChanges,
     DiskChanges,
@@ -56,7 +55,6 @@ from inventory.params import (
     TagPath,
 )
 from inventory.permissions import Permission
-from inventory.settings import Settings
 from inventory.sites.reach import reach_device
 
 
@@ -148,7 +146,7 @@ class DeviceController(Controller):
         tag: TagPath,
         data: JSONBody[DeviceUpdate],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> DeviceOut:
         """Correct a device's description; the change is recorded in its history."""
         await edit_device(
@@ -201,7 +199,7 @@ class DeviceController(Controller):
         tag: TagPath,
         data: JSONBody[DiskCreate],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> DiskOut:
         """Record a disk found in the device; it must be erased before the device moves on."""
         disk_id = await add_disk(
@@ -232,7 +230,7 @@ class DeviceController(Controller):
         disk_id: RecordIdPath,
         data: JSONBody[DiskUpdate],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> DiskOut:
         """Complete or correct a disk's record (e.g. the serial a donor list lacked) before it is erased."""
         changes = DiskChanges(
@@ -256,7 +254,7 @@ class DeviceController(Controller):
         disk_id: RecordIdPath,
         data: JSONBody[DiskRemovalIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> None:
         """Remove a disk recorded by mistake (never an erased or destroyed one), with the reason."""
         await remove_disk(engine, tag, disk_id, data.reason, request.user)
@@ -274,8 +272,8 @@ class DeviceController(Controller):
         action: ActionPath,
         data: JSONBody[TransitionIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> TransitionOut:
         """Take one lifecycle step; the step's own permission and guards decide (403, 409, 422)."""
         step = _transition_request(data)

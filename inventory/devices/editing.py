@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.engine.base import Engine
-
 from inventory.actors import Actor
 from inventory.choices import ConditionGrade, DeviceKind, DiskKind
 from inventory.clock import now
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.intake import NewDisk, normalise_serial
@@ -68,7 +66,7 @@ async def _editable_device(asset_tag: str) -> dict[str, Any]:
     return dict(device)
 
 
-async def edit_device(engine: Engine, asset_tag: str, changes: DeviceChanges, actor: Actor) -> None:  # type: ignore[type-arg]
+async def edit_device(engine: AnyEngine, asset_tag: str, changes: DeviceChanges, actor: Actor) -> None:
     """Correct a device's description and record what changed."""
     await reach_device(actor, asset_tag)
     async with write_transaction(engine):
@@ -94,7 +92,7 @@ async def edit_device(engine: Engine, asset_tag: str, changes: DeviceChanges, ac
         )
 
 
-async def add_disk(engine: Engine, asset_tag: str, disk: NewDisk, actor: Actor) -> int:  # type: ignore[type-arg]
+async def add_disk(engine: AnyEngine, asset_tag: str, disk: NewDisk, actor: Actor) -> int:
     """Record a disk found in a device; it must then be erased before the device moves on."""
     await reach_device(actor, asset_tag)
     async with write_transaction(engine):
@@ -135,7 +133,9 @@ async def _unsanitised_disk(device_id: int, disk_id: int) -> dict[str, Any]:
     return dict(disk)
 
 
-async def edit_disk(engine: Engine, asset_tag: str, disk_id: int, changes: DiskChanges, actor: Actor) -> None:  # type: ignore[type-arg]
+async def edit_disk(
+    engine: AnyEngine, asset_tag: str, disk_id: int, changes: DiskChanges, actor: Actor
+) -> None:
     """Complete or correct a disk's record before it is erased (serial, model, size, type)."""
     await reach_device(actor, asset_tag)
     async with write_transaction(engine):
@@ -165,7 +165,7 @@ async def edit_disk(engine: Engine, asset_tag: str, disk_id: int, changes: DiskC
         )
 
 
-async def remove_disk(engine: Engine, asset_tag: str, disk_id: int, reason: str, actor: Actor) -> None:  # type: ignore[type-arg]
+async def remove_disk(engine: AnyEngine, asset_tag: str, disk_id: int, reason: str, actor: Actor) -> None:
     """Remove a disk recorded by mistake (not in the device, or recorded twice), with the reason."""
     await reach_device(actor, asset_tag)
     reason = reason.strip()

@@ -12,13 +12,12 @@ from urllib.parse import quote
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency
 from litestar.params import MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.choices import DeviceKind, DiskKind
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.devices.destruction import Destruction, record_destroyed_disk
 from inventory.devices.editing import (
     DeviceChanges,
@@ -242,8 +241,8 @@ class EvidencePages(Controller):
         request: Request[Actor, Any, Any],
         tag: TagPath,
         data: MultipartBody[NwipeForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> Redirect | Template:
         """Accept an nwipe log as the erasure of the device's disks; drives without a serial are paired."""
         text = ""
@@ -269,7 +268,7 @@ class EvidencePages(Controller):
         request: Request[Actor, Any, Any],
         tag: TagPath,
         data: URLEncodedBody[DeviceForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> Redirect | Template:
         """Correct the device's description; what changed is recorded in its history."""
         try:
@@ -284,7 +283,7 @@ class EvidencePages(Controller):
         request: Request[Actor, Any, Any],
         tag: TagPath,
         data: URLEncodedBody[DiskForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> Redirect | Template:
         """Record a disk found in the device; it must be erased before the device moves on."""
         try:
@@ -299,7 +298,7 @@ class EvidencePages(Controller):
         request: Request[Actor, Any, Any],
         tag: TagPath,
         data: URLEncodedBody[HardwareCheckForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> Redirect | Template:
         """Record the hardware checklist; with the scanned battery health it gives the condition grade."""
         try:
@@ -317,7 +316,7 @@ class EvidencePages(Controller):
         tag: TagPath,
         disk_id: RecordIdPath,
         data: URLEncodedBody[DiskForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> Redirect | Template:
         """Complete or correct a disk's record before it is erased."""
         try:
@@ -337,7 +336,7 @@ class EvidencePages(Controller):
         tag: TagPath,
         disk_id: RecordIdPath,
         data: URLEncodedBody[ReasonForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> Redirect | Template:
         """Remove a disk recorded by mistake."""
         try:
@@ -357,7 +356,7 @@ class EvidencePages(Controller):
         tag: TagPath,
         disk_id: RecordIdPath,
         data: URLEncodedBody[DestroyForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> Redirect | Template:
         """Record a disk as physically destroyed: how, the witness and the recycler's reference."""
         try:
@@ -384,7 +383,7 @@ class EvidencePages(Controller):
         self,
         request: Request[Actor, Any, Any],
         data: URLEncodedBody[SignOffForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> Redirect | Template:
         """Sign off the ticked erasures."""
         try:
@@ -401,7 +400,7 @@ class EvidencePages(Controller):
         request: Request[Actor, Any, Any],
         number: CertificatePath,
         data: URLEncodedBody[ReasonForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> Redirect | Template:
         """Accept an erasure's warning with a written reason."""
         try:

@@ -8,10 +8,8 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
-from piccolo.engine.base import Engine
 from piccolo.query.functions.aggregate import Count
 
 from inventory.accounts.display_names import display_names
@@ -24,6 +22,7 @@ from inventory.choices import (
 )
 from inventory.clients.allocation import allocation_step, preview_allocation_step
 from inventory.clients.reservations import clients_to_reserve_for, reserve_device
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.event_kinds import EVENT_KINDS
 from inventory.devices.presenters import device_out, events_out
@@ -44,7 +43,6 @@ from inventory.runs.pages import LABELS as RUN_LABELS
 from inventory.runs.presenters import progress_out
 from inventory.runs.queries import device_progress
 from inventory.runs.screen import device_screen
-from inventory.settings import Settings
 from inventory.sites.reach import reach_device
 from inventory.web import event_label, field_errors, form_list, format_bytes, page_context
 from labels.sanitisation_terms import DestructionMethod
@@ -230,8 +228,8 @@ class DevicePages(Controller):
         tag: TagPath,
         action: ActionPath,
         data: URLEncodedBody[StepForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> Redirect | Template:
         """Take a step from the device page once confirmed; a refusal shows on the page with its reason.
 
@@ -262,8 +260,8 @@ class DevicePages(Controller):
         request: Request[Actor, Any, Any],
         tag: TagPath,
         data: URLEncodedBody[ReserveForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> Redirect | Template:
         """Reserve this ready device for one of the user's clients chosen on the device page."""
         try:

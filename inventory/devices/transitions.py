@@ -6,11 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from piccolo.engine.base import Engine
-
 from inventory.actors import Actor
 from inventory.clock import now, today
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.devices.erasures import ErasureRecord, check_erasure, record_erasure
 from inventory.devices.events import record_event
 from inventory.devices.facts import load_facts
@@ -155,7 +153,7 @@ async def preview_transition(
 
 
 async def transition(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     asset_tag: str,
     action: Action,
     actor: Actor,

@@ -6,13 +6,12 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
-from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody, PathParameter, QueryParameter
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.documents import schemas
 from inventory.documents.donation_documents import final_report, issue_receipt, render_receipt
 from inventory.documents.erasure_certificates import (
@@ -28,7 +27,6 @@ from inventory.donations.finalising import finalise_donation
 from inventory.i18n import current_language, gettext
 from inventory.params import RecordIdPath, TagPath
 from inventory.permissions import Permission
-from inventory.settings import Settings
 
 NumberPath = Annotated[
     str,
@@ -83,8 +81,8 @@ class DocumentController(Controller):
         self,
         data: JSONBody[schemas.LabelsIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> Response[bytes]:
         """The labels of devices or a whole donation as a PDF; noted in each device's history."""
         labels = await make_labels(
@@ -103,8 +101,8 @@ class DocumentController(Controller):
         self,
         data: JSONBody[schemas.LabelsIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> schemas.PrintJobOut:
         """Send the labels to the label printer of your site (its CUPS queue); 409 says why not."""
         labels = await print_labels(
@@ -131,8 +129,8 @@ class DocumentController(Controller):
         self,
         number: NumberPath,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
         language: LanguageQuery = None,
     ) -> Response[bytes]:
         """The certificate of sanitisation of a passed erasure (NIST SP 800-88 Appendix G), as a PDF."""
@@ -151,8 +149,8 @@ class DocumentController(Controller):
         self,
         tag: TagPath,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
         language: LanguageQuery = None,
     ) -> Response[bytes]:
         """The certificate of sanitisation of a device whose every disk was physically destroyed."""
@@ -191,8 +189,8 @@ class DocumentController(Controller):
         self,
         donation_id: RecordIdPath,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
         language: LanguageQuery = None,
     ) -> Response[bytes]:
         """The donor's receipt: every device received and the certificate numbers known so far."""
@@ -210,7 +208,7 @@ class DocumentController(Controller):
     async def donation_report(
         self,
         donation_id: RecordIdPath,
-        settings: NamedDependency[Settings],
+        settings: SettingsDependency,
         language: LanguageQuery = None,
     ) -> Response[bytes]:
         """The final donor report of a finalised donation: each device with its certificate number."""
@@ -230,8 +228,8 @@ class DocumentController(Controller):
         self,
         donation_id: RecordIdPath,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> schemas.FinalisedOut:
         """Finalise a donation once every device has a passed erasure or destroyed disks (409 names
         the devices that do not); the final report is issued."""
@@ -256,7 +254,7 @@ class VerificationController(Controller):
         responses=API_ERRORS,
         opt={"permission": Permission.PUBLIC, "exclude_from_auth": True},
     )
-    async def verify(self, code: CodePath, settings: NamedDependency[Settings]) -> schemas.VerificationOut:
+    async def verify(self, code: CodePath, settings: SettingsDependency) -> schemas.VerificationOut:
         """Whether a certificate is genuine, tampered with or unknown, and what a genuine one certifies."""
         view = await verification_view(code, settings.resolved_secret_key(), current_language.get())
         return schemas.VerificationOut(

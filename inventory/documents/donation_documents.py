@@ -12,12 +12,10 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from piccolo.engine.base import Engine
-
 from inventory.accounts.tables import User
 from inventory.actors import Actor
 from inventory.clock import HELSINKI
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.devices.tables import Device, Erasure
 from inventory.documents.erasure_certificates import KIND as CERTIFICATE_KIND
 from inventory.documents.issuing import REVISION_MARK, Issued, find_issued, issue, issue_revision
@@ -143,7 +141,7 @@ async def donation_facts(donation_id: int, settings: Settings, final: bool) -> d
 
 
 async def issue_receipt(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     donation_id: int,
     actor: Actor,
     settings: Settings,

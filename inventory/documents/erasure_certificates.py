@@ -11,13 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from piccolo.engine.base import Engine
-
 from inventory.accounts.tables import User
 from inventory.actors import Actor
 from inventory.choices import ErasureCategory, ErasureTechnique
 from inventory.clock import HELSINKI
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.devices.tables import Device, Disk, Erasure, ErasureDisk
 from inventory.documents.issuing import Issued, issue_revision
 from inventory.documents.summary import build_summary
@@ -350,7 +348,7 @@ async def erasure_facts(erasure: dict[str, Any], settings: Settings) -> dict[str
 
 
 async def issue_erasure_certificate(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     number: str,
     actor: Actor,
     settings: Settings,
@@ -431,7 +429,7 @@ async def issue_destruction_certificate_in_transaction(
 
 
 async def issue_destruction_certificate(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     asset_tag: str,
     actor: Actor,
     settings: Settings,

@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from piccolo.engine.base import Engine
-
 from inventory.actors import Actor
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.devices.asset_tags import parse_tag
 from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
@@ -211,7 +209,7 @@ async def _record(
 
 
 async def make_labels(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     selection: LabelSelection,
     actor: Actor,
     settings: Settings,
@@ -232,7 +230,7 @@ async def make_labels(
 
 
 async def print_labels(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     selection: LabelSelection,
     actor: Actor,
     settings: Settings,

@@ -8,12 +8,11 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
-from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.documents.controllers import labels_file_name
 from inventory.documents.donation_documents import certificate_numbers, donation_devices
 from inventory.documents.labelling import DEFAULT_STOCK, LabelSelection, make_labels, print_labels, site_row
@@ -27,7 +26,6 @@ from inventory.errors import DomainError, NotFound
 from inventory.i18n import N_, current_language, gettext, ngettext
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
-from inventory.settings import Settings
 from inventory.web import page_context
 from labels import STOCKS
 from labels.stocks import stock_name
@@ -133,8 +131,8 @@ class DocumentPages(Controller):
         self,
         request: Request[Actor, Any, Any],
         data: URLEncodedBody[LabelForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> Response[bytes] | Template:
         """Download the labels as a PDF, or send them to the site's printer; refusals show on the page."""
         donation_id = int(data.donation_id) if data.donation_id.strip().isdigit() else None
@@ -192,8 +190,8 @@ class DocumentPages(Controller):
         self,
         request: Request[Actor, Any, Any],
         donation_id: RecordIdPath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> Redirect | Template:
         """Finalise the donation; a refusal shows on the page with the devices that still need work."""
         try:
@@ -235,7 +233,7 @@ class DocumentPages(Controller):
         self,
         request: Request[Any, Any, Any],
         code: Annotated[str, PathParameter(description="A code, or anything pasted that holds one")],
-        settings: NamedDependency[Settings],
+        settings: SettingsDependency,
     ) -> Template:
         """Whether a certificate is genuine, and what it certifies (never anyone's personal data)."""
         pasted = code.lstrip("/")

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.params import JSONBody, MultipartBody, QueryParameter
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.devices.intake import NewDevice, NewDisk
 from inventory.devices.schemas import DeviceCreate
 from inventory.donations import schemas
@@ -22,7 +21,6 @@ from inventory.errors import InvalidInput
 from inventory.i18n import N_, gettext
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
-from inventory.settings import Settings
 
 
 def new_device(data: JSONBody[DeviceCreate]) -> NewDevice:
@@ -43,7 +41,7 @@ def new_device(data: JSONBody[DeviceCreate]) -> NewDevice:
     )
 
 
-async def read_upload(upload: schemas.ImportUpload, settings: NamedDependency[Settings]) -> bytes:
+async def read_upload(upload: schemas.ImportUpload, settings: SettingsDependency) -> bytes:
     """The uploaded bytes, refused when larger than the configured limit."""
     data = await upload.file.read(settings.max_upload_bytes + 1)
     await upload.file.close()
@@ -166,7 +164,7 @@ class DonationController(Controller):
         self,
         data: JSONBody[schemas.DonationCreate],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> schemas.DonationCreated:
         """Record a donation with all its devices in one go; each device gets an asset tag."""
         created = await create_donation(
@@ -194,7 +192,7 @@ class DonationController(Controller):
         donation_id: RecordIdPath,
         data: JSONBody[schemas.DevicesAdd],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> schemas.DonationCreated:
         """Register more devices to a donation."""
         tags = await add_devices(
@@ -210,7 +208,7 @@ class DonationController(Controller):
         status_code=200,
     )
     async def preview_import(
-        self, data: MultipartBody[schemas.ImportUpload], settings: NamedDependency[Settings]
+        self, data: MultipartBody[schemas.ImportUpload], settings: SettingsDependency
     ) -> schemas.ImportPreview:
         """Dry run: what the list would create, and every row's problems. Nothing is saved."""
         return preview_out(await preview_import(await read_upload(data, settings)))
@@ -225,8 +223,8 @@ class DonationController(Controller):
         self,
         data: MultipartBody[schemas.ImportUpload],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> schemas.ImportResult:
         """Create the donation and the devices of every row not left out (`exclude_lines`), or nothing if
         a row that is not left out has a problem."""

@@ -5,11 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from piccolo.engine.base import Engine
-
 from inventory.actors import Actor
 from inventory.clock import HELSINKI, now
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.devices.tables import Device, Disk, Erasure, ErasureDisk
 from inventory.documents.donation_documents import issue_report_in_transaction
 from inventory.documents.erasure_certificates import issue_destruction_certificate_in_transaction
@@ -91,7 +89,7 @@ async def sanitisation_gaps(donation_id: int) -> tuple[Missing, ...]:
 
 
 async def finalise_donation(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     donation_id: int,
     actor: Actor,
     settings: Settings,

@@ -6,9 +6,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from piccolo.engine.base import Engine
-
 from inventory.actors import Actor
+from inventory.database import AnyEngine
 from inventory.devices.intake import normalise_serial
 from inventory.devices.tables import Device
 from inventory.donations.services import DonationCreated, NewDonation, create_donation
@@ -76,7 +75,7 @@ async def preview_import(data: bytes) -> Sheet:
 
 
 async def run_import(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     data: bytes,
     donor_id: int,
     site_id: int,

@@ -12,14 +12,13 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency
 from litestar.params import MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.choices import DEVICE_KIND_LABELS, DISK_KIND_LABELS, DeviceKind, DiskKind, DonorKind
 from inventory.clock import today
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.devices.intake import NewDevice, NewDisk
 from inventory.devices.queries import DeviceFilter, list_devices
 from inventory.donations.controllers import preview_out
@@ -313,7 +312,7 @@ class DonationPages(Controller):
         self,
         request: Request[Actor, Any, Any],
         data: URLEncodedBody[DonationForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> Redirect | Template:
         """Record the donation and its devices; each gets an asset tag. Mistakes come back to the form."""
         if data.add_rows:
@@ -349,7 +348,7 @@ class DonationPages(Controller):
         self,
         request: Request[Actor, Any, Any],
         data: MultipartBody[ImportForm],
-        settings: NamedDependency[Settings],
+        settings: SettingsDependency,
     ) -> Template:
         """The dry run: every row, what it would create or what is wrong with it. Nothing is saved."""
         form = ImportConfirmForm(
@@ -405,8 +404,8 @@ class DonationPages(Controller):
         self,
         request: Request[Actor, Any, Any],
         data: URLEncodedBody[ImportConfirmForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> Redirect | Template:
         """The real import of the checked list, less the lines left out: all its devices, or nothing."""
         try:
@@ -468,13 +467,14 @@ class DonorPages(Controller):
 
     path = "/donors"
     include_in_schema = False
+    opt = {"permission": Permission.DONOR_MANAGE}
 
-    @get("/", opt={"permission": Permission.DONOR_MANAGE})
+    @get("/")
     async def donor_list(self, request: Request[Actor, Any, Any]) -> Template:
         """Every donor with contact details."""
         return await self._page(request, DonorForm())
 
-    @post("/", opt={"permission": Permission.DONOR_MANAGE}, status_code=303)
+    @post("/", status_code=303)
     async def create(
         self, request: Request[Actor, Any, Any], data: URLEncodedBody[DonorForm]
     ) -> Redirect | Template:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from piccolo.engine.base import Engine
-
 from inventory.actors import Actor
 from inventory.choices import DonorKind
 from inventory.clock import now, today
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.devices.intake import NewDevice, register_device
 from inventory.donations.tables import Donation, Donor
 from inventory.errors import InvalidInput, NotFound
@@ -89,7 +87,7 @@ async def _check_donation(new: NewDonation) -> None:
         )
 
 
-async def create_donation(engine: Engine, new: NewDonation, actor: Actor) -> DonationCreated:  # type: ignore[type-arg]
+async def create_donation(engine: AnyEngine, new: NewDonation, actor: Actor) -> DonationCreated:
     """Record a donation and register all its devices, all or nothing."""
     require_site(actor, new.site_id)
     async with write_transaction(engine):
@@ -111,7 +109,7 @@ async def create_donation(engine: Engine, new: NewDonation, actor: Actor) -> Don
 
 
 async def add_devices(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     donation_id: int,
     devices: tuple[NewDevice, ...],
     actor: Actor,

@@ -46,8 +46,9 @@ class ReportPages(Controller):
 
     path = "/"
     include_in_schema = False
+    opt = {"permission": Permission.REPORTS}
 
-    @get("/dashboard", opt={"permission": Permission.REPORTS})
+    @get("/dashboard")
     async def dashboard(self, request: Request[Actor, Any, Any]) -> Template:
         """Stock by step and site, lead times, handovers and loans by month, overdue loans, stuck devices."""
         stock = await stock_by_site()
@@ -77,7 +78,7 @@ class ReportPages(Controller):
             ),
         )
 
-    @get("/dashboard/waiting", opt={"permission": Permission.REPORTS})
+    @get("/dashboard/waiting")
     async def waiting(
         self,
         request: Request[Actor, Any, Any],
@@ -115,14 +116,14 @@ class ReportPages(Controller):
             ),
         )
 
-    @get("/reports/devices.csv", opt={"permission": Permission.REPORTS})
+    @get("/reports/devices.csv")
     async def devices_export(self) -> Stream:
         """Every device as CSV."""
         return Stream(
             devices_csv(current_language.get()), media_type=CSV_MEDIA_TYPE, headers=_download("devices")
         )
 
-    @get("/reports/events.csv", opt={"permission": Permission.REPORTS})
+    @get("/reports/events.csv")
     async def events_export(self) -> Stream:
         """Every history entry as CSV."""
         return Stream(

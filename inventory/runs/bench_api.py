@@ -9,10 +9,10 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody, PathParameter, QueryParameter
 from litestar.status_codes import HTTP_204_NO_CONTENT
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
+from inventory.dependencies import EngineDependency, RunsDependency, SettingsDependency
 from inventory.errors import InvalidInput
 from inventory.i18n import N_, Language
 from inventory.params import RecordIdPath
@@ -31,9 +31,7 @@ from inventory.runs.schemas import (
     WorkerRegisteredOut,
 )
 from inventory.runs.screen import machine_screen
-from inventory.runs.supervisor import RunSupervisor
 from inventory.runs.workers import MAX_CHUNK, claim_job, heartbeat, receive_results, register_worker
-from inventory.settings import Settings
 
 BENCH_OPT = {"permission": Permission.DEVICE_WORK, "bench": True}
 IdentPath = Annotated[
@@ -57,14 +55,15 @@ class BenchController(Controller):
     tags = ["bench"]
     guards = [require_bench_token]
     dependencies = {"bench": Provide(provide_bench_site)}
+    opt = BENCH_OPT
 
-    @post("/check-in", operation_id="benchCheckIn", responses=API_ERRORS, opt=BENCH_OPT, status_code=200)
+    @post("/check-in", operation_id="benchCheckIn", responses=API_ERRORS, status_code=200)
     async def check_in(
         self,
         data: JSONBody[CheckInIn],
         request: Request[Actor, Any, Any],
         bench: NamedDependency[BenchCredential],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> CheckInOut:
         """A bench machine reports its serial, MAC and address; it is paired by serial when the serial is known."""
         result = await check_in(
@@ -83,7 +82,6 @@ class BenchController(Controller):
         "/machines/{machine_id:int}/screen",
         operation_id="benchMachineScreen",
         responses=API_ERRORS,
-        opt=BENCH_OPT,
     )
     async def screen(
         self,
@@ -104,15 +102,13 @@ class BenchController(Controller):
             detail=shown.detail,
         )
 
-    @post(
-        "/workers", operation_id="registerBenchWorker", responses=API_ERRORS, opt=BENCH_OPT, status_code=200
-    )
+    @post("/workers", operation_id="registerBenchWorker", responses=API_ERRORS, status_code=200)
     async def register(
         self,
         data: JSONBody[WorkerIn],
         request: Request[Actor, Any, Any],
         bench: NamedDependency[BenchCredential],
-        settings: NamedDependency[Settings],
+        settings: SettingsDependency,
     ) -> WorkerRegisteredOut:
         """A bench worker starts: it is the site's (again, after a restart) and learns how often to report."""
         address = request.client.host if request.client else ""
@@ -128,7 +124,6 @@ class BenchController(Controller):
         "/workers/{worker_id:int}/heartbeat",
         operation_id="benchWorkerHeartbeat",
         responses=API_ERRORS,
-        opt=BENCH_OPT,
         status_code=200,
     )
     async def beat(
@@ -142,16 +137,15 @@ class BenchController(Controller):
         "/workers/{worker_id:int}/jobs/next",
         operation_id="nextBenchJob",
         responses={**API_ERRORS},
-        opt=BENCH_OPT,
         media_type="application/octet-stream",
     )
     async def next_job(
         self,
         worker_id: RecordIdPath,
         bench: NamedDependency[BenchCredential],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        runs: NamedDependency[RunSupervisor],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        runs: RunsDependency,
         wait: WaitQuery = 25,
     ) -> Response[bytes]:
         """Long poll: the site's next job as ansible-runner's job stream, or 204 when none came in `wait` seconds."""
@@ -173,7 +167,6 @@ class BenchController(Controller):
         "/workers/{worker_id:int}/jobs/{ident:str}/results",
         operation_id="postBenchResults",
         responses=API_ERRORS,
-        opt=BENCH_OPT,
         status_code=200,
     )
     async def results(
@@ -182,8 +175,8 @@ class BenchController(Controller):
         ident: IdentPath,
         request: Request[Actor, Any, Any],
         bench: NamedDependency[BenchCredential],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        runs: NamedDependency[RunSupervisor],
+        engine: EngineDependency,
+        runs: RunsDependency,
         offset: OffsetQuery = 0,
         complete: CompleteQuery = False,
     ) -> ResultAckOut:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post, put
-from litestar.di import NamedDependency
 from litestar.params import JSONBody, PathParameter, QueryParameter
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
+from inventory.dependencies import EngineDependency, RunsDependency, SettingsDependency
 from inventory.devices.destruction import Destruction, record_destroyed_disk
 from inventory.devices.erasure_signoff import accept_warning, awaiting_sign_off, sign_off
 from inventory.errors import NotFound
@@ -64,7 +63,6 @@ from inventory.runs.schemas import (
     WorkerOut,
 )
 from inventory.runs.starting import RunRequest, set_site_executor, start_run
-from inventory.runs.supervisor import RunSupervisor
 from inventory.runs.tables import ReverificationSample
 from inventory.settings import Settings
 
@@ -83,9 +81,9 @@ class RunController(Controller):
         self,
         data: JSONBody[RunIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        runs: NamedDependency[RunSupervisor],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        runs: RunsDependency,
     ) -> RunOut:
         """Start a hardware scan, a wipe or an installation on one device or a bench batch."""
         run_id = await start_run(
@@ -101,7 +99,7 @@ class RunController(Controller):
     async def list_all(
         self,
         request: Request[Actor, Any, Any],
-        settings: NamedDependency[Settings],
+        settings: SettingsDependency,
         device: Annotated[
             str | None, QueryParameter(max_length=40, description="Only runs of this asset tag.")
         ] = None,
@@ -120,7 +118,7 @@ class RunController(Controller):
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
     )
-    async def get_one(self, run_id: RecordIdPath, settings: NamedDependency[Settings]) -> RunOut:
+    async def get_one(self, run_id: RecordIdPath, settings: SettingsDependency) -> RunOut:
         """One run with the progress of each device."""
         return await run_out(await get_run(run_id), settings)
 
@@ -144,9 +142,9 @@ class RunController(Controller):
     async def cancel(
         self,
         run_id: RecordIdPath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        runs: NamedDependency[RunSupervisor],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        runs: RunsDependency,
     ) -> RunOut:
         """Stop a run: a waiting one ends at once, a running one when Ansible has stopped."""
         from inventory.runs.cancelling import cancel_run
@@ -237,7 +235,7 @@ class BenchSetupController(Controller):
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
     )
-    async def sites(self, settings: NamedDependency[Settings]) -> list[BenchSiteOut]:
+    async def sites(self, settings: SettingsDependency) -> list[BenchSiteOut]:
         """Each site's bench: where its runs go, its workers (online, heartbeat, version, jobs), waiting runs."""
         return await _bench_sites(settings)
 
@@ -252,7 +250,7 @@ class BenchSetupController(Controller):
         site_id: RecordIdPath,
         data: JSONBody[BenchSiteIn],
         request: Request[Actor, Any, Any],
-        settings: NamedDependency[Settings],
+        settings: SettingsDependency,
     ) -> BenchSiteOut:
         """Choose whether the site's runs go to this server or to its bench worker."""
         await set_site_executor(site_id, data.executor, request.user)
@@ -280,7 +278,7 @@ class BenchSetupController(Controller):
         machine_id: RecordIdPath,
         data: JSONBody[PairIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> PairOut:
         """Pair a checked-in machine with the device whose tag was scanned."""
         return PairOut(asset_tag=await pair_by_tag(engine, machine_id, data.code, request.user))
@@ -316,8 +314,8 @@ class DeviceBenchController(Controller):
         tag: TagPath,
         data: JSONBody[ConnectionIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> ConnectionOut:
         """Type a device's connection data by hand (SSH; chroot and local only where the server allows them)."""
         machine_id = await set_connection(
@@ -355,7 +353,7 @@ class DeviceBenchController(Controller):
         disk_id: RecordIdPath,
         data: JSONBody[DestroyedDiskIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> None:
         """Record a disk that cannot be erased as physically destroyed: how, witnessed by another person."""
         destruction = Destruction(data.method, data.witness_username, data.recycler_reference, data.note)
@@ -373,7 +371,7 @@ class DeviceBenchController(Controller):
         tag: TagPath,
         data: JSONBody[HardwareCheckIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> HardwareCheckOut:
         """Confirm the hardware checklist; with the scanned battery health it gives the condition grade."""
         from inventory.devices.tables import Device
@@ -401,8 +399,8 @@ class DeviceBenchController(Controller):
         tag: TagPath,
         data: JSONBody[NwipeLogIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> ErasureCreatedOut:
         """Accept an nwipe / ShredOS log as the erasure of every disk of the device; a bad log is refused with the reason."""
         upload = NwipeUpload(data.log, {pair.drive: pair.disk_id for pair in data.pairs})
@@ -423,8 +421,8 @@ class DeviceBenchController(Controller):
         self,
         tag: TagPath,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> InitialPasswordOut:
         """Show the account name and initial password for the handover; each showing is recorded."""
         username, password = await reveal_password(engine, tag, request.user, settings)
@@ -478,7 +476,7 @@ class ErasureSampleController(Controller):
         self,
         data: JSONBody[SignOffIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> SignOffOut:
         """Sign off a batch of passed erasures as their validating person; their certificates can then be printed."""
         return SignOffOut(signed_off=await sign_off(engine, data.numbers, data.title, request.user))
@@ -495,7 +493,7 @@ class ErasureSampleController(Controller):
         certificate: CertificatePath,
         data: JSONBody[WarningAcceptanceIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> None:
         """Accept an erasure's warning (Clear on flash media reused outside) with a written reason."""
         await accept_warning(engine, certificate, data.reason, request.user)
@@ -512,8 +510,8 @@ class ErasureSampleController(Controller):
         certificate: CertificatePath,
         data: JSONBody[ReverificationIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> None:
         """Record a re-verification by another person than the operator; a failure puts the device on hold."""
         await record_reverification(

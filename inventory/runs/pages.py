@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.params import PathParameter, URLEncodedBody
 from litestar.response import Redirect, ServerSentEvent, Template
-from piccolo.engine.base import Engine
 
 from inventory.accounts.display_names import display_names
 from inventory.actors import Actor
 from inventory.clock import now
+from inventory.dependencies import EngineDependency, RunsDependency, SettingsDependency
 from inventory.errors import DomainError
 from inventory.params import RecordIdPath, TagPath
 from inventory.permissions import Permission
@@ -26,7 +25,6 @@ from inventory.runs.provisioning_profiles import list_profiles
 from inventory.runs.queries import device_progress, get_run, list_runs, run_events, workers_by_site
 from inventory.runs.screen import device_screen
 from inventory.runs.starting import RunRequest, start_run
-from inventory.runs.supervisor import RunSupervisor
 from inventory.settings import Settings
 from inventory.web import page_context
 
@@ -85,9 +83,7 @@ class RunPages(Controller):
     include_in_schema = False
 
     @get("/runs", opt={"permission": Permission.DEVICE_READ})
-    async def overview(
-        self, request: Request[Actor, Any, Any], settings: NamedDependency[Settings]
-    ) -> Template:
+    async def overview(self, request: Request[Actor, Any, Any], settings: SettingsDependency) -> Template:
         """Recent runs, the sites' bench workers, machines waiting to be paired, and the start form."""
         return await _overview(request, settings)
 
@@ -96,9 +92,9 @@ class RunPages(Controller):
         self,
         request: Request[Actor, Any, Any],
         data: URLEncodedBody[StartForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        runs: NamedDependency[RunSupervisor],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        runs: RunsDependency,
     ) -> Redirect | Template:
         """Start a run from the form and follow it."""
         try:
@@ -116,7 +112,7 @@ class RunPages(Controller):
 
     @get("/runs/{run_id:int}", opt={"permission": Permission.DEVICE_READ})
     async def detail(
-        self, request: Request[Actor, Any, Any], run_id: RecordIdPath, settings: NamedDependency[Settings]
+        self, request: Request[Actor, Any, Any], run_id: RecordIdPath, settings: SettingsDependency
     ) -> Template:
         """One run: a live progress bar per device and the failures in plain words."""
         row = await get_run(run_id)
@@ -139,7 +135,7 @@ class RunPages(Controller):
 
     @get("/runs/{run_id:int}/stream", opt={"permission": Permission.DEVICE_READ})
     async def stream(
-        self, run_id: RecordIdPath, settings: NamedDependency[Settings], runs: NamedDependency[RunSupervisor]
+        self, run_id: RecordIdPath, settings: SettingsDependency, runs: RunsDependency
     ) -> ServerSentEvent:
         """Server-sent events: `progress` as the run's devices move, then `finished`."""
         await get_run(run_id)  # 404 before the stream starts
@@ -164,7 +160,7 @@ class RunPages(Controller):
         )
 
     @get("/devices/{tag:str}/progress/stream", opt={"permission": Permission.DEVICE_READ})
-    async def device_bar_stream(self, tag: TagPath, runs: NamedDependency[RunSupervisor]) -> ServerSentEvent:
+    async def device_bar_stream(self, tag: TagPath, runs: RunsDependency) -> ServerSentEvent:
         """Server-sent events for one device's progress bar."""
         await device_progress(tag)  # 404 before the stream starts
         return ServerSentEvent(
@@ -177,8 +173,8 @@ class RunPages(Controller):
         request: Request[Actor, Any, Any],
         machine_id: MachinePath,
         data: URLEncodedBody[PairForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
+        engine: EngineDependency,
+        settings: SettingsDependency,
     ) -> Redirect | Template:
         """Pair a checked-in machine with the device whose tag was scanned."""
         try:

@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
+from inventory.dependencies import EngineDependency
 from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_, gettext
 from inventory.lifecycle import State
@@ -80,6 +79,7 @@ class StockTakePages(Controller):
 
     path = "/stocktakes"
     include_in_schema = False
+    opt = {"permission": Permission.DEVICE_WORK}
 
     async def _list_page(
         self,
@@ -103,17 +103,17 @@ class StockTakePages(Controller):
             status_code=status_code,
         )
 
-    @get("/", opt={"permission": Permission.DEVICE_WORK})
+    @get("/")
     async def stocktake_list(self, request: Request[Actor, Any, Any]) -> Template:
         """Past counts and the form to start one."""
         return await self._list_page(request, StartForm(site_id=str(request.user.site_id or "")))
 
-    @post("/", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
+    @post("/", status_code=303)
     async def start(
         self,
         request: Request[Actor, Any, Any],
         data: URLEncodedBody[StartForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> Redirect | Template:
         """Open a count and go to its scanning page."""
         try:
@@ -149,20 +149,20 @@ class StockTakePages(Controller):
             status_code=status_code,
         )
 
-    @get("/{stocktake_id:int}", opt={"permission": Permission.DEVICE_WORK})
+    @get("/{stocktake_id:int}")
     async def count(
         self, request: Request[Actor, Any, Any], stocktake_id: RecordIdPath, last: LastScanQuery = None
     ) -> Template:
         """The scanning page with what is found, missing and out of place."""
         return await self._count_page(request, stocktake_id, last)
 
-    @post("/{stocktake_id:int}/scans", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
+    @post("/{stocktake_id:int}/scans", status_code=303)
     async def scan(
         self,
         request: Request[Actor, Any, Any],
         stocktake_id: RecordIdPath,
         data: URLEncodedBody[ScanForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> Redirect | Template:
         """Count one scanned code and come back ready for the next."""
         try:
@@ -177,12 +177,12 @@ class StockTakePages(Controller):
             )
         return Redirect(path=f"/stocktakes/{stocktake_id}?last={result.scan_id}", status_code=303)
 
-    @post("/{stocktake_id:int}/finish", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
+    @post("/{stocktake_id:int}/finish", status_code=303)
     async def finish(
         self,
         request: Request[Actor, Any, Any],
         stocktake_id: RecordIdPath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> Redirect:
         """Record the count's outcome."""
         await finish_stocktake(engine, request.user, stocktake_id)

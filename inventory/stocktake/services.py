@@ -7,11 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from piccolo.engine.base import Engine
-
 from inventory.actors import Actor
 from inventory.clock import now
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.devices.asset_tags import normalise_scan
 from inventory.devices.scanning import MAX_SCAN_LENGTH, resolve_scan
 from inventory.errors import Conflict, InvalidInput, NotFound
@@ -34,7 +32,7 @@ class ScanResult:
 
 
 async def start_stocktake(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     actor: Actor,
     site_id: int,
     place: str = "",
@@ -65,7 +63,7 @@ async def _open(stocktake_id: int) -> None:
         raise Conflict(N_("This stock-take is finished; start a new one to count again."))
 
 
-async def record_scan(engine: Engine, actor: Actor, stocktake_id: int, code: str) -> ScanResult:  # type: ignore[type-arg]
+async def record_scan(engine: AnyEngine, actor: Actor, stocktake_id: int, code: str) -> ScanResult:
     """Count one scanned code: a device, once however often it is scanned, or an unknown code.
 
     A tag whose check character is wrong is refused (scan again), not counted as unknown.
@@ -97,7 +95,7 @@ async def record_scan(engine: Engine, actor: Actor, stocktake_id: int, code: str
     return ScanResult(int(rows[0]["id"]), match.asset_tag if match else None, not before)
 
 
-async def finish_stocktake(engine: Engine, actor: Actor, stocktake_id: int) -> None:  # type: ignore[type-arg]
+async def finish_stocktake(engine: AnyEngine, actor: Actor, stocktake_id: int) -> None:
     """Close the count and record its outcome as it stands now."""
     await reach_stocktake(actor, stocktake_id)
     async with write_transaction(engine):

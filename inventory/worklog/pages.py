@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.clock import today
+from inventory.dependencies import EngineDependency
 from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_
 from inventory.params import RecordIdPath
@@ -78,20 +77,21 @@ class WorkLogPages(Controller):
 
     path = "/my-work"
     include_in_schema = False
+    opt = {"permission": Permission.DEVICE_WORK}
 
-    @get("/", opt={"permission": Permission.DEVICE_WORK})
+    @get("/")
     async def my_work(
         self, request: Request[Actor, Any, Any], start: DateQuery = None, end: DateQuery = None
     ) -> Template:
         """What I did by day and the hours I logged, this month unless another period is chosen."""
         return await _page(request, start, end)
 
-    @post("/hours", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
+    @post("/hours", status_code=303)
     async def log_hours(
         self,
         request: Request[Actor, Any, Any],
         data: URLEncodedBody[HoursForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> Redirect | Template:
         """Log hours for a day; mistakes come back to the form, each under its field."""
         try:
@@ -111,12 +111,12 @@ class WorkLogPages(Controller):
             status_code=303,
         )
 
-    @post("/hours/{entry_id:int}/delete", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
+    @post("/hours/{entry_id:int}/delete", status_code=303)
     async def remove_hours(
         self,
         request: Request[Actor, Any, Any],
         entry_id: RecordIdPath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> Redirect:
         """Take back an entry of my own."""
         await remove_work(engine, request.user, entry_id)

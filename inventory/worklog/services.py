@@ -6,12 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from piccolo.engine.base import Engine
 from piccolo.query.functions.aggregate import Sum
 
 from inventory.actors import Actor
 from inventory.clock import now, today
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.errors import Forbidden, InvalidInput, NotFound
 from inventory.i18n import N_
 from inventory.worklog.tables import WorkLog
@@ -45,7 +44,7 @@ def parse_hours(text: str) -> int:
     return minutes
 
 
-async def log_work(engine: Engine, actor: Actor, entry: WorkEntry) -> int:  # type: ignore[type-arg]
+async def log_work(engine: AnyEngine, actor: Actor, entry: WorkEntry) -> int:
     """Record time the actor worked on a day; a day holds at most 24 hours in all."""
     if actor.user_id is None:
         raise Forbidden(N_("Only a person can log working hours."))
@@ -72,7 +71,7 @@ async def log_work(engine: Engine, actor: Actor, entry: WorkEntry) -> int:  # ty
     return int(rows[0]["id"])
 
 
-async def remove_work(engine: Engine, actor: Actor, entry_id: int) -> None:  # type: ignore[type-arg]
+async def remove_work(engine: AnyEngine, actor: Actor, entry_id: int) -> None:
     """Take back one of one's own entries (another person's entries stay out of reach)."""
     async with write_transaction(engine):
         deleted = (

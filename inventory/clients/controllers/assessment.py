@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, put
-from litestar.di import NamedDependency
 from litestar.params import JSONBody
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
@@ -16,9 +14,16 @@ from inventory.clients.assessment import AssessmentInput, TaskAnswer, save_asses
 from inventory.clients.choices import Purpose
 from inventory.clients.presenters import client_out
 from inventory.clients.records import read_client
-from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, PhasePath, route_opt
+from inventory.clients.route_options import (
+    NO_STORE,
+    PURPOSE,
+    ClientIdPath,
+    PhasePath,
+    PurposeDependency,
+    route_opt,
+)
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.permissions import Permission
-from inventory.settings import Settings
 
 
 class AssessmentController(Controller):
@@ -41,9 +46,9 @@ class AssessmentController(Controller):
         phase: PhasePath,
         data: JSONBody[schemas.AssessmentIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> schemas.ClientOut:
         """Record the skills assessment at the start or at the end (replaces that phase's answers)."""
         await save_assessment(

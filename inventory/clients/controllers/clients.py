@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
 from msgspec import UNSET
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
@@ -22,11 +20,11 @@ from inventory.clients.export import ClientExport, export_client
 from inventory.clients.export_pdf import render_access_extract_pdf, render_export_pdf
 from inventory.clients.presenters import client_out, client_summary
 from inventory.clients.records import list_clients, read_client
-from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, route_opt
+from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, PurposeDependency, route_opt
 from inventory.clients.services import ClientChanges, NewClient, create_client, update_client
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.params import PageQuery, PerPageQuery, TextQuery
 from inventory.permissions import Permission
-from inventory.settings import Settings
 
 
 class ClientController(Controller):
@@ -46,9 +44,9 @@ class ClientController(Controller):
     async def list_clients(
         self,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
         mine: Annotated[
             bool, QueryParameter(description="Only my own clients (else the whole site's).")
         ] = True,
@@ -72,9 +70,9 @@ class ClientController(Controller):
         self,
         data: JSONBody[schemas.ClientCreate],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> schemas.ClientOut:
         """Register a client; the pseudonymous code is generated. Never a personal identity code."""
         client_id = await create_client(
@@ -104,9 +102,9 @@ class ClientController(Controller):
         self,
         client_id: ClientIdPath,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> schemas.ClientOut:
         """One client's whole record: details, orientation, assessments, reservations, handovers."""
         return client_out(await read_client(engine, client_id, request.user, settings, purpose))
@@ -122,9 +120,9 @@ class ClientController(Controller):
         client_id: ClientIdPath,
         data: JSONBody[schemas.ClientUpdate],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> schemas.ClientOut:
         """Correct a client's record."""
         await update_client(engine, client_id, _changes(data), request.user, purpose)
@@ -140,9 +138,9 @@ class ClientController(Controller):
         self,
         client_id: ClientIdPath,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Response[ClientExport]:
         """Everything held about the client (their right of access), as JSON."""
         data = await export_client(engine, client_id, request.user, settings, purpose)
@@ -162,9 +160,9 @@ class ClientController(Controller):
         self,
         client_id: ClientIdPath,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Response[bytes]:
         """Everything held about the client as a readable PDF in the client's language."""
         data = await export_client(engine, client_id, request.user, settings, purpose)
@@ -183,9 +181,9 @@ class ClientController(Controller):
         self,
         client_id: ClientIdPath,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Response[bytes]:
         """Who processed the client's data in the last two years, as a PDF in the client's language."""
         extract = await access_extract(engine, client_id, request.user, purpose)
@@ -205,7 +203,7 @@ class ClientController(Controller):
         client_id: ClientIdPath,
         data: JSONBody[schemas.AnonymiseIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
+        engine: EngineDependency,
     ) -> None:
         """Erase the client's personal data for good; the device history stays consistent."""
         await anonymise_client(engine, client_id, request.user, data.reason)

@@ -6,9 +6,7 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency
 from litestar.params import JSONBody, MultipartBody
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
@@ -28,11 +26,11 @@ from inventory.clients.handovers import (
     return_loan,
 )
 from inventory.clients.presenters import handover_out, overdue_out
-from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, route_opt
+from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, PurposeDependency, route_opt
 from inventory.clients.signatures import MAX_BYTES
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
-from inventory.settings import Settings
 
 
 class ClientHandoverController(Controller):
@@ -54,9 +52,9 @@ class ClientHandoverController(Controller):
         client_id: ClientIdPath,
         data: JSONBody[schemas.HandoverCreate],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> schemas.HandoverOut:
         """Give or lend the device reserved for the client; the agreement then prints from the handover."""
         handover_id = await hand_over(
@@ -94,8 +92,8 @@ class HandoverController(Controller):
         self,
         handover_id: RecordIdPath,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        purpose: PurposeDependency,
     ) -> schemas.HandoverOut:
         """One handover or loan, with its signing and return."""
         return handover_out(await read_handover(engine, handover_id, request.user, purpose))
@@ -111,9 +109,9 @@ class HandoverController(Controller):
         self,
         handover_id: RecordIdPath,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Response[bytes]:
         """The handover certificate or loan agreement in the client's language, with signatures if signed."""
         return pdf_response(await handover_document(engine, handover_id, request.user, settings, purpose))
@@ -130,8 +128,8 @@ class HandoverController(Controller):
         handover_id: RecordIdPath,
         data: MultipartBody[schemas.SignatureUpload],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        purpose: PurposeDependency,
     ) -> None:
         """The client's and the counsellor's signatures drawn on screen (PNG); they go into the PDF."""
         client_png = await _read_png(data.client_signature)
@@ -149,8 +147,8 @@ class HandoverController(Controller):
         self,
         handover_id: RecordIdPath,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        purpose: PurposeDependency,
     ) -> None:
         """Record that the printed agreement was signed on paper."""
         await record_paper_signing(engine, handover_id, request.user, purpose)
@@ -167,9 +165,9 @@ class HandoverController(Controller):
         handover_id: RecordIdPath,
         data: JSONBody[schemas.ReturnIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> None:
         """Take the lent device back; it goes to `received` for a new wipe."""
         await return_loan(
@@ -193,8 +191,8 @@ class HandoverController(Controller):
         handover_id: RecordIdPath,
         data: JSONBody[schemas.LoanExtension],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        purpose: PurposeDependency,
     ) -> None:
         """Agree on a new due date for the loan."""
         await extend_loan(engine, handover_id, data.due_on, request.user, purpose)
@@ -217,8 +215,8 @@ class LoanController(Controller):
     async def overdue(
         self,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        purpose: PurposeDependency,
     ) -> list[schemas.OverdueLoanOut]:
         """Loans past their due date that have not come back, the longest overdue first."""
         return [overdue_out(row) for row in await overdue_loans(engine, request.user, purpose=purpose)]

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.di import NamedDependency
 from litestar.params import JSONBody
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
@@ -18,10 +16,10 @@ from inventory.clients.documents import orientation_certificate
 from inventory.clients.orientation_sessions import SessionInput, add_session, change_session, remove_session
 from inventory.clients.presenters import orientation_out
 from inventory.clients.records import read_client
-from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, route_opt
+from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, PurposeDependency, route_opt
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
-from inventory.settings import Settings
 
 
 class OrientationController(Controller):
@@ -42,9 +40,9 @@ class OrientationController(Controller):
         self,
         client_id: ClientIdPath,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> schemas.OrientationOut:
         """The orientation sessions and what is still missing against the completion criteria."""
         record = await read_client(engine, client_id, request.user, settings, purpose)
@@ -61,9 +59,9 @@ class OrientationController(Controller):
         client_id: ClientIdPath,
         data: JSONBody[schemas.SessionIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> schemas.OrientationOut:
         """Record a session held with the client."""
         await add_session(engine, client_id, _session(data), request.user, purpose)
@@ -82,9 +80,9 @@ class OrientationController(Controller):
         session_id: RecordIdPath,
         data: JSONBody[schemas.SessionIn],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> schemas.OrientationOut:
         """Correct a session."""
         await change_session(engine, client_id, session_id, _session(data), request.user, purpose)
@@ -102,8 +100,8 @@ class OrientationController(Controller):
         client_id: ClientIdPath,
         session_id: RecordIdPath,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        purpose: PurposeDependency,
     ) -> None:
         """Remove a session recorded by mistake."""
         await remove_session(engine, client_id, session_id, request.user, purpose)
@@ -119,9 +117,9 @@ class OrientationController(Controller):
         self,
         client_id: ClientIdPath,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Response[bytes]:
         """The orientation certificate in the client's language (409 until the orientation is complete)."""
         return pdf_response(await orientation_certificate(engine, client_id, request.user, settings, purpose))

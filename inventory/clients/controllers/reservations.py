@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.params import JSONBody, QueryParameter
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
@@ -23,10 +21,10 @@ from inventory.clients.reservations import (
     renew_reservation,
     reserve_device,
 )
-from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, route_opt
+from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, PurposeDependency, route_opt
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.params import MAX_ID, RecordIdPath
 from inventory.permissions import Permission
-from inventory.settings import Settings
 
 
 class ClientReservationController(Controller):
@@ -36,19 +34,19 @@ class ClientReservationController(Controller):
     tags = ["clients"]
     dependencies = PURPOSE
     cache_control = NO_STORE
+    opt = route_opt(Permission.DEVICE_ALLOCATE, Purpose.RESERVATION)
 
     @get(
         "/{client_id:int}/candidate-devices",
         operation_id="listCandidateDevices",
         responses=API_ERRORS,
-        opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.RESERVATION),
     )
     async def candidates(
         self,
         client_id: ClientIdPath,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        purpose: PurposeDependency,
         kind: Annotated[DeviceKind | None, QueryParameter(description="Only this type.")] = None,
         min_ram_mb: Annotated[int | None, QueryParameter(ge=0, le=10**8)] = None,
         min_storage_gb: Annotated[int | None, QueryParameter(ge=0, le=10**6)] = None,
@@ -74,16 +72,15 @@ class ClientReservationController(Controller):
         "/{client_id:int}/reservations",
         operation_id="reserveDevice",
         responses=API_ERRORS,
-        opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.RESERVATION),
     )
     async def reserve(
         self,
         client_id: ClientIdPath,
         data: JSONBody[schemas.ReservationCreate],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> schemas.ReservationOut:
         """Reserve a ready device for the client until `KIERTO_RESERVATION_DAYS` from now (409 if taken)."""
         reservation_id = await reserve_device(
@@ -100,21 +97,21 @@ class ReservationController(Controller):
     tags = ["clients"]
     dependencies = PURPOSE
     cache_control = NO_STORE
+    opt = route_opt(Permission.DEVICE_ALLOCATE, Purpose.RESERVATION)
 
     @post(
         "/{reservation_id:int}/renew",
         operation_id="renewReservation",
         responses=API_ERRORS,
         status_code=200,
-        opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.RESERVATION),
     )
     async def renew(
         self,
         reservation_id: RecordIdPath,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> schemas.RenewalOut:
         """Keep the reservation for another `KIERTO_RESERVATION_DAYS` from now."""
         expires_at = await renew_reservation(engine, reservation_id, request.user, settings, purpose)
@@ -125,16 +122,15 @@ class ReservationController(Controller):
         operation_id="releaseReservation",
         responses=API_ERRORS,
         status_code=204,
-        opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.RESERVATION),
     )
     async def release(
         self,
         reservation_id: RecordIdPath,
         data: JSONBody[schemas.ReservationRelease],
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> None:
         """Cancel the reservation: the device is ready for others again."""
         await release_reservation(engine, reservation_id, request.user, settings, data.reason, purpose)

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.clients.assessment import COMMENT_MAX, AssessmentInput, TaskAnswer, save_assessment, task_label
@@ -15,8 +13,16 @@ from inventory.clients.choices import AssessmentPhase, Observation, Purpose
 from inventory.clients.pages.client_page import error_context, page_labels
 from inventory.clients.pages.forms import optional_int, parse_date
 from inventory.clients.records import ClientRecord, read_client
-from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, PhasePath, route_opt
+from inventory.clients.route_options import (
+    NO_STORE,
+    PURPOSE,
+    ClientIdPath,
+    PhasePath,
+    PurposeDependency,
+    route_opt,
+)
 from inventory.clock import today
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_
 from inventory.permissions import Permission
@@ -31,6 +37,7 @@ class AssessmentPages(Controller):
     include_in_schema = False
     dependencies = PURPOSE
     cache_control = NO_STORE
+    opt = route_opt(Permission.CLIENT_WRITE, Purpose.ASSESSMENT)
 
     async def _assessment_page(
         self,
@@ -74,16 +81,15 @@ class AssessmentPages(Controller):
 
     @get(
         "/clients/{client_id:int}/assessment/{phase:str}",
-        opt=route_opt(Permission.CLIENT_WRITE, Purpose.ASSESSMENT),
     )
     async def assessment_form(
         self,
         request: Request[Actor, Any, Any],
         client_id: ClientIdPath,
         phase: PhasePath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Template:
         """The checklist: the client's self-rating and the worker's observation per task."""
         record = await read_client(engine, client_id, request.user, settings, purpose)
@@ -91,7 +97,6 @@ class AssessmentPages(Controller):
 
     @post(
         "/clients/{client_id:int}/assessment/{phase:str}",
-        opt=route_opt(Permission.CLIENT_WRITE, Purpose.ASSESSMENT),
         status_code=303,
     )
     async def save_assessment(
@@ -99,9 +104,9 @@ class AssessmentPages(Controller):
         request: Request[Actor, Any, Any],
         client_id: ClientIdPath,
         phase: PhasePath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Redirect | Template:
         """Save the assessment of the phase."""
         form = await request.form()

@@ -6,7 +6,6 @@ from typing import Any
 
 from litestar import Request
 from litestar.response import Template
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.choices import DEVICE_KIND_LABELS, LANGUAGE_LABELS, DeviceKind
@@ -28,6 +27,7 @@ from inventory.clients.pages.forms import many
 from inventory.clients.records import ClientRecord, read_client
 from inventory.clients.topics import TOPICS
 from inventory.clock import today
+from inventory.database import AnyEngine
 from inventory.errors import DomainError
 from inventory.i18n import N_, Language, current_language, gettext
 from inventory.settings import Settings
@@ -99,7 +99,7 @@ def _chart(record: ClientRecord) -> str:
 
 async def client_page(
     request: Request[Actor, Any, Any],
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     settings: Settings,
     client_id: int,
     purpose: Purpose,

@@ -6,10 +6,8 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
-from piccolo.engine.base import Engine
 
 from inventory.accounts.tables import User
 from inventory.actors import Actor
@@ -18,9 +16,11 @@ from inventory.clients.choices import Purpose
 from inventory.clients.pages.client_page import client_page, error_context, notice, page_labels
 from inventory.clients.pages.forms import accommodations_from, language_from, optional_int, parse_date
 from inventory.clients.records import list_clients, read_client
-from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, route_opt
+from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, PurposeDependency, route_opt
 from inventory.clients.services import ClientChanges, NewClient, create_client, update_client
 from inventory.clock import today
+from inventory.database import AnyEngine
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_
 from inventory.params import PageQuery, TextQuery
@@ -73,9 +73,9 @@ class ClientPages(Controller):
     async def client_list(
         self,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
         view: Annotated[str, QueryParameter(max_length=10)] = "mine",
         q: TextQuery = "",
         page: PageQuery = 1,
@@ -137,8 +137,8 @@ class ClientPages(Controller):
         self,
         request: Request[Actor, Any, Any],
         data: URLEncodedBody[ClientForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        purpose: PurposeDependency,
     ) -> Redirect | Template:
         """Record the client and open their page."""
         try:
@@ -169,9 +169,9 @@ class ClientPages(Controller):
         self,
         request: Request[Actor, Any, Any],
         client_id: ClientIdPath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Template:
         """The client page: details, orientation, assessment, reservation, handovers, documents."""
         return await client_page(request, engine, settings, client_id, purpose)
@@ -181,9 +181,9 @@ class ClientPages(Controller):
         self,
         request: Request[Actor, Any, Any],
         client_id: ClientIdPath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Template:
         """The client's details to correct."""
         client = (await read_client(engine, client_id, request.user, settings, purpose)).client
@@ -208,9 +208,9 @@ class ClientPages(Controller):
         request: Request[Actor, Any, Any],
         client_id: ClientIdPath,
         data: URLEncodedBody[ClientForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Redirect | Template:
         """Save the corrections."""
         try:
@@ -240,7 +240,7 @@ class ClientPages(Controller):
         self,
         request: Request[Actor, Any, Any],
         client_id: int,
-        engine: Engine,  # type: ignore[type-arg]
+        engine: AnyEngine,
         settings: Settings,
         purpose: Purpose,
         error: DomainError | None = None,
@@ -260,9 +260,9 @@ class ClientPages(Controller):
         self,
         request: Request[Actor, Any, Any],
         client_id: ClientIdPath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Template:
         """Confirm erasing the client's personal data."""
         return await self._erase_page(request, client_id, engine, settings, purpose)
@@ -277,9 +277,9 @@ class ClientPages(Controller):
         request: Request[Actor, Any, Any],
         client_id: ClientIdPath,
         data: URLEncodedBody[EraseForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Redirect | Template:
         """Erase, once the client's code has been typed again."""
         try:

@@ -12,10 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.clients.choices import Accessory, HandoverKind, Purpose
@@ -31,15 +29,16 @@ from inventory.clients.handovers import (
 from inventory.clients.pages.client_page import error_context, notice, page_labels
 from inventory.clients.pages.forms import many, parse_date
 from inventory.clients.records import ClientRecord, read_client
-from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, route_opt
+from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, PurposeDependency, route_opt
 from inventory.clients.signatures import clean_signature, png_from_data_url
 from inventory.clock import today
+from inventory.database import AnyEngine
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.devices.queries import get_device
 from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_, gettext
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
-from inventory.settings import Settings
 from inventory.web import page_context
 
 SIGNATURE_PADS = {
@@ -129,6 +128,7 @@ class HandoverPages(Controller):
     include_in_schema = False
     dependencies = PURPOSE
     cache_control = NO_STORE
+    opt = route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER)
 
     async def _handover_page(
         self,
@@ -180,14 +180,14 @@ class HandoverPages(Controller):
             status_code=422 if drawn and drawn.errors else 200,
         )
 
-    @get("/clients/{client_id:int}/handover", opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER))
+    @get("/clients/{client_id:int}/handover")
     async def handover_form(
         self,
         request: Request[Actor, Any, Any],
         client_id: ClientIdPath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Template:
         """Give or lend the reserved device: accessories, due date and, for coordinators, an override."""
         record = await read_client(engine, client_id, request.user, settings, purpose)
@@ -203,7 +203,6 @@ class HandoverPages(Controller):
 
     @post(
         "/clients/{client_id:int}/handover",
-        opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
         status_code=200,
     )
     async def handover(
@@ -211,9 +210,9 @@ class HandoverPages(Controller):
         request: Request[Actor, Any, Any],
         client_id: ClientIdPath,
         data: URLEncodedBody[HandoverForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Template:
         """Check the handover and show the agreement to sign; nothing is recorded yet."""
         record = await read_client(engine, client_id, request.user, settings, purpose)
@@ -226,7 +225,6 @@ class HandoverPages(Controller):
 
     @post(
         "/clients/{client_id:int}/handover/signed",
-        opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
         status_code=303,
     )
     async def signed(
@@ -234,9 +232,9 @@ class HandoverPages(Controller):
         request: Request[Actor, Any, Any],
         client_id: ClientIdPath,
         data: URLEncodedBody[HandoverSigningForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Redirect | Template:
         """Both signed on screen: record the gift or loan with the signatures."""
         record = await read_client(engine, client_id, request.user, settings, purpose)
@@ -255,7 +253,6 @@ class HandoverPages(Controller):
 
     @post(
         "/clients/{client_id:int}/handover/paper",
-        opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
         status_code=303,
     )
     async def signed_on_paper(
@@ -263,9 +260,9 @@ class HandoverPages(Controller):
         request: Request[Actor, Any, Any],
         client_id: ClientIdPath,
         data: URLEncodedBody[ConfirmForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Redirect | Template:
         """The printed agreement was signed: once confirmed, record the gift or loan as signed on paper."""
         record = await read_client(engine, client_id, request.user, settings, purpose)
@@ -285,7 +282,7 @@ class HandoverPages(Controller):
         self,
         request: Request[Actor, Any, Any],
         handover_id: int,
-        engine: Engine,  # type: ignore[type-arg]
+        engine: AnyEngine,
         purpose: Purpose,
         error: DomainError | None = None,
         drawn: DrawnSignatures | None = None,
@@ -309,20 +306,19 @@ class HandoverPages(Controller):
             status_code=error.status_code if error else 422 if drawn else 200,
         )
 
-    @get("/handovers/{handover_id:int}/sign", opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER))
+    @get("/handovers/{handover_id:int}/sign")
     async def sign_form(
         self,
         request: Request[Actor, Any, Any],
         handover_id: RecordIdPath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        purpose: PurposeDependency,
     ) -> Template:
         """A recorded agreement: its signatures, or signing it now if it was recorded unsigned (API)."""
         return await self._sign_page(request, handover_id, engine, purpose)
 
     @post(
         "/handovers/{handover_id:int}/sign",
-        opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
         status_code=303,
     )
     async def sign(
@@ -330,8 +326,8 @@ class HandoverPages(Controller):
         request: Request[Actor, Any, Any],
         handover_id: RecordIdPath,
         data: URLEncodedBody[SignForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        purpose: PurposeDependency,
     ) -> Redirect | Template:
         """Save both signatures; a missing one is named and the other stays on its pad."""
         drawn = drawn_signatures(data)
@@ -352,7 +348,6 @@ class HandoverPages(Controller):
 
     @post(
         "/handovers/{handover_id:int}/paper",
-        opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
         status_code=303,
     )
     async def paper(
@@ -360,8 +355,8 @@ class HandoverPages(Controller):
         request: Request[Actor, Any, Any],
         handover_id: RecordIdPath,
         data: URLEncodedBody[ConfirmForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        purpose: PurposeDependency,
     ) -> Redirect | Template:
         """Record that the printed copy was signed on paper, once confirmed."""
         if data.confirmed != "yes":

@@ -6,22 +6,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.clients.choices import Purpose
 from inventory.clients.handovers import ReturnRequest, extend_loan, overdue_loans, read_handover, return_loan
 from inventory.clients.pages.client_page import client_page, error_context, page_labels
 from inventory.clients.pages.forms import many, parse_date
-from inventory.clients.route_options import NO_STORE, PURPOSE, route_opt
+from inventory.clients.route_options import NO_STORE, PURPOSE, PurposeDependency, route_opt
 from inventory.clock import today
+from inventory.database import AnyEngine
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
-from inventory.settings import Settings
 from inventory.web import page_context
 
 
@@ -52,7 +51,7 @@ class LoanPages(Controller):
         self,
         request: Request[Actor, Any, Any],
         handover_id: int,
-        engine: Engine,  # type: ignore[type-arg]
+        engine: AnyEngine,
         purpose: Purpose,
         form: ReturnForm | None = None,
         error: DomainError | None = None,
@@ -78,8 +77,8 @@ class LoanPages(Controller):
         self,
         request: Request[Actor, Any, Any],
         handover_id: RecordIdPath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        purpose: PurposeDependency,
     ) -> Template:
         """Check a lent device back in: its condition and accessories."""
         return await self._return_page(request, handover_id, engine, purpose)
@@ -94,9 +93,9 @@ class LoanPages(Controller):
         request: Request[Actor, Any, Any],
         handover_id: RecordIdPath,
         data: URLEncodedBody[ReturnForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Redirect | Template:
         """Take the device back; it goes to the bench for a new wipe."""
         try:
@@ -123,9 +122,9 @@ class LoanPages(Controller):
         request: Request[Actor, Any, Any],
         handover_id: RecordIdPath,
         data: URLEncodedBody[ExtendForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Redirect | Template:
         """Agree on a new due date."""
         handover = await read_handover(engine, handover_id, request.user, purpose)
@@ -139,8 +138,8 @@ class LoanPages(Controller):
     async def overdue(
         self,
         request: Request[Actor, Any, Any],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        purpose: PurposeDependency,
     ) -> Template:
         """Loans past their due date."""
         loans = await overdue_loans(engine, request.user, purpose=purpose)

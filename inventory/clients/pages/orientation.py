@@ -6,22 +6,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from litestar import Controller, Request, post
-from litestar.di import NamedDependency
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.clients.choices import Purpose
 from inventory.clients.orientation_sessions import SessionInput, add_session, remove_session
 from inventory.clients.pages.client_page import client_page
 from inventory.clients.pages.forms import many, optional_int, parse_date
-from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, route_opt
+from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, PurposeDependency, route_opt
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
-from inventory.settings import Settings
 
 
 @dataclass
@@ -41,10 +39,10 @@ class OrientationPages(Controller):
     include_in_schema = False
     dependencies = PURPOSE
     cache_control = NO_STORE
+    opt = route_opt(Permission.CLIENT_WRITE, Purpose.ORIENTATION)
 
     @post(
         "/clients/{client_id:int}/sessions",
-        opt=route_opt(Permission.CLIENT_WRITE, Purpose.ORIENTATION),
         status_code=303,
     )
     async def add_session(
@@ -52,9 +50,9 @@ class OrientationPages(Controller):
         request: Request[Actor, Any, Any],
         client_id: ClientIdPath,
         data: URLEncodedBody[SessionForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Redirect | Template:
         """Record an orientation session."""
         try:
@@ -79,7 +77,6 @@ class OrientationPages(Controller):
 
     @post(
         "/clients/{client_id:int}/sessions/{session_id:int}/delete",
-        opt=route_opt(Permission.CLIENT_WRITE, Purpose.ORIENTATION),
         status_code=303,
     )
     async def delete_session(
@@ -87,9 +84,9 @@ class OrientationPages(Controller):
         request: Request[Actor, Any, Any],
         client_id: ClientIdPath,
         session_id: RecordIdPath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Redirect | Template:
         """Remove a session recorded by mistake."""
         try:

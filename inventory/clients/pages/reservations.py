@@ -6,10 +6,8 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.choices import ConditionGrade, DeviceKind
@@ -22,11 +20,12 @@ from inventory.clients.reservations import (
     renew_reservation,
     reserve_device,
 )
-from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, route_opt
+from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, PurposeDependency, route_opt
+from inventory.database import AnyEngine
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
-from inventory.settings import Settings
 from inventory.web import page_context
 
 
@@ -51,12 +50,13 @@ class ReservationPages(Controller):
     include_in_schema = False
     dependencies = PURPOSE
     cache_control = NO_STORE
+    opt = route_opt(Permission.DEVICE_ALLOCATE, Purpose.RESERVATION)
 
     async def _reserve_page(
         self,
         request: Request[Actor, Any, Any],
         client_id: int,
-        engine: Engine,  # type: ignore[type-arg]
+        engine: AnyEngine,
         purpose: Purpose,
         filters: dict[str, str],
         error: DomainError | None = None,
@@ -87,13 +87,13 @@ class ReservationPages(Controller):
             status_code=error.status_code if error else 200,
         )
 
-    @get("/clients/{client_id:int}/reserve", opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.RESERVATION))
+    @get("/clients/{client_id:int}/reserve")
     async def reserve_form(
         self,
         request: Request[Actor, Any, Any],
         client_id: ClientIdPath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        purpose: PurposeDependency,
         kind: Annotated[str, QueryParameter(max_length=16)] = "",
         min_ram_gb: Annotated[str, QueryParameter(max_length=6)] = "",
         grade: Annotated[str, QueryParameter(max_length=1)] = "",
@@ -105,7 +105,6 @@ class ReservationPages(Controller):
 
     @post(
         "/clients/{client_id:int}/reserve",
-        opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.RESERVATION),
         status_code=303,
     )
     async def reserve(
@@ -113,9 +112,9 @@ class ReservationPages(Controller):
         request: Request[Actor, Any, Any],
         client_id: ClientIdPath,
         data: URLEncodedBody[ReserveForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Redirect | Template:
         """Reserve the chosen device (if someone was quicker, the list says so)."""
         try:
@@ -128,7 +127,6 @@ class ReservationPages(Controller):
 
     @post(
         "/clients/{client_id:int}/reservations/{reservation_id:int}/renew",
-        opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.RESERVATION),
         status_code=303,
     )
     async def renew(
@@ -136,9 +134,9 @@ class ReservationPages(Controller):
         request: Request[Actor, Any, Any],
         client_id: ClientIdPath,
         reservation_id: RecordIdPath,
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Redirect | Template:
         """Keep the reservation for another period."""
         try:
@@ -149,7 +147,6 @@ class ReservationPages(Controller):
 
     @post(
         "/clients/{client_id:int}/reservations/{reservation_id:int}/release",
-        opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.RESERVATION),
         status_code=303,
     )
     async def release(
@@ -158,9 +155,9 @@ class ReservationPages(Controller):
         client_id: ClientIdPath,
         reservation_id: RecordIdPath,
         data: URLEncodedBody[ReasonForm],
-        engine: NamedDependency[Engine],  # type: ignore[type-arg]
-        settings: NamedDependency[Settings],
-        purpose: NamedDependency[Purpose],
+        engine: EngineDependency,
+        settings: SettingsDependency,
+        purpose: PurposeDependency,
     ) -> Redirect | Template:
         """Cancel the reservation."""
         try:

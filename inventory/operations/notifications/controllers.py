@@ -28,8 +28,9 @@ class NotificationController(Controller):
 
     path = "/api/v1/me/notifications"
     tags = ["notifications"]
+    opt = {"permission": Permission.SELF}
 
-    @get("/", operation_id="listMyNotifications", responses=API_ERRORS, opt={"permission": Permission.SELF})
+    @get("/", operation_id="listMyNotifications", responses=API_ERRORS)
     async def list_notifications(
         self,
         request: Request[Actor, Any, Any],
@@ -53,7 +54,6 @@ class NotificationController(Controller):
         "/unread-count",
         operation_id="countMyUnreadNotifications",
         responses=API_ERRORS,
-        opt={"permission": Permission.SELF},
     )
     async def unread(self, request: Request[Actor, Any, Any]) -> UnreadCount:
         """How many of your notifications are unread."""
@@ -63,7 +63,6 @@ class NotificationController(Controller):
         "/{notification_id:int}/read",
         operation_id="markMyNotificationRead",
         responses=API_ERRORS,
-        opt={"permission": Permission.SELF},
         status_code=200,
     )
     async def read_one(self, notification_id: RecordIdPath, request: Request[Actor, Any, Any]) -> UnreadCount:
@@ -76,7 +75,6 @@ class NotificationController(Controller):
         "/read-all",
         operation_id="markAllMyNotificationsRead",
         responses=API_ERRORS,
-        opt={"permission": Permission.SELF},
         status_code=200,
     )
     async def read_all(self, request: Request[Actor, Any, Any]) -> MarkedRead:

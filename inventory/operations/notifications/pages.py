@@ -37,8 +37,9 @@ class NotificationPages(Controller):
 
     path = "/notifications"
     include_in_schema = False
+    opt = {"permission": Permission.SELF}
 
-    @get("/", opt={"permission": Permission.SELF})
+    @get("/")
     async def notifications(self, request: Request[Actor, Any, Any], page: PageQuery = 1) -> Template:
         """Your notifications, newest first."""
         assert request.user.user_id is not None
@@ -55,14 +56,14 @@ class NotificationPages(Controller):
             ),
         )
 
-    @post("/{notification_id:int}/read", opt={"permission": Permission.SELF}, status_code=303)
+    @post("/{notification_id:int}/read", status_code=303)
     async def read_one(self, request: Request[Actor, Any, Any], notification_id: RecordIdPath) -> Redirect:
         """Mark one read."""
         assert request.user.user_id is not None
         await mark_read(request.user.user_id, notification_id)
         return Redirect(path="/notifications", status_code=303)
 
-    @post("/read-all", opt={"permission": Permission.SELF}, status_code=303)
+    @post("/read-all", status_code=303)
     async def read_all(self, request: Request[Actor, Any, Any]) -> Redirect:
         """Mark all read."""
         assert request.user.user_id is not None

@@ -14,13 +14,12 @@ import ipaddress
 from typing import Any
 
 from litestar import Request, Response, get
-from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from msgspec import Struct
-from piccolo.engine.base import Engine
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from inventory.dependencies import EngineDependency
 from inventory.errors import Forbidden
 from inventory.i18n import N_
 from inventory.operations.observability.metrics import exposition, read_database_figures
@@ -53,7 +52,7 @@ class ReadinessOut(Struct):
         )
     },
 )
-async def ready(engine: NamedDependency[Engine]) -> Response[ReadinessOut]:  # type: ignore[type-arg]
+async def ready(engine: EngineDependency) -> Response[ReadinessOut]:
     """200 when the database answers, migrations are applied and the scheduler beat recently; else 503."""
     result = await check_readiness(engine, get_operations_settings().scheduler_heartbeat_seconds)
     body = ReadinessOut(

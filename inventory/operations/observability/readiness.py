@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from piccolo.engine.base import Engine
-
+from inventory.database import AnyEngine
 from inventory.migrations import pending_migrations
 from inventory.operations.scheduling.heartbeat import scheduler_status
 
@@ -27,7 +26,7 @@ class Readiness:
         return self.database == self.migrations == self.scheduler == "ok"
 
 
-async def check_readiness(engine: Engine, heartbeat_seconds: float) -> Readiness:  # type: ignore[type-arg]
+async def check_readiness(engine: AnyEngine, heartbeat_seconds: float) -> Readiness:
     """Run the checks; the later ones are skipped when the database does not answer."""
     try:
         await asyncio.wait_for(engine.run_ddl("SELECT 1"), CHECK_TIMEOUT_SECONDS)

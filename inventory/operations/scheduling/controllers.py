@@ -26,13 +26,14 @@ class JobController(Controller):
 
     path = "/api/v1/jobs"
     tags = ["operations"]
+    opt = {"permission": Permission.ADMINISTER}
 
-    @get("/", operation_id="listJobs", responses=API_ERRORS, opt={"permission": Permission.ADMINISTER})
+    @get("/", operation_id="listJobs", responses=API_ERRORS)
     async def list_jobs(self) -> JobsOut:
         """Every job with its schedule, last run, last success and next run, and the scheduler's heartbeat."""
         return await jobs_overview(JOBS, get_operations_settings())
 
-    @get("/runs", operation_id="listJobRuns", responses=API_ERRORS, opt={"permission": Permission.ADMINISTER})
+    @get("/runs", operation_id="listJobRuns", responses=API_ERRORS)
     async def list_runs(
         self,
         job: Annotated[
@@ -49,7 +50,6 @@ class JobController(Controller):
         "/{name:str}/runs",
         operation_id="runJobNow",
         responses=API_ERRORS,
-        opt={"permission": Permission.ADMINISTER},
         status_code=202,
     )
     async def run_now(self, name: JobName, request: Request[Actor, Any, Any]) -> RunQueued:

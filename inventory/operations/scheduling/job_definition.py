@@ -11,10 +11,10 @@ from typing import Any
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
 from inventory.clock import HELSINKI
+from inventory.database import AnyEngine
 from inventory.operations.settings import OperationsSettings
 from inventory.settings import Settings
 
@@ -26,7 +26,7 @@ JobResult = int | str | Mapping[str, int] | None
 class JobContext:
     """What a job gets: the engine, the settings and the system actor it acts as."""
 
-    engine: Engine  # type: ignore[type-arg]
+    engine: AnyEngine
     settings: Settings
     operations: OperationsSettings
     actor: Actor
@@ -41,7 +41,7 @@ class Job:
     run: Callable[[JobContext], Awaitable[JobResult]]
     description: str = ""
 
-    def context(self, engine: Engine, settings: Settings, operations: OperationsSettings) -> JobContext:  # type: ignore[type-arg]
+    def context(self, engine: AnyEngine, settings: Settings, operations: OperationsSettings) -> JobContext:
         """The context this job runs with: it acts as `system:scheduler:<name>`."""
         return JobContext(engine, settings, operations, Actor.system(f"scheduler:{self.name}"))
 

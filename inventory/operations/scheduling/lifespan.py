@@ -9,8 +9,7 @@ from collections.abc import AsyncGenerator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
-from piccolo.engine.base import Engine
-
+from inventory.database import AnyEngine
 from inventory.operations.scheduled_jobs import JOBS
 from inventory.operations.scheduling.scheduler import GRACEFUL_STOP_SECONDS, SchedulerService
 from inventory.operations.settings import OperationsSettings
@@ -20,7 +19,7 @@ logger = logging.getLogger("kierto.scheduler")
 
 
 def scheduler_lifespan(
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     settings: Settings,
     operations: OperationsSettings,
 ) -> Callable[[Any], AbstractAsyncContextManager[None]]:

@@ -33,13 +33,14 @@ class JobPages(Controller):
 
     path = "/admin/jobs"
     include_in_schema = False
+    opt = {"permission": Permission.ADMINISTER}
 
-    @get("/", opt={"permission": Permission.ADMINISTER})
+    @get("/")
     async def jobs(self, request: Request[Actor, Any, Any]) -> Template:
         """Jobs and recent failures."""
         return await _jobs_page(request)
 
-    @post("/{name:str}/run", opt={"permission": Permission.ADMINISTER}, status_code=303)
+    @post("/{name:str}/run", status_code=303)
     async def run_now(self, request: Request[Actor, Any, Any], name: JobName) -> Redirect | Template:
         """Queue a run and come back to the page."""
         try:

@@ -21,9 +21,9 @@ from apscheduler.events import EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
-from piccolo.engine.base import Engine
 
 from inventory.clock import HELSINKI, now
+from inventory.database import AnyEngine
 from inventory.operations.notifications.services import active_users, notify
 from inventory.operations.scheduling.heartbeat import beat
 from inventory.operations.scheduling.job_definition import Job, next_fire_time, with_overrides
@@ -70,7 +70,7 @@ class SchedulerService:
     def __init__(
         self,
         jobs: tuple[Job, ...],
-        engine: Engine,  # type: ignore[type-arg]
+        engine: AnyEngine,
         settings: Settings,
         operations: OperationsSettings,
         lock: LeadershipLock | None = None,
@@ -297,7 +297,7 @@ class SchedulerService:
 
 async def execute_job(
     job: Job,
-    engine: Engine,  # type: ignore[type-arg]
+    engine: AnyEngine,
     settings: Settings,
     operations: OperationsSettings,
     trigger: RunTrigger,

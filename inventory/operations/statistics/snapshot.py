@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from piccolo.engine.base import Engine
 from piccolo.query.functions.aggregate import Count
 
 from inventory.clock import now, today
-from inventory.database import write_transaction
+from inventory.database import AnyEngine, write_transaction
 from inventory.devices.tables import Device
 from inventory.operations.scheduling.job_definition import JobContext
 from inventory.operations.statistics.tables import DailyDeviceCount
 
 
-async def take_snapshot(engine: Engine, day: dt.date | None = None) -> int:  # type: ignore[type-arg]
+async def take_snapshot(engine: AnyEngine, day: dt.date | None = None) -> int:
     """Replace the day's counts with the current ones (so a rerun is harmless); returns the rows written."""
     day = day or today()
     moment = now()
