@@ -26,7 +26,8 @@ from inventory.runs.tables import RunTarget
 from inventory.settings import Settings
 from inventory.sites.reach import reach_device
 from provisioning.evidence import WipeEvidence
-from provisioning.nwipe_log import KnownDisk, NwipeLogRefusedError, Refusal, import_nwipe_log
+from provisioning.nwipe_evidence import KnownDisk, import_nwipe_log
+from provisioning.nwipe_log import NwipeLogRefusedError, Refusal
 
 # Each refusal of the log, as a sentence a trainee understands (translated where shown).
 REFUSALS: dict[Refusal, str] = {

@@ -7,14 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from provisioning.nwipe_log import (
-    KnownDisk,
-    NwipeLogRefusedError,
-    Refusal,
-    import_nwipe_log,
-    parse_nwipe_log,
-    usable_serial,
-)
+from provisioning.nwipe_evidence import KnownDisk, import_nwipe_log
+from provisioning.nwipe_log import NwipeLogRefusedError, Refusal, parse_nwipe_log, usable_serial
 
 SHREDOS = (Path(__file__).parent / "data" / "shredos-0.42-zero-fill.log").read_text(encoding="utf-8")
 SSD = KnownDisk(disk_id=1, serial="S3Z9NX0K123456A", size_bytes=250059350016)
