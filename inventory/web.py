@@ -6,10 +6,8 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from babel.dates import format_date, format_datetime, format_skeleton
 from babel.numbers import format_decimal
@@ -139,15 +137,6 @@ def template_config() -> TemplateConfig[JinjaTemplateEngine]:
 
 _PLACEHOLDER = re.compile(r"\{[^{}/]*\}")
 
-# Documents other areas serve; a page links to one only once its route exists (see `document_link`).
-# The placeholders are filled in order; their names do not matter.
-DOCUMENT_ROUTES: dict[str, str] = {
-    "device_label": "/labels?tag={tag}",
-    "donation_labels": "/donations/{donation_id}/documents",
-    "donation_receipt": "/api/v1/donations/{donation_id}/receipt",
-    "erasure_certificate": "/api/v1/erasures/{number}/certificate",
-}
-
 
 def _shape(path: str) -> str:
     return _PLACEHOLDER.sub("{}", path)
@@ -185,37 +174,16 @@ def route_paths(app: Litestar) -> RoutePaths:
     return paths
 
 
-def fill_path(pattern: str, *values: object) -> str:
-    """A route pattern with its placeholders replaced, in order, by URL-quoted values."""
-    parts = _PLACEHOLDER.split(pattern)
-    if len(parts) != len(values) + 1:
-        raise ValueError(f"{pattern} takes {len(parts) - 1} values, not {len(values)}.")
-    filled = [parts[0]]
-    for value, part in zip(values, parts[1:], strict=True):
-        filled += [quote(str(value), safe=""), part]
-    return "".join(filled)
-
-
-def document_link(app: Litestar, name: str, *values: object) -> str | None:
-    """The address of a document (see DOCUMENT_ROUTES) when the app serves it, else None."""
-    pattern = DOCUMENT_ROUTES[name]
-    return fill_path(pattern, *values) if pattern.split("?")[0] in route_paths(app) else None
-
-
 def page_context(request: Request[Any, Any, Any], **values: Any) -> dict[str, Any]:
-    """What every page's layout needs: the user, what they may do, the language, which routes exist.
+    """What every page's layout needs: the user, what they may do, the language, the menu.
 
-    `has_route("/devices/{tag}/label.pdf")` lets a page offer a link only once the area that serves
-    it has been merged, so pages never link to an address that answers 404.
+    Links to another area's document use Litestar's `url_for("route name", ...)` in the template.
     """
     user = request.scope.get("user")
     actor = user if isinstance(user, Actor) else None
-    paths = route_paths(request.app)
     return {
         "actor": actor,
         "may": (lambda permission: actor is not None and actor.may(permission)),
-        "has_route": paths.__contains__,
-        "document_link": partial(document_link, request.app),
         "language": current_language.get(),
         "role_label": gettext(ROLE_LABELS[Role(actor.role)]) if actor and actor.role else "",
         "menu": menu_for(actor),

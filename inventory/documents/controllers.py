@@ -121,6 +121,7 @@ class DocumentController(Controller):
 
     @get(
         "/erasures/{number:str}/certificate",
+        name="erasure_certificate",
         operation_id="getErasureCertificate",
         responses=PDF_RESPONSES,
         opt={"permission": Permission.DEVICE_WORK},
@@ -181,6 +182,7 @@ class DocumentController(Controller):
 
     @get(
         "/donations/{donation_id:int}/receipt",
+        name="donation_receipt",
         operation_id="getDonationReceipt",
         responses=PDF_RESPONSES,
         opt={"permission": Permission.DEVICE_WORK},

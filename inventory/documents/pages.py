@@ -172,7 +172,11 @@ class DocumentPages(Controller):
             )
         return pdf_response(made.pdf, labels_file_name(made.tags, donation_id))
 
-    @get("/donations/{donation_id:int}/documents", opt={"permission": Permission.DEVICE_WORK})
+    @get(
+        "/donations/{donation_id:int}/documents",
+        name="donation_labels",
+        opt={"permission": Permission.DEVICE_WORK},
+    )
     async def donation_documents(
         self, request: Request[Actor, Any, Any], donation_id: RecordIdPath
     ) -> Template:

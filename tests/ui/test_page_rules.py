@@ -9,7 +9,7 @@ import pytest
 
 from inventory.app import create_app
 from inventory.navigation import MENU
-from inventory.web import DOCUMENT_ROUTES, TEMPLATE_DIR, fill_path, route_paths
+from inventory.web import TEMPLATE_DIR, route_paths
 from tests.ui.every_page import NOT_LISTED, every_page
 
 TEMPLATES = sorted(TEMPLATE_DIR.rglob("*.html"))
@@ -35,11 +35,12 @@ def test_every_menu_entry_is_served() -> None:
     assert [entry.path for entry in MENU if entry.path not in paths] == []
 
 
-def test_document_links_are_filled_in_order_and_quoted() -> None:
-    assert fill_path(DOCUMENT_ROUTES["device_label"], "JNS-000001-*") == "/labels?tag=JNS-000001-%2A"
-    assert fill_path("/a/{x}/b/{y}", "1/2", "ä") == "/a/1%2F2/b/%C3%A4"
-    with pytest.raises(ValueError, match="takes 1 values"):
-        fill_path(DOCUMENT_ROUTES["device_label"])
+def test_documents_are_linked_by_their_route_names() -> None:
+    app = create_app()
+    assert app.route_reverse("donation_labels", donation_id=7) == "/donations/7/documents"
+    assert app.route_reverse("donation_receipt", donation_id=7) == "/api/v1/donations/7/receipt"
+    number = "E-2026-000123"
+    assert app.route_reverse("erasure_certificate", number=number) == f"/api/v1/erasures/{number}/certificate"
 
 
 def test_every_page_is_in_the_list_the_browser_and_language_checks_visit() -> None:
