@@ -238,7 +238,7 @@ def serve(host: str, port: int, workers: int) -> None:
 def scheduler() -> None:
     """Run the scheduler (with KIERTO_SCHEDULER=off on the web processes); several may run, one acts."""
     from inventory.operations.observability.logs import configure_logging
-    from inventory.operations.scheduling.process import run_scheduler_process
+    from inventory.operations.scheduler_process import run_scheduler_process
     from inventory.operations.settings import get_operations_settings
 
     operations = get_operations_settings()
@@ -253,7 +253,7 @@ def run_job(name: str) -> None:
     from inventory.errors import DomainError
     from inventory.operations.observability.logs import configure_logging
     from inventory.operations.scheduled_jobs import JOBS
-    from inventory.operations.scheduling.process import run_once
+    from inventory.operations.scheduler_process import run_once
     from inventory.operations.scheduling.runs import find_job
     from inventory.operations.settings import get_operations_settings
 
@@ -317,7 +317,7 @@ def restore(backup_file: Path, database_url: str | None, force: bool) -> None:
 @main.command()
 def ready() -> None:
     """Exit 0 when the database answers, migrations are applied and a scheduler is alive (a health check)."""
-    from inventory.operations.scheduling.process import readiness_once
+    from inventory.operations.scheduler_process import readiness_once
     from inventory.operations.settings import get_operations_settings
 
     result = _run(readiness_once(_engine(), get_operations_settings()))
