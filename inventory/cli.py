@@ -359,10 +359,6 @@ def bench_worker(
 main.add_command(bench_image)
 
 
-if __name__ == "__main__":
-    main()
-
-
 @main.group("golden-image")
 def golden_image() -> None:
     """Golden images: a profile's roles built once into a Debian root, installed onto erased disks."""
@@ -387,3 +383,7 @@ def golden_image_build(slug: str, refresh: bool) -> None:
         f"{manifest['profile']}: {image.archive} ({state}; {manifest['size'] / 1e6:.0f} MB, "
         f"{manifest['package_count']} packages, sha256 {manifest['sha256']})"
     )
+
+
+if __name__ == "__main__":
+    main()
