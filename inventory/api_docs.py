@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+import msgspec
 from litestar import Litestar
 from litestar._openapi.plugin import OpenAPIPlugin
+from litestar._openapi.schema_generation.schema import SchemaCreator
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPI, Schema
 from msgspec import Struct
@@ -60,13 +63,46 @@ def _struct_classes(base: type[Struct] = Struct) -> Iterator[type[Struct]]:
         yield from _struct_classes(sub)
 
 
-def closed_body_names() -> set[str]:
+def closed_bodies() -> list[type[Struct]]:
     """The request-body structs of Kierto that refuse unknown properties (msgspec `forbid_unknown_fields`)."""
-    return {
-        struct.__name__
+    return [
+        struct
         for struct in _struct_classes()
         if struct.__module__.startswith("inventory.") and struct.__struct_config__.forbid_unknown_fields
-    }
+    ]
+
+
+def closed_body_names() -> set[str]:
+    """The names of `closed_bodies()`, as the OpenAPI components call them."""
+    return {struct.__name__ for struct in closed_bodies()}
+
+
+def bodies_as_msgspec_checks_them(described: dict[str, Any]) -> None:
+    """Replace each request body's component by msgspec's own JSON Schema of it: Litestar leaves out the
+    bounds of list items and of optional fields (`list[Annotated[str, Meta(min_length=1)]]`, a zero
+    minimum), which msgspec enforces; msgspec describes exactly what it checks."""
+    _, generated = msgspec.json.schema_components(closed_bodies(), ref_template="#/components/schemas/{name}")
+    components = described["components"]["schemas"]
+    for name in closed_body_names():
+        if name in components and name in generated:
+            components[name] = {**generated[name], "additionalProperties": False}
+
+
+_apply_metadata = SchemaCreator._apply_kwarg_definition_metadata
+_ZERO_BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusive_minimum", "lt": "exclusive_maximum"}
+
+
+def _apply_metadata_with_zero_bounds(self: SchemaCreator, field: Any, schema: Schema) -> None:
+    """Litestar's own, which skips a bound of 0 (it tests the value's truth): `ge=0` on a query parameter
+    or an optional field vanished from the description while the server refused -1."""
+    _apply_metadata(self, field, schema)
+    for key, schema_key in _ZERO_BOUNDS.items():
+        value = getattr(field.kwarg_definition, key, None) if field.kwarg_definition else None
+        if value == 0 and not isinstance(value, bool) and getattr(schema, schema_key, None) is None:
+            setattr(schema, schema_key, value)
+
+
+SchemaCreator._apply_kwarg_definition_metadata = _apply_metadata_with_zero_bounds  # type: ignore[method-assign]
 
 
 class StrictOpenAPIPlugin(OpenAPIPlugin):
@@ -82,6 +118,14 @@ class StrictOpenAPIPlugin(OpenAPIPlugin):
             if name in closed and isinstance(component, Schema):
                 component.additional_properties = False
         return openapi
+
+    def provide_openapi_schema(self) -> dict[str, Any]:
+        """The served description (`/schema/openapi.json`), request bodies as msgspec checks them."""
+        if not self._openapi_schema:
+            described = self.provide_openapi().to_schema()
+            bodies_as_msgspec_checks_them(described)
+            self._openapi_schema = described
+        return self._openapi_schema
 
 
 def state_what_is_enforced(app: Litestar) -> None:

@@ -80,6 +80,7 @@ from inventory.security_headers import security_headers_hook
 from inventory.settings import Settings, get_settings
 from inventory.sites.controllers import SiteController
 from inventory.stocktake.pages import StockTakePages
+from inventory.strict_bodies import read_json_bodies_strictly
 from inventory.web import STATIC_DIR, template_config
 from inventory.worklog.pages import WorkLogPages
 
@@ -168,6 +169,7 @@ def _engine() -> AnyEngine:
 async def before_request(request: Request[Any, Any, Any]) -> None:
     """Once the user is known: their language, and the unread count the layout shows."""
     await apply_user_language(request)
+    await read_json_bodies_strictly(request)
     await load_unread_count(request)
 
 

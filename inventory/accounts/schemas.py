@@ -27,7 +27,7 @@ class MeOut(Struct):
 class TokenCreate(Struct, forbid_unknown_fields=True):
     """A new personal API token."""
 
-    name: ShortText
+    name: NameText
     scope: TokenScope = TokenScope.READ_WRITE
     expires_at: dt.datetime | None = None
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
 from litestar.datastructures import UploadFile
-from msgspec import Struct
+from msgspec import Meta, Struct
 
 from inventory.choices import DonorKind
 from inventory.devices.schemas import DeviceCreate
@@ -62,7 +62,7 @@ class DonationCreate(Struct, forbid_unknown_fields=True):
 class DevicesAdd(Struct, forbid_unknown_fields=True):
     """More devices for an existing donation."""
 
-    devices: list[DeviceCreate]
+    devices: Annotated[list[DeviceCreate], Meta(min_length=1)]
 
 
 class DonationOut(Struct):

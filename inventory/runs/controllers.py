@@ -67,7 +67,9 @@ from inventory.runs.tables import ReverificationSample
 from inventory.settings import Settings
 
 CertificatePath = Annotated[str, PathParameter(max_length=32, description="An erasure certificate number.")]
-AfterQuery = Annotated[int, QueryParameter(ge=0, le=2**62, description="Only events after this event id.")]
+AfterQuery = Annotated[
+    int, QueryParameter(ge=0, le=2**31 - 1, description="Only events after this event id.")
+]
 
 
 class RunController(Controller):

@@ -24,6 +24,7 @@ from inventory.devices.tables import Device, Erasure
 from inventory.donations.tables import Donation
 from inventory.errors import InvalidInput, NotFound
 from inventory.i18n import N_
+from inventory.params import MAX_ID
 from inventory.permissions import Role
 from inventory.runs.tables import BenchMachine, Run
 from inventory.stocktake.tables import StockTake
@@ -191,6 +192,8 @@ async def reach_path(actor: Actor, path_params: Mapping[str, Any], changing: boo
     if region_wide(actor):
         return
     for name, value in path_params.items():
+        if isinstance(value, int) and not 1 <= value <= MAX_ID:
+            continue  # no record has this id (nor may a query ask for it): the route's own parameter check refuses it
         if name == "tag":
             await reach_device(actor, value, changing=changing)
         check = PATH_REACH.get(name)

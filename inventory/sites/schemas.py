@@ -6,7 +6,10 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
-from inventory.schema_types import NameText, ShortText, SiteCode
+from inventory.schema_types import NameText, SiteCode
+
+# A CUPS queue name, as documents/printing.py's QUEUE_PATTERN checks it (spaces around are trimmed; empty: none).
+PrinterQueue = Annotated[str, Meta(max_length=100, pattern=r"^\s*([A-Za-z0-9_][A-Za-z0-9_.@+-]{0,99})?\s*$")]
 
 # A label stock id such as brother-62x29; an empty string clears the site's choice.
 LabelStockId = Annotated[str, Meta(max_length=20, pattern=r"^[a-z0-9-]*$")]
@@ -17,7 +20,7 @@ class SiteCreate(Struct, forbid_unknown_fields=True):
 
     code: SiteCode
     name: NameText
-    printer_queue: ShortText | None = None
+    printer_queue: PrinterQueue | None = None
     label_stock: LabelStockId | None = None
 
 
@@ -25,7 +28,7 @@ class SiteUpdate(Struct, forbid_unknown_fields=True):
     """Changes to a site; the code never changes, since it is printed on labels."""
 
     name: NameText | None = None
-    printer_queue: ShortText | None = None
+    printer_queue: PrinterQueue | None = None
     label_stock: LabelStockId | None = None
     printer_dpi: Literal[203, 300, 600] | None = None  # the label printer's resolution
 
