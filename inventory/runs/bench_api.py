@@ -31,7 +31,14 @@ from inventory.runs.schemas import (
     WorkerRegisteredOut,
 )
 from inventory.runs.screen import machine_screen
-from inventory.runs.workers import MAX_CHUNK, claim_job, heartbeat, receive_results, register_worker
+from inventory.runs.workers import (
+    MAX_CHUNK,
+    WorkerRegistration,
+    claim_job,
+    heartbeat,
+    receive_results,
+    register_worker,
+)
 
 BENCH_OPT = {"permission": Permission.DEVICE_WORK, "bench": True}
 IdentPath = Annotated[
@@ -109,10 +116,13 @@ class BenchController(Controller):
         request: Request[Actor, Any, Any],
         bench: NamedDependency[BenchCredential],
         settings: SettingsDependency,
+        engine: EngineDependency,
     ) -> WorkerRegisteredOut:
         """A bench worker starts: it is the site's (again, after a restart) and learns how often to report."""
         address = request.client.host if request.client else ""
-        worker_id = await register_worker(bench, data.name, data.version, data.ssh_key_path, address)
+        worker_id = await register_worker(
+            engine, settings, bench, WorkerRegistration(data.name, data.version, data.ssh_key_path, address)
+        )
         return WorkerRegisteredOut(
             worker_id=worker_id,
             site_code=bench.site_code,

@@ -101,3 +101,28 @@ async def recover_interrupted_runs(engine: Engine[Any], settings: Settings) -> i
     for run_id in {row["run"] for row in pending if server_process_gone(dict(row), settings)}:
         await apply_outcomes(engine, run_id, settings)
     return count
+
+
+async def interrupt_predecessors_runs(engine: Engine[Any], worker_id: int, settings: Settings) -> int:
+    """A bench worker registers when its process starts (or, idle, when the server forgot it): the runs
+    its predecessor under the same name was running, their results not all sent, now run nowhere. Its
+    heartbeats would keep them running for ever, so they are interrupted now and their devices made
+    retryable. Returns how many runs ended.
+    """
+    running = await Run.select(Run.id, Run.state).where(
+        (Run.worker == worker_id) & Run.state.is_in(list(ACTIVE_RUN_STATES)) & (Run.stream_complete.eq(False))
+    )
+    count = 0
+    for run in running:
+        ended = await move_run(
+            run["id"],
+            RunStep.INTERRUPT,
+            {Run.finished_at: now(), Run.explanation: RUN_FAILURES[RunState.INTERRUPTED]},
+            also=(Run.worker == worker_id) & (Run.stream_complete.eq(False)),
+        )
+        if not ended:
+            continue
+        logger.warning("run %s interrupted: its bench worker %s restarted", run["id"], worker_id)
+        count += 1
+        await apply_outcomes(engine, run["id"], settings)
+    return count

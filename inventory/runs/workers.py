@@ -18,6 +18,7 @@ from inventory.runs.choices import Executor, RunState
 from inventory.runs.job_builder import build_job
 from inventory.runs.outcomes import apply_outcomes
 from inventory.runs.recording import finish_run
+from inventory.runs.recovery import interrupt_predecessors_runs
 from inventory.runs.run_lifecycle import RunStep
 from inventory.runs.run_states import move_run
 from inventory.runs.tables import BenchWorker, Run, RunStreamChunk
@@ -26,6 +27,16 @@ from provisioning.streaming import transmit_bytes
 
 logger = logging.getLogger("kierto.runs")
 MAX_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class WorkerRegistration:
+    """What a starting bench worker says of itself, and the address it spoke from."""
+
+    name: str
+    version: str
+    ssh_key_path: str | None
+    address: str
 
 
 @dataclass(frozen=True)
@@ -38,9 +49,14 @@ class ClaimedJob:
 
 
 async def register_worker(
-    bench: BenchCredential, name: str, version: str, ssh_key_path: str | None, address: str
+    engine: Engine[Any],
+    settings: Settings,
+    bench: BenchCredential,
+    worker: WorkerRegistration,
 ) -> int:
-    """Register a worker of the token's site (again, after a restart: same token and name, same worker)."""
+    """Register a worker of the token's site (again, after a restart: same token and name, same worker,
+    and what its predecessor was running is interrupted: the new process runs none of it)."""
+    name, version, ssh_key_path, address = worker.name, worker.version, worker.ssh_key_path, worker.address
     moment = now()
     values: dict[Any, Any] = {
         BenchWorker.version: version.strip()[:40],
@@ -55,6 +71,7 @@ async def register_worker(
     )
     if existing is not None:
         await BenchWorker.update(values).where(BenchWorker.id == existing["id"])
+        await interrupt_predecessors_runs(engine, int(existing["id"]), settings)
         return int(existing["id"])
     rows = await BenchWorker.insert(
         BenchWorker(

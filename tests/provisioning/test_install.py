@@ -7,11 +7,13 @@ import json
 import os
 import shutil
 import subprocess
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from ansible.plugins.filter.core import to_uuid
 
 from provisioning.events import Event, TaskOutcome, TaskResult
 from provisioning.golden_image import GoldenImage
@@ -385,3 +387,73 @@ def test_a_disk_that_holds_a_file_system_is_refused_before_anything_is_written(
         ["sha256sum", str(image)], capture_output=True, text=True, check=True
     ).stdout.split()[0]
     assert after == before
+
+
+def _partitioned(image: Path, label_id: str) -> str:
+    """Give a disk image a GPT with one Linux partition holding ext4; return the image's SHA-256."""
+    subprocess.run(
+        ["sfdisk", "--quiet", str(image)],
+        input=f"label: gpt\nlabel-id: {label_id}\nstart=2048, type=0FC63DAF-8483-4772-8E47-7D9A7E63AE40\n",
+        text=True,
+        check=True,
+    )
+    subprocess.run(["mkfs.ext4", "-q", "-F", "-E", "offset=1048576", str(image), "16M"], check=True)
+    return subprocess.run(
+        ["sha256sum", str(image)], capture_output=True, text=True, check=True
+    ).stdout.split()[0]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("whose", ["another system", "another disk's unfinished installation"])
+def test_a_disk_partitioned_by_anyone_but_its_own_unfinished_installation_is_refused(
+    golden_image: GoldenImage, tmp_path: Path, whose: str
+) -> None:
+    """Only the GPT identifier install.yml derives from this disk's serial lets a retry write over a table."""
+    _require_machine()
+    image = _empty_disk(tmp_path / "used.img", 64 << 20)
+    label_id = str(uuid.uuid4())
+    if whose != "another system":
+        label_id = to_uuid("kierto-unfinished-installation /some/other/disk.img")
+    before = _partitioned(image, label_id)
+    with _loop(image) as device:
+        events = run_job(_job(device, str(image.resolve()), golden_image))
+    assert final_status(events) == "failed"
+    (failure,) = _failures(events)
+    assert failure.task == "Refuse a disk that holds a file system (an erased disk holds none)"
+    assert "holds a file system or partition table (gpt, PMBR)" in failure.message
+    after = subprocess.run(
+        ["sha256sum", str(image)], capture_output=True, text=True, check=True
+    ).stdout.split()[0]
+    assert after == before, "not a byte was written to the disk"
+
+
+@pytest.mark.slow
+def test_what_an_interrupted_installation_left_running_in_the_new_system_is_stopped_before_the_disk_is_checked(
+    golden_image: GoldenImage, tmp_path: Path
+) -> None:
+    """Over SSH a killed bench's programs outlive it on the live system: the next attempt stops and unmounts them."""
+    _require_machine()
+    require_tool("fuser", "apt-get install psmisc")
+    target = Path("/mnt/kierto-target")
+    target.mkdir(parents=True, exist_ok=True)
+    require(not target.is_mount(), f"{target} is in use on this machine")
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "kierto-test", str(target)], check=True)
+    left = subprocess.Popen(["sleep", "600"], cwd=target)  # e.g. tar, still writing the image
+    try:
+        image = _empty_disk(tmp_path / "other.img", 64 << 20)
+        with _loop(image) as device:
+            events = run_job(_job(device, "/some/other/disk.img", golden_image))
+        assert left.wait(timeout=10) == -9, "the left-over program was killed"
+        assert not target.is_mount(), "and the new system unmounted"
+        released = next(
+            e for e in events if isinstance(e, TaskResult) and e.task.startswith("Stop and release")
+        )
+        assert released.outcome is TaskOutcome.CHANGED
+        (failure,) = _failures(events)
+        assert failure.task == "Refuse a disk that is not the erased one", (
+            "then the disk is checked as always"
+        )
+    finally:
+        left.kill()
+        left.wait()
+        subprocess.run(["umount", "--lazy", str(target)], check=False, capture_output=True)

@@ -211,6 +211,37 @@ async def test_a_result_posted_twice_is_recorded_once(
     assert done["targets"][0]["state"] == "passed"
 
 
+async def test_a_worker_registering_again_interrupts_what_its_killed_predecessor_was_running(
+    db: Any, client: httpx.AsyncClient, headers_for: Any
+) -> None:
+    """A service manager restarts a killed worker at once: its heartbeats must not keep the dead run running."""
+    await use_bench_worker("JNS")
+    admin = await headers_for(Role.ADMIN)
+    trainee = await headers_for(Role.TRAINEE)
+    tags = [await bare_device(db), await bare_device(db)]
+    for tag in tags:
+        await client.put(f"/api/v1/devices/{tag}/connection", json={"connection": "local"}, headers=admin)
+    token = _bearer(await bench_token("JNS"))
+    worker = await _register(client, token, "joensuu")
+    other = await _register(client, token, "toinen")
+    runs = []
+    for tag, taker in zip(tags, (worker, other), strict=True):
+        started = await client.post(
+            "/api/v1/runs", json={"kind": "scan", "asset_tags": [tag]}, headers=trainee
+        )
+        assert started.status_code == 201, started.text
+        job = await client.get(f"/api/v1/bench/workers/{taker}/jobs/next", params={"wait": 0}, headers=token)
+        assert job.status_code == 200, job.text
+        runs.append(started.json()["id"])
+    assert await _register(client, token, "joensuu") == worker, "the same worker, restarted"
+    run = (await client.get(f"/api/v1/runs/{runs[0]}", headers=trainee)).json()
+    assert run["state"] == "interrupted"
+    assert run["targets"][0]["state"] == "interrupted"
+    assert "keskeytyi" in run["explanation"], "interrupted, said in the user's language (Finnish first)"
+    untouched = (await client.get(f"/api/v1/runs/{runs[1]}", headers=trainee)).json()
+    assert untouched["state"] == "running", "another worker's run goes on"
+
+
 @pytest.mark.parametrize("scope_name", ["read", "read_write"])
 async def test_personal_tokens_are_refused_by_the_bench_routes(
     db: Any, client: httpx.AsyncClient, scope_name: str
