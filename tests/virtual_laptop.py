@@ -57,15 +57,27 @@ class VirtualLaptop:
         ]
 
     def add_blank_disk(self, image: Path, size: str = "2G", nvme: bool = False) -> None:
-        """An empty internal disk (virtio, or NVMe with a serial of its own)."""
+        """An empty internal disk (virtio, or NVMe), with a serial of its own as a real disk has."""
         subprocess.run(["qemu-img", "create", "-q", "-f", "raw", str(image), size], check=True)
-        device = f"nvme,serial={self.serial}-NVME,drive=disk0" if nvme else "virtio-blk-pci,drive=disk0"
+        self.add_disk(image, nvme)
+
+    def add_disk(self, image: Path, nvme: bool = False) -> None:
+        """The internal disk (an existing raw image), its serial `<laptop serial>-NVME` or `-VD` (20 characters at most)."""
+        device = (
+            f"nvme,serial={self.disk_serial(nvme)},drive=disk0"
+            if nvme
+            else f"virtio-blk-pci,serial={self.disk_serial(nvme)},drive=disk0"
+        )
         self.drives += [
             "-drive",
             f"if=none,id=disk0,format=raw,file={image}",
             "-device",
             f"{device},bootindex=5",
         ]
+
+    def disk_serial(self, nvme: bool = False) -> str:
+        """The serial the internal disk reports (NVMe and virtio serials are 20 characters at most)."""
+        return f"{self.serial}-{'NVME' if nvme else 'VD'}"[:20]
 
     def command(self) -> list[str]:
         """The QEMU command line."""
@@ -100,7 +112,8 @@ class VirtualLaptop:
         ]
         if self.firmware == "uefi":
             variables = self.workdir / "OVMF_VARS.fd"
-            shutil.copy(OVMF_VARS, variables)
+            if not variables.is_file():  # the laptop's own NVRAM, kept when it is powered on again
+                shutil.copy(OVMF_VARS, variables)
             command += [
                 "-machine",
                 "q35",
