@@ -50,9 +50,13 @@ BEYOND_THE_SCHEMA: dict[tuple[str, str], dict[str, str]] = {
         "counsellor_id": "a counsellor",
         "consent_recorded_on": "not in the future",
     },
-    ("POST", "/api/v1/clients/{client_id}/orientation/sessions"): {"topics": "the configured topics"},
+    ("POST", "/api/v1/clients/{client_id}/orientation/sessions"): {
+        "topics": "the configured topics",
+        "held_on": "not in the future",
+    },
     ("PATCH", "/api/v1/clients/{client_id}/orientation/sessions/{session_id}"): {
-        "topics": "the configured topics"
+        "topics": "the configured topics",
+        "held_on": "not in the future nor long past",
     },
     ("POST", "/api/v1/clients/{client_id}/handovers"): {"due_on": "a loan needs one, a gift has none"},
     ("PUT", "/api/v1/clients/{client_id}/assessments/{phase}"): {
@@ -214,6 +218,11 @@ def test_json_bodies_are_read_as_strictly_as_described(
     assert refused.json()["field"] == "is_active"
     accepted = httpx.patch(f"{live_server}/api/v1/users/1", json={"is_active": True}, headers=headers)
     assert accepted.status_code == 200
+    # A NUL inside a list item was a 500 on PostgreSQL (found by the coordinator's pass): refused first.
+    nul = httpx.post(
+        f"{live_server}/api/v1/erasures/sign-off", json={"numbers": ["4\x00"], "title": "x"}, headers=headers
+    )
+    assert nul.status_code == 422
 
 
 def _call_as(role: Role, case: schemathesis.Case, base_url: str, tokens: dict[Role, Any]) -> None:
