@@ -29,9 +29,11 @@ DISK_BYTES = 2 << 30
 OVMF_CODE = Path("/usr/share/OVMF/OVMF_CODE_4M.fd")
 OVMF_VARS = Path("/usr/share/OVMF/OVMF_VARS_4M.fd")
 BOOT_SECONDS = 600
+# Before the serial console's getty: its start hangs ttyS0 up, which once cut a report short half-way.
 REPORT_UNIT = """[Unit]
 Description=Kierto test: report the installed system on the serial console, then power off
-After=multi-user.target
+After=local-fs.target systemd-user-sessions.service
+Before=serial-getty@ttyS0.service getty.target
 
 [Service]
 Type=oneshot

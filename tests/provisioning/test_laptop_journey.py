@@ -45,7 +45,7 @@ from provisioning.live.build import LiveImage
 from tests import factories
 from tests.golden import TEST_IMAGE
 from tests.provisioning.bench_network import BenchNet, bench_net, netboot, worker_server
-from tests.provisioning.test_install import CLIENT, REPORT_SCRIPT
+from tests.provisioning.test_install import CLIENT, REPORT_SCRIPT, REPORT_UNIT
 from tests.runs.helpers import FINISHED, bare_device, bench_token
 from tests.ui.browser import CHROMIUM_ARGS, PageWatch, new_context, require_chromium, run_db
 from tests.ui.test_browser import watch
@@ -75,20 +75,6 @@ SCREEN_LINE = re.compile(
     r"kierto-screen: phase=(?P<phase>\w+) tone=\w+ percent=(?P<percent>\S+) asset_tag=\S+ title=(?P<title>[^\r\n]*)"
 )
 SHOWN_PHASES = (Phase.WIPING, Phase.INSTALLING, Phase.DONE)
-# test_install.py's report, but before the serial console's getty: its start hangs ttyS0 up, which cut the
-# report short half-way through one boot here.
-REPORT_UNIT = """[Unit]
-Description=Kierto test: report the installed system on the serial console, then power off
-After=local-fs.target systemd-user-sessions.service
-Before=serial-getty@ttyS0.service getty.target
-
-[Service]
-Type=oneshot
-ExecStart=/usr/local/sbin/kierto-boot-report
-
-[Install]
-WantedBy=multi-user.target
-"""
 
 
 @pytest.fixture(scope="module")
@@ -278,6 +264,7 @@ def laptop_network(request: pytest.FixtureRequest, bench_net: BenchNet) -> Itera
 
 # The BIOS journey over the network (virtio disk) runs the same code (firmware="bios"), but it has not passed
 # here yet: until it does, test_netboot.py keeps its own BIOS boot.
+@pytest.mark.journey
 @pytest.mark.parametrize("firmware", ["uefi"])
 def test_a_laptop_goes_from_the_bench_to_a_debian_that_boots_from_its_own_disk(
     firmware: str,
