@@ -40,7 +40,10 @@ async def require_declared_permission(
         raise PermissionDeniedException(N_("This route declares no permission, so nobody may use it."))
     if permission is Permission.PUBLIC:
         return
-    actor = connection.user
+    # Not `connection.user`: it raises where the authentication middleware did not run (it leaves
+    # OPTIONS alone), and a route's permission declared on its controller reaches Litestar's own
+    # OPTIONS handler too.
+    actor = connection.scope.get("user")
     if not isinstance(actor, Actor):
         raise PermissionDeniedException(N_("Log in first."))
     if actor.token_scope is TokenScope.BENCH and not handler.opt.get("bench"):

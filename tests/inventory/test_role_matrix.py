@@ -366,3 +366,17 @@ async def test_limited_tokens(db: Any, client: httpx.AsyncClient, scope: TokenSc
     write = await client.post("/api/v1/sites", json={"code": "ABC", "name": "x"}, headers=headers)
     assert write.status_code == 403
     assert read.status_code == (200 if scope is TokenScope.READ else 403)
+
+
+async def test_litestars_own_options_answer_never_fails(db: Any, client: httpx.AsyncClient) -> None:
+    """OPTIONS passes the authentication middleware by, while a controller's permission reaches Litestar's
+    OPTIONS handler too: the guard must refuse it, never fail on the missing user (it once gave a 500)."""
+    actor = await factories.user(Role.COORDINATOR)
+    as_coordinator = {"Authorization": f"Bearer {await factories.token(actor, TokenScope.READ_WRITE)}"}
+    failures = []
+    for path in sorted({path for _, path in MATRIX}):
+        for headers in ({}, as_coordinator):
+            response = await client.options(_url(path, Role.COORDINATOR), headers=headers)
+            if response.status_code >= 500:
+                failures.append(f"OPTIONS {path}: {response.status_code} {response.text[:100]}")
+    assert not failures, "\n".join(failures)
