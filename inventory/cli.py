@@ -1,4 +1,4 @@
-"""The `kierto` command: serve, migrate, create-user, unlock-login, demo-data, check, scheduler, run-job, backup, restore, bench, golden-image."""
+"""The `kierto` command: serve, migrate, create-user, unlock-login, demo-data, check, scheduler, run-job, backup, restore, bench, bench-token, golden-image."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from inventory.bench_image_cli import bench_image
+from inventory.bench_token_cli import bench_token
 from inventory.i18n import Language
 from inventory.permissions import Role
 from inventory.settings import get_settings
@@ -357,6 +358,7 @@ def bench_worker(
 
 
 main.add_command(bench_image)
+main.add_command(bench_token)
 
 
 @main.group("golden-image")
