@@ -81,10 +81,29 @@ SERIAL_GROUPS = {
     "tests/ui/test_journey.py": "machines",
     "tests/documents/test_printing.py": "cups",
 }
+# Files in those folders that touch nothing the group shares: no loop device, chroot, golden or live image,
+# QEMU, or scan that reports loop devices (a local scan does so only with `bench_loop_devices`, which
+# these leave off). They go to whichever worker is free. A new file in the folders joins the group.
+UNGROUPED = {
+    "tests/runs/test_bench_api.py",  # the app in-process; its one scan runs here without loop devices
+    "tests/runs/test_bench_screen.py",  # the app in-process, no runs
+    "tests/runs/test_evidence.py",  # the app in-process, no runs
+    "tests/runs/test_install_start.py",  # a dispatcher that runs nothing
+    "tests/runs/test_pages.py",  # runs wait for a bench worker that never comes
+    "tests/runs/test_run_lifecycle.py",  # the transition table and the database
+    "tests/provisioning/test_apt_sources.py",  # apt sources in temporary dirs
+    "tests/provisioning/test_nwipe_log.py",  # parsing
+    "tests/provisioning/test_orphans.py",  # processes and dirs of its own, under tmp_path
+    "tests/provisioning/test_playbooks_lint.py",  # ansible-lint and syntax checks
+    "tests/provisioning/test_profiles.py",  # data
+    "tests/provisioning/test_streaming.py",  # local scans without loop devices, over pipes and sockets
+}
 
 
 def _serial_group(path: str) -> str | None:
     """The group of a test file given relative to the repository (tests/…), or None."""
+    if path in UNGROUPED:
+        return None
     return next((name for prefix, name in SERIAL_GROUPS.items() if path.startswith(prefix)), None)
 
 
