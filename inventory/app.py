@@ -49,7 +49,8 @@ from inventory.devices.pages import DevicePages
 from inventory.documents.controllers import DocumentController, VerificationController
 from inventory.documents.pages import DocumentPages
 from inventory.donations.controllers import DonationController, DonorController
-from inventory.donations.pages import DonationPages, DonorPages
+from inventory.donations.donor_pages import DonorPages
+from inventory.donations.pages import DonationPages
 from inventory.exception_handlers import EXCEPTION_HANDLERS
 from inventory.guards import require_declared_permission
 from inventory.input_guard import RejectNulMiddleware
@@ -66,13 +67,10 @@ from inventory.operations.statistics.controllers import StatisticsController
 from inventory.permissions import Permission
 from inventory.reports.pages import ReportPages
 from inventory.runs.bench_api import BenchController
-from inventory.runs.controllers import (
-    BenchSetupController,
-    DeviceBenchController,
-    ErasureSampleController,
-    ProfileController,
-    RunController,
-)
+from inventory.runs.bench_setup_controllers import BenchSetupController
+from inventory.runs.controllers import ProfileController, RunController
+from inventory.runs.device_bench_controllers import DeviceBenchController
+from inventory.runs.erasure_controllers import ErasureSampleController
 from inventory.runs.lifespan import runs_lifespan
 from inventory.runs.pages import RunPages
 from inventory.runs.supervisor import RunSupervisor

@@ -32,10 +32,9 @@ from inventory.devices.intake import NewDisk
 from inventory.devices.pages import device_page
 from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_
-from inventory.params import RecordIdPath, TagPath
+from inventory.params import CertificatePath, RecordIdPath, TagPath
 from inventory.permissions import Permission
 from inventory.runs.choices import CHECK_ITEMS, CheckResult
-from inventory.runs.controllers import CertificatePath
 from inventory.runs.evidence import Checklist, record_hardware_check
 from inventory.runs.nwipe_import import NwipeUpload, import_wipe_log
 from inventory.settings import Settings

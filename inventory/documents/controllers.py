@@ -13,12 +13,9 @@ from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
 from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.documents import schemas
+from inventory.documents.certificate_model import render_erasure_certificate
 from inventory.documents.donation_documents import final_report, issue_receipt, render_receipt
-from inventory.documents.erasure_certificates import (
-    issue_destruction_certificate,
-    issue_erasure_certificate,
-    render_erasure_certificate,
-)
+from inventory.documents.erasure_certificates import issue_destruction_certificate, issue_erasure_certificate
 from inventory.documents.labelling import LabelSelection, make_labels, print_labels
 from inventory.documents.printing import JobOutcome
 from inventory.documents.queries import device_certificates, verification_view

@@ -23,7 +23,8 @@ from inventory.app import create_app
 from inventory.choices import DiskKind
 from inventory.devices.intake import NewDevice, NewDisk
 from inventory.devices.tables import Device
-from inventory.documents.erasure_certificates import certificate_model, issue_erasure_certificate
+from inventory.documents.certificate_model import certificate_model
+from inventory.documents.erasure_certificates import issue_erasure_certificate
 from inventory.donations.services import NewDonation, NewDonor, create_donation, create_donor
 from inventory.i18n import Language
 from inventory.permissions import Role
