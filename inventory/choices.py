@@ -5,7 +5,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 from inventory.i18n import N_, Language
-from labels.sanitisation_terms import DestructionMethod
 
 LANGUAGE_LABELS = {Language.FI: "suomi", Language.SV: "svenska", Language.EN: "English"}
 
@@ -86,15 +85,6 @@ class ErasureTechnique(StrEnum):
     BLOCK_ERASE = "block_erase"
     CRYPTOGRAPHIC_ERASE = "cryptographic_erase"
     DESTRUCTION = "destruction"
-
-
-DESTRUCTION_METHOD_LABELS = {
-    DestructionMethod.SHRED: N_("shredded"),
-    DestructionMethod.DISINTEGRATE: N_("disintegrated"),
-    DestructionMethod.PULVERIZE: N_("pulverised"),
-    DestructionMethod.INCINERATE: N_("incinerated"),
-    DestructionMethod.MELT: N_("melted"),
-}
 
 
 class TokenScope(StrEnum):

@@ -16,7 +16,6 @@ from inventory.accounts.display_names import display_names
 from inventory.actors import Actor
 from inventory.choices import (
     CONDITION_GRADE_LABELS,
-    DESTRUCTION_METHOD_LABELS,
     DEVICE_KIND_LABELS,
     DISK_KIND_LABELS,
 )
@@ -33,7 +32,7 @@ from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest, preview_transition, transition
 from inventory.documents.queries import device_certificates
 from inventory.errors import DomainError, InvalidInput
-from inventory.i18n import N_, gettext
+from inventory.i18n import N_, current_language, gettext, normalise_language
 from inventory.lifecycle import ALLOCATION_ACTIONS, Action, Decision, State
 from inventory.params import ActionPath, PageQuery, TagPath, TextQuery
 from inventory.permissions import Permission
@@ -45,7 +44,8 @@ from inventory.runs.queries import device_progress
 from inventory.runs.screen import device_screen
 from inventory.sites.reach import reach_device
 from inventory.web import event_label, field_errors, form_list, format_bytes, page_context
-from labels.sanitisation_terms import DestructionMethod
+from labels.sanitisation_terms import DESTRUCTION_CAPTIONS, DestructionMethod
+from labels.translation import translator
 
 PER_PAGE = 50
 
@@ -143,7 +143,7 @@ async def device_page(
                 for disk in shown.disks
                 if disk.destroyed_at is None
             ],
-            destruction_methods=[(m.value, gettext(DESTRUCTION_METHOD_LABELS[m])) for m in DestructionMethod],
+            destruction_methods=_destruction_method_options(),
             disk_kinds=[(kind.value, gettext(label)) for kind, label in DISK_KIND_LABELS.items()],
             device_kinds=[(kind.value, gettext(label)) for kind, label in DEVICE_KIND_LABELS.items()],
         ),
@@ -167,6 +167,12 @@ async def _confirmation_page(
             issues_certificate=decision.action is Action.WIPE_PASSED,
         ),
     )
+
+
+def _destruction_method_options() -> list[tuple[str, str]]:
+    """Each way to destroy a disk, in the words its certificate prints, in the request's language."""
+    caption = translator(normalise_language(current_language.get()))
+    return [(method.value, caption(DESTRUCTION_CAPTIONS[method])) for method in DestructionMethod]
 
 
 def _step_request(action: Action, form: StepForm) -> TransitionRequest:
