@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import msgspec
@@ -105,6 +105,46 @@ def _apply_metadata_with_zero_bounds(self: SchemaCreator, field: Any, schema: Sc
 SchemaCreator._apply_kwarg_definition_metadata = _apply_metadata_with_zero_bounds  # type: ignore[method-assign]
 
 
+_YEAR = "(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"  # 0001-9999: Python has no year 0
+# A moment's years, clock.FIRST_YEAR to clock.LAST_YEAR (0002-9998): an offset at the ends leaves Python's range.
+_MOMENT_YEAR = "(?:[1-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8]|0[1-9][0-9]{2}|00[1-9][0-9]|000[2-9])"
+_DATE = rf"{_YEAR}-[0-9]{{2}}-[0-9]{{2}}"
+_TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?"  # no leap second 60, no 24:00
+# What msgspec reads as RFC 3339 (Python's datetime), stated beside the format: JSON Schema's own
+# formats allow year 0000 and leap seconds, and schemathesis treats an unchecked format loosely ("").
+DATE_PATTERNS = {
+    "date": rf"^{_DATE}$",
+    "date-time": rf"^{_MOMENT_YEAR}-[0-9]{{2}}-[0-9]{{2}}[Tt ]{_TIME}(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$",
+}
+
+
+def dates_as_python_reads_them(node: Any) -> None:
+    """Give every date and date-time string of the description the pattern Python's parser keeps to."""
+    if isinstance(node, dict):
+        named = node.get("format")
+        pattern = DATE_PATTERNS.get(named) if isinstance(named, str) else None
+        if pattern is not None and node.get("type") == "string" and "pattern" not in node:
+            node["pattern"] = pattern
+        for value in node.values():
+            dates_as_python_reads_them(value)
+    elif isinstance(node, list):
+        for value in node:
+            dates_as_python_reads_them(value)
+
+
+def no_nul_in_parameters(described: dict[str, Any]) -> None:
+    """Give every free-text parameter (path, query, header, cookie) the no-NUL pattern the server enforces
+    for the whole request (NUL_NOTE): a bare string promised that NUL was acceptable."""
+    for operations in described.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                schema = parameter.get("schema", {})
+                for option in schema.get("anyOf", [schema]):
+                    free = not {"pattern", "enum", "const", "format"} & option.keys()
+                    if option.get("type") == "string" and free:
+                        option["pattern"] = "^[^\\x00]*$"
+
+
 class StrictOpenAPIPlugin(OpenAPIPlugin):
     """Litestar's OpenAPI plugin whose description is as strict as the server: closed bodies say
     `additionalProperties: false` (msgspec refuses their unknown properties; Litestar does not say so)."""
@@ -120,14 +160,23 @@ class StrictOpenAPIPlugin(OpenAPIPlugin):
         return openapi
 
     def provide_openapi_schema(self) -> dict[str, Any]:
-        """The served description (`/schema/openapi.json`), request bodies as msgspec checks them."""
+        """The served description (`/schema/openapi.json`), request bodies as msgspec checks them, dates as
+        Python reads them."""
         if not self._openapi_schema:
             described = self.provide_openapi().to_schema()
             bodies_as_msgspec_checks_them(described)
+            dates_as_python_reads_them(described)
+            no_nul_in_parameters(described)
+            for statement in getattr(self.app.state, "openapi_statements", ()):
+                statement(described)
             self._openapi_schema = described
         return self._openapi_schema
 
 
-def state_what_is_enforced(app: Litestar) -> None:
-    """Swap the app's OpenAPI plugin for the strict one (Litestar always adds its own; the schema is built lazily)."""
+def state_what_is_enforced(
+    app: Litestar, statements: Sequence[Callable[[dict[str, Any]], None]] = ()
+) -> None:
+    """Swap the app's OpenAPI plugin for the strict one (Litestar always adds its own; the schema is built
+    lazily); each statement then adds to the served description what the server checks beyond one field."""
+    app.state.openapi_statements = tuple(statements)
     app.plugins.get(OpenAPIPlugin).__class__ = StrictOpenAPIPlugin

@@ -25,6 +25,7 @@ from inventory.accounts.second_factor_pages import SecondFactorPages
 from inventory.admin.pages import AdminPages
 from inventory.admin.profile_pages import ProfilePages
 from inventory.api_docs import NUL_NOTE, state_what_is_enforced
+from inventory.api_rules import cross_field_rules
 from inventory.bench.pages import BenchPages
 from inventory.clients.controllers.assessment import AssessmentController
 from inventory.clients.controllers.clients import ClientController
@@ -251,5 +252,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Outermost, as Litestar wraps its own CORS and OpenTelemetry layers: every request, routed or not,
     # gets a request id, an access log line and its metrics.
     app.asgi_handler = RequestObserver(app.asgi_handler)
-    state_what_is_enforced(app)
+    state_what_is_enforced(app, cross_field_rules(local_connections=settings.bench_local_connections))
     return app

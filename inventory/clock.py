@@ -16,6 +16,22 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC) + _SHIFT.get()
 
 
+# The years a moment from a request may lie in: at the ends of Python's range (0001, 9999) an offset
+# moves it out when it is compared with the clock or kept in UTC (9999-12-31T23:59-01:00 was a 500).
+# The OpenAPI description states the same years (api_docs.DATE_PATTERNS).
+FIRST_YEAR, LAST_YEAR = 2, 9998
+
+
+def too_early(moment: dt.datetime) -> bool:
+    """Whether a moment lies before FIRST_YEAR (and so before anything Kierto records)."""
+    return moment.year < FIRST_YEAR
+
+
+def too_late(moment: dt.datetime) -> bool:
+    """Whether a moment lies after LAST_YEAR."""
+    return moment.year > LAST_YEAR
+
+
 def today() -> dt.date:
     """Today's date in Finland, where the service is used."""
     return (dt.datetime.now(HELSINKI) + _SHIFT.get()).date()

@@ -11,7 +11,7 @@ from inventory.accounts.token_hashing import new_token, token_hash
 from inventory.accounts.users import actor_from_row
 from inventory.actors import Actor
 from inventory.choices import TokenScope
-from inventory.clock import now
+from inventory.clock import LAST_YEAR, now, too_early, too_late
 from inventory.errors import InvalidInput, NotFound
 from inventory.i18n import N_
 
@@ -36,8 +36,12 @@ async def issue_token(
     """Create a token for a user."""
     if not name.strip():
         raise InvalidInput("name", N_("Give the token a name that says where it is used."))
-    if expires_at is not None and expires_at <= now():
+    if expires_at is not None and (too_early(expires_at) or expires_at <= now()):
         raise InvalidInput("expires_at", N_("The expiry date must be in the future."))
+    if expires_at is not None and too_late(expires_at):
+        raise InvalidInput(
+            "expires_at", N_("The expiry date must be before the year {year}."), {"year": LAST_YEAR + 1}
+        )
     secret = new_token(TOKEN_PREFIX)
     rows = await ApiToken.insert(
         ApiToken(

@@ -9,7 +9,7 @@ from msgspec import Struct
 from inventory.choices import TokenScope
 from inventory.i18n import Language
 from inventory.permissions import Role
-from inventory.schema_types import Email, NameText, ShortText, SiteCode, Username
+from inventory.schema_types import Email, Instant, NameText, ShortText, SiteCode, Username
 
 
 class MeOut(Struct):
@@ -29,7 +29,7 @@ class TokenCreate(Struct, forbid_unknown_fields=True):
 
     name: NameText
     scope: TokenScope = TokenScope.READ_WRITE
-    expires_at: dt.datetime | None = None
+    expires_at: Instant | None = None
 
 
 class TokenOut(Struct):

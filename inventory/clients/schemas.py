@@ -17,17 +17,21 @@ from inventory.clients.choices import (
     Observation,
     ReservationEnd,
 )
+from inventory.clients.topics import TOPICS
 from inventory.i18n import Language
-from inventory.schema_types import Email, Id, LongNameText, LongText, Phone, Reason, ShortText
+from inventory.schema_types import NOT_BLANK, Email, Id, LongNameText, LongText, Phone, Reason, ShortText
 
 _NO_NUL = r"^[^\x00]*$"
-TopicCode = Annotated[str, Meta(min_length=1, max_length=32, pattern=r"^[a-z_]+$")]
+# A topic of the checklist (clients/topics.py): a fixed list, so the description names them.
+TopicCode = Annotated[
+    str, Meta(min_length=1, max_length=32, pattern=r"^[a-z_]+$", extra_json_schema={"enum": sorted(TOPICS)})
+]
 SessionNotes = Annotated[str, Meta(max_length=2000, pattern=_NO_NUL)]
 Minutes = Annotated[int, Meta(ge=1, le=600)]
 Rating = Annotated[int, Meta(ge=1, le=5)]
 Comment = Annotated[str, Meta(max_length=500, pattern=_NO_NUL)]
 AssetTag = Annotated[str, Meta(min_length=1, max_length=40, pattern=_NO_NUL)]
-ErasureReason = Annotated[str, Meta(min_length=1, max_length=200, pattern=r"^[^\x00]*\S[^\x00]*$")]
+ErasureReason = Annotated[str, Meta(min_length=1, max_length=200, pattern=NOT_BLANK)]
 Accessories = Annotated[list[ShortText], Meta(max_length=20)]
 
 

@@ -27,11 +27,12 @@ from inventory.database import AnyEngine, write_transaction
 from inventory.errors import Forbidden, InvalidInput
 from inventory.i18n import N_, Language
 from inventory.permissions import Permission, Role
+from inventory.schema_types import EMAIL
 from inventory.sites.tables import Site
 
 NAME_MAX = 200
 PHONE_PATTERN = re.compile(r"^[0-9+()\- ]{3,40}$")
-EMAIL_PATTERN = re.compile(r"^[^\s@\x00]+@[^\s@\x00]+\.[^\s@\x00]+$")
+EMAIL_PATTERN = re.compile(EMAIL)
 EMAIL_MAX = 254
 EARLIEST_CONSENT = dt.date(2000, 1, 1)
 CODE_ATTEMPTS = 8

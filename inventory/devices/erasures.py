@@ -8,7 +8,7 @@ from typing import Any
 
 from inventory.actors import Actor
 from inventory.choices import ErasureCategory, ErasureTechnique
-from inventory.clock import now
+from inventory.clock import now, too_early, too_late
 from inventory.devices.tables import Device, Disk, Erasure, ErasureDisk
 from inventory.documents.numbering import certificate_number, next_number
 from inventory.errors import InvalidInput
@@ -69,7 +69,7 @@ def check_dates(record: ErasureRecord, received_at: dt.datetime, moment: dt.date
     for when in (record.started_at, record.finished_at):
         if when is None:
             continue
-        if when < received_at - CLOCK_TOLERANCE:
+        if too_early(when) or when < received_at - CLOCK_TOLERANCE:
             raise InvalidInput(
                 "erasure.started_at",
                 N_(
@@ -78,7 +78,7 @@ def check_dates(record: ErasureRecord, received_at: dt.datetime, moment: dt.date
                 ),
                 {"date": when.date().isoformat(), "received": received_at.date().isoformat()},
             )
-        if when > moment + CLOCK_TOLERANCE:
+        if too_late(when) or when > moment + CLOCK_TOLERANCE:
             raise InvalidInput(
                 "erasure.finished_at",
                 N_(

@@ -9,7 +9,17 @@ from msgspec import Meta, Struct
 
 from inventory.choices import ConditionGrade, DeviceKind, DiskKind, ErasureCategory, ErasureTechnique
 from inventory.lifecycle import Action, State
-from inventory.schema_types import Bytes, Id, LongText, Megabytes, MethodName, Reason, ShortText
+from inventory.schema_types import (
+    Bytes,
+    Id,
+    Instant,
+    LongText,
+    Megabytes,
+    MethodName,
+    NameText,
+    Reason,
+    ShortText,
+)
 
 
 class DiskCreate(Struct, forbid_unknown_fields=True):
@@ -166,16 +176,16 @@ class ErasedDiskIn(Struct, forbid_unknown_fields=True):
 class ErasureIn(Struct, forbid_unknown_fields=True):
     """An erasure reported by a person or an offline wipe station."""
 
-    disks: list[ErasedDiskIn]
+    disks: Annotated[list[ErasedDiskIn], Meta(min_length=1)]
     method: MethodName
-    tool: ShortText
+    tool: NameText
     tool_version: ShortText = ""
     category: ErasureCategory = ErasureCategory.CLEAR
     technique: ErasureTechnique = ErasureTechnique.OVERWRITE
     verification_method: ShortText = ""
     verification_result: ShortText = ""
-    started_at: dt.datetime | None = None
-    finished_at: dt.datetime | None = None
+    started_at: Instant | None = None
+    finished_at: Instant | None = None
 
 
 class TransitionIn(Struct, forbid_unknown_fields=True):

@@ -9,10 +9,19 @@ from msgspec import Meta, Struct
 
 from inventory.documents.verification import Verdict
 from inventory.schema_types import Id
+from labels import STOCKS
 
 # An asset tag as typed or scanned (the device's own column is 20 characters).
 TypedTag = Annotated[str, Meta(min_length=1, max_length=20, pattern=r"^[^\x00]*$")]
-StockId = Annotated[str, Meta(max_length=20, pattern=r"^[a-z0-9-]+$", description="e.g. brother-62x29")]
+StockId = Annotated[
+    str,
+    Meta(
+        max_length=20,
+        pattern=r"^[a-z0-9-]+$",
+        description="e.g. brother-62x29",
+        extra_json_schema={"enum": sorted(STOCKS)},
+    ),
+]
 Position = Annotated[int, Meta(ge=0, le=99, description="First free label on a sheet, 0 = top left.")]
 LanguageCode = Literal["fi", "sv", "en"]
 

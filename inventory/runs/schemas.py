@@ -18,13 +18,13 @@ from inventory.runs.choices import (
     RunState,
     TargetState,
 )
-from inventory.schema_types import Id, LongText, NameText, Reason, ShortText
+from inventory.schema_types import NO_SPACE, NOT_BLANK, Id, LongText, NameText, Reason, ShortText
 from labels.sanitisation_terms import DestructionMethod
 
 AssetTag = Annotated[str, Meta(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9-]+$")]
 Slug = Annotated[str, Meta(min_length=1, max_length=40, pattern=r"^[a-z0-9-]+$")]
 Port = Annotated[int, Meta(ge=1, le=65535)]
-Address = Annotated[str, Meta(max_length=255, pattern=r"^[^\x00\s]*$")]
+Address = Annotated[str, Meta(max_length=255, pattern=NO_SPACE)]
 HostKey = Annotated[str, Meta(max_length=1000, pattern=r"^[^\x00]*$")]
 Mac = Annotated[str, Meta(min_length=12, max_length=17, pattern=r"^[0-9A-Fa-f:.-]+$")]
 LogText = Annotated[str, Meta(min_length=1, max_length=2_000_000, pattern=r"^[^\x00]*$")]
@@ -295,7 +295,7 @@ class ReverificationIn(Struct, forbid_unknown_fields=True):
     """The result of re-verifying an erasure."""
 
     result: ReverificationResult
-    method: Annotated[str, Meta(min_length=1, max_length=200, pattern=r"^[^\x00]*\S[^\x00]*$")]
+    method: Annotated[str, Meta(min_length=1, max_length=200, pattern=NOT_BLANK)]
 
 
 class SampleOut(Struct):

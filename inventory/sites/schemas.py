@@ -6,13 +6,18 @@ from typing import Annotated, Literal
 
 from msgspec import Meta, Struct
 
-from inventory.schema_types import NameText, SiteCode
+from inventory.schema_types import SPACE, NameText, SiteCode
+from labels import STOCKS
 
 # A CUPS queue name, as documents/printing.py's QUEUE_PATTERN checks it (spaces around are trimmed; empty: none).
-PrinterQueue = Annotated[str, Meta(max_length=100, pattern=r"^\s*([A-Za-z0-9_][A-Za-z0-9_.@+-]{0,99})?\s*$")]
+PrinterQueue = Annotated[
+    str, Meta(max_length=100, pattern=rf"^[{SPACE}]*([A-Za-z0-9_][A-Za-z0-9_.@+-]{{0,99}})?[{SPACE}]*$")
+]
 
 # A label stock id such as brother-62x29; an empty string clears the site's choice.
-LabelStockId = Annotated[str, Meta(max_length=20, pattern=r"^[a-z0-9-]*$")]
+LabelStockId = Annotated[
+    str, Meta(max_length=20, pattern=r"^[a-z0-9-]*$", extra_json_schema={"enum": ["", *sorted(STOCKS)]})
+]
 
 
 class SiteCreate(Struct, forbid_unknown_fields=True):

@@ -16,7 +16,8 @@ from labels import STOCKS
 
 
 def _check_printing(printer_queue: str | None, label_stock: str | None) -> None:
-    if printer_queue and not QUEUE_PATTERN.match(printer_queue.strip()):
+    queue = (printer_queue or "").strip()  # blank: no queue, as it is stored
+    if queue and not QUEUE_PATTERN.match(queue):
         raise InvalidInput(
             "printer_queue",
             N_("A printer queue name is the CUPS queue's name: letters, digits, '-', '_' or '.', no spaces."),

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
 import httpx
+import jsonschema_rs
+import pytest
 from litestar._openapi.plugin import OpenAPIPlugin
 
 from inventory.api_docs import closed_body_names
 from inventory.app import create_app
 from inventory.devices.asset_tags import check_character, format_tag
+from inventory.devices.erasures import ErasureRecord, check_dates
+from inventory.errors import InvalidInput
 from inventory.i18n import Language
 from inventory.lifecycle import State
 from inventory.permissions import Role
@@ -265,3 +271,116 @@ async def test_json_bodies_are_read_as_strictly_as_described(client: Client, hea
         "/api/v1/erasures/sign-off", json={"numbers": ["4\x00"], "title": "x"}, headers=admin
     )
     assert nul.status_code == 422
+
+
+async def test_a_printer_queue_of_spaces_clears_the_sites_queue(
+    client: Client, headers_for: HeadersFor
+) -> None:
+    # The description allows spaces around a queue name (trimmed) and a blank one (no queue, as stored);
+    # the server refused the blank one with 422 (found by schemathesis as an administrator).
+    admin = await headers_for(Role.ADMIN)
+    site_id = await factories.site()
+    named = await client.patch(
+        f"/api/v1/sites/{site_id}", json={"printer_queue": " office_ql "}, headers=admin
+    )
+    assert (named.status_code, named.json()["printer_queue"]) == (200, "office_ql")
+    blank = await client.patch(f"/api/v1/sites/{site_id}", json={"printer_queue": "   "}, headers=admin)
+    assert (blank.status_code, blank.json()["printer_queue"]) == (200, None)
+    wrong = await client.patch(f"/api/v1/sites/{site_id}", json={"printer_queue": "a queue"}, headers=admin)
+    assert (wrong.status_code, wrong.json()["field"]) == (422, "printer_queue")
+
+
+def _described_pattern(component: str, field: str) -> str:
+    served = create_app().plugins.get(OpenAPIPlugin).provide_openapi_schema()
+    described = served["components"]["schemas"][component]["properties"][field]
+    [text] = [s for s in described.get("anyOf", [described]) if s.get("type") == "string"]
+    return str(text["pattern"])
+
+
+async def test_an_email_with_a_control_character_or_space_is_refused_as_described(
+    client: Client, headers_for: HeadersFor
+) -> None:
+    # The description said `\s`, which ECMA 262 (the schema's dialect) and Python (the server's) read
+    # differently: schemathesis sent U+001D as valid and was refused; C1 controls (U+009B) were accepted.
+    admin = await headers_for(Role.ADMIN)
+    pattern = _described_pattern("DonorCreate", "email")
+    for email in ("a\x1db@example.fi", "a@exa\x9bmple.fi", "a\u2003b@example.fi", "a\x7fb@example.fi"):
+        assert re.search(pattern, email) is None
+        refused = await client.post("/api/v1/donors", json={"name": "Oy", "email": email}, headers=admin)
+        assert (refused.status_code, refused.json()["field"]) == (422, "email"), email
+    email = "mäkinen@esimerkki.fi"
+    assert re.search(pattern, email) is not None
+    accepted = await client.post("/api/v1/donors", json={"name": "Oy", "email": email}, headers=admin)
+    assert accepted.status_code == 201, accepted.text
+
+
+async def test_dates_are_described_as_the_server_reads_them(client: Client, headers_for: HeadersFor) -> None:
+    # JSON Schema's date-time allows what Python's parser refuses (year 0000, a leap second), and
+    # schemathesis sent "" for a date-time as valid: the description now carries the parser's pattern.
+    admin = await headers_for(Role.ADMIN)
+    pattern = _described_pattern("TokenCreate", "expires_at")
+    for wrong in ("", "0000-01-01T00:00:00Z", "2030-06-30T23:59:60Z", "2030-01-01T24:00:00Z"):
+        assert re.search(pattern, wrong) is None
+        refused = await client.post(
+            "/api/v1/me/tokens", json={"name": "ci", "expires_at": wrong}, headers=admin
+        )
+        assert (refused.status_code, refused.json()["field"]) == (422, "expires_at"), wrong
+    # Without an offset (no moment at all) and at the end of Python's years: both were 500s.
+    for wrong in ("2030-01-01T00:00:00", "9999-12-31T23:59:59-01:00"):
+        assert re.search(pattern, wrong) is None
+        refused = await client.post(
+            "/api/v1/me/tokens", json={"name": "ci", "expires_at": wrong}, headers=admin
+        )
+        assert (refused.status_code, refused.json()["field"]) == (422, "expires_at"), wrong
+    assert re.search(pattern, "2030-01-01T08:00:00.5+02:00") is not None
+    accepted = await client.post(
+        "/api/v1/me/tokens", json={"name": "ci", "expires_at": "2030-01-01T08:00:00.5+02:00"}, headers=admin
+    )
+    assert accepted.status_code == 201, accepted.text
+
+
+async def test_a_phone_number_is_described_without_spaces_around(
+    client: Client, headers_for: HeadersFor
+) -> None:
+    # "  1" matched the old pattern (three characters of the set) and a client's was refused once trimmed.
+    admin = await headers_for(Role.ADMIN)
+    pattern = _described_pattern("DonorCreate", "phone")
+    assert re.search(pattern, "  1") is None
+    refused = await client.post("/api/v1/donors", json={"name": "Oy", "phone": "  1"}, headers=admin)
+    assert (refused.status_code, refused.json()["field"]) == (422, "phone")
+    assert re.search(pattern, "+358 40 123 4567") is not None
+
+
+def test_an_erasure_dated_at_the_end_of_time_is_refused_not_a_crash() -> None:
+    # Compared with the clock, 9999-12-31T23:59:59-01:00 left Python's years (OverflowError, a 500).
+    moment = dt.datetime(2026, 12, 4, tzinfo=dt.UTC)
+    for when in ("9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00"):
+        record = ErasureRecord(
+            disks=(), method="overwrite", tool="nwipe", finished_at=dt.datetime.fromisoformat(when)
+        )
+        with pytest.raises(InvalidInput):
+            check_dates(record, moment - dt.timedelta(days=1), moment)
+
+
+def test_the_rules_across_fields_are_described() -> None:
+    served = create_app().plugins.get(OpenAPIPlugin).provide_openapi_schema()
+
+    def valid(component: str, body: dict[str, Any]) -> bool:
+        schema = {"$ref": f"#/components/schemas/{component}", "components": served["components"]}
+        return bool(jsonschema_rs.validator_for(schema, validate_formats=True).is_valid(body))
+
+    assert valid("HandoverCreate", {"asset_tag": "JNS-1", "kind": "loan", "due_on": "2030-01-31"})
+    assert not valid("HandoverCreate", {"asset_tag": "JNS-1", "kind": "loan"})
+    assert not valid("HandoverCreate", {"asset_tag": "JNS-1", "kind": "gift", "due_on": "2030-01-31"})
+    assert valid("LabelsIn", {"donation_id": 4})
+    assert not valid("LabelsIn", {"tags": []})
+    assert valid("ConnectionIn", {"connection": "ssh", "address": "192.0.2.7"})
+    assert not valid("ConnectionIn", {"connection": "ssh", "address": "bench-7"})
+    assert not valid("ConnectionIn", {"connection": "chroot", "address": "/srv/root"})  # the setting is off
+    assert valid(
+        "ProfileIn",
+        {"slug": "x", "name_fi": "X", "name_en": "X", "variables": {"finnish_locale_lang": "fi_FI.UTF-8"}},
+    )
+    assert not valid(
+        "ProfileIn", {"slug": "x", "name_fi": "X", "name_en": "X", "variables": {"os_install_disk": "x"}}
+    )
