@@ -56,6 +56,7 @@ lint: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/pylint inventory labels provisioning playbooks/collections/ansible_collections/kierto/bench/plugins
 	cd playbooks && ../$(BIN)/ansible-lint --profile production --offline .
 
 pytest: pytest-sqlite pytest-postgres

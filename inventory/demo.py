@@ -16,6 +16,7 @@ from inventory.clock import as_of
 from inventory.database import AnyEngine
 from inventory.demo_story import (
     Cast,
+    demo_machine,
     early_donation,
     moment,
     nwipe_device,
@@ -23,7 +24,7 @@ from inventory.demo_story import (
     recent_donation,
     trainee_hours,
 )
-from inventory.devices.intake import NewDevice, NewDisk
+from inventory.devices.intake import NewDevice
 from inventory.donations.services import NewDonor, create_donor
 from inventory.i18n import Language
 from inventory.permissions import Role
@@ -42,33 +43,12 @@ DEMO_USERS = (
 )
 
 
-def _machine(
-    kind: DeviceKind, make: str, model: str, serial: str, cpu: str, ram_gb: int, disk_gb: int, disk: DiskKind
-) -> NewDevice:
-    return NewDevice(
-        kind=kind,
-        make=make,
-        model=model,
-        serial=serial,
-        cpu=cpu,
-        ram_mb=ram_gb * 1024,
-        disks=(
-            NewDisk(
-                model=f"{disk.value.upper()} {disk_gb} GB",
-                serial=f"{serial}D1",
-                size_bytes=disk_gb * GB,
-                kind=disk,
-            ),
-        ),
-    )
-
-
 def _laptop(*spec: Any) -> NewDevice:
-    return _machine(DeviceKind.LAPTOP, *spec)
+    return demo_machine(DeviceKind.LAPTOP, *spec)
 
 
 def _desktop(*spec: Any) -> NewDevice:
-    return _machine(DeviceKind.DESKTOP, *spec)
+    return demo_machine(DeviceKind.DESKTOP, *spec)
 
 
 DEMO_DEVICES = (

@@ -78,11 +78,12 @@ def moment(days_ago: int, hour: int = 10, minute: int = 0) -> dt.datetime:
     return min(wanted, now() - dt.timedelta(minutes=1))
 
 
-def _laptop(
-    make: str, model: str, serial: str, cpu: str, ram_gb: int, disk_gb: int, disk: DiskKind
+def demo_machine(
+    kind: DeviceKind, make: str, model: str, serial: str, cpu: str, ram_gb: int, disk_gb: int, disk: DiskKind
 ) -> NewDevice:
+    """A demo computer with one disk named after its technology and size."""
     return NewDevice(
-        kind=DeviceKind.LAPTOP,
+        kind=kind,
         make=make,
         model=model,
         serial=serial,
@@ -97,6 +98,12 @@ def _laptop(
             ),
         ),
     )
+
+
+def _laptop(
+    make: str, model: str, serial: str, cpu: str, ram_gb: int, disk_gb: int, disk: DiskKind
+) -> NewDevice:
+    return demo_machine(DeviceKind.LAPTOP, make, model, serial, cpu, ram_gb, disk_gb, disk)
 
 
 # The donation from the start of the year: wiped, installed and given away over the year; two went out on loan.

@@ -109,10 +109,7 @@ def handover_document(agreement: HandoverAgreement, language: str = DEFAULT_LANG
         Heading(_("Device")),
         Fields(
             (
-                (_("Asset tag"), device.asset_tag),
-                (_("Make"), device.make),
-                (_("Model"), device.model),
-                (_("Serial number"), device.serial),
+                *device.rows(_),
                 (_("Accessories"), ", ".join(agreement.accessories) or _("None")),
                 (_("Handed over on"), handed),
                 *(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 
@@ -23,6 +24,15 @@ class Device:
 
     def __post_init__(self) -> None:
         require_text(self.asset_tag, "The device's asset tag")
+
+    def rows(self, _: Callable[[str], str]) -> tuple[tuple[str, str], ...]:
+        """The device's lines on a document, captions in the document's language."""
+        return (
+            (_("Asset tag"), self.asset_tag),
+            (_("Make"), self.make),
+            (_("Model"), self.model),
+            (_("Serial number"), self.serial),
+        )
 
 
 @dataclass(frozen=True)

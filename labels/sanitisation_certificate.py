@@ -406,10 +406,7 @@ def sanitisation_document(certificate: SanitisationCertificate, language: str = 
         Heading(_("Device")),
         Fields(
             (
-                (_("Asset tag"), device.asset_tag),
-                (_("Make"), device.make),
-                (_("Model"), device.model),
-                (_("Serial number"), device.serial),
+                *device.rows(_),
                 (_("Source (donor)"), certificate.source),
                 *(
                     (

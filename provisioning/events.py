@@ -133,8 +133,8 @@ _RESULT_EVENTS = {
 }
 
 
-def _created(raw: Mapping[str, Any]) -> datetime | None:
-    value = raw.get("created")
+def iso_moment(value: Any) -> datetime | None:
+    """An ISO 8601 moment as Ansible writes it, or None for anything else."""
     if not isinstance(value, str):
         return None
     try:
@@ -196,7 +196,7 @@ def parse_event(raw: Mapping[str, Any]) -> list[Event]:
     common: dict[str, Any] = {
         "counter": raw.get("counter"),
         "uuid": raw.get("uuid"),
-        "created": _created(raw),
+        "created": iso_moment(raw.get("created")),
         "raw": raw,
     }
     if name == "runner_on_start":

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from provisioning.events import Event, TaskOutcome, TaskResult
+from provisioning.events import Event, TaskOutcome, TaskResult, iso_moment
 from provisioning.evidence import WipeEvidence, WipeFailure
 
 SCAN_FACT = "kierto_hardware"
@@ -73,15 +72,6 @@ class WipeReport:
 
 def _int(value: Any) -> int | None:
     return int(value) if isinstance(value, int | float | str) and str(value).lstrip("-").isdigit() else None
-
-
-def _timestamp(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _scan_from_fact(fact: Mapping[str, Any]) -> HardwareScan:
@@ -150,8 +140,8 @@ def evidence_from_record(record: Mapping[str, Any]) -> WipeEvidence:
         technique=str(record.get("technique")),
         tool=str(record.get("tool")),
         tool_version=record.get("tool_version"),
-        started_at=_timestamp(record.get("started_at")),
-        finished_at=_timestamp(record.get("finished_at")),
+        started_at=iso_moment(record.get("started_at")),
+        finished_at=iso_moment(record.get("finished_at")),
         bytes_erased=_int(record.get("bytes_erased")),
         verification_method=str(record.get("verification_method")),
         verification_passed=bool(record.get("verification_passed")),

@@ -9,7 +9,6 @@ from typing import Any
 from msgspec import Struct
 
 from inventory.accounts.display_names import display_names
-from inventory.accounts.tables import User
 from inventory.actors import Actor
 from inventory.clients.access_log import client_access, log_access
 from inventory.clients.assessment import assessments_of, task_label
@@ -17,6 +16,7 @@ from inventory.clients.choices import AccessAction, Purpose
 from inventory.clients.handovers import handovers_of
 from inventory.clients.orientation import missing_parts, orientation_status
 from inventory.clients.orientation_sessions import sessions_of
+from inventory.clients.records import site_and_counsellor
 from inventory.clients.reservations import reservations_of
 from inventory.clients.scope import reach_client
 from inventory.clients.tables import Handover
@@ -26,7 +26,6 @@ from inventory.devices.presenters import CLIENT_ACTIONS
 from inventory.devices.tables import Device, DeviceEvent
 from inventory.documents.tables import IssuedDocument
 from inventory.settings import Settings
-from inventory.sites.tables import Site
 
 EXPORT_FORMAT = "kierto-client-export/1"
 
@@ -191,12 +190,7 @@ def _png(data: bytes | None) -> str | None:
 
 
 async def _client_section(client: dict[str, Any]) -> ExportClient:
-    site = await Site.select(Site.code, Site.name).where(Site.id == client["site"]).first()
-    assert site is not None
-    counsellor = None
-    if client["counsellor"] is not None:
-        row = await User.select(User.display_name).where(User.id == client["counsellor"]).first()
-        counsellor = row["display_name"] if row else None
+    site, counsellor = await site_and_counsellor(client)
     return ExportClient(
         id=client["id"],
         code=client["code"],

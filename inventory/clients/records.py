@@ -48,6 +48,17 @@ class ClientRecord:
         return next((r for r in self.reservations if r["ended_at"] is None), None)
 
 
+async def site_and_counsellor(client: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """The client's site (code, name) and their counsellor's name, or None without a counsellor."""
+    site = await Site.select(Site.code, Site.name).where(Site.id == client["site"]).first()
+    assert site is not None
+    counsellor = None
+    if client["counsellor"] is not None:
+        row = await User.select(User.display_name).where(User.id == client["counsellor"]).first()
+        counsellor = row["display_name"] if row else None
+    return dict(site), counsellor
+
+
 async def read_client(
     engine: AnyEngine,
     client_id: int,
@@ -57,12 +68,7 @@ async def read_client(
 ) -> ClientRecord:
     """One client's record with orientation, assessments, reservations and handovers."""
     client = await reach_client(engine, actor, client_id, purpose)
-    site = await Site.select(Site.code, Site.name).where(Site.id == client["site"]).first()
-    assert site is not None
-    counsellor = None
-    if client["counsellor"] is not None:
-        row = await User.select(User.display_name).where(User.id == client["counsellor"]).first()
-        counsellor = row["display_name"] if row else None
+    site, counsellor = await site_and_counsellor(client)
     status = await orientation_status(client_id, settings)
     assessments = await assessments_of(client_id)
     record = ClientRecord(

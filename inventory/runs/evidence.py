@@ -19,7 +19,8 @@ from inventory.i18n import N_, gettext
 from inventory.lifecycle import State
 from inventory.permissions import Permission
 from inventory.runs.choices import CHECK_ITEMS, ESSENTIAL_ITEMS, CheckResult
-from inventory.runs.tables import HardwareCheck, HardwareScan
+from inventory.runs.queries import latest_scan_facts
+from inventory.runs.tables import HardwareCheck
 from inventory.sites.reach import reach_device
 
 CHECKED_ACTION = Activity.HARDWARE_CHECKED
@@ -64,16 +65,10 @@ def grade(checklist: Checklist, battery_health: float | None) -> ConditionGrade:
 
 async def latest_battery_health(device_id: int) -> float | None:
     """The weakest battery's health in the device's latest scan, or None without a battery."""
-    scan = (
-        await HardwareScan.select(HardwareScan.facts)
-        .where(HardwareScan.device == device_id)
-        .order_by(HardwareScan.id, ascending=False)
-        .output(load_json=True)
-        .first()
-    )
+    facts = await latest_scan_facts(device_id)
     values = [
         float(b["health_percent"])
-        for b in ((scan or {}).get("facts") or {}).get("batteries", [])
+        for b in facts.get("batteries", [])
         if isinstance(b.get("health_percent"), int | float)
     ]
     return min(values) if values else None

@@ -8,7 +8,7 @@ from typing import Any
 from inventory.errors import Conflict
 from inventory.i18n import N_
 from inventory.runs.choices import Connection
-from inventory.runs.tables import HardwareScan
+from inventory.runs.queries import latest_scan_facts
 from inventory.settings import Settings
 from provisioning.golden_image import ImageRecipe, archive_path, cache_key, read_manifest
 from provisioning.playbook_job import Playbook, default_playbooks_dir
@@ -26,17 +26,8 @@ def installs(machines: list[dict[str, Any]]) -> bool:
 
 async def install_disk(device: dict[str, Any], targets: list[dict[str, Any]]) -> dict[str, str]:
     """The erased disk to install onto: the largest of the device's erased disks, as its last scan named it."""
-    scan = (
-        await HardwareScan.select(HardwareScan.facts)
-        .where(HardwareScan.device == device["id"])
-        .order_by(HardwareScan.id, ascending=False)
-        .output(load_json=True)
-        .first()
-    )
-    sizes = {
-        disk.get("device"): int(disk.get("size_bytes") or 0)
-        for disk in ((scan or {}).get("facts") or {}).get("disks", [])
-    }
+    facts = await latest_scan_facts(device["id"])
+    sizes = {disk.get("device"): int(disk.get("size_bytes") or 0) for disk in facts.get("disks", [])}
     chosen = max(targets, key=lambda target: sizes.get(target["device"], 0))
     return {"device": chosen["device"], "serial": chosen["serial"]}
 

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from inventory.actors import Actor
 from inventory.clock import now
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -17,6 +15,7 @@ from inventory.permissions import Permission
 from inventory.runs.tables import Profile
 from provisioning.default_profiles import DEFAULT_PROFILES
 from provisioning.playbook_job import Playbook, default_playbooks_dir
+from provisioning.variables import documented_variable_types
 
 # Set by the service for each device, never by a profile.
 RESERVED_VARIABLES = frozenset(
@@ -36,21 +35,11 @@ SLUG_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 @functools.cache
 def provision_variable_types(playbooks_dir: Path) -> dict[str, str]:
     """The documented variables of provision.yml's and install.yml's roles with their declared types."""
-    plays = [
-        play
+    return {
+        name: kind
         for playbook in (Playbook.PROVISION, Playbook.INSTALL)
-        for play in yaml.safe_load((playbooks_dir / playbook.value).read_text(encoding="utf-8")) or []
-    ]
-    types: dict[str, str] = {}
-    for play in plays:
-        for entry in play.get("roles", []):
-            role = entry["role"] if isinstance(entry, dict) else str(entry)
-            spec_file = playbooks_dir / "roles" / role / "meta" / "argument_specs.yml"
-            specs = yaml.safe_load(spec_file.read_text(encoding="utf-8")) or {}
-            for spec in (specs.get("argument_specs") or {}).values():
-                for name, option in (spec.get("options") or {}).items():
-                    types[name] = str(option.get("type", "str"))
-    return types
+        for name, kind in documented_variable_types(playbooks_dir, playbook.value).items()
+    }
 
 
 def check_variables(variables: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from inventory.devices.tables import Device
 from inventory.errors import NotFound
 from inventory.i18n import N_
 from inventory.runs.choices import Executor, RunState
-from inventory.runs.tables import BenchSite, BenchWorker, Run, RunEvent, RunTarget
+from inventory.runs.tables import BenchSite, BenchWorker, HardwareScan, Run, RunEvent, RunTarget
 from inventory.settings import Settings
 from inventory.sites.reach import site_condition
 from inventory.sites.tables import Site
@@ -45,6 +45,18 @@ TARGET_COLUMNS = (
     RunTarget.updated_at,
     RunTarget.finished_at,
 )
+
+
+async def latest_scan_facts(device_id: int) -> dict[str, Any]:
+    """The facts of the device's latest hardware scan (disks, batteries, …), or {} before its first scan."""
+    scan = (
+        await HardwareScan.select(HardwareScan.facts)
+        .where(HardwareScan.device == device_id)
+        .order_by(HardwareScan.id, ascending=False)
+        .output(load_json=True)
+        .first()
+    )
+    return dict((scan or {}).get("facts") or {})
 
 
 async def get_run(run_id: int) -> dict[str, Any]:

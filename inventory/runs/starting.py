@@ -24,7 +24,8 @@ from inventory.runs.connections import connections_for, host_spec
 from inventory.runs.installing import install_disk, install_variables, installs, profile_image
 from inventory.runs.job_builder import MAX_FORKS, PLAYBOOKS, TIMEOUTS, expected_tasks
 from inventory.runs.passwords import store_password
-from inventory.runs.tables import BenchSite, HardwareScan, Profile, Run, RunTarget
+from inventory.runs.queries import latest_scan_facts
+from inventory.runs.tables import BenchSite, Profile, Run, RunTarget
 from inventory.settings import Settings
 from inventory.sites.reach import reach_devices
 from provisioning.playbook_job import Playbook, default_playbooks_dir
@@ -118,17 +119,9 @@ async def wipe_targets(device: dict[str, Any]) -> list[dict[str, Any]]:
             N_("No disks to erase are recorded for {tag}. Scan the device first."),
             {"tag": device["asset_tag"]},
         )
-    scan = (
-        await HardwareScan.select(HardwareScan.facts)
-        .where(HardwareScan.device == device["id"])
-        .order_by(HardwareScan.id, ascending=False)
-        .output(load_json=True)
-        .first()
-    )
+    facts = await latest_scan_facts(device["id"])
     seen = {
-        normalise_serial(disk.get("serial")): disk
-        for disk in ((scan or {}).get("facts") or {}).get("disks", [])
-        if disk.get("serial")
+        normalise_serial(disk.get("serial")): disk for disk in facts.get("disks", []) if disk.get("serial")
     }
     targets = []
     for disk in disks:
