@@ -200,6 +200,21 @@ async def read_handover(
     return row
 
 
+async def _sign_once(handover_id: int, values: dict[Any, Any]) -> None:
+    """Record the agreement's signing, on screen or on paper, unless it is signed already (409)."""
+    updated = (
+        await Handover.update(values)
+        .where(
+            (Handover.id == handover_id)
+            & Handover.signed_at.is_null()
+            & Handover.signed_on_paper_at.is_null()
+        )
+        .returning(Handover.id)
+    )
+    if not updated:
+        raise Conflict(N_("This agreement has already been signed."))
+
+
 async def record_signatures(
     engine: AnyEngine,
     handover_id: int,
@@ -215,24 +230,15 @@ async def record_signatures(
     counsellor_signature = clean_signature(counsellor_png, "counsellor_signature")
     async with write_transaction(engine):
         await recheck_not_anonymised(client["id"])
-        updated = (
-            await Handover.update(
-                {
-                    Handover.client_signature: client_signature,
-                    Handover.counsellor_signature: counsellor_signature,
-                    Handover.signed_at: now(),
-                    Handover.signing_recorded_by: actor.user_id,
-                }
-            )
-            .where(
-                (Handover.id == handover_id)
-                & Handover.signed_at.is_null()
-                & Handover.signed_on_paper_at.is_null()
-            )
-            .returning(Handover.id)
+        await _sign_once(
+            handover_id,
+            {
+                Handover.client_signature: client_signature,
+                Handover.counsellor_signature: counsellor_signature,
+                Handover.signed_at: now(),
+                Handover.signing_recorded_by: actor.user_id,
+            },
         )
-        if not updated:
-            raise Conflict(N_("This agreement has already been signed."))
         await record_access(actor, AccessAction.UPDATE, [client["id"]], purpose, detail="signed on screen")
 
 
@@ -245,19 +251,10 @@ async def record_paper_signing(
     """Record that the printed agreement was signed on paper (keep the paper copy)."""
     _, client = await load_handover(engine, handover_id, actor, purpose, AccessAction.UPDATE)
     async with write_transaction(engine):
-        updated = (
-            await Handover.update(
-                {Handover.signed_on_paper_at: now(), Handover.signing_recorded_by: actor.user_id}
-            )
-            .where(
-                (Handover.id == handover_id)
-                & Handover.signed_at.is_null()
-                & Handover.signed_on_paper_at.is_null()
-            )
-            .returning(Handover.id)
+        await _sign_once(
+            handover_id,
+            {Handover.signed_on_paper_at: now(), Handover.signing_recorded_by: actor.user_id},
         )
-        if not updated:
-            raise Conflict(N_("This agreement has already been signed."))
         await record_access(actor, AccessAction.UPDATE, [client["id"]], purpose, detail="signed on paper")
 
 
