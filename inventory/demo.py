@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 from inventory.accounts.tables import User
 from inventory.accounts.users import NewUser, actor_from_row, create_user
@@ -24,7 +24,6 @@ from inventory.demo_story import (
     recent_donation,
     trainee_hours,
 )
-from inventory.devices.intake import NewDevice
 from inventory.donations.services import NewDonor, create_donor
 from inventory.i18n import Language
 from inventory.permissions import Role
@@ -43,12 +42,8 @@ DEMO_USERS = (
 )
 
 
-def _laptop(*spec: Any) -> NewDevice:
-    return demo_machine(DeviceKind.LAPTOP, *spec)
-
-
-def _desktop(*spec: Any) -> NewDevice:
-    return demo_machine(DeviceKind.DESKTOP, *spec)
+_laptop = partial(demo_machine, DeviceKind.LAPTOP)
+_desktop = partial(demo_machine, DeviceKind.DESKTOP)
 
 
 DEMO_DEVICES = (

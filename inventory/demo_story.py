@@ -9,6 +9,7 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -100,10 +101,7 @@ def demo_machine(
     )
 
 
-def _laptop(
-    make: str, model: str, serial: str, cpu: str, ram_gb: int, disk_gb: int, disk: DiskKind
-) -> NewDevice:
-    return demo_machine(DeviceKind.LAPTOP, make, model, serial, cpu, ram_gb, disk_gb, disk)
+_laptop = partial(demo_machine, DeviceKind.LAPTOP)
 
 
 # The donation from the start of the year: wiped, installed and given away over the year; two went out on loan.

@@ -153,6 +153,21 @@ def _summary(
     )
 
 
+def _where_and_what(device: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """What every certificate of sanitisation states of the organisation, the place, the device and its donor."""
+    return {
+        "organisation": settings.organisation_name,
+        "location": device["site_name"],
+        "device": {
+            "asset_tag": device["asset_tag"],
+            "make": device["make"],
+            "model": device["model"],
+            "serial": device["serial"] or "",
+        },
+        "source": device["donor_name"] or "",
+    }
+
+
 def _issuer(settings: Settings) -> dict[str, str]:
     issuer = settings.issuer()
     return {
@@ -273,16 +288,8 @@ async def erasure_facts(erasure: dict[str, Any], settings: Settings) -> dict[str
     )
     document = {
         "performed_by": names.get(erasure["operator"], ""),
-        "organisation": settings.organisation_name,
-        "location": device["site_name"],
         "sanitised_on": _date(erasure["finished_at"] or erasure["created_at"]),
-        "device": {
-            "asset_tag": device["asset_tag"],
-            "make": device["make"],
-            "model": device["model"],
-            "serial": device["serial"] or "",
-        },
-        "source": device["donor_name"] or "",
+        **_where_and_what(device, settings),
         "disks": disks,
         "verification": {
             "method": verification_method(erasure["verification_method"]).value,
@@ -332,16 +339,8 @@ async def destruction_facts(device_id: int, settings: Settings) -> dict[str, Any
     last = max(disk["destruction"]["destroyed_on"] for disk in disks)
     document = {
         "performed_by": disks[-1]["destruction"]["destroyed_by"],
-        "organisation": settings.organisation_name,
-        "location": device["site_name"],
         "sanitised_on": last,
-        "device": {
-            "asset_tag": device["asset_tag"],
-            "make": device["make"],
-            "model": device["model"],
-            "serial": device["serial"] or "",
-        },
-        "source": device["donor_name"] or "",
+        **_where_and_what(device, settings),
         "disks": disks,
         "verification": {"method": VerificationMethod.VISUAL.value, "passed": True, "details": ""},
         "destination": MediaDestination.RECYCLING.value,
