@@ -75,7 +75,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 # in parallel (`make test` uses pytest-xdist; see pytest_xdist_make_scheduler): loop devices (a
 # hardware scan on a test bench reports every loop device attached, and a wipe erases what the scan
 # found), the Debian chroot, Ansible runs; and the CUPS scheduler, which the printing tests start/stop.
+# The virtual laptops ("vms") boot under QEMU from image files and the bench network's namespace: no loop
+# device, no chroot, so they run beside the machines group on the other worker. The first prefix that
+# matches names the group.
 SERIAL_GROUPS = {
+    "tests/provisioning/test_live_boot.py": "vms",
+    "tests/provisioning/test_netboot.py": "vms",
+    "tests/provisioning/test_laptop_journey.py": "vms",
     "tests/runs/": "machines",
     "tests/provisioning/": "machines",
     "tests/ui/test_journey.py": "machines",
