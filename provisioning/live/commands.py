@@ -44,6 +44,8 @@ LIVE_COMMANDS: Mapping[str, str] = {
     "usr/bin/cat": "coreutils",
     "usr/bin/tr": "coreutils",
     "usr/bin/rm": "coreutils",
+    "usr/bin/mkdir": "coreutils",
+    "usr/bin/chmod": "coreutils",
     "usr/bin/sync": "coreutils",
 }
 

@@ -239,7 +239,7 @@ def test_the_build_command_names_the_files_and_a_stick_keeps_the_token_out_of_th
 
 ROLE = Path(__file__).resolve().parents[2] / "playbooks" / "roles" / "os_install"
 # Shell words that start no program, and words after which the next one is the program.
-SHELL_WORDS = {"set", "fi", "else", "echo", "cd", "exit", "true", "false"}
+SHELL_WORDS = {"set", "fi", "else", "echo", "printf", "[", "cd", "exit", "true", "false"}
 PREFIXES = {"if", "then", "!", "do", "while"}
 
 
