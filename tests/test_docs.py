@@ -20,7 +20,7 @@ README_HEADINGS = (
     "Two commands",
     "Demo logins",
     "Workspaces",
-    "The bench in one picture",
+    "A new site's bench",
     "Where to read on",
 )
 LINK = re.compile(r"\]\(([^)\s]+)\)")
