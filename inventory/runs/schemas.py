@@ -356,10 +356,10 @@ class SignOffIn(Struct, forbid_unknown_fields=True):
     """Erasures a coordinator signs off, and their title as it appears on the certificates."""
 
     numbers: Annotated[
-        list[Annotated[str, Meta(min_length=1, max_length=32, pattern=r"^[^\x00]*$")]],
+        list[Annotated[str, Meta(min_length=1, max_length=32, pattern=NOT_BLANK)]],
         Meta(min_length=1, max_length=200),
     ]
-    title: Annotated[str, Meta(min_length=1, max_length=100, pattern=r"^[^\x00]*$")]
+    title: Annotated[str, Meta(min_length=1, max_length=100, pattern=NOT_BLANK)]
 
 
 class SignOffOut(Struct):

@@ -384,3 +384,14 @@ def test_the_rules_across_fields_are_described() -> None:
     assert not valid(
         "ProfileIn", {"slug": "x", "name_fi": "X", "name_en": "X", "variables": {"os_install_disk": "x"}}
     )
+
+
+async def test_a_blank_sign_off_title_is_refused_as_described(
+    client: Client, headers_for: HeadersFor
+) -> None:
+    # A title of a no-break space and a space was schema-valid and refused (schemathesis as a coordinator).
+    coordinator = await headers_for(Role.COORDINATOR)
+    assert re.search(_described_pattern("SignOffIn", "title"), "\u00a0 ") is None
+    body = {"numbers": ["E-2026-000001"], "title": "\u00a0 "}
+    refused = await client.post("/api/v1/erasures/sign-off", json=body, headers=coordinator)
+    assert (refused.status_code, refused.json()["field"]) == (422, "title")
