@@ -86,6 +86,7 @@ disk_erase_evidence:
 
 import contextlib
 import datetime
+import hashlib
 import json
 import os
 import re
@@ -342,12 +343,21 @@ def sample_offsets(size, block_size, count):
     return sorted(offsets)
 
 
-def read_blocks(path, offsets, block_size, size):
-    """Read the blocks at the given offsets from the disk, not the page cache."""
+def fingerprint(block):
+    """What a sampled block held, kept small: whether it holds any data, its length and its SHA-256.
+
+    Only this is kept between the reads before and after a firmware erase, never the blocks themselves:
+    257 blocks of 4 MiB held twice would take 2 GiB, more than many donated laptops have.
+    """
+    return (any(block), len(block), hashlib.sha256(block).digest())
+
+
+def sample_fingerprints(path, offsets, block_size, size):
+    """The fingerprint of each block at the given offsets, read from the disk (not the page cache) one by one."""
     fd = os.open(path, os.O_RDONLY)
     try:
         drop_cache(fd)
-        return [os.pread(fd, min(block_size, size - offset), offset) for offset in offsets]
+        return [fingerprint(os.pread(fd, min(block_size, size - offset), offset)) for offset in offsets]
     finally:
         os.close(fd)
 
@@ -429,10 +439,14 @@ def firmware_erase(module, method, disk, params):
 
 
 def block_passes(before, after):
-    """A sampled block passes when it reads as zeros or differs from its content before the erase."""
-    if not any(after):
+    """A sampled block passes when it reads as zeros or differs from its content before the erase.
+
+    Both are fingerprints (see `fingerprint`); a block that held only zeros before and data after passes
+    only by reading as zeros, as before.
+    """
+    if not after[0]:
         return True
-    return before is not None and any(before) and after != before
+    return before is not None and before[0] and after != before
 
 
 def main():
@@ -479,7 +493,7 @@ def main():
     offsets = sample_offsets(disk["size"], block_size, params["sample_blocks"])
     before = {}
     if method in FIRMWARE_METHODS:
-        before = dict(zip(offsets, read_blocks(disk["path"], offsets, block_size, disk["size"])))
+        before = dict(zip(offsets, sample_fingerprints(disk["path"], offsets, block_size, disk["size"])))
     started = now()
     try:
         if method == "overwrite":
@@ -526,13 +540,13 @@ def main():
             else f"only {verified_bytes} of {disk['size']} bytes could be read back"
         )
     else:
-        blocks = read_blocks(disk["path"], offsets, block_size, disk["size"])
+        after = sample_fingerprints(disk["path"], offsets, block_size, disk["size"])
         failures = [
             offset
-            for offset, block in zip(offsets, blocks)
-            if not (block_passes(before.get(offset), block) if method in FIRMWARE_METHODS else not any(block))
+            for offset, read in zip(offsets, after)
+            if not (block_passes(before.get(offset), read) if method in FIRMWARE_METHODS else not read[0])
         ]
-        verified_bytes = sum(len(block) for block in blocks)
+        verified_bytes = sum(length for _, length, _ in after)
         passed = not failures
         verification = (
             f"sample read of {len(offsets)} blocks of {block_size} bytes (first, last and "
