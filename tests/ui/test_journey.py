@@ -29,7 +29,7 @@ from tests.machines import BENCH_USER
 from tests.runs.helpers import bare_device, kill_group, sparse_loop, start_server
 from tests.runs.test_nwipe_logs import LOOP_BYTES, RealLogs, real_logs
 from tests.runs.test_nwipe_logs import _device as donated_with_disks
-from tests.ui.browser import PageWatch, run_db, screenshot, serious_violations
+from tests.ui.browser import PageWatch, run_db, scanner_keys, screenshot, serious_violations
 from tests.ui.test_browser import authenticate_as, browser, factories_engine, fresh, log_in, watch
 
 __all__ = ["browser", "fresh", "real_logs", "watch"]
@@ -256,8 +256,7 @@ def test_the_whole_journey_by_role(
     trainee.goto("/bench")
     expect(trainee.locator("#bench-scan")).to_be_focused()
     _check(trainee, "bench")
-    trainee.keyboard.type(tag, delay=5)
-    trainee.keyboard.press("Enter")
+    scanner_keys(trainee, tag)
     trainee.wait_for_url(f"**/devices/{tag}")
     expect(trainee.locator("h1")).to_contain_text("ThinkPad T480")
     _check(trainee, "device-received")
