@@ -17,7 +17,6 @@ from tests.support import require, require_tool
 
 OVMF_CODE = Path("/usr/share/OVMF/OVMF_CODE_4M.fd")
 OVMF_VARS = Path("/usr/share/OVMF/OVMF_VARS_4M.fd")
-FIRMWARES = ("uefi", "bios")
 
 
 @dataclass
@@ -219,4 +218,4 @@ def free_tcp_port() -> int:
         return int(probe.getsockname()[1])
 
 
-__all__ = ["FIRMWARES", "VirtualLaptop", "dominant_colour", "free_tcp_port", "require_qemu", "running"]
+__all__ = ["VirtualLaptop", "dominant_colour", "free_tcp_port", "require_qemu", "running"]
