@@ -166,6 +166,27 @@ def _migrated(database_url: str) -> None:
     asyncio.run(apply_migrations(DB))
 
 
+async def truncate(statement: str, attempts: int = 5) -> None:
+    """Run a TRUNCATE on PostgreSQL, again if it ends in a deadlock.
+
+    TRUNCATE takes each table's strongest lock in turn. A server an earlier test started may still be
+    answering a page's poll, holding one of those tables and waiting for another. PostgreSQL then ends one
+    side with a deadlock error, and trying again is the way out it documents.
+    """
+    import asyncpg
+
+    from inventory.piccolo_conf import DB
+
+    for attempt in range(1, attempts + 1):
+        try:
+            await DB.run_ddl(statement)
+            return
+        except asyncpg.exceptions.DeadlockDetectedError:
+            if attempt == attempts:
+                raise
+            await asyncio.sleep(0.2 * attempt)
+
+
 async def _truncate_all() -> None:
     from inventory.database import is_sqlite
     from inventory.piccolo_app import TABLES
@@ -178,7 +199,7 @@ async def _truncate_all() -> None:
                 await DB.run_ddl(f'DELETE FROM "{name}"')
     else:
         quoted = ", ".join(f'"{name}"' for name in names)
-        await DB.run_ddl(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+        await truncate(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from inventory.permissions import Role
 from inventory.reports.pages import WAITING_PER_PAGE
 from inventory.reports.queries import DASHBOARD_ROWS
 from tests import factories
-from tests.conftest import _truncate_all
+from tests.conftest import _truncate_all, truncate
 from tests.ui.browser import (
     CHROMIUM_ARGS,
     DESKTOP,
@@ -86,7 +86,7 @@ def fresh(_migrated: None) -> None:
                 for name in reversed(names):
                     await DB.run_ddl(f'DELETE FROM "{name}"')
         else:
-            await DB.run_ddl("TRUNCATE " + ", ".join(f'"{name}"' for name in names) + " RESTART IDENTITY")
+            await truncate("TRUNCATE " + ", ".join(f'"{name}"' for name in names) + " RESTART IDENTITY")
         existing = {row["username"] for row in await User.select(User.username)}
         if existing != set(USERS.values()):
             await _truncate_all()
