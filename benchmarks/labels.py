@@ -43,9 +43,9 @@ from labels.sanitisation_certificate import (
     render_sanitisation_certificate,
 )
 from labels.sanitisation_terms import (
+    DiskKind,
+    ErasureCategory,
     MediaDestination,
-    MediaType,
-    SanitisationCategory,
     SanitisationTechnique,
     VerificationMethod,
 )
@@ -82,8 +82,8 @@ def _certificates() -> list[SanitisationCertificate]:
         source="Pohjois-Karjalan Osuuspankki",
         disks=(
             DiskSanitisation(
-                Disk("Samsung", "970 EVO Plus", "S4EVNX0M123456", MediaType.NVME, 500_107_862_016),
-                SanitisationCategory.PURGE,
+                Disk("Samsung", "970 EVO Plus", "S4EVNX0M123456", DiskKind.NVME, 500_107_862_016),
+                ErasureCategory.PURGE,
                 SanitisationTechnique.CRYPTOGRAPHIC_ERASE,
             ),
         ),

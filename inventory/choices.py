@@ -1,10 +1,14 @@
-"""Choice sets shared by tables, schemas and pages: one place for each field's values and labels."""
+"""Choice sets shared by tables, schemas and pages: one place for each field's values and labels.
+
+The disk kinds and erasure categories are the certificate's own terms (`labels.sanitisation_terms`).
+"""
 
 from __future__ import annotations
 
 from enum import StrEnum
 
 from inventory.i18n import N_, Language
+from labels.sanitisation_terms import DiskKind
 
 LANGUAGE_LABELS = {Language.FI: "suomi", Language.SV: "svenska", Language.EN: "English"}
 
@@ -26,16 +30,6 @@ DEVICE_KIND_LABELS = {
     DeviceKind.PHONE: N_("phone"),
     DeviceKind.OTHER: N_("other"),
 }
-
-
-class DiskKind(StrEnum):
-    """The storage technology of a disk, which decides the erasure method."""
-
-    HDD = "hdd"
-    SSD = "ssd"
-    NVME = "nvme"
-    EMMC = "emmc"
-    OTHER = "other"
 
 
 # The technologies' names are the same in every language; "other" is not.
@@ -68,14 +62,6 @@ CONDITION_GRADE_LABELS = {
     ConditionGrade.B: N_("B: one small fault or a worn battery"),
     ConditionGrade.C: N_("C: a keyboard, screen, Wi-Fi or USB fault, several faults or a weak battery"),
 }
-
-
-class ErasureCategory(StrEnum):
-    """NIST SP 800-88 sanitisation categories."""
-
-    CLEAR = "clear"
-    PURGE = "purge"
-    DESTROY = "destroy"
 
 
 class ErasureTechnique(StrEnum):

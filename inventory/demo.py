@@ -10,7 +10,7 @@ from pathlib import Path
 
 from inventory.accounts.tables import User
 from inventory.accounts.users import NewUser, actor_from_row, create_user
-from inventory.choices import DeviceKind, DiskKind, DonorKind
+from inventory.choices import DeviceKind, DonorKind
 from inventory.clients.choices import Accommodation
 from inventory.clock import as_of
 from inventory.database import AnyEngine
@@ -29,6 +29,7 @@ from inventory.i18n import Language
 from inventory.permissions import Role
 from inventory.settings import get_settings
 from inventory.sites.services import create_site
+from labels.sanitisation_terms import DiskKind
 
 GB = 10**9
 # No look-alikes such as l/1 or o/0.

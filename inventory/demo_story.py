@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 
 from inventory.actors import Actor
 from inventory.bench.services import mark_labelled
-from inventory.choices import DeviceKind, DiskKind, ErasureCategory, ErasureTechnique
+from inventory.choices import DeviceKind, ErasureTechnique
 from inventory.clients.choices import Accommodation, HandoverKind
 from inventory.clients.handovers import (
     HandoverRequest,
@@ -48,6 +48,7 @@ from inventory.runs.evidence import Checklist, record_hardware_check
 from inventory.runs.nwipe_import import NwipeUpload, import_wipe_log
 from inventory.settings import Settings
 from inventory.worklog.services import WorkEntry, log_work
+from labels.sanitisation_terms import DiskKind, ErasureCategory
 
 DEMO_DATA = Path(__file__).parent / "demo_data"
 # Written by Debian's nwipe (0.34-1, reporting 0.33) zero-filling and verifying a 32 MiB disk image on a

@@ -22,10 +22,10 @@ from labels.sanitisation_terms import (
     WARNING_CAPTIONS,
     ConfidentialityCategory,
     DestructionMethod,
+    DiskKind,
+    ErasureCategory,
     HiddenAreas,
     MediaDestination,
-    MediaType,
-    SanitisationCategory,
     SanitisationTechnique,
     VerificationMethod,
 )
@@ -39,7 +39,7 @@ class Disk:
     make: str
     model: str
     serial: str
-    media_type: MediaType
+    media_type: DiskKind
     size_bytes: int | None = None
     interface: str = ""  # SATA, NVMe, USB, … as the tool or the scan reported it
 
@@ -91,13 +91,13 @@ class DiskSanitisation:
     """What was done to one disk: cleared or purged with a technique, or destroyed."""
 
     disk: Disk
-    category: SanitisationCategory
+    category: ErasureCategory
     technique: SanitisationTechnique | None = None
     destruction: DiskDestruction | None = None
     detail: ErasureDetail | None = None
 
     def __post_init__(self) -> None:
-        if self.category is SanitisationCategory.DESTROY:
+        if self.category is ErasureCategory.DESTROY:
             if self.destruction is None or self.technique is not None:
                 raise ValueError(
                     f"Disk {self.disk.serial} is recorded as destroyed: give who destroyed it "
@@ -187,7 +187,7 @@ class SanitisationCertificate:
         require_text(self.source, "The source (donor) of the device")
         if not self.disks:
             raise ValueError("A certificate of sanitisation must list at least one disk.")
-        erased = any(entry.category is not SanitisationCategory.DESTROY for entry in self.disks)
+        erased = any(entry.category is not ErasureCategory.DESTROY for entry in self.disks)
         if erased and not self.tool.strip():
             raise ValueError("The tool used to erase the disks (and its version) is missing.")
 

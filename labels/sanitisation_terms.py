@@ -7,7 +7,7 @@ from enum import StrEnum
 from labels.translation import N_
 
 
-class SanitisationCategory(StrEnum):
+class ErasureCategory(StrEnum):
     """NIST SP 800-88 sanitisation categories."""
 
     CLEAR = "clear"
@@ -33,8 +33,8 @@ class DestructionMethod(StrEnum):
     MELT = "melt"
 
 
-class MediaType(StrEnum):
-    """The kind of storage medium."""
+class DiskKind(StrEnum):
+    """The storage technology of a disk, which decides the erasure method."""
 
     HDD = "hdd"
     SSD = "ssd"
@@ -80,9 +80,9 @@ class MediaDestination(StrEnum):
 
 
 CATEGORY_CAPTIONS = {
-    SanitisationCategory.CLEAR: N_("Clear"),
-    SanitisationCategory.PURGE: N_("Purge"),
-    SanitisationCategory.DESTROY: N_("Destroy"),
+    ErasureCategory.CLEAR: N_("Clear"),
+    ErasureCategory.PURGE: N_("Purge"),
+    ErasureCategory.DESTROY: N_("Destroy"),
 }
 TECHNIQUE_CAPTIONS = {
     SanitisationTechnique.OVERWRITE: N_("Overwrite"),
@@ -97,11 +97,11 @@ DESTRUCTION_CAPTIONS = {
     DestructionMethod.MELT: N_("Melted"),
 }
 MEDIA_CAPTIONS = {
-    MediaType.HDD: N_("Hard disk drive"),
-    MediaType.SSD: N_("SATA solid-state drive"),
-    MediaType.NVME: N_("NVMe solid-state drive"),
-    MediaType.EMMC: N_("eMMC flash memory"),
-    MediaType.OTHER: N_("Other storage"),
+    DiskKind.HDD: N_("Hard disk drive"),
+    DiskKind.SSD: N_("SATA solid-state drive"),
+    DiskKind.NVME: N_("NVMe solid-state drive"),
+    DiskKind.EMMC: N_("eMMC flash memory"),
+    DiskKind.OTHER: N_("Other storage"),
 }
 VERIFICATION_CAPTIONS = {
     VerificationMethod.READ_BACK_LAST: N_("Read-back of every sector after the last pass"),

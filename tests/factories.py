@@ -9,7 +9,7 @@ from typing import Any
 from inventory.accounts.api_tokens import issue_token
 from inventory.accounts.users import NewUser, authenticate, create_user
 from inventory.actors import Actor
-from inventory.choices import DeviceKind, DiskKind, TokenScope
+from inventory.choices import DeviceKind, TokenScope
 from inventory.clients.allocation import allocation_step
 from inventory.clients.orientation_sessions import SessionInput, add_session
 from inventory.clients.services import NewClient, create_client
@@ -26,6 +26,7 @@ from inventory.permissions import Role
 from inventory.settings import get_settings
 from inventory.sites.services import create_site
 from inventory.sites.tables import Site
+from labels.sanitisation_terms import DiskKind
 
 PASSWORD = "correct-horse-battery"
 _serials = itertools.count(1)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inventory.actors import Actor
-from inventory.choices import ConditionGrade, DeviceKind, DiskKind
+from inventory.choices import ConditionGrade, DeviceKind
 from inventory.clock import now
 from inventory.database import AnyEngine, write_transaction
 from inventory.devices.event_kinds import Activity
@@ -17,6 +17,7 @@ from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.i18n import N_
 from inventory.lifecycle import FINAL_STATES, State
 from inventory.sites.reach import reach_device
+from labels.sanitisation_terms import DiskKind
 
 EDIT_ACTION = Activity.EDITED
 DISK_ADDED_ACTION = Activity.DISK_ADDED

@@ -16,7 +16,7 @@ from litestar.params import MultipartBody, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inventory.actors import Actor
-from inventory.choices import DeviceKind, DiskKind
+from inventory.choices import DeviceKind
 from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.devices.destruction import Destruction, record_destroyed_disk
 from inventory.devices.editing import (
@@ -39,7 +39,7 @@ from inventory.runs.evidence import Checklist, record_hardware_check
 from inventory.runs.nwipe_import import NwipeUpload, import_wipe_log
 from inventory.settings import Settings
 from inventory.web import field_errors, form_list, page_context
-from labels.sanitisation_terms import DestructionMethod
+from labels.sanitisation_terms import DestructionMethod, DiskKind
 from provisioning.nwipe_log import parse_nwipe_log
 
 GIGABYTE = 10**9

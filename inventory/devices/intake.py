@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from inventory.actors import Actor
-from inventory.choices import DeviceKind, DiskKind
+from inventory.choices import DeviceKind
 from inventory.clock import now
 from inventory.devices.asset_tags import MAX_NUMBER, format_tag
 from inventory.devices.event_kinds import Activity
@@ -15,6 +15,7 @@ from inventory.errors import Conflict, InvalidInput
 from inventory.i18n import N_
 from inventory.lifecycle import State
 from inventory.sites.tables import Site
+from labels.sanitisation_terms import DiskKind
 
 INTAKE_ACTION = Activity.INTAKE
 

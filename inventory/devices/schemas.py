@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from msgspec import Meta, Struct
 
-from inventory.choices import ConditionGrade, DeviceKind, DiskKind, ErasureCategory, ErasureTechnique
+from inventory.choices import ConditionGrade, DeviceKind, ErasureTechnique
 from inventory.lifecycle import Action, State
 from inventory.schema_types import (
     Bytes,
@@ -20,6 +20,7 @@ from inventory.schema_types import (
     Reason,
     ShortText,
 )
+from labels.sanitisation_terms import DiskKind, ErasureCategory
 
 
 class DiskCreate(Struct, forbid_unknown_fields=True):

@@ -16,18 +16,12 @@ from piccolo.columns.column_types import Serial
 from piccolo.table import Table
 
 from inventory.accounts.tables import User
-from inventory.choices import (
-    ConditionGrade,
-    DeviceKind,
-    DiskKind,
-    ErasureCategory,
-    ErasureTechnique,
-)
+from inventory.choices import ConditionGrade, DeviceKind, ErasureTechnique
 from inventory.clients.tables import Client
 from inventory.donations.tables import Donation
 from inventory.lifecycle import State
 from inventory.sites.tables import Site
-from labels.sanitisation_terms import DestructionMethod
+from labels.sanitisation_terms import DestructionMethod, DiskKind, ErasureCategory
 
 
 class Device(Table):

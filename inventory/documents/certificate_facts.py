@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from inventory.accounts.tables import User
-from inventory.choices import ErasureCategory, ErasureTechnique
+from inventory.choices import ErasureTechnique
 from inventory.clock import HELSINKI
 from inventory.devices.tables import Device, Disk, ErasureDisk
 from inventory.documents.summary import build_summary
@@ -14,8 +14,8 @@ from inventory.errors import Conflict, NotFound
 from inventory.i18n import N_
 from inventory.settings import Settings
 from labels import (
+    ErasureCategory,
     MediaDestination,
-    SanitisationCategory,
     VerificationMethod,
 )
 from labels.locale_format import format_size
@@ -112,7 +112,7 @@ async def _destroyed_disks(device_id: int) -> list[dict[str, Any]]:
                 "media_type": disk["kind"],
                 "size_bytes": disk["size_bytes"],
                 "interface": "",
-                "category": SanitisationCategory.DESTROY.value,
+                "category": ErasureCategory.DESTROY.value,
                 "technique": None,
                 "detail": None,
                 "destruction": {
@@ -350,5 +350,5 @@ async def destruction_facts(device_id: int, settings: Settings) -> dict[str, Any
         "issuer": _issuer(settings),
         "confidentiality_before": settings.confidentiality_before,
     }
-    summary = _summary(device, document, settings, "passed", SanitisationCategory.DESTROY.value)
+    summary = _summary(device, document, settings, "passed", ErasureCategory.DESTROY.value)
     return {"summary": summary, "document": document}

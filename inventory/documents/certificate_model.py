@@ -11,11 +11,11 @@ from labels import (
     CertificateMark,
     DestructionMethod,
     DiskDestruction,
+    DiskKind,
     DiskSanitisation,
+    ErasureCategory,
     MediaDestination,
-    MediaType,
     Reverification,
-    SanitisationCategory,
     SanitisationCertificate,
     SanitisationTechnique,
     VerificationMethod,
@@ -46,7 +46,7 @@ def certificate_model(issued: Issued, language: str, base_url: str) -> Sanitisat
             make=entry["make"],
             model=entry["model"],
             serial=usable_serial(entry["serial"] or "") or not_recorded,  # raw bytes never print as boxes
-            media_type=MediaType(entry["media_type"]),
+            media_type=DiskKind(entry["media_type"]),
             size_bytes=entry["size_bytes"],
             interface=entry.get("interface") or "",
         )
@@ -54,7 +54,7 @@ def certificate_model(issued: Issued, language: str, base_url: str) -> Sanitisat
         disks.append(
             DiskSanitisation(
                 disk,
-                SanitisationCategory(entry["category"]),
+                ErasureCategory(entry["category"]),
                 technique=SanitisationTechnique(entry["technique"]) if entry["technique"] else None,
                 destruction=(
                     DiskDestruction(

@@ -21,7 +21,7 @@ from labels.sanitisation_terms import (
     CATEGORY_CAPTIONS,
     TECHNIQUE_CAPTIONS,
     VERIFICATION_CAPTIONS,
-    SanitisationCategory,
+    ErasureCategory,
     SanitisationTechnique,
     VerificationMethod,
 )
@@ -138,9 +138,7 @@ _FORMATS: dict[ValueKind, Callable[[Any, str], str | tuple[str, ...]]] = {
     ValueKind.COUNT: lambda value, _: str(int(value)),
     ValueKind.MINUTES: _minutes,
     ValueKind.LIST: _list,
-    ValueKind.CATEGORY: lambda value, language: _nist(
-        CATEGORY_CAPTIONS, SanitisationCategory, value, language
-    ),
+    ValueKind.CATEGORY: lambda value, language: _nist(CATEGORY_CAPTIONS, ErasureCategory, value, language),
     ValueKind.TECHNIQUE: lambda value, language: _nist(
         TECHNIQUE_CAPTIONS, SanitisationTechnique, value, language
     ),

@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 
 from litestar.datastructures import UploadFile
 
-from inventory.choices import DeviceKind, DiskKind, DonorKind
+from inventory.choices import DeviceKind, DonorKind
 from inventory.devices.intake import NewDevice, NewDisk
 from inventory.donations.services import NewDonation, NewDonor
 from inventory.errors import InvalidInput
 from inventory.i18n import N_
 from inventory.web import form_list
+from labels.sanitisation_terms import DiskKind
 
 GB = 10**9
 

@@ -9,12 +9,13 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from inventory.choices import DeviceKind, DiskKind
+from inventory.choices import DeviceKind
 from inventory.devices.intake import NewDevice, NewDisk, normalise_serial
 from inventory.donations.services import MAX_DEVICES_PER_DONATION
 from inventory.donations.sheet_files import Cell, Row, UncomputedFormula, read_rows
 from inventory.errors import InvalidInput
 from inventory.i18n import N_
+from labels.sanitisation_terms import DiskKind
 
 MAX_ROWS = MAX_DEVICES_PER_DONATION
 # The header row is looked for among the first lines: above it donors put titles, dates and notes.

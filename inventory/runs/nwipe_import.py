@@ -9,7 +9,7 @@ from typing import Any
 from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
-from inventory.choices import ErasureCategory, ErasureTechnique
+from inventory.choices import ErasureTechnique
 from inventory.database import write_transaction
 from inventory.devices.editing import DISK_CORRECTED_ACTION
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
@@ -25,6 +25,7 @@ from inventory.runs.sampling import maybe_pick
 from inventory.runs.tables import RunTarget
 from inventory.settings import Settings
 from inventory.sites.reach import reach_device
+from labels.sanitisation_terms import ErasureCategory
 from provisioning.evidence import WipeEvidence
 from provisioning.nwipe_evidence import KnownDisk, import_nwipe_log
 from provisioning.nwipe_log import NwipeLogRefusedError, Refusal

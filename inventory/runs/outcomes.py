@@ -7,7 +7,7 @@ from typing import Any
 from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
-from inventory.choices import DiskKind, ErasureCategory, ErasureTechnique
+from inventory.choices import ErasureTechnique
 from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
@@ -24,6 +24,7 @@ from inventory.runs.recording import stored_events
 from inventory.runs.sampling import maybe_pick
 from inventory.runs.tables import HardwareScan, Run, RunTarget
 from inventory.settings import Settings
+from labels.sanitisation_terms import DiskKind, ErasureCategory
 from provisioning.events import Event, HostRecap, TaskOutcome, TaskResult
 from provisioning.evidence import WipeEvidence
 from provisioning.results import HardwareScan as ScannedHardware

@@ -10,12 +10,12 @@ from typing import Any
 import httpx
 
 from inventory.actors import Actor
-from inventory.choices import DiskKind
 from inventory.devices.intake import NewDevice, NewDisk
 from inventory.devices.tables import Device, DeviceEvent, Disk, Erasure
 from inventory.donations.services import NewDonation, NewDonor, create_donation, create_donor
 from inventory.i18n import Language
 from inventory.permissions import Role
+from labels.sanitisation_terms import DiskKind
 from tests import factories
 
 LOG = Path(__file__).parent.parent / "provisioning" / "data" / "shredos-0.42-zero-fill.log"

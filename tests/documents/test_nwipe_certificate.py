@@ -20,7 +20,6 @@ from litestar import Litestar
 
 from inventory.actors import Actor
 from inventory.app import create_app
-from inventory.choices import DiskKind
 from inventory.devices.intake import NewDevice, NewDisk
 from inventory.devices.tables import Device
 from inventory.documents.certificate_model import certificate_model
@@ -31,7 +30,7 @@ from inventory.permissions import Role
 from inventory.settings import Settings
 from labels import render_sanitisation_certificate
 from labels.sanitisation_certificate import SanitisationCertificate
-from labels.sanitisation_terms import MediaType, VerificationMethod
+from labels.sanitisation_terms import DiskKind, VerificationMethod
 from tests import factories
 from tests.documents.helpers import pdf_text, sign_off_as_coordinator
 
@@ -167,7 +166,7 @@ DROPS: dict[str, Callable[[SanitisationCertificate], SanitisationCertificate]] =
     "validator's title": lambda m: dataclasses.replace(m, validation=None),
     "confidentiality before": lambda m: dataclasses.replace(m, confidentiality_before=None),
     "confidentiality after": lambda m: dataclasses.replace(m, confidentiality_after=None),
-    "media type": lambda m: _replace_disk(m, media_type=MediaType.OTHER),
+    "media type": lambda m: _replace_disk(m, media_type=DiskKind.OTHER),
     "interface": lambda m: _replace_disk(m, interface=""),
     "make and model": lambda m: _replace_disk(m, model=""),
     "serial": lambda m: _replace_disk(m, serial="unknown"),

@@ -8,10 +8,11 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from inventory.choices import DeviceKind, DiskKind
+from inventory.choices import DeviceKind
 from inventory.donations.sheet_files import guess_delimiter
 from inventory.donations.spreadsheet import HEADER_SEARCH_LINES, MAX_ROWS, SheetRow, read_sheet
 from inventory.errors import InvalidInput
+from labels.sanitisation_terms import DiskKind
 from tests import donor_sheets
 
 FINNISH_CSV = (

@@ -22,9 +22,9 @@ from labels.sanitisation_certificate import (
 )
 from labels.sanitisation_terms import (
     DestructionMethod,
+    DiskKind,
+    ErasureCategory,
     MediaDestination,
-    MediaType,
-    SanitisationCategory,
     SanitisationTechnique,
     VerificationMethod,
 )
@@ -60,13 +60,13 @@ def sanitisation_certificate(*, reverified: bool = True) -> SanitisationCertific
         source="Pohjois-Karjalan Osuuspankki",
         disks=(
             DiskSanitisation(
-                Disk("Samsung", "970 EVO Plus", "S4EVNX0M123456", MediaType.NVME, 500_107_862_016),
-                SanitisationCategory.PURGE,
+                Disk("Samsung", "970 EVO Plus", "S4EVNX0M123456", DiskKind.NVME, 500_107_862_016),
+                ErasureCategory.PURGE,
                 SanitisationTechnique.CRYPTOGRAPHIC_ERASE,
             ),
             DiskSanitisation(
-                Disk("Seagate", "ST1000LM035", "WDE1XYZ9", MediaType.HDD, 1_000_204_886_016),
-                SanitisationCategory.DESTROY,
+                Disk("Seagate", "ST1000LM035", "WDE1XYZ9", DiskKind.HDD, 1_000_204_886_016),
+                ErasureCategory.DESTROY,
                 destruction=DiskDestruction(
                     "Åsa Öberg", "Élise Lindström", date(2025, 3, 2), DestructionMethod.SHRED
                 ),

@@ -21,7 +21,7 @@ from labels.sanitisation_certificate import (
 )
 from labels.sanitisation_terms import (
     DestructionMethod,
-    SanitisationCategory,
+    ErasureCategory,
     SanitisationTechnique,
 )
 from tests.labels import samples
@@ -270,9 +270,9 @@ def test_a_destroyed_disk_needs_a_witness_other_than_who_destroyed_it() -> None:
         DiskDestruction("Åsa Öberg", " ", date(2025, 3, 2), DestructionMethod.SHRED)
     disk = samples.sanitisation_certificate().disks[0].disk
     with pytest.raises(ValueError, match="recorded as destroyed"):
-        DiskSanitisation(disk, SanitisationCategory.DESTROY, SanitisationTechnique.OVERWRITE)
+        DiskSanitisation(disk, ErasureCategory.DESTROY, SanitisationTechnique.OVERWRITE)
     with pytest.raises(ValueError, match="give the technique used"):
-        DiskSanitisation(disk, SanitisationCategory.CLEAR)
+        DiskSanitisation(disk, ErasureCategory.CLEAR)
 
 
 def test_a_certificate_without_disks_or_tool_is_refused() -> None:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from inventory.actors import Actor
-from inventory.choices import ConditionGrade, DiskKind
+from inventory.choices import ConditionGrade
 from inventory.clock import now
 from inventory.devices.intake import NewDevice, NewDisk
 from inventory.devices.tables import Device, Disk, Erasure
@@ -23,6 +23,7 @@ from inventory.runs.evidence import Checklist, grade
 from inventory.runs.sampling import maybe_pick
 from inventory.runs.tables import HardwareScan, ReverificationSample
 from inventory.settings import Settings, get_settings
+from labels.sanitisation_terms import DiskKind
 from tests import factories
 
 NWIPE = Path(__file__).parent.parent / "provisioning" / "data"

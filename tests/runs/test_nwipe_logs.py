@@ -21,12 +21,12 @@ import httpx
 import pytest
 
 from inventory.actors import Actor
-from inventory.choices import DiskKind
 from inventory.devices.intake import NewDevice, NewDisk
 from inventory.devices.tables import Device, Disk, Erasure, ErasureDisk
 from inventory.donations.services import NewDonation, NewDonor, create_donation, create_donor
 from inventory.i18n import Language
 from inventory.permissions import Role
+from labels.sanitisation_terms import DiskKind
 from tests import factories
 from tests.support import require, require_tool
 
