@@ -17,7 +17,7 @@ from litestar.exceptions import (
     PermissionDeniedException,
     ValidationException,
 )
-from litestar.response import Redirect, Template
+from litestar.response import Redirect
 from litestar.status_codes import (
     HTTP_401_UNAUTHORIZED,
     HTTP_403_FORBIDDEN,
@@ -31,7 +31,7 @@ from inventory.accounts.middleware import BrowserSession
 from inventory.accounts.reauthentication import REAUTHENTICATION_REQUIRED
 from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_, gettext
-from inventory.web import page_context
+from inventory.web import Page
 
 logger = logging.getLogger("kierto.errors")
 
@@ -60,9 +60,14 @@ def _error_response(
         if errors:
             body["errors"] = errors
         return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
-    return Template(
+    return Page(
         template_name="error.html",
-        context=page_context(request, status=status, detail=detail, field=field, errors=errors or []),
+        context={
+            "status": status,
+            "detail": detail,
+            "field": field,
+            "errors": errors or [],
+        },
         status_code=status,
         headers=headers,
     )

@@ -14,6 +14,7 @@ from babel.numbers import format_decimal
 from jinja2 import Environment
 from litestar import Litestar, Request
 from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Template
 from litestar.template.config import TemplateConfig
 
 from inventory.accounts.display_names import who
@@ -174,7 +175,7 @@ def route_paths(app: Litestar) -> RoutePaths:
     return paths
 
 
-def page_context(request: Request[Any, Any, Any], **values: Any) -> dict[str, Any]:
+def layout_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
     """What every page's layout needs: the user, what they may do, the language, the menu.
 
     Links to another area's document use Litestar's `url_for("route name", ...)` in the template.
@@ -189,8 +190,15 @@ def page_context(request: Request[Any, Any, Any], **values: Any) -> dict[str, An
         "menu": menu_for(actor),
         "current_path": request.url.path,
         "errors": {},
-        **values,
     }
+
+
+class Page(Template):
+    """A page: its template and its own values, with the layout's values (`layout_context`) added as it renders."""
+
+    def create_template_context(self, request: Request[Any, Any, Any]) -> dict[str, Any]:
+        """The layout's values, then the page's own (which may replace `errors`), then Litestar's."""
+        return {**layout_context(request), **super().create_template_context(request)}
 
 
 def form_list(value: list[Any] | Any) -> list[Any]:

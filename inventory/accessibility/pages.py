@@ -16,7 +16,7 @@ from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError
 from inventory.i18n import N_, current_language, gettext
 from inventory.permissions import Permission
-from inventory.web import field_errors, page_context
+from inventory.web import Page, field_errors
 
 PUBLIC = {"permission": Permission.PUBLIC, "exclude_from_auth": True}
 STATEMENT_UPDATED = dt.date(2026, 11, 24)
@@ -52,22 +52,22 @@ class FeedbackForm:
 
 
 def _statement(
-    request: Request[Any, Any, Any],
     form: FeedbackForm,
     errors: dict[str, str] | None = None,
     sent: bool = False,
     status_code: int = 200,
 ) -> Template:
-    return Template(
+    return Page(
         "accessibility/statement.html",
-        context=page_context(
-            request,
-            form=form,
-            errors=errors or {},
-            updated=STATEMENT_UPDATED,
-            supervisor=SUPERVISOR,
-            notice=gettext(N_("Thank you. Your feedback has reached the administrators.")) if sent else None,
-        ),
+        context={
+            "form": form,
+            "errors": errors or {},
+            "updated": STATEMENT_UPDATED,
+            "supervisor": SUPERVISOR,
+            "notice": gettext(N_("Thank you. Your feedback has reached the administrators."))
+            if sent
+            else None,
+        },
         status_code=status_code,
     )
 
@@ -82,7 +82,7 @@ class AccessibilityPages(Controller):
     @get("/")
     async def statement(self, request: Request[Any, Any, Any]) -> Template:
         """The accessibility statement and the feedback form."""
-        return _statement(request, FeedbackForm(), sent=request.query_params.get("sent") == "1")
+        return _statement(FeedbackForm(), sent=request.query_params.get("sent") == "1")
 
     @post("/feedback", status_code=303)
     async def feedback(
@@ -100,5 +100,5 @@ class AccessibilityPages(Controller):
                 sender_key(settings.resolved_secret_key(), client_address(request)),
             )
         except DomainError as refused:
-            return _statement(request, data, field_errors(refused), status_code=refused.status_code)
+            return _statement(data, field_errors(refused), status_code=refused.status_code)
         return Redirect(path="/accessibility?sent=1#feedback-heading", status_code=303)

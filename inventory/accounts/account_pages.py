@@ -24,7 +24,7 @@ from inventory.actors import Actor
 from inventory.dependencies import SettingsDependency
 from inventory.i18n import N_, gettext
 from inventory.permissions import Permission
-from inventory.web import page_context
+from inventory.web import Page
 
 SELF = {"permission": Permission.SELF}
 NextQuery = Annotated[str, QueryParameter(max_length=500)]
@@ -52,9 +52,12 @@ class AccountPages(Controller):
         assert request.user.user_id is not None
         enabled = await second_factor.is_enabled(request.user.user_id)
         required = request.user.role is not None and second_factor.second_factor_required(request.user.role)
-        return Template(
+        return Page(
             "accounts/account.html",
-            context=page_context(request, totp_enabled=enabled, totp_required=required),
+            context={
+                "totp_enabled": enabled,
+                "totp_required": required,
+            },
         )
 
     @post("/account/second-factor/off", status_code=303)
@@ -81,14 +84,13 @@ class AccountPages(Controller):
     async def reauth_form(self, request: Request[Actor, Any, Any], next: NextQuery = "/") -> Template:
         """Ask for the password again."""
         assert request.user.user_id is not None
-        return Template(
+        return Page(
             "accounts/reauth.html",
-            context=page_context(
-                request,
-                next_path=safe_next(next),
-                error=None,
-                needs_code=await second_factor.is_enabled(request.user.user_id),
-            ),
+            context={
+                "next_path": safe_next(next),
+                "error": None,
+                "needs_code": await second_factor.is_enabled(request.user.user_id),
+            },
         )
 
     @post("/reauth", status_code=303)
@@ -113,13 +115,12 @@ class AccountPages(Controller):
         if ok and isinstance(request.auth, BrowserSession):
             await mark_reauthenticated(request.auth.token)
             return Redirect(path=safe_next(data.next), status_code=303)
-        return Template(
+        return Page(
             "accounts/reauth.html",
-            context=page_context(
-                request,
-                next_path=safe_next(data.next),
-                needs_code=needs_code,
-                error=gettext(N_("The password or the code is wrong.")),
-            ),
+            context={
+                "next_path": safe_next(data.next),
+                "needs_code": needs_code,
+                "error": gettext(N_("The password or the code is wrong.")),
+            },
             status_code=401,
         )

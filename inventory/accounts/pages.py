@@ -26,7 +26,7 @@ from inventory.language import LANGUAGE_COOKIE, SUPPORTED
 from inventory.navigation import start_page
 from inventory.permissions import Permission
 from inventory.settings import Settings
-from inventory.web import page_context
+from inventory.web import Page
 
 LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
 
@@ -120,13 +120,15 @@ class LoginPages(Controller):
     include_in_schema = False
 
     @get("/login", opt={"permission": Permission.PUBLIC, "exclude_from_auth": True})
-    async def login_form(
-        self, request: Request[Any, Any, Any], next: Annotated[str, QueryParameter(max_length=500)] = "/"
-    ) -> Template:
+    async def login_form(self, next: Annotated[str, QueryParameter(max_length=500)] = "/") -> Template:
         """The login form (outside authentication, so it can set the CSRF cookie)."""
-        return Template(
+        return Page(
             "accounts/login.html",
-            context=page_context(request, next_path=safe_next(next), username="", error=None),
+            context={
+                "next_path": safe_next(next),
+                "username": "",
+                "error": None,
+            },
         )
 
     @post("/login", opt={"permission": Permission.PUBLIC, "exclude_from_auth": True}, status_code=303)
@@ -150,9 +152,13 @@ class LoginPages(Controller):
             if actor is not None and actor.user_id is not None:
                 return await _open_session(request, actor, data.next, tried.address, settings)
             message = gettext(N_("The username or the password is wrong."))
-        return Template(
+        return Page(
             "accounts/login.html",
-            context=page_context(request, next_path=safe_next(data.next), username=username, error=message),
+            context={
+                "next_path": safe_next(data.next),
+                "username": username,
+                "error": message,
+            },
             status_code=429 if wait is not None else 401,
         )
 

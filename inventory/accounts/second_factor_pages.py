@@ -23,7 +23,7 @@ from inventory.errors import InvalidInput
 from inventory.i18n import N_, gettext
 from inventory.permissions import Permission
 from inventory.settings import Settings
-from inventory.web import page_context
+from inventory.web import Page
 
 ENROLMENT_PURPOSE = "totp-enrolment"
 OPEN = {"permission": Permission.PUBLIC, "exclude_from_auth": True}
@@ -72,8 +72,12 @@ class SecondFactorPages(Controller):
         """Ask for the six digits from the authenticator app."""
         if await _pending(request, settings) is None:
             return Redirect(path="/login")
-        return Template(
-            "accounts/code.html", context=page_context(request, next_path=safe_next(next), error=None)
+        return Page(
+            "accounts/code.html",
+            context={
+                "next_path": safe_next(next),
+                "error": None,
+            },
         )
 
     @post("/", status_code=303)
@@ -106,9 +110,12 @@ class SecondFactorPages(Controller):
                 gettext(N_("The code is wrong or already used. Wait for a new code and try again.")),
                 401,
             )
-        return Template(
+        return Page(
             "accounts/code.html",
-            context=page_context(request, next_path=safe_next(data.next), error=error),
+            context={
+                "next_path": safe_next(data.next),
+                "error": error,
+            },
             status_code=status,
         )
 
@@ -120,9 +127,7 @@ class SecondFactorPages(Controller):
         pending = await _pending(request, settings)
         if pending is None:
             return Redirect(path="/login")
-        return _setup_page(
-            request, settings, pending[1], second_factor.new_secret(), safe_next(next), error=None
-        )
+        return _setup_page(settings, pending[1], second_factor.new_secret(), safe_next(next), error=None)
 
     @post("/setup", status_code=303)
     async def finish_setup(
@@ -144,15 +149,12 @@ class SecondFactorPages(Controller):
         except SecretUnreadable:
             return Redirect(path="/login/code/setup", status_code=303)
         except InvalidInput as refused:
-            return _setup_page(
-                request, settings, actor, secret, safe_next(data.next), refused.text(), status=422
-            )
+            return _setup_page(settings, actor, secret, safe_next(data.next), refused.text(), status=422)
         await complete_second_factor(token)
         return Redirect(path=safe_next(data.next), status_code=303)
 
 
 def _setup_page(
-    request: Request[Any, Any, Any],
     settings: Settings,
     actor: Actor,
     secret: str,
@@ -160,15 +162,14 @@ def _setup_page(
     error: str | None,
     status: int = 200,
 ) -> Template:
-    return Template(
+    return Page(
         "accounts/code_setup.html",
-        context=page_context(
-            request,
-            next_path=next_path,
-            error=error,
-            secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-            sealed=seal(settings.resolved_secret_key(), ENROLMENT_PURPOSE, secret),
-            qr=_qr_svg(second_factor.provisioning_uri(actor.username, secret)),
-        ),
+        context={
+            "next_path": next_path,
+            "error": error,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "sealed": seal(settings.resolved_secret_key(), ENROLMENT_PURPOSE, secret),
+            "qr": _qr_svg(second_factor.provisioning_uri(actor.username, secret)),
+        },
         status_code=status,
     )

@@ -21,7 +21,7 @@ from inventory.i18n import N_, Language, gettext
 from inventory.params import RecordIdPath
 from inventory.permissions import ROLE_LABELS, Permission, Role
 from inventory.sites.services import create_site, list_sites, update_site
-from inventory.web import field_errors, page_context
+from inventory.web import Page, field_errors
 
 ADMIN = {"permission": Permission.ADMINISTER}
 
@@ -96,17 +96,16 @@ class AdminPages(Controller):
     opt = ADMIN
 
     @get("/")
-    async def index(self, request: Request[Actor, Any, Any]) -> Template:
+    async def index(self) -> Template:
         """What an administrator looks after."""
         feedback = await list_feedback()
-        return Template(
+        return Page(
             "admin/index.html",
-            context=page_context(
-                request,
-                user_count=len(await list_users()),
-                site_count=len(await list_sites()),
-                open_feedback=sum(1 for f in feedback if f["handled_at"] is None),
-            ),
+            context={
+                "user_count": len(await list_users()),
+                "site_count": len(await list_sites()),
+                "open_feedback": sum(1 for f in feedback if f["handled_at"] is None),
+            },
         )
 
     async def _users_page(
@@ -117,18 +116,17 @@ class AdminPages(Controller):
         status_code: int = 200,
     ) -> Template:
         created = request.query_params.get("created")
-        return Template(
+        return Page(
             "admin/users.html",
-            context=page_context(
-                request,
-                users=await list_users(),
-                form=form,
-                errors=errors or {},
-                notice=gettext(N_("The account {username} is created.")).format(username=created)
+            context={
+                "users": await list_users(),
+                "form": form,
+                "errors": errors or {},
+                "notice": gettext(N_("The account {username} is created.")).format(username=created)
                 if created and not errors
                 else None,
                 **await _choices(),
-            ),
+            },
             status_code=status_code,
         )
 
@@ -183,17 +181,16 @@ class AdminPages(Controller):
         unlocked = request.query_params.get("unlocked") == "1" and not errors
         notice = N_("The changes are saved.") if saved else None
         notice = N_("The failed logins are forgotten; the person can log in at once.") if unlocked else notice
-        return Template(
+        return Page(
             "admin/user.html",
-            context=page_context(
-                request,
-                user=user,
-                form=form,
-                errors=errors or {},
-                notice=gettext(notice) if notice else None,
-                failed_logins=await failures_waiting(user["username"]),
+            context={
+                "user": user,
+                "form": form,
+                "errors": errors or {},
+                "notice": gettext(notice) if notice else None,
+                "failed_logins": await failures_waiting(user["username"]),
                 **choices,
-            ),
+            },
             status_code=status_code,
         )
 
@@ -253,16 +250,15 @@ class AdminPages(Controller):
         failed_site: int | None = None,
     ) -> Template:
         saved = request.query_params.get("saved") == "1" and not errors
-        return Template(
+        return Page(
             "admin/sites.html",
-            context=page_context(
-                request,
-                sites=await list_sites(),
-                form=form,
-                errors=errors or {},
-                failed_site=failed_site,
-                notice=gettext(N_("The changes are saved.")) if saved else None,
-            ),
+            context={
+                "sites": await list_sites(),
+                "form": form,
+                "errors": errors or {},
+                "failed_site": failed_site,
+                "notice": gettext(N_("The changes are saved.")) if saved else None,
+            },
             status_code=status_code,
         )
 
@@ -304,9 +300,7 @@ class AdminPages(Controller):
         return Redirect(path="/admin/sites?saved=1", status_code=303)
 
     @get("/settings")
-    async def settings_page(
-        self, request: Request[Actor, Any, Any], settings: SettingsDependency
-    ) -> Template:
+    async def settings_page(self, settings: SettingsDependency) -> Template:
         """The settings in force (set as environment variables; secrets are never shown)."""
         shown = {
             "KIERTO_BASE_URL": settings.base_url,
@@ -323,20 +317,19 @@ class AdminPages(Controller):
             "KIERTO_ORIENTATION_REQUIRED_TOPICS": ", ".join(settings.orientation_required_topics),
         }
         database = settings.resolved_database_url.partition("://")[0]
-        return Template(
+        return Page(
             "admin/settings.html",
-            context=page_context(
-                request,
-                shown=shown,
-                database=database,
-                secret_from_environment=bool(settings.secret_key),
-            ),
+            context={
+                "shown": shown,
+                "database": database,
+                "secret_from_environment": bool(settings.secret_key),
+            },
         )
 
     @get("/feedback")
-    async def feedback(self, request: Request[Actor, Any, Any]) -> Template:
+    async def feedback(self) -> Template:
         """Accessibility feedback, open first."""
-        return Template("admin/feedback.html", context=page_context(request, feedback=await list_feedback()))
+        return Page("admin/feedback.html", context={"feedback": await list_feedback()})
 
     @post("/feedback/{feedback_id:int}/handled", status_code=303)
     async def handled(

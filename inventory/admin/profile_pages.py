@@ -24,7 +24,7 @@ from inventory.runs.provisioning_profiles import (
     provision_variable_types,
     update_profile,
 )
-from inventory.web import field_errors, page_context
+from inventory.web import Page, field_errors
 from provisioning.playbook_job import default_playbooks_dir
 
 ADMIN = {"permission": Permission.ADMINISTER}
@@ -96,16 +96,15 @@ async def _profile_page(
     status_code: int = 200,
 ) -> Template:
     saved = request.query_params.get("saved") == "1" and not errors
-    return Template(
+    return Page(
         "admin/profile.html",
-        context=page_context(
-            request,
-            form=form,
-            profile_id=profile_id,
-            errors=errors or {},
-            known_variables=sorted(provision_variable_types(default_playbooks_dir()).items()),
-            notice=gettext(N_("The changes are saved.")) if saved else None,
-        ),
+        context={
+            "form": form,
+            "profile_id": profile_id,
+            "errors": errors or {},
+            "known_variables": sorted(provision_variable_types(default_playbooks_dir()).items()),
+            "notice": gettext(N_("The changes are saved.")) if saved else None,
+        },
         status_code=status_code,
     )
 
@@ -118,9 +117,9 @@ class ProfilePages(Controller):
     opt = ADMIN
 
     @get("/")
-    async def profiles(self, request: Request[Actor, Any, Any]) -> Template:
+    async def profiles(self) -> Template:
         """Every profile, active or not, with a link to edit it."""
-        return Template("admin/profiles.html", context=page_context(request, profiles=await list_profiles()))
+        return Page("admin/profiles.html", context={"profiles": await list_profiles()})
 
     @get("/new")
     async def new_profile(self, request: Request[Actor, Any, Any]) -> Template:

@@ -19,7 +19,7 @@ from inventory.params import ActionPath
 from inventory.permissions import Permission
 from inventory.sites.reach import reachable_site_id, site_in_reach
 from inventory.sites.services import list_sites
-from inventory.web import event_label, field_errors, form_list, page_context, route_paths, step_label
+from inventory.web import Page, event_label, field_errors, form_list, route_paths, step_label
 
 
 @dataclass
@@ -52,20 +52,19 @@ async def _bench_page(
         site_id = int(site)
     site_id = reachable_site_id(request.user, site_id)
     sections: list[QueueSection] = await bench_queue(site_id)
-    return Template(
+    return Page(
         "bench/queue.html",
-        context=page_context(
-            request,
-            sections=sections,
-            labels=QUEUE_LABELS,
-            hints=QUEUE_HINTS,
-            buttons=buttons_by_step(request),
-            site_options=[(s["id"], f"{s['code']} – {s['name']}") for s in sites],
-            site_id=site_id,
-            outcomes=outcomes or [],
-            outcome_title=outcome_title,
-            errors=errors or {},
-        ),
+        context={
+            "sections": sections,
+            "labels": QUEUE_LABELS,
+            "hints": QUEUE_HINTS,
+            "buttons": buttons_by_step(request),
+            "site_options": [(s["id"], f"{s['code']} – {s['name']}") for s in sites],
+            "site_id": site_id,
+            "outcomes": outcomes or [],
+            "outcome_title": outcome_title,
+            "errors": errors or {},
+        },
         status_code=status_code,
     )
 

@@ -38,7 +38,7 @@ from inventory.runs.choices import CHECK_ITEMS, CheckResult
 from inventory.runs.evidence import Checklist, record_hardware_check
 from inventory.runs.nwipe_import import NwipeUpload, import_wipe_log
 from inventory.settings import Settings
-from inventory.web import field_errors, form_list, page_context
+from inventory.web import Page, field_errors, form_list
 from labels.sanitisation_terms import DestructionMethod, DiskKind
 from provisioning.nwipe_log import parse_nwipe_log
 
@@ -417,15 +417,14 @@ async def _sign_off_page(
     title: str = "",
 ) -> Template:
     signed = request.query_params.get("signed", "")
-    return Template(
+    return Page(
         "devices/sign_off.html",
-        context=page_context(
-            request,
-            erasures=await awaiting_sign_off(),
-            errors=errors or {},
-            title_value=title,
-            signed=int(signed) if signed.isdigit() else None,
-            accepted=request.query_params.get("accepted") == "1",
-        ),
+        context={
+            "erasures": await awaiting_sign_off(),
+            "errors": errors or {},
+            "title_value": title,
+            "signed": int(signed) if signed.isdigit() else None,
+            "accepted": request.query_params.get("accepted") == "1",
+        },
         status_code=status_code,
     )

@@ -43,7 +43,7 @@ from inventory.runs.presenters import progress_out
 from inventory.runs.queries import device_progress
 from inventory.runs.screen import device_screen
 from inventory.sites.reach import reach_device
-from inventory.web import event_label, field_errors, form_list, format_bytes, page_context
+from inventory.web import Page, event_label, field_errors, form_list, format_bytes
 from labels.sanitisation_terms import DESTRUCTION_CAPTIONS, DestructionMethod
 from labels.translation import translator
 
@@ -103,31 +103,31 @@ async def device_page(
     errors: dict[str, str] = {}
     if failed is not None:
         errors = {_FORM_FIELDS.get(name, name): text for name, text in field_errors(failed[1]).items()}
-    return Template(
+    return Page(
         "devices/detail.html",
-        context=page_context(
-            request,
-            device=shown,
-            events=events,
-            names=await display_names(event.actor for event in events),
-            options=options,
-            erasures=erasures,
-            asset_tag=device["asset_tag"],
-            progress=progress_out(progress_row) if progress_row else None,
-            screen=await device_screen(device["asset_tag"]),
+        context={
+            "device": shown,
+            "events": events,
+            "names": await display_names(event.actor for event in events),
+            "options": options,
+            "erasures": erasures,
+            "asset_tag": device["asset_tag"],
+            "progress": progress_out(progress_row) if progress_row else None,
+            "screen": await device_screen(device["asset_tag"]),
             **RUN_LABELS,
-            failed_action=failed[0].value if failed else None,
-            errors=errors,
-            notice=notice,
-            evidence=evidence or {"section": None, "errors": {}},
-            hardware_check=await latest_hardware_check(device["id"]),
-            check_items=CHECK_ITEMS,
-            check_results=CHECK_RESULT_LABELS,
-            grade_labels=CONDITION_GRADE_LABELS,
-            # A ready device is reserved from its page, for the user's own eligible clients.
-            reserve_clients=await clients_to_reserve_for(Device._meta.db, device["asset_tag"], request.user),
-            certificates=certificates,
-            disk_options=[
+            "failed_action": failed[0].value if failed else None,
+            "errors": errors,
+            "notice": notice,
+            "evidence": evidence or {"section": None, "errors": {}},
+            "hardware_check": await latest_hardware_check(device["id"]),
+            "check_items": CHECK_ITEMS,
+            "check_results": CHECK_RESULT_LABELS,
+            "grade_labels": CONDITION_GRADE_LABELS,
+            "reserve_clients": await clients_to_reserve_for(
+                Device._meta.db, device["asset_tag"], request.user
+            ),
+            "certificates": certificates,
+            "disk_options": [
                 (
                     str(disk.id),
                     " ".join(
@@ -143,29 +143,26 @@ async def device_page(
                 for disk in shown.disks
                 if disk.destroyed_at is None
             ],
-            destruction_methods=_destruction_method_options(),
-            disk_kinds=[(kind.value, gettext(label)) for kind, label in DISK_KIND_LABELS.items()],
-            device_kinds=[(kind.value, gettext(label)) for kind, label in DEVICE_KIND_LABELS.items()],
-        ),
+            "destruction_methods": _destruction_method_options(),
+            "disk_kinds": [(kind.value, gettext(label)) for kind, label in DISK_KIND_LABELS.items()],
+            "device_kinds": [(kind.value, gettext(label)) for kind, label in DEVICE_KIND_LABELS.items()],
+        },
         status_code=status_code,
     )
 
 
-async def _confirmation_page(
-    request: Request[Actor, Any, Any], tag: str, decision: Decision, form: StepForm
-) -> Template:
+async def _confirmation_page(tag: str, decision: Decision, form: StepForm) -> Template:
     device = await get_device(tag)
     chosen = set(form_list(form.disk))
-    return Template(
+    return Page(
         "devices/confirm_step.html",
-        context=page_context(
-            request,
-            device=device,
-            decision=decision,
-            form=form,
-            disks=[disk for disk in device["disks"] if disk["id"] in chosen],
-            issues_certificate=decision.action is Action.WIPE_PASSED,
-        ),
+        context={
+            "device": device,
+            "decision": decision,
+            "form": form,
+            "disks": [disk for disk in device["disks"] if disk["id"] in chosen],
+            "issues_certificate": decision.action is Action.WIPE_PASSED,
+        },
     )
 
 
@@ -198,9 +195,9 @@ class DevicePages(Controller):
     include_in_schema = False
 
     @get("/", opt={"permission": Permission.DEVICE_READ})
-    async def home(self, request: Request[Actor, Any, Any]) -> Template:
+    async def home(self) -> Template:
         """The home page: how many devices are at each step."""
-        return Template("devices/home.html", context=page_context(request, counts=await _state_counts()))
+        return Page("devices/home.html", context={"counts": await _state_counts()})
 
     @get("/devices", opt={"permission": Permission.DEVICE_READ})
     async def device_list(
@@ -213,11 +210,16 @@ class DevicePages(Controller):
         """Devices, filtered by step and free text."""
         states = (State(step),) if step in {s.value for s in State} else ()
         rows, total = await list_devices(DeviceFilter(states=states, text=q), request.user, page, PER_PAGE)
-        return Template(
+        return Page(
             "devices/list.html",
-            context=page_context(
-                request, devices=rows, total=total, q=q, state=step, page=page, per_page=PER_PAGE
-            ),
+            context={
+                "devices": rows,
+                "total": total,
+                "q": q,
+                "state": step,
+                "page": page,
+                "per_page": PER_PAGE,
+            },
         )
 
     @get("/devices/{tag:str}", opt={"permission": Permission.DEVICE_READ})
@@ -251,7 +253,7 @@ class DevicePages(Controller):
                     )
                 else:
                     decision = await preview_transition(tag, action, request.user, settings, step)
-                return await _confirmation_page(request, tag, decision, data)
+                return await _confirmation_page(tag, decision, data)
             if action in ALLOCATION_ACTIONS:  # the client area keeps its reservations and handovers with it
                 await allocation_step(engine, tag, action, request.user, settings, step)
             else:
@@ -285,14 +287,13 @@ class DevicePages(Controller):
             match = await resolve_scan(code)
             await reach_device(request.user, match.asset_tag)
         except DomainError as refused:
-            return Template(
+            return Page(
                 "devices/scan.html",
-                context=page_context(
-                    request,
-                    code=code,
-                    errors={"code": refused.text()},
-                    suggestion=refused.values.get("suggestion"),
-                ),
+                context={
+                    "code": code,
+                    "errors": {"code": refused.text()},
+                    "suggestion": refused.values.get("suggestion"),
+                },
                 status_code=refused.status_code,
             )
         return Redirect(path=f"/devices/{quote(match.asset_tag)}")

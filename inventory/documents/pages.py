@@ -26,7 +26,7 @@ from inventory.errors import DomainError, NotFound
 from inventory.i18n import N_, current_language, gettext, ngettext
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
-from inventory.web import page_context
+from inventory.web import Page
 from labels import STOCKS
 from labels.stocks import stock_name
 
@@ -62,24 +62,22 @@ async def _labels_page(
     refused_tag: str = "",
 ) -> Template:
     site = await site_row(request.user.site_id) if request.user.site_id else None
-    return Template(
+    return Page(
         "documents/labels.html",
-        context=page_context(
-            request,
-            form=form,
-            stocks=_stock_choices(),
-            default_stock=form.stock or (site or {}).get("label_stock") or DEFAULT_STOCK,
-            printer=(site or {}).get("printer_queue"),
-            error=error,
-            notice=notice,
-            refused_tag=refused_tag,
-        ),
+        context={
+            "form": form,
+            "stocks": _stock_choices(),
+            "default_stock": form.stock or (site or {}).get("label_stock") or DEFAULT_STOCK,
+            "printer": (site or {}).get("printer_queue"),
+            "error": error,
+            "notice": notice,
+            "refused_tag": refused_tag,
+        },
         status_code=status_code,
     )
 
 
 async def _donation_page(
-    request: Request[Actor, Any, Any],
     donation_id: int,
     error: str | None = None,
     notice: str | None = None,
@@ -93,18 +91,17 @@ async def _donation_page(
         {**device, "certificates": numbers.get(device["id"], []), "gap": gaps.get(device["asset_tag"])}
         for device in devices
     ]
-    return Template(
+    return Page(
         "documents/donation.html",
-        context=page_context(
-            request,
-            donation=donation,
-            devices=rows,
-            ready=bool(devices) and not gaps,
-            stocks=_stock_choices(),
-            default_stock=DEFAULT_STOCK,
-            error=error,
-            notice=notice,
-        ),
+        context={
+            "donation": donation,
+            "devices": rows,
+            "ready": bool(devices) and not gaps,
+            "stocks": _stock_choices(),
+            "default_stock": DEFAULT_STOCK,
+            "error": error,
+            "notice": notice,
+        },
         status_code=status_code,
     )
 
@@ -183,7 +180,7 @@ class DocumentPages(Controller):
         """A donation's labels, receipt, erasure status and, for a coordinator, finalisation."""
         done = request.query_params.get("done")
         notice = gettext(N_("The donation is finalised; its final report is ready.")) if done else None
-        return await _donation_page(request, donation_id, notice=notice)
+        return await _donation_page(donation_id, notice=notice)
 
     @post(
         "/donations/{donation_id:int}/finalise",
@@ -201,22 +198,25 @@ class DocumentPages(Controller):
         try:
             await finalise_donation(engine, donation_id, request.user, settings)
         except DomainError as refused:
-            return await _donation_page(
-                request, donation_id, error=refused.text(), status_code=refused.status_code
-            )
+            return await _donation_page(donation_id, error=refused.text(), status_code=refused.status_code)
         return Redirect(path=f"/donations/{donation_id}/documents?done=1", status_code=303)
 
     @get("/verify", opt=PUBLIC)
     async def verify_form(
         self,
-        request: Request[Any, Any, Any],
         code: Annotated[
             str, QueryParameter(description="Any length: a pasted text is searched for the code")
         ] = "",
     ) -> Redirect | Template:
         """Type or paste a verification code (or the whole address from the QR code) to check a certificate."""
         if not code.strip():
-            return Template("documents/verify.html", context=page_context(request, view=None, code=""))
+            return Page(
+                "documents/verify.html",
+                context={
+                    "view": None,
+                    "code": "",
+                },
+            )
         found = find_code(code)
         if found is None:
             error = gettext(
@@ -225,9 +225,13 @@ class DocumentPages(Controller):
                     "of the document, e.g. E-2026-000123.K4Q2ABCDEFGH2345."
                 )
             )
-            return Template(
+            return Page(
                 "documents/verify.html",
-                context=page_context(request, view=None, code=code[:MAX_PASTED], error=error),
+                context={
+                    "view": None,
+                    "code": code[:MAX_PASTED],
+                    "error": error,
+                },
                 status_code=422,
             )
         return Redirect(path=f"/verify/{quote(found, safe='')}")
@@ -235,7 +239,6 @@ class DocumentPages(Controller):
     @get("/verify/{code:path}", opt=PUBLIC)
     async def verify(
         self,
-        request: Request[Any, Any, Any],
         code: Annotated[str, PathParameter(description="A code, or anything pasted that holds one")],
         settings: SettingsDependency,
     ) -> Template:
@@ -243,8 +246,11 @@ class DocumentPages(Controller):
         pasted = code.lstrip("/")
         found = find_code(pasted) or pasted[:80]
         view = await verification_view(found, settings.resolved_secret_key(), current_language.get())
-        return Template(
+        return Page(
             "documents/verify.html",
-            context=page_context(request, view=view, code=found),
+            context={
+                "view": view,
+                "code": found,
+            },
             headers={"Cache-Control": "no-store"},
         )

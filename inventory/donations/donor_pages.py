@@ -18,7 +18,7 @@ from inventory.donations.services import (
 from inventory.errors import DomainError
 from inventory.i18n import N_, gettext
 from inventory.permissions import Permission
-from inventory.web import field_errors, page_context
+from inventory.web import Page, field_errors
 
 DONOR_KIND_LABELS = {DonorKind.ORGANISATION: N_("organisation"), DonorKind.PERSON: N_("private person")}
 
@@ -54,16 +54,15 @@ class DonorPages(Controller):
         status_code: int = 200,
     ) -> Template:
         created = request.query_params.get("created") == "1" and not errors
-        return Template(
+        return Page(
             "donations/donors.html",
-            context=page_context(
-                request,
-                donors=await list_donors(),
-                form=form,
-                errors=errors or {},
-                kind_options=[(kind.value, gettext(label)) for kind, label in DONOR_KIND_LABELS.items()],
-                kind_labels={kind.value: label for kind, label in DONOR_KIND_LABELS.items()},
-                notice=gettext(N_("The donor is saved.")) if created else None,
-            ),
+            context={
+                "donors": await list_donors(),
+                "form": form,
+                "errors": errors or {},
+                "kind_options": [(kind.value, gettext(label)) for kind, label in DONOR_KIND_LABELS.items()],
+                "kind_labels": {kind.value: label for kind, label in DONOR_KIND_LABELS.items()},
+                "notice": gettext(N_("The donor is saved.")) if created else None,
+            },
             status_code=status_code,
         )

@@ -40,7 +40,7 @@ from inventory.params import PageQuery, RecordIdPath
 from inventory.permissions import Permission
 from inventory.settings import Settings
 from inventory.sites.services import list_sites
-from inventory.web import field_errors, page_context
+from inventory.web import Page, field_errors
 
 PER_PAGE = 50
 FIRST_ROWS = 5
@@ -85,15 +85,14 @@ async def _new_page(
     rows = device_rows(form)
     rows += [DeviceRow()] * max(0, (FIRST_ROWS if not rows else 0) + extra_rows)
     rows = rows[:MAX_DEVICES_PER_DONATION]
-    return Template(
+    return Page(
         "donations/new.html",
-        context=page_context(
-            request,
-            form=form,
-            rows=rows,
-            errors=errors or {},
+        context={
+            "form": form,
+            "rows": rows,
+            "errors": errors or {},
             **_choices(await list_donors(), await list_sites()),
-        ),
+        },
         status_code=status_code,
     )
 
@@ -112,11 +111,13 @@ class DonationPages(Controller):
     async def donation_list(self, request: Request[Actor, Any, Any], page: PageQuery = 1) -> Template:
         """Donations, newest first."""
         rows = await list_donations(request.user, PER_PAGE + 1, (page - 1) * PER_PAGE)
-        return Template(
+        return Page(
             "donations/list.html",
-            context=page_context(
-                request, donations=rows[:PER_PAGE], page=page, has_next=len(rows) > PER_PAGE
-            ),
+            context={
+                "donations": rows[:PER_PAGE],
+                "page": page,
+                "has_next": len(rows) > PER_PAGE,
+            },
         )
 
     @get("/new", opt={"permission": Permission.DEVICE_WORK})
@@ -155,15 +156,17 @@ class DonationPages(Controller):
             received_on=str(query.get("received_on", ""))[:10],
             reference=str(query.get("reference", ""))[:100],
         )
-        return Template(
+        return Page(
             "donations/import.html",
-            context=page_context(request, form=form, **_choices(await list_donors(), await list_sites())),
+            context={
+                "form": form,
+                **_choices(await list_donors(), await list_sites()),
+            },
         )
 
     @post("/import/preview", opt={"permission": Permission.DEVICE_WORK}, status_code=200)
     async def preview(
         self,
-        request: Request[Actor, Any, Any],
         data: MultipartBody[ImportForm],
         settings: SettingsDependency,
     ) -> Template:
@@ -188,32 +191,35 @@ class DonationPages(Controller):
                 )
             sheet = await preview_import(content)
         except DomainError as refused:
-            return Template(
+            return Page(
                 "donations/import.html",
-                context=page_context(request, form=form, errors=field_errors(refused), **choices),
+                context={
+                    "form": form,
+                    "errors": field_errors(refused),
+                    **choices,
+                },
                 status_code=refused.status_code,
             )
         too_large = len(content) > _max_confirm_bytes(settings)
         preview = preview_out(sheet)
         others = [row for row in preview.rows if row.importable][:PREVIEW_OK_ROWS]
         shown = sorted([row for row in preview.rows if not row.importable] + others, key=lambda r: r.line)
-        return Template(
+        return Page(
             "donations/preview.html",
-            context=page_context(
-                request,
-                preview=preview,
-                problem_rows=[row for row in preview.rows if not row.importable],
-                warning_rows=[row for row in preview.rows if row.status == "warning"],
-                shown_rows=shown,
-                ok_limit=PREVIEW_OK_ROWS,
-                summary_limit=PREVIEW_SUMMARY_ROWS,
-                column_labels=COLUMN_LABELS,
-                form=form,
-                upload_again=form.upload_again(),
-                payload="" if too_large else base64.b64encode(content).decode("ascii"),
-                too_large=too_large,
+            context={
+                "preview": preview,
+                "problem_rows": [row for row in preview.rows if not row.importable],
+                "warning_rows": [row for row in preview.rows if row.status == "warning"],
+                "shown_rows": shown,
+                "ok_limit": PREVIEW_OK_ROWS,
+                "summary_limit": PREVIEW_SUMMARY_ROWS,
+                "column_labels": COLUMN_LABELS,
+                "form": form,
+                "upload_again": form.upload_again(),
+                "payload": "" if too_large else base64.b64encode(content).decode("ascii"),
+                "too_large": too_large,
                 **choices,
-            ),
+            },
         )
 
     @post("/import", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
@@ -245,14 +251,13 @@ class DonationPages(Controller):
                 exclude_lines=parse_lines(data.exclude_lines[:10_000]),
             )
         except DomainError as refused:
-            return Template(
+            return Page(
                 "donations/import.html",
-                context=page_context(
-                    request,
-                    form=data,
-                    errors=field_errors(refused),
+                context={
+                    "form": data,
+                    "errors": field_errors(refused),
                     **_choices(await list_donors(), await list_sites()),
-                ),
+                },
                 status_code=refused.status_code,
             )
         return Redirect(path=f"/donations/{created.id}?created=1", status_code=303)
@@ -265,15 +270,14 @@ class DonationPages(Controller):
             DeviceFilter(donation_id=donation_id), request.user, 1, MAX_DEVICES_PER_DONATION
         )
         created = request.query_params.get("created") == "1"
-        return Template(
+        return Page(
             "donations/detail.html",
-            context=page_context(
-                request,
-                donation=donation,
-                devices=list(reversed(devices)),
-                total=total,
-                notice=gettext(N_("The donation is saved and every device has its tag."))
+            context={
+                "donation": donation,
+                "devices": list(reversed(devices)),
+                "total": total,
+                "notice": gettext(N_("The donation is saved and every device has its tag."))
                 if created
                 else None,
-            ),
+            },
         )

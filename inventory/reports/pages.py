@@ -27,7 +27,7 @@ from inventory.reports.queries import (
     stock_by_site,
     stuck_devices,
 )
-from inventory.web import format_short_month, page_context
+from inventory.web import Page, format_short_month
 
 WAITING_PER_PAGE = 50
 
@@ -58,30 +58,28 @@ class ReportPages(Controller):
         overdue = await overdue_loans_shown_to(request.user)
         thresholds = thresholds_by_step(get_operations_settings().stuck_days)
         stuck = await stuck_devices(thresholds, count_up_to=DASHBOARD_COUNT_UP_TO)
-        return Template(
+        return Page(
             "reports/dashboard.html",
-            context=page_context(
-                request,
-                stock=stock,
-                states=states,
-                totals=totals,
-                in_workshop=sum(totals[state] for state in IN_WORKSHOP),
-                lead=await lead_times(),
-                months=months,
-                chart=grouped_bars(
+            context={
+                "stock": stock,
+                "states": states,
+                "totals": totals,
+                "in_workshop": sum(totals[state] for state in IN_WORKSHOP),
+                "lead": await lead_times(),
+                "months": months,
+                "chart": grouped_bars(
                     [format_short_month(m.month) for m in months],
                     [[m.handovers for m in months], [m.loans for m in months]],
                 ),
-                overdue=overdue,
-                stuck=stuck,
-                thresholds=thresholds,
-            ),
+                "overdue": overdue,
+                "stuck": stuck,
+                "thresholds": thresholds,
+            },
         )
 
     @get("/dashboard/waiting")
     async def waiting(
         self,
-        request: Request[Actor, Any, Any],
         page: PageQuery = 1,
         state_name: Annotated[str, QueryParameter(name="state", max_length=30)] = "",
         site: Annotated[str, QueryParameter(name="site_id", max_length=12)] = "",
@@ -100,20 +98,19 @@ class ReportPages(Controller):
         )
         pages = max(1, -(-found.total // WAITING_PER_PAGE))
         query = {"state": step.value if step else "", "site_id": site_id or ""}
-        return Template(
+        return Page(
             "reports/waiting.html",
-            context=page_context(
-                request,
-                stuck=found,
-                page=page,
-                pages=pages,
-                query={k: v for k, v in query.items() if v},
-                state=step.value if step else "",
-                site_id=site_id,
-                state_options=[(s.value, days) for s, days in thresholds.items()],
-                site_options=[(row["id"], f"{row['code']} – {row['name']}") for row in await site_names()],
-                thresholds=thresholds,
-            ),
+            context={
+                "stuck": found,
+                "page": page,
+                "pages": pages,
+                "query": {k: v for k, v in query.items() if v},
+                "state": step.value if step else "",
+                "site_id": site_id,
+                "state_options": [(s.value, days) for s, days in thresholds.items()],
+                "site_options": [(row["id"], f"{row['code']} – {row['name']}") for row in await site_names()],
+                "thresholds": thresholds,
+            },
         )
 
     @get("/reports/devices.csv")

@@ -26,7 +26,7 @@ from inventory.runs.queries import device_progress, get_run, list_runs, run_even
 from inventory.runs.screen import device_screen
 from inventory.runs.starting import RunRequest, start_run
 from inventory.settings import Settings
-from inventory.web import page_context
+from inventory.web import Page
 
 MachinePath = Annotated[int, PathParameter(ge=1, le=2**31 - 1)]
 LABELS = {"kinds": RUN_KIND_LABELS, "run_states": RUN_STATE_LABELS, "target_states": TARGET_STATE_LABELS}
@@ -57,21 +57,20 @@ async def _overview(
     start_form: StartForm | None = None,
 ) -> Template:
     runs = [await run_out(run, settings) for run in await list_runs(request.user, limit=30)]
-    return Template(
+    return Page(
         "runs/index.html",
-        context=page_context(
-            request,
-            runs=runs,
-            names=await display_names(run.started_by for run in runs),
-            profiles=await list_profiles(active_only=True),
-            images=image_summaries(settings, now()),
-            sites=await workers_by_site(settings),
-            machines=await unpaired_machines(),
-            error=error,
-            refused_pair=refused_pair,  # (machine, code): the pairing field holds the refused code, selected
-            start_form=start_form or StartForm(),  # a refused start keeps what was chosen and typed
+        context={
+            "runs": runs,
+            "names": await display_names(run.started_by for run in runs),
+            "profiles": await list_profiles(active_only=True),
+            "images": image_summaries(settings, now()),
+            "sites": await workers_by_site(settings),
+            "machines": await unpaired_machines(),
+            "error": error,
+            "refused_pair": refused_pair,
+            "start_form": start_form or StartForm(),
             **LABELS,
-        ),
+        },
         status_code=status_code,
     )
 
@@ -111,26 +110,23 @@ class RunPages(Controller):
         return Redirect(path=f"/runs/{run_id}", status_code=303)
 
     @get("/runs/{run_id:int}", opt={"permission": Permission.DEVICE_READ})
-    async def detail(
-        self, request: Request[Actor, Any, Any], run_id: RecordIdPath, settings: SettingsDependency
-    ) -> Template:
+    async def detail(self, run_id: RecordIdPath, settings: SettingsDependency) -> Template:
         """One run: a live progress bar per device and the failures in plain words."""
         row = await get_run(run_id)
         run = await run_out(row, settings)
         failures = [
             e for e in await run_events(run_id, limit=2000) if e["outcome"] in ("failed", "unreachable")
         ]
-        return Template(
+        return Page(
             "runs/detail.html",
             # An ended run's page does not follow the stream: it would only say "finished" and reload the page.
-            context=page_context(
-                request,
-                run=run,
-                live=not settled(row),
-                failures=failures[-20:],
-                names=await display_names([run.started_by]),
+            context={
+                "run": run,
+                "live": not settled(row),
+                "failures": failures[-20:],
+                "names": await display_names([run.started_by]),
                 **LABELS,
-            ),
+            },
         )
 
     @get("/runs/{run_id:int}/stream", opt={"permission": Permission.DEVICE_READ})
@@ -145,18 +141,17 @@ class RunPages(Controller):
         )
 
     @get("/devices/{tag:str}/progress", opt={"permission": Permission.DEVICE_READ})
-    async def device_bar(self, request: Request[Actor, Any, Any], tag: TagPath) -> Template:
+    async def device_bar(self, tag: TagPath) -> Template:
         """The device's progress bar, to include in the device page (runs/_device_progress.html)."""
         row = await device_progress(tag)
-        return Template(
+        return Page(
             "runs/_device_progress.html",
-            context=page_context(
-                request,
-                asset_tag=tag,
-                progress=progress_out(row) if row else None,
-                screen=await device_screen(tag),
+            context={
+                "asset_tag": tag,
+                "progress": progress_out(row) if row else None,
+                "screen": await device_screen(tag),
                 **LABELS,
-            ),
+            },
         )
 
     @get("/devices/{tag:str}/progress/stream", opt={"permission": Permission.DEVICE_READ})

@@ -20,7 +20,7 @@ from inventory.sites.services import list_sites
 from inventory.stocktake.queries import MISPLACED_REASONS, ON_SITE_STATES, list_stocktakes, stocktake_view
 from inventory.stocktake.services import finish_stocktake, record_scan, start_stocktake
 from inventory.stocktake.tables import StockTakeScan
-from inventory.web import field_errors, form_list, page_context, state_label
+from inventory.web import Page, field_errors, form_list, state_label
 
 LastScanQuery = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
 
@@ -90,16 +90,15 @@ class StockTakePages(Controller):
     ) -> Template:
         sites = await list_sites()
         form.states = form_list(form.states)
-        return Template(
+        return Page(
             "stocktake/list.html",
-            context=page_context(
-                request,
-                stocktakes=await list_stocktakes(request.user),
-                form=form,
-                site_options=[(s["id"], f"{s['code']} – {s['name']}") for s in sites],
-                state_choices=ON_SITE_STATES,
-                errors=errors or {},
-            ),
+            context={
+                "stocktakes": await list_stocktakes(request.user),
+                "form": form,
+                "site_options": [(s["id"], f"{s['code']} – {s['name']}") for s in sites],
+                "state_choices": ON_SITE_STATES,
+                "errors": errors or {},
+            },
             status_code=status_code,
         )
 
@@ -128,7 +127,6 @@ class StockTakePages(Controller):
 
     async def _count_page(
         self,
-        request: Request[Actor, Any, Any],
         stocktake_id: int,
         last: int | None = None,
         errors: dict[str, str] | None = None,
@@ -136,25 +134,22 @@ class StockTakePages(Controller):
         status_code: int = 200,
     ) -> Template:
         view = await stocktake_view(stocktake_id)
-        return Template(
+        return Page(
             "stocktake/count.html",
-            context=page_context(
-                request,
-                view=view,
-                last_message=await _last_scan_message(stocktake_id, last),
-                reason_text=misplaced_reason,
-                errors=errors or {},
-                code=code,
-            ),
+            context={
+                "view": view,
+                "last_message": await _last_scan_message(stocktake_id, last),
+                "reason_text": misplaced_reason,
+                "errors": errors or {},
+                "code": code,
+            },
             status_code=status_code,
         )
 
     @get("/{stocktake_id:int}")
-    async def count(
-        self, request: Request[Actor, Any, Any], stocktake_id: RecordIdPath, last: LastScanQuery = None
-    ) -> Template:
+    async def count(self, stocktake_id: RecordIdPath, last: LastScanQuery = None) -> Template:
         """The scanning page with what is found, missing and out of place."""
-        return await self._count_page(request, stocktake_id, last)
+        return await self._count_page(stocktake_id, last)
 
     @post("/{stocktake_id:int}/scans", status_code=303)
     async def scan(
@@ -169,7 +164,6 @@ class StockTakePages(Controller):
             result = await record_scan(engine, request.user, stocktake_id, data.code[:200])
         except DomainError as refused:
             return await self._count_page(
-                request,
                 stocktake_id,
                 errors={"code": refused.text()},  # every refusal of a scan is about the code scanned
                 code=data.code[:100],

@@ -17,7 +17,7 @@ from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
-from inventory.web import field_errors, page_context
+from inventory.web import Page, field_errors
 from inventory.worklog.queries import MAX_SPAN_DAYS, work_report
 from inventory.worklog.services import WorkEntry, log_work, remove_work
 
@@ -59,15 +59,14 @@ async def _page(
 ) -> Template:
     assert request.user.user_id is not None
     first, last = _period(start, end)
-    return Template(
+    return Page(
         "worklog/my_work.html",
-        context=page_context(
-            request,
-            report=await work_report(request.user.user_id, first, last),
-            form=form or HoursForm(day=today().isoformat()),
-            errors=errors or {},
-            today=today(),
-        ),
+        context={
+            "report": await work_report(request.user.user_id, first, last),
+            "form": form or HoursForm(day=today().isoformat()),
+            "errors": errors or {},
+            "today": today(),
+        },
         status_code=status_code,
     )
 

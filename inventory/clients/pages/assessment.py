@@ -27,7 +27,7 @@ from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_
 from inventory.permissions import Permission
 from inventory.settings import Settings
-from inventory.web import page_context
+from inventory.web import Page
 
 
 class AssessmentPages(Controller):
@@ -41,7 +41,6 @@ class AssessmentPages(Controller):
 
     async def _assessment_page(
         self,
-        request: Request[Actor, Any, Any],
         record: ClientRecord,
         phase: AssessmentPhase,
         settings: Settings,
@@ -62,20 +61,19 @@ class AssessmentPages(Controller):
             }
             for task in settings.assessment_tasks
         ]
-        return Template(
+        return Page(
             "clients/assessment.html",
-            context=page_context(
-                request,
-                client=record.client,
-                phase=phase,
-                tasks=tasks,
-                assessed_on=(values or {}).get("assessed_on")
+            context={
+                "client": record.client,
+                "phase": phase,
+                "tasks": tasks,
+                "assessed_on": (values or {}).get("assessed_on")
                 or (saved["assessed_on"].isoformat() if saved else today().isoformat()),
-                notes=(values or {}).get("notes", saved.get("notes", "")),
-                comment_max=COMMENT_MAX,
+                "notes": (values or {}).get("notes", saved.get("notes", "")),
+                "comment_max": COMMENT_MAX,
                 **error_context(error),
                 **page_labels(),
-            ),
+            },
             status_code=error.status_code if error else 200,
         )
 
@@ -93,7 +91,7 @@ class AssessmentPages(Controller):
     ) -> Template:
         """The checklist: the client's self-rating and the worker's observation per task."""
         record = await read_client(engine, client_id, request.user, settings, purpose)
-        return await self._assessment_page(request, record, phase, settings)
+        return await self._assessment_page(record, phase, settings)
 
     @post(
         "/clients/{client_id:int}/assessment/{phase:str}",
@@ -138,5 +136,5 @@ class AssessmentPages(Controller):
             )
         except DomainError as error:
             record = await read_client(engine, client_id, request.user, settings, purpose)
-            return await self._assessment_page(request, record, phase, settings, values, error)
+            return await self._assessment_page(record, phase, settings, values, error)
         return Redirect(path=f"/clients/{client_id}?done=assessment#assessment", status_code=303)

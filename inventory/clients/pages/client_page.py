@@ -31,7 +31,7 @@ from inventory.database import AnyEngine
 from inventory.errors import DomainError
 from inventory.i18n import N_, Language, current_language, gettext
 from inventory.settings import Settings
-from inventory.web import page_context
+from inventory.web import Page
 
 NOTICES = {
     "created": N_("The client was recorded."),
@@ -107,17 +107,16 @@ async def client_page(
 ) -> Template:
     """The client page: details, orientation, assessment, reservation, handovers, documents (and the refusal)."""
     record = await read_client(engine, client_id, request.user, settings, purpose)
-    return Template(
+    return Page(
         "clients/detail.html",
-        context=page_context(
-            request,
-            record=record,
-            client=record.client,
-            chart=_chart(record) if record.assessments else "",
-            today=today(),
-            notice=None if error else notice(request),
+        context={
+            "record": record,
+            "client": record.client,
+            "chart": _chart(record) if record.assessments else "",
+            "today": today(),
+            "notice": None if error else notice(request),
             **error_context(error),
             **page_labels(),
-        ),
+        },
         status_code=error.status_code if error else 200,
     )

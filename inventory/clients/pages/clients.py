@@ -26,7 +26,7 @@ from inventory.i18n import N_
 from inventory.params import PageQuery, TextQuery
 from inventory.permissions import Permission, Role
 from inventory.settings import Settings
-from inventory.web import page_context
+from inventory.web import Page
 
 PER_PAGE = 50
 
@@ -83,18 +83,17 @@ class ClientPages(Controller):
         """My clients, or the whole site's, with their orientation and device."""
         mine = view != "site"
         rows, total = await list_clients(engine, request.user, settings, mine, q, page, PER_PAGE, purpose)
-        return Template(
+        return Page(
             "clients/list.html",
-            context=page_context(
-                request,
-                clients=rows,
-                total=total,
-                view="mine" if mine else "site",
-                q=q,
-                page=page,
-                per_page=PER_PAGE,
-                notice=notice(request),
-            ),
+            context={
+                "clients": rows,
+                "total": total,
+                "view": "mine" if mine else "site",
+                "q": q,
+                "page": page,
+                "per_page": PER_PAGE,
+                "notice": notice(request),
+            },
         )
 
     async def _form(
@@ -105,17 +104,16 @@ class ClientPages(Controller):
         error: DomainError | None = None,
     ) -> Template:
         site_id = client["site"] if client else request.user.site_id
-        return Template(
+        return Page(
             "clients/form.html",
-            context=page_context(
-                request,
-                form=form,
-                client=client,
-                counsellors=await _counsellors(site_id),
-                today=today(),
+            context={
+                "form": form,
+                "client": client,
+                "counsellors": await _counsellors(site_id),
+                "today": today(),
                 **error_context(error),
                 **page_labels(),
-            ),
+            },
             status_code=error.status_code if error else 200,
         )
 
@@ -246,9 +244,13 @@ class ClientPages(Controller):
         error: DomainError | None = None,
     ) -> Template:
         record = await read_client(engine, client_id, request.user, settings, purpose)
-        return Template(
+        return Page(
             "clients/erase.html",
-            context=page_context(request, record=record, client=record.client, **error_context(error)),
+            context={
+                "record": record,
+                "client": record.client,
+                **error_context(error),
+            },
             status_code=error.status_code if error else 200,
         )
 

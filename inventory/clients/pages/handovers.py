@@ -39,7 +39,7 @@ from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_, gettext
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
-from inventory.web import page_context
+from inventory.web import Page
 
 SIGNATURE_PADS = {
     "client_signature": N_("The client's signature"),
@@ -137,25 +137,23 @@ class HandoverPages(Controller):
         form: HandoverForm,
         error: DomainError | None = None,
     ) -> Template:
-        return Template(
+        return Page(
             "clients/handover.html",
-            context=page_context(
-                request,
-                record=record,
-                client=record.client,
-                form=form,
-                reservation=record.open_reservation,
-                may_override=request.user.may(Permission.GUARD_OVERRIDE),
-                default_due=(today() + dt.timedelta(days=90)).isoformat(),
+            context={
+                "record": record,
+                "client": record.client,
+                "form": form,
+                "reservation": record.open_reservation,
+                "may_override": request.user.may(Permission.GUARD_OVERRIDE),
+                "default_due": (today() + dt.timedelta(days=90)).isoformat(),
                 **error_context(error),
                 **page_labels(),
-            ),
+            },
             status_code=error.status_code if error else 200,
         )
 
     async def _signing_page(
         self,
-        request: Request[Actor, Any, Any],
         record: ClientRecord,
         form: HandoverForm,
         wanted: HandoverRequest,
@@ -163,20 +161,19 @@ class HandoverPages(Controller):
         confirm_paper: bool = False,
     ) -> Template:
         """The agreement to sign, naming the device and the client; nothing is recorded yet."""
-        return Template(
+        return Page(
             "clients/handover_sign.html",
-            context=page_context(
-                request,
-                client=record.client,
-                device=await get_device(wanted.asset_tag),
-                form=form,
-                wanted=wanted,
-                sign_errors=drawn.errors if drawn else {},
-                kept=drawn.kept if drawn else {},
-                confirm_paper=confirm_paper,
-                SIGNATURE_PADS=SIGNATURE_PADS,
+            context={
+                "client": record.client,
+                "device": await get_device(wanted.asset_tag),
+                "form": form,
+                "wanted": wanted,
+                "sign_errors": drawn.errors if drawn else {},
+                "kept": drawn.kept if drawn else {},
+                "confirm_paper": confirm_paper,
+                "SIGNATURE_PADS": SIGNATURE_PADS,
                 **page_labels(),
-            ),
+            },
             status_code=422 if drawn and drawn.errors else 200,
         )
 
@@ -221,7 +218,7 @@ class HandoverPages(Controller):
             await preview_hand_over(engine, client_id, wanted, request.user, settings, purpose)
         except DomainError as error:
             return await self._handover_page(request, record, data, error)
-        return await self._signing_page(request, record, data, wanted)
+        return await self._signing_page(record, data, wanted)
 
     @post(
         "/clients/{client_id:int}/handover/signed",
@@ -242,7 +239,7 @@ class HandoverPages(Controller):
             wanted = _request(data)
             drawn = drawn_signatures(data)
             if drawn.errors:
-                return await self._signing_page(request, record, data, wanted, drawn)
+                return await self._signing_page(record, data, wanted, drawn)
             signing = Signing(drawn.pngs["client_signature"], drawn.pngs["counsellor_signature"])
             handover_id = await hand_over_signed(
                 engine, client_id, wanted, signing, request.user, settings, purpose
@@ -270,7 +267,7 @@ class HandoverPages(Controller):
             wanted = _request(data)
             if data.confirmed != "yes":
                 await preview_hand_over(engine, client_id, wanted, request.user, settings, purpose)
-                return await self._signing_page(request, record, data, wanted, confirm_paper=True)
+                return await self._signing_page(record, data, wanted, confirm_paper=True)
             handover_id = await hand_over_signed(
                 engine, client_id, wanted, Signing(on_paper=True), request.user, settings, purpose
             )
@@ -289,20 +286,19 @@ class HandoverPages(Controller):
         confirm_paper: bool = False,
     ) -> Template:
         handover = await read_handover(engine, handover_id, request.user, purpose)
-        return Template(
+        return Page(
             "clients/sign.html",
-            context=page_context(
-                request,
-                handover=handover,
-                device=await get_device(handover["asset_tag"]),
-                notice=None if error or drawn else notice(request),
-                sign_errors=drawn.errors if drawn else {},
-                kept=drawn.kept if drawn else {},
-                confirm_paper=confirm_paper,
-                SIGNATURE_PADS=SIGNATURE_PADS,
+            context={
+                "handover": handover,
+                "device": await get_device(handover["asset_tag"]),
+                "notice": None if error or drawn else notice(request),
+                "sign_errors": drawn.errors if drawn else {},
+                "kept": drawn.kept if drawn else {},
+                "confirm_paper": confirm_paper,
+                "SIGNATURE_PADS": SIGNATURE_PADS,
                 **error_context(error),
                 **page_labels(),
-            ),
+            },
             status_code=error.status_code if error else 422 if drawn else 200,
         )
 

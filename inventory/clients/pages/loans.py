@@ -21,7 +21,7 @@ from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
-from inventory.web import page_context
+from inventory.web import Page
 
 
 @dataclass
@@ -57,16 +57,15 @@ class LoanPages(Controller):
         error: DomainError | None = None,
     ) -> Template:
         handover = await read_handover(engine, handover_id, request.user, purpose)
-        return Template(
+        return Page(
             "clients/return.html",
-            context=page_context(
-                request,
-                handover=handover,
-                form=form or ReturnForm(accessories_returned=list(handover["accessories"])),
-                today=today(),
+            context={
+                "handover": handover,
+                "form": form or ReturnForm(accessories_returned=list(handover["accessories"])),
+                "today": today(),
                 **error_context(error),
                 **page_labels(),
-            ),
+            },
             status_code=error.status_code if error else 200,
         )
 
@@ -143,4 +142,4 @@ class LoanPages(Controller):
     ) -> Template:
         """Loans past their due date."""
         loans = await overdue_loans(engine, request.user, purpose=purpose)
-        return Template("clients/overdue.html", context=page_context(request, loans=loans))
+        return Page("clients/overdue.html", context={"loans": loans})

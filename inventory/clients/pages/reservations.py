@@ -26,7 +26,7 @@ from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
-from inventory.web import page_context
+from inventory.web import Page
 
 
 @dataclass
@@ -70,20 +70,19 @@ class ReservationPages(Controller):
             matching_only=matching_only,
         )
         found = await candidate_devices(engine, client_id, wish, request.user, purpose)
-        return Template(
+        return Page(
             "clients/reserve.html",
-            context=page_context(
-                request,
-                client_id=client_id,
-                found=found,
-                kind=kind,
-                min_ram_gb=min_ram_gb,
-                grade=grade,
-                matching_only=matching_only,
-                grades=[g.value for g in ConditionGrade],
+            context={
+                "client_id": client_id,
+                "found": found,
+                "kind": kind,
+                "min_ram_gb": min_ram_gb,
+                "grade": grade,
+                "matching_only": matching_only,
+                "grades": [g.value for g in ConditionGrade],
                 **error_context(error),
                 **page_labels(),
-            ),
+            },
             status_code=error.status_code if error else 200,
         )
 

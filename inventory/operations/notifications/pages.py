@@ -14,7 +14,7 @@ from inventory.operations.notifications.queries import list_notifications, unrea
 from inventory.operations.notifications.services import mark_all_read, mark_read
 from inventory.params import PageQuery, RecordIdPath
 from inventory.permissions import Permission
-from inventory.web import page_context
+from inventory.web import Page
 
 PER_PAGE = 50
 UNREAD_STATE_KEY = "unread_notifications"
@@ -45,15 +45,14 @@ class NotificationPages(Controller):
         assert request.user.user_id is not None
         rows, total = await list_notifications(request.user.user_id, page=page, per_page=PER_PAGE)
         await log_codes_shown(rows, request.user, "notifications")
-        return Template(
+        return Page(
             "operations/notifications.html",
-            context=page_context(
-                request,
-                notifications=[notification_out(row) for row in rows],
-                total=total,
-                page=page,
-                per_page=PER_PAGE,
-            ),
+            context={
+                "notifications": [notification_out(row) for row in rows],
+                "total": total,
+                "page": page,
+                "per_page": PER_PAGE,
+            },
         )
 
     @post("/{notification_id:int}/read", status_code=303)

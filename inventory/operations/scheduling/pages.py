@@ -23,7 +23,7 @@ from inventory.operations.scheduling.runs import find_job, queue_run
 from inventory.operations.scheduling.tables import OUTCOME_LABELS, Outcome
 from inventory.operations.settings import get_operations_settings
 from inventory.permissions import Permission
-from inventory.web import babel_locale, page_context
+from inventory.web import Page, babel_locale
 
 FAILURES_SHOWN = 20
 
@@ -85,16 +85,15 @@ async def _jobs_page(
     jobs = with_overrides(JOBS, operations.schedule)
     failures = await list_runs(outcome=Outcome.FAILED, per_page=FAILURES_SHOWN)
     queued = request.query_params.get("queued")
-    return Template(
+    return Page(
         "operations/jobs.html",
-        context=page_context(
-            request,
-            overview=overview,
-            failures=failures.items,
-            queued=queued if queued in {job.name for job in JOBS} else None,
-            error=error,
-            outcome_labels=OUTCOME_LABELS,
-            schedules={job.name: schedule_in_words(job.trigger) for job in jobs},
-        ),
+        context={
+            "overview": overview,
+            "failures": failures.items,
+            "queued": queued if queued in {job.name for job in JOBS} else None,
+            "error": error,
+            "outcome_labels": OUTCOME_LABELS,
+            "schedules": {job.name: schedule_in_words(job.trigger) for job in jobs},
+        },
         status_code=status_code,
     )
