@@ -60,6 +60,7 @@ from inventory.operations.notifications.controllers import NotificationControlle
 from inventory.operations.notifications.pages import NotificationPages, load_unread_count
 from inventory.operations.observability.controllers import metrics, ready
 from inventory.operations.observability.requests import RequestObserver
+from inventory.operations.scheduled_jobs import JOBS
 from inventory.operations.scheduling.controllers import JobController
 from inventory.operations.scheduling.lifespan import scheduler_lifespan
 from inventory.operations.scheduling.pages import JobPages
@@ -222,6 +223,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "engine": Provide(lambda: engine, use_cache=True, sync_to_thread=False),
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
             "runs": Provide(lambda: supervisor, use_cache=True, sync_to_thread=False),
+            "jobs": Provide(lambda: JOBS, use_cache=True, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=template_config(),
@@ -240,7 +242,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         lifespan=[
             database_pool,
-            scheduler_lifespan(engine, settings, get_operations_settings()),
+            scheduler_lifespan(JOBS, engine, settings, get_operations_settings()),
             runs_lifespan(supervisor),
         ],
         request_max_body_size=settings.max_upload_bytes + UPLOAD_BODY_MARGIN,

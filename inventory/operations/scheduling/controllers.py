@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeAlias
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.params import PathParameter, QueryParameter
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
-from inventory.operations.scheduled_jobs import JOBS
+from inventory.operations.scheduling.job_definition import Job
 from inventory.operations.scheduling.queries import jobs_overview, list_runs
 from inventory.operations.scheduling.runs import find_job, queue_run
 from inventory.operations.scheduling.schemas import JobRunPage, JobsOut, RunQueued
@@ -20,6 +21,9 @@ from inventory.permissions import Permission
 
 JobName = Annotated[str, PathParameter(max_length=64, pattern=r"^[a-z0-9_]+$", description="The job's name.")]
 
+JobsDependency: TypeAlias = NamedDependency[tuple[Job, ...]]
+"""The scheduled jobs (the app's `jobs` dependency, `operations.scheduled_jobs.JOBS`), handed in as data."""
+
 
 class JobController(Controller):
     """Scheduled jobs under /api/v1/jobs."""
@@ -29,9 +33,9 @@ class JobController(Controller):
     opt = {"permission": Permission.ADMINISTER}
 
     @get("/", operation_id="listJobs", responses=API_ERRORS)
-    async def list_jobs(self) -> JobsOut:
+    async def list_jobs(self, jobs: JobsDependency) -> JobsOut:
         """Every job with its schedule, last run, last success and next run, and the scheduler's heartbeat."""
-        return await jobs_overview(JOBS, get_operations_settings())
+        return await jobs_overview(jobs, get_operations_settings())
 
     @get("/runs", operation_id="listJobRuns", responses=API_ERRORS)
     async def list_runs(
@@ -52,7 +56,9 @@ class JobController(Controller):
         responses=API_ERRORS,
         status_code=202,
     )
-    async def run_now(self, name: JobName, request: Request[Actor, Any, Any]) -> RunQueued:
+    async def run_now(
+        self, name: JobName, request: Request[Actor, Any, Any], jobs: JobsDependency
+    ) -> RunQueued:
         """Ask the active scheduler to run a job now (409 if one is already waiting)."""
-        job = find_job(JOBS, name)
+        job = find_job(jobs, name)
         return RunQueued(run_id=await queue_run(job, request.user), job=job.name)

@@ -10,7 +10,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from inventory.database import AnyEngine
-from inventory.operations.scheduled_jobs import JOBS
+from inventory.operations.scheduling.job_definition import Job
 from inventory.operations.scheduling.scheduler import GRACEFUL_STOP_SECONDS, SchedulerService
 from inventory.operations.settings import OperationsSettings
 from inventory.settings import Settings
@@ -19,6 +19,7 @@ logger = logging.getLogger("kierto.scheduler")
 
 
 def scheduler_lifespan(
+    jobs: tuple[Job, ...],
     engine: AnyEngine,
     settings: Settings,
     operations: OperationsSettings,
@@ -31,7 +32,7 @@ def scheduler_lifespan(
             yield
             return
         stop = asyncio.Event()
-        service = SchedulerService(JOBS, engine, settings, operations)
+        service = SchedulerService(jobs, engine, settings, operations)
         task = asyncio.create_task(service.run(stop), name="kierto-scheduler")
         try:
             yield

@@ -15,9 +15,8 @@ from litestar.response import Redirect, Template
 from inventory.actors import Actor
 from inventory.errors import DomainError
 from inventory.i18n import N_, gettext
-from inventory.operations.scheduled_jobs import JOBS
-from inventory.operations.scheduling.controllers import JobName
-from inventory.operations.scheduling.job_definition import describe_trigger, with_overrides
+from inventory.operations.scheduling.controllers import JobName, JobsDependency
+from inventory.operations.scheduling.job_definition import Job, describe_trigger, with_overrides
 from inventory.operations.scheduling.queries import jobs_overview, list_runs
 from inventory.operations.scheduling.runs import find_job, queue_run
 from inventory.operations.scheduling.tables import OUTCOME_LABELS, Outcome
@@ -36,17 +35,19 @@ class JobPages(Controller):
     opt = {"permission": Permission.ADMINISTER}
 
     @get("/")
-    async def jobs(self, request: Request[Actor, Any, Any]) -> Template:
+    async def jobs(self, request: Request[Actor, Any, Any], jobs: JobsDependency) -> Template:
         """Jobs and recent failures."""
-        return await _jobs_page(request)
+        return await _jobs_page(request, jobs)
 
     @post("/{name:str}/run", status_code=303)
-    async def run_now(self, request: Request[Actor, Any, Any], name: JobName) -> Redirect | Template:
+    async def run_now(
+        self, request: Request[Actor, Any, Any], name: JobName, jobs: JobsDependency
+    ) -> Redirect | Template:
         """Queue a run and come back to the page."""
         try:
-            await queue_run(find_job(JOBS, name), request.user)
+            await queue_run(find_job(jobs, name), request.user)
         except DomainError as refused:
-            return await _jobs_page(request, error=refused.text(), status_code=refused.status_code)
+            return await _jobs_page(request, jobs, error=refused.text(), status_code=refused.status_code)
         return Redirect(path=f"/admin/jobs?queued={name}", status_code=303)
 
 
@@ -78,11 +79,14 @@ def schedule_in_words(trigger: BaseTrigger) -> str:
 
 
 async def _jobs_page(
-    request: Request[Actor, Any, Any], error: str | None = None, status_code: int = 200
+    request: Request[Actor, Any, Any],
+    registered: tuple[Job, ...],
+    error: str | None = None,
+    status_code: int = 200,
 ) -> Template:
     operations = get_operations_settings()
-    overview = await jobs_overview(JOBS, operations)
-    jobs = with_overrides(JOBS, operations.schedule)
+    overview = await jobs_overview(registered, operations)
+    scheduled = with_overrides(registered, operations.schedule)
     failures = await list_runs(outcome=Outcome.FAILED, per_page=FAILURES_SHOWN)
     queued = request.query_params.get("queued")
     return Page(
@@ -90,10 +94,10 @@ async def _jobs_page(
         context={
             "overview": overview,
             "failures": failures.items,
-            "queued": queued if queued in {job.name for job in JOBS} else None,
+            "queued": queued if queued in {job.name for job in registered} else None,
             "error": error,
             "outcome_labels": OUTCOME_LABELS,
-            "schedules": {job.name: schedule_in_words(job.trigger) for job in jobs},
+            "schedules": {job.name: schedule_in_words(job.trigger) for job in scheduled},
         },
         status_code=status_code,
     )
