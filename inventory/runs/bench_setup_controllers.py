@@ -13,6 +13,7 @@ from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
 from inventory.runs.bench_tokens import issue_bench_token
+from inventory.runs.choices import Executor
 from inventory.runs.connections import pair_by_tag, unpaired_machines
 from inventory.runs.queries import workers_by_site
 from inventory.runs.schemas import (
@@ -108,8 +109,18 @@ async def _bench_sites(settings: Settings) -> list[BenchSiteOut]:
         BenchSiteOut(
             site_id=site["id"],
             site_code=site["code"],
-            executor=site["executor"],
-            workers=[WorkerOut(**{k: w[k] for k in WorkerOut.__struct_fields__}) for w in site["workers"]],
+            executor=Executor(site["executor"]),
+            workers=[
+                WorkerOut(
+                    id=worker["id"],
+                    name=worker["name"],
+                    version=worker["version"],
+                    online=worker["online"],
+                    last_heartbeat_at=worker["last_heartbeat_at"],
+                    running_runs=worker["running_runs"],
+                )
+                for worker in site["workers"]
+            ],
             waiting_runs=site["waiting_runs"],
         )
         for site in await workers_by_site(settings)

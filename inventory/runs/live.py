@@ -14,6 +14,7 @@ from inventory.clock import now
 from inventory.runs.choices import RunState, TargetState
 from inventory.runs.presenters import progress_out, run_out
 from inventory.runs.queries import device_progress, get_run
+from inventory.runs.rows import RunWithTargets
 from inventory.runs.supervisor import RunSupervisor
 from inventory.settings import Settings
 
@@ -29,7 +30,7 @@ def _message(event: str, payload: Any) -> ServerSentEventMessage:
     )
 
 
-def settled(run: dict[str, Any]) -> bool:
+def settled(run: RunWithTargets) -> bool:
     """Whether a run has ended and its devices have their outcomes (or waited long enough for them)."""
     if not RunState(run["state"]).finished:
         return False

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from inventory.i18n import gettext
 from inventory.runs.choices import Executor, RunKind, RunState, TargetState
 from inventory.runs.queries import waiting_reason
+from inventory.runs.rows import DeviceProgressRow, RunTargetRow, RunWithTargets
 from inventory.runs.schemas import DeviceProgressOut, RunOut, RunTargetOut
 from inventory.settings import Settings
 
@@ -16,7 +15,7 @@ def own_words(text: str) -> str:
     return gettext(text) if text else ""
 
 
-def target_out(target: dict[str, Any]) -> RunTargetOut:
+def target_out(target: RunTargetRow) -> RunTargetOut:
     """One device of a run; Kierto's own messages in the user's language, Ansible's as they came."""
     return RunTargetOut(
         asset_tag=target["host"],
@@ -29,7 +28,7 @@ def target_out(target: dict[str, Any]) -> RunTargetOut:
     )
 
 
-async def run_out(run: dict[str, Any], settings: Settings) -> RunOut:
+async def run_out(run: RunWithTargets, settings: Settings) -> RunOut:
     """A run with its devices and, when it waits, why."""
     reason = await waiting_reason(run, settings)
     return RunOut(
@@ -51,7 +50,7 @@ async def run_out(run: dict[str, Any], settings: Settings) -> RunOut:
     )
 
 
-def progress_out(row: dict[str, Any]) -> DeviceProgressOut:
+def progress_out(row: DeviceProgressRow) -> DeviceProgressOut:
     """A device's part in its latest run."""
     return DeviceProgressOut(
         run_id=row["run"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from inventory.actors import Actor
 from inventory.clock import now
@@ -12,6 +12,15 @@ from inventory.devices.tables import Device
 from inventory.errors import NotFound
 from inventory.i18n import N_
 from inventory.runs.choices import Executor, RunState
+from inventory.runs.rows import (
+    DeviceProgressRow,
+    RunEventRow,
+    RunRow,
+    RunTargetRow,
+    RunWithTargets,
+    SiteWorkersRow,
+    WorkerRow,
+)
 from inventory.runs.tables import BenchSite, BenchWorker, HardwareScan, Run, RunEvent, RunTarget
 from inventory.settings import Settings
 from inventory.sites.reach import site_condition
@@ -59,7 +68,7 @@ async def latest_scan_facts(device_id: int) -> dict[str, Any]:
     return dict((scan or {}).get("facts") or {})
 
 
-async def get_run(run_id: int) -> dict[str, Any]:
+async def get_run(run_id: int) -> RunWithTargets:
     """One run with its devices."""
     run = await Run.select(*RUN_COLUMNS).where(Run.id == run_id).first()
     if run is None:
@@ -70,12 +79,12 @@ async def get_run(run_id: int) -> dict[str, Any]:
         .order_by(RunTarget.id)
         .output(load_json=True)
     )
-    return {**run, "targets": list(targets)}
+    return cast(RunWithTargets, {**run, "targets": list(targets)})
 
 
 async def list_runs(
     actor: Actor, asset_tag: str | None = None, states: Sequence[RunState] = (), limit: int = 50
-) -> list[dict[str, Any]]:
+) -> list[RunWithTargets]:
     """Recent runs at the sites in the actor's reach, newest first, optionally of one device or some states."""
     query = Run.select(*RUN_COLUMNS).order_by(Run.id, ascending=False).limit(limit)
     in_reach = site_condition(actor, Run.site)
@@ -94,19 +103,20 @@ async def list_runs(
             .order_by(RunTarget.id)
             .output(load_json=True)
         )
-        by_run: dict[int, list[dict[str, Any]]] = {}
+        by_run: dict[int, list[RunTargetRow]] = {}
         for target in targets:
-            by_run.setdefault(target["run"], []).append(target)
+            by_run.setdefault(target["run"], []).append(cast(RunTargetRow, target))
         for run in runs:
             run["targets"] = by_run.get(run["id"], [])
-    return runs
+    return cast(list[RunWithTargets], runs)
 
 
-async def run_events(run_id: int, after: int = 0, limit: int = 200) -> list[dict[str, Any]]:
+async def run_events(run_id: int, after: int = 0, limit: int = 200) -> list[RunEventRow]:
     """A run's stored events after an event id, oldest first."""
     if not await Run.exists().where(Run.id == run_id):
         raise NotFound(N_("There is no such run."))
-    return list(
+    return cast(
+        list[RunEventRow],
         await RunEvent.select(
             RunEvent.id,
             RunEvent.kind,
@@ -122,11 +132,11 @@ async def run_events(run_id: int, after: int = 0, limit: int = 200) -> list[dict
         .where((RunEvent.run == run_id) & (RunEvent.id > after))
         .order_by(RunEvent.id)
         .limit(limit)
-        .output(load_json=True)
+        .output(load_json=True),
     )
 
 
-async def device_progress(asset_tag: str, device_id: int | None = None) -> dict[str, Any] | None:
+async def device_progress(asset_tag: str, device_id: int | None = None) -> DeviceProgressRow | None:
     """The device's part in its latest run, with the run's kind and state; None if it has never been in one.
 
     A caller that has read the device already passes its id: one query less on the device page.
@@ -148,10 +158,10 @@ async def device_progress(asset_tag: str, device_id: int | None = None) -> dict[
         .output(load_json=True)
         .first()
     )
-    return dict(row) if row else None
+    return cast(DeviceProgressRow, dict(row)) if row else None
 
 
-async def workers_by_site(settings: Settings) -> list[dict[str, Any]]:
+async def workers_by_site(settings: Settings) -> list[SiteWorkersRow]:
     """Every site with where its runs go, its bench workers (online, last heartbeat, version, jobs) and waiting jobs."""
     sites = await Site.select(Site.id, Site.code, Site.name).order_by(Site.code)
     executors = {
@@ -165,29 +175,35 @@ async def workers_by_site(settings: Settings) -> list[dict[str, Any]]:
         (Run.state == RunState.QUEUED.value) & (Run.executor == Executor.WORKER.value)
     )
     limit = now() - dt.timedelta(seconds=settings.bench_worker_timeout_seconds)
-    result = []
+    result: list[SiteWorkersRow] = []
     for site in sites:
         site_workers = [
-            {
-                **worker,
-                "online": worker["last_heartbeat_at"] > limit,
-                "running_runs": [r["id"] for r in running if r["worker"] == worker["id"]],
-            }
+            cast(
+                WorkerRow,
+                {
+                    **worker,
+                    "online": worker["last_heartbeat_at"] > limit,
+                    "running_runs": [r["id"] for r in running if r["worker"] == worker["id"]],
+                },
+            )
             for worker in workers
             if worker["site"] == site["id"]
         ]
         result.append(
-            {
-                **site,
-                "executor": executors.get(site["id"], Executor.LOCAL.value),
-                "workers": site_workers,
-                "waiting_runs": [r["id"] for r in queued if r["site"] == site["id"]],
-            }
+            cast(
+                SiteWorkersRow,
+                {
+                    **site,
+                    "executor": executors.get(site["id"], Executor.LOCAL.value),
+                    "workers": site_workers,
+                    "waiting_runs": [r["id"] for r in queued if r["site"] == site["id"]],
+                },
+            )
         )
     return result
 
 
-async def waiting_reason(run: dict[str, Any], settings: Settings) -> str | None:
+async def waiting_reason(run: RunRow, settings: Settings) -> str | None:
     """Why a run waits, in words (message id), or None when it does not."""
     if run["state"] != RunState.QUEUED.value or run["executor"] != Executor.WORKER.value:
         return None

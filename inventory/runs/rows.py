@@ -1,0 +1,96 @@
+"""The rows the run queries return (`runs/queries.py`), typed: what a reader and mypy may expect of each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypedDict
+
+
+class RunRow(TypedDict):
+    """A run as `RUN_COLUMNS` selects it."""
+
+    id: int
+    kind: str
+    site_code: str
+    site: int
+    profile_slug: str | None
+    state: str
+    executor: str
+    job_ident: str
+    worker_name: str | None
+    started_by_label: str
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    explanation: str
+
+
+class RunTargetRow(TypedDict):
+    """One device's part in a run as `TARGET_COLUMNS` selects it."""
+
+    id: int
+    run: int
+    host: str
+    state: str
+    percent: int
+    current_task: str
+    message: str
+    result: dict[str, Any]
+    updated_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class RunWithTargets(RunRow):
+    """A run with its devices, in the order they were added."""
+
+    targets: list[RunTargetRow]
+
+
+class DeviceProgressRow(RunTargetRow):
+    """A device's part in its latest run, with that run's kind, state and executor."""
+
+    kind: str
+    run_state: str
+    executor: str
+
+
+class RunEventRow(TypedDict):
+    """A stored runner event; `raw` is the event exactly as ansible-runner delivered it."""
+
+    id: int
+    kind: str
+    host: str
+    task: str
+    role: str
+    outcome: str
+    message: str
+    created_at: dt.datetime | None
+    received_at: dt.datetime
+    raw: dict[str, Any]
+
+
+class WorkerRow(TypedDict):
+    """A bench worker with whether it is online and the runs it is running."""
+
+    id: int
+    site: int
+    token: int
+    name: str
+    version: str
+    ssh_key_path: str | None
+    address: str
+    registered_at: dt.datetime
+    last_heartbeat_at: dt.datetime
+    online: bool
+    running_runs: list[int]
+
+
+class SiteWorkersRow(TypedDict):
+    """A site with where its runs go, its bench workers and the runs waiting for one."""
+
+    id: int
+    code: str
+    name: str
+    executor: str
+    workers: list[WorkerRow]
+    waiting_runs: list[int]
