@@ -96,7 +96,7 @@ class RunController(Controller):
     )
     async def events(self, run_id: RecordIdPath, after: AfterQuery = 0) -> list[RunEventOut]:
         """The run's events as they came, 200 at a time after the given event id."""
-        return [RunEventOut(**row) for row in await run_events(run_id, after)]
+        return await run_events(run_id, after)
 
     @post(
         "/{run_id:int}/cancel",

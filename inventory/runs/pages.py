@@ -114,9 +114,7 @@ class RunPages(Controller):
         """One run: a live progress bar per device and the failures in plain words."""
         row = await get_run(run_id)
         run = await run_out(row, settings)
-        failures = [
-            e for e in await run_events(run_id, limit=2000) if e["outcome"] in ("failed", "unreachable")
-        ]
+        failures = [e for e in await run_events(run_id, limit=2000) if e.outcome in ("failed", "unreachable")]
         return Page(
             "runs/detail.html",
             # An ended run's page does not follow the stream: it would only say "finished" and reload the page.

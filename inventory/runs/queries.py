@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, cast
 
+import msgspec
+
 from inventory.actors import Actor
 from inventory.clock import now
 from inventory.devices.tables import Device
@@ -14,13 +16,13 @@ from inventory.i18n import N_
 from inventory.runs.choices import Executor, RunState
 from inventory.runs.rows import (
     DeviceProgressRow,
-    RunEventRow,
     RunRow,
     RunTargetRow,
     RunWithTargets,
     SiteWorkersRow,
     WorkerRow,
 )
+from inventory.runs.schemas import RunEventOut
 from inventory.runs.tables import BenchSite, BenchWorker, HardwareScan, Run, RunEvent, RunTarget
 from inventory.settings import Settings
 from inventory.sites.reach import site_condition
@@ -111,12 +113,11 @@ async def list_runs(
     return cast(list[RunWithTargets], runs)
 
 
-async def run_events(run_id: int, after: int = 0, limit: int = 200) -> list[RunEventRow]:
+async def run_events(run_id: int, after: int = 0, limit: int = 200) -> list[RunEventOut]:
     """A run's stored events after an event id, oldest first."""
     if not await Run.exists().where(Run.id == run_id):
         raise NotFound(N_("There is no such run."))
-    return cast(
-        list[RunEventRow],
+    rows = (
         await RunEvent.select(
             RunEvent.id,
             RunEvent.kind,
@@ -132,8 +133,9 @@ async def run_events(run_id: int, after: int = 0, limit: int = 200) -> list[RunE
         .where((RunEvent.run == run_id) & (RunEvent.id > after))
         .order_by(RunEvent.id)
         .limit(limit)
-        .output(load_json=True),
+        .output(load_json=True)
     )
+    return msgspec.convert(rows, list[RunEventOut])
 
 
 async def device_progress(asset_tag: str, device_id: int | None = None) -> DeviceProgressRow | None:

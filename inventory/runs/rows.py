@@ -1,4 +1,7 @@
-"""The rows the run queries return (`runs/queries.py`), typed: what a reader and mypy may expect of each."""
+"""The rows the run queries return (`runs/queries.py`), typed: what a reader and mypy may expect of each.
+
+A run's events need no row type of their own: `run_events` returns the API's `RunEventOut`, field for field.
+"""
 
 from __future__ import annotations
 
@@ -52,21 +55,6 @@ class DeviceProgressRow(RunTargetRow):
     kind: str
     run_state: str
     executor: str
-
-
-class RunEventRow(TypedDict):
-    """A stored runner event; `raw` is the event exactly as ansible-runner delivered it."""
-
-    id: int
-    kind: str
-    host: str
-    task: str
-    role: str
-    outcome: str
-    message: str
-    created_at: dt.datetime | None
-    received_at: dt.datetime
-    raw: dict[str, Any]
 
 
 class WorkerRow(TypedDict):
