@@ -36,13 +36,13 @@ async def main() -> None:
 
     from benchmarks.serving import load_average
     from inventory.actors import Actor
-    from inventory.clients.access_log import log_access, verify_chain
-    from inventory.clients.choices import AccessAction, AccessOutcome, Purpose
-    from inventory.clients.tables import AccessLogEntry, AccessLogHead
     from inventory.clock import now
     from inventory.database import write_transaction
     from inventory.migrations import apply_migrations
     from inventory.piccolo_conf import DB
+    from inventory.privacy.access_log import log_access, verify_chain
+    from inventory.privacy.choices import AccessAction, AccessOutcome, Purpose
+    from inventory.privacy.tables import AccessLogEntry, AccessLogHead
 
     if isinstance(DB, PostgresEngine):
         await DB.start_connection_pool(max_size=WRITERS)

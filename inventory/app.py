@@ -36,6 +36,7 @@ from inventory.clients.controllers.handovers import (
 )
 from inventory.clients.controllers.orientation import OrientationController
 from inventory.clients.controllers.reservations import ClientReservationController, ReservationController
+from inventory.clients.device_steps import CLIENT_STEPS
 from inventory.clients.pages.assessment import AssessmentPages
 from inventory.clients.pages.clients import ClientPages
 from inventory.clients.pages.handovers import HandoverPages
@@ -224,6 +225,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "settings": Provide(lambda: settings, use_cache=True, sync_to_thread=False),
             "runs": Provide(lambda: supervisor, use_cache=True, sync_to_thread=False),
             "jobs": Provide(lambda: JOBS, use_cache=True, sync_to_thread=False),
+            "client_steps": Provide(lambda: CLIENT_STEPS, use_cache=True, sync_to_thread=False),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=template_config(),

@@ -48,8 +48,8 @@ def main() -> None:
 @main.command()
 def migrate() -> None:
     """Apply the database migrations."""
-    from inventory.clients.access_log import record_switch_over
     from inventory.migrations import apply_migrations
+    from inventory.privacy.access_log import record_switch_over
 
     async def work() -> list[str]:
         engine = _engine()
@@ -187,7 +187,7 @@ def check() -> None:
 )
 def verify_access_log(head_copy: str | None) -> None:
     """Check the access log's keyed hash chain from the first row to the head (and an outside copy of it)."""
-    from inventory.clients.access_log import HeadCopy, parse_head_copy, verify_chain
+    from inventory.privacy.access_log import HeadCopy, parse_head_copy, verify_chain
 
     outside: HeadCopy | None = None
     if head_copy is not None:

@@ -7,6 +7,7 @@ from typing import TypeAlias
 from litestar.di import NamedDependency
 
 from inventory.database import AnyEngine
+from inventory.devices.client_steps import ClientSteps
 from inventory.runs.supervisor import RunSupervisor
 from inventory.settings import Settings
 
@@ -18,3 +19,6 @@ SettingsDependency: TypeAlias = NamedDependency[Settings]
 
 RunsDependency: TypeAlias = NamedDependency[RunSupervisor]
 """The supervisor of scans, wipes and installations (`runs`)."""
+
+ClientStepsDependency: TypeAlias = NamedDependency[ClientSteps]
+"""The client area's part in a device's steps (`client_steps`), for the device page and the device API."""

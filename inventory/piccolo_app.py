@@ -7,8 +7,6 @@ from piccolo.conf.apps import AppConfig
 from inventory.accessibility.tables import AccessibilityFeedback
 from inventory.accounts.tables import ApiToken, LoginAttempt, User, UserSession
 from inventory.clients.tables import (
-    AccessLogEntry,
-    AccessLogHead,
     Assessment,
     AssessmentItem,
     Client,
@@ -23,6 +21,7 @@ from inventory.operations.notifications.tables import Notification
 from inventory.operations.reminders.tables import StuckNotice
 from inventory.operations.scheduling.tables import JobRun, SchedulerHeartbeat
 from inventory.operations.statistics.tables import DailyDeviceCount
+from inventory.privacy.tables import AccessLogEntry, AccessLogHead
 from inventory.runs.tables import (
     BenchMachine,
     BenchSite,

@@ -90,7 +90,7 @@ class Settings(BaseSettings):
     @field_validator("orientation_required_topics", "assessment_tasks")
     @classmethod
     def _known_topics(cls, value: list[str]) -> list[str]:
-        from inventory.clients.topics import TOPICS
+        from inventory.topics import TOPICS
 
         unknown = [code for code in value if code not in TOPICS]
         if unknown:

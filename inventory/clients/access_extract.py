@@ -7,14 +7,14 @@ import datetime as dt
 from msgspec import Struct
 
 from inventory.actors import Actor
-from inventory.clients.access_log import client_access, log_access
 from inventory.clients.anonymisation import months_before
-from inventory.clients.choices import AccessAction, Purpose
 from inventory.clients.export import ExportAccess, access_entries
 from inventory.clients.scope import reach_client
 from inventory.clock import now
 from inventory.database import AnyEngine
 from inventory.permissions import Permission
+from inventory.privacy.access_log import client_access, log_access
+from inventory.privacy.choices import AccessAction, Purpose
 
 EXTRACT_MONTHS = 24
 EXTRACT_DETAIL = "access log extract"

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from inventory.actors import Actor
-from inventory.clients.access_log import record_access
-from inventory.clients.choices import AccessAction, HandoverKind, Purpose, ReservationEnd
+from inventory.clients.choices import HandoverKind, ReservationEnd
 from inventory.clients.identity_numbers import refuse_identity_codes
 from inventory.clients.orientation import orientation_status
 from inventory.clients.scope import lock_client, reach_client
@@ -33,6 +32,8 @@ from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.i18n import N_
 from inventory.lifecycle import ALLOCATION_ACTIONS, Action, Decision, Intent
 from inventory.permissions import Permission
+from inventory.privacy.access_log import record_access
+from inventory.privacy.choices import AccessAction, Purpose
 from inventory.settings import Settings
 
 CLIENT_CHOSEN = frozenset({Action.RESERVE, Action.HAND_OVER, Action.LEND})

@@ -16,8 +16,6 @@ from typing import Any
 from piccolo.query.functions.aggregate import Max
 
 from inventory.actors import Actor
-from inventory.clients.access_log import record_access
-from inventory.clients.choices import AccessAction, Purpose
 from inventory.clients.codes import ALPHABET
 from inventory.clients.identity_numbers import refuse_identity_codes
 from inventory.clients.scope import lock_client, reach_client
@@ -36,6 +34,8 @@ from inventory.errors import Conflict, InvalidInput
 from inventory.i18n import N_, Language
 from inventory.lifecycle import State
 from inventory.permissions import Permission
+from inventory.privacy.access_log import record_access
+from inventory.privacy.choices import AccessAction, Purpose
 from inventory.settings import Settings
 
 REASON_MAX = 200

@@ -11,18 +11,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from inventory.actors import Actor
-from inventory.clients.access_log import record_access
-from inventory.clients.choices import AccessAction, AssessmentPhase, Observation, Purpose
+from inventory.clients.choices import AssessmentPhase, Observation
 from inventory.clients.identity_numbers import refuse_identity_codes
 from inventory.clients.scope import lock_client, reach_client, recheck_not_anonymised, require_not_anonymised
 from inventory.clients.tables import Assessment, AssessmentItem
-from inventory.clients.topics import TOPICS
 from inventory.clock import now, today
 from inventory.database import AnyEngine, write_transaction
 from inventory.errors import InvalidInput
 from inventory.i18n import N_, gettext
 from inventory.permissions import Permission
+from inventory.privacy.access_log import record_access
+from inventory.privacy.choices import AccessAction, Purpose
 from inventory.settings import Settings
+from inventory.topics import TOPICS
 
 RATING_MIN, RATING_MAX = 1, 5
 COMMENT_MAX = 500

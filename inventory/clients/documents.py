@@ -11,14 +11,12 @@ from urllib.parse import quote
 import labels
 from inventory.accounts.tables import User
 from inventory.actors import Actor
-from inventory.clients.access_log import log_access, record_access
-from inventory.clients.choices import ACCESSORY_LABELS, AccessAction, Accessory, Accommodation, Purpose
+from inventory.clients.choices import ACCESSORY_LABELS, Accessory, Accommodation
 from inventory.clients.handovers import load_handover
 from inventory.clients.orientation import missing_parts, orientation_status
 from inventory.clients.orientation_sessions import sessions_of
 from inventory.clients.scope import reach_client
 from inventory.clients.tables import Handover
-from inventory.clients.topics import TOPICS
 from inventory.clock import HELSINKI, today
 from inventory.database import AnyEngine, write_transaction
 from inventory.devices.tables import Device
@@ -28,7 +26,10 @@ from inventory.documents.tables import IssuedDocument
 from inventory.errors import Conflict
 from inventory.i18n import N_, gettext
 from inventory.permissions import Permission
+from inventory.privacy.access_log import log_access, record_access
+from inventory.privacy.choices import AccessAction, Purpose
 from inventory.settings import Settings
+from inventory.topics import TOPICS
 
 ERASED = N_("This client's personal data has been erased, so the document can no longer be printed.")
 SUPPORT_TEXT = N_(

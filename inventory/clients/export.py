@@ -10,9 +10,7 @@ from msgspec import Struct
 
 from inventory.accounts.display_names import display_names
 from inventory.actors import Actor
-from inventory.clients.access_log import client_access, log_access
 from inventory.clients.assessment import assessments_of, task_label
-from inventory.clients.choices import AccessAction, Purpose
 from inventory.clients.handovers import handovers_of
 from inventory.clients.orientation import missing_parts, orientation_status
 from inventory.clients.orientation_sessions import sessions_of
@@ -25,6 +23,8 @@ from inventory.database import AnyEngine
 from inventory.devices.presenters import CLIENT_ACTIONS
 from inventory.devices.tables import Device, DeviceEvent
 from inventory.documents.tables import IssuedDocument
+from inventory.privacy.access_log import client_access, log_access
+from inventory.privacy.choices import AccessAction, Purpose
 from inventory.settings import Settings
 
 EXPORT_FORMAT = "kierto-client-export/1"

@@ -21,28 +21,25 @@ from inventory.accounts.display_names import who
 from inventory.choices import LANGUAGE_LABELS
 from inventory.clients.access_extract import AccessExtract
 from inventory.clients.choices import (
-    ACCESS_ACTION_LABELS,
     ACCESSORY_LABELS,
     ACCOMMODATION_LABELS,
     HANDOVER_KIND_LABELS,
     OBSERVATION_LABELS,
     PHASE_LABELS,
-    PURPOSE_LABELS,
     RESERVATION_END_LABELS,
-    AccessAction,
     Accessory,
     Accommodation,
     AssessmentPhase,
     HandoverKind,
     Observation,
-    Purpose,
     ReservationEnd,
 )
 from inventory.clients.export import ClientExport, ExportAccess
-from inventory.clients.topics import TOPICS
 from inventory.clock import HELSINKI
 from inventory.i18n import N_, Language, current_language, gettext
 from inventory.permissions import ROLE_LABELS, Role
+from inventory.privacy.choices import ACCESS_ACTION_LABELS, PURPOSE_LABELS, AccessAction, Purpose
+from inventory.topics import TOPICS
 from inventory.web import event_label
 from labels.document_styles import LARGE_TEXT_SCALE
 from labels.fonts import register_fonts

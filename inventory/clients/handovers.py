@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from inventory.actors import Actor
-from inventory.clients.access_log import log_access, record_access
 from inventory.clients.allocation import (
     accessories_list,
     allocation_step,
     lock_device,
     preview_allocation_step,
 )
-from inventory.clients.choices import AccessAction, AccessOutcome, HandoverKind, Purpose
+from inventory.clients.choices import HandoverKind
 from inventory.clients.scope import (
     reach_client,
     recheck_not_anonymised,
@@ -33,6 +32,8 @@ from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
 from inventory.i18n import N_
 from inventory.lifecycle import Action, Decision, State
 from inventory.permissions import Permission
+from inventory.privacy.access_log import log_access, record_access
+from inventory.privacy.choices import AccessAction, AccessOutcome, Purpose
 from inventory.settings import Settings
 
 CONDITION_NOTES_MAX = 1000

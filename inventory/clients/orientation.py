@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inventory.clients.tables import OrientationSession
-from inventory.clients.topics import TOPICS
 from inventory.i18n import gettext, ngettext
 from inventory.settings import Settings
+from inventory.topics import TOPICS
 
 
 @dataclass(frozen=True)

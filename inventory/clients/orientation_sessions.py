@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from inventory.actors import Actor
-from inventory.clients.access_log import record_access
-from inventory.clients.choices import AccessAction, Purpose
 from inventory.clients.identity_numbers import refuse_identity_codes
 from inventory.clients.scope import lock_client, reach_client, recheck_not_anonymised, require_not_anonymised
 from inventory.clients.tables import OrientationSession
-from inventory.clients.topics import TOPICS
 from inventory.clock import now, today
 from inventory.database import AnyEngine, write_transaction
 from inventory.errors import InvalidInput, NotFound
 from inventory.i18n import N_
 from inventory.permissions import Permission
+from inventory.privacy.access_log import record_access
+from inventory.privacy.choices import AccessAction, Purpose
+from inventory.topics import TOPICS
 
 MINUTES_MAX = 600
 NOTES_MAX = 2000

@@ -7,9 +7,8 @@ from typing import Any
 
 from inventory.accounts.tables import User
 from inventory.actors import Actor
-from inventory.clients.access_log import log_access
 from inventory.clients.assessment import RatingRow, assessments_of, rating_rows
-from inventory.clients.choices import AccessAction, AssessmentPhase, Purpose
+from inventory.clients.choices import AssessmentPhase
 from inventory.clients.handovers import handovers_of
 from inventory.clients.orientation import OrientationStatus, missing_parts, orientation_status
 from inventory.clients.orientation_sessions import sessions_of
@@ -22,6 +21,8 @@ from inventory.errors import Forbidden
 from inventory.i18n import N_
 from inventory.lifecycle import State
 from inventory.permissions import Permission
+from inventory.privacy.access_log import log_access
+from inventory.privacy.choices import AccessAction, Purpose
 from inventory.settings import Settings
 from inventory.sites.tables import Site
 

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from inventory.actors import Actor
-from inventory.clients.access_log import log_access
-from inventory.clients.choices import AccessAction, AccessOutcome, Purpose
-from inventory.clients.tables import AccessLogEntry, Handover, Reservation
+from inventory.clients.tables import Handover, Reservation
 from inventory.params import MAX_ID
+from inventory.privacy.access_log import log_access
+from inventory.privacy.choices import AccessAction, AccessOutcome, Purpose
+from inventory.privacy.tables import AccessLogEntry
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

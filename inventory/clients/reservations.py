@@ -14,14 +14,13 @@ from typing import Any
 
 from inventory.actors import Actor
 from inventory.choices import ConditionGrade, DeviceKind
-from inventory.clients.access_log import log_access, record_access
 from inventory.clients.allocation import (
     NotExpired,
     allocation_step,
     lock_device,
     reservation_expiry,
 )
-from inventory.clients.choices import AccessAction, Accommodation, Purpose, ReservationEnd
+from inventory.clients.choices import Accommodation, ReservationEnd
 from inventory.clients.profile_fit import device_profiles, missing_accommodations
 from inventory.clients.scope import reach_client, reachable_condition, require_not_anonymised, sees_every_site
 from inventory.clients.tables import Client, Reservation
@@ -33,6 +32,8 @@ from inventory.errors import Conflict, DomainError, NotFound
 from inventory.i18n import N_
 from inventory.lifecycle import Action, State
 from inventory.permissions import Permission
+from inventory.privacy.access_log import log_access, record_access
+from inventory.privacy.choices import AccessAction, Purpose
 from inventory.settings import Settings
 from inventory.sites.reach import site_in_reach
 

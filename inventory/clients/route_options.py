@@ -13,9 +13,10 @@ from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency, Provide
 from litestar.params import PathParameter
 
-from inventory.clients.choices import AssessmentPhase, Purpose
+from inventory.clients.choices import AssessmentPhase
 from inventory.params import MAX_ID
 from inventory.permissions import Permission
+from inventory.privacy.choices import Purpose
 
 ClientIdPath = Annotated[int, PathParameter(ge=1, le=MAX_ID, description="The client's id.")]
 PhasePath = Annotated[AssessmentPhase, PathParameter(description="start or end.")]

@@ -17,9 +17,9 @@ from inventory.clients.choices import (
     Observation,
     ReservationEnd,
 )
-from inventory.clients.topics import TOPICS
 from inventory.i18n import Language
 from inventory.schema_types import NOT_BLANK, Email, Id, LongNameText, LongText, Phone, Reason, ShortText
+from inventory.topics import TOPICS
 
 _NO_NUL = r"^[^\x00]*$"
 # A topic of the checklist (clients/topics.py): a fixed list, so the description names them.

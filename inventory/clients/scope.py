@@ -11,13 +11,13 @@ from typing import Any
 from piccolo.columns.combination import Where
 
 from inventory.actors import Actor
-from inventory.clients.access_log import log_access
-from inventory.clients.choices import AccessAction, AccessOutcome, Purpose
 from inventory.clients.tables import Client
 from inventory.database import AnyEngine, is_sqlite
 from inventory.errors import Conflict, Forbidden, NotFound
 from inventory.i18n import N_
 from inventory.permissions import Permission
+from inventory.privacy.access_log import log_access
+from inventory.privacy.choices import AccessAction, AccessOutcome, Purpose
 from inventory.sites.reach import region_wide
 
 CLIENT_COLUMNS = (

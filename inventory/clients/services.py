@@ -9,8 +9,7 @@ from typing import Any
 
 from inventory.accounts.tables import User
 from inventory.actors import Actor
-from inventory.clients.access_log import record_access
-from inventory.clients.choices import AccessAction, Accommodation, Purpose
+from inventory.clients.choices import Accommodation
 from inventory.clients.codes import new_client_code
 from inventory.clients.identity_numbers import refuse_identity_codes
 from inventory.clients.scope import (
@@ -27,6 +26,8 @@ from inventory.database import AnyEngine, write_transaction
 from inventory.errors import Forbidden, InvalidInput
 from inventory.i18n import N_, Language
 from inventory.permissions import Permission, Role
+from inventory.privacy.access_log import record_access
+from inventory.privacy.choices import AccessAction, Purpose
 from inventory.schema_types import EMAIL
 from inventory.sites.tables import Site
 

@@ -10,8 +10,7 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
 from inventory.choices import DeviceKind
-from inventory.clients.allocation import allocation_step
-from inventory.dependencies import EngineDependency, SettingsDependency
+from inventory.dependencies import ClientStepsDependency, EngineDependency, SettingsDependency
 from inventory.devices.editing import (
     DeviceChanges,
     DiskChanges,
@@ -274,11 +273,12 @@ class DeviceController(Controller):
         request: Request[Actor, Any, Any],
         engine: EngineDependency,
         settings: SettingsDependency,
+        client_steps: ClientStepsDependency,
     ) -> TransitionOut:
         """Take one lifecycle step; the step's own permission and guards decide (403, 409, 422)."""
         step = _transition_request(data)
         if action in ALLOCATION_ACTIONS:  # the client area keeps its reservations and handovers with it
-            result = (await allocation_step(engine, tag, action, request.user, settings, step)).transition
+            result = await client_steps.allocation_step(engine, tag, action, request.user, settings, step)
         else:
             result = await transition(engine, tag, action, request.user, settings, step)
         return TransitionOut(

@@ -17,7 +17,8 @@ from litestar.response import Redirect, Template
 
 from inventory.actors import Actor
 from inventory.choices import DeviceKind
-from inventory.dependencies import EngineDependency, SettingsDependency
+from inventory.dependencies import ClientStepsDependency, EngineDependency, SettingsDependency
+from inventory.devices.client_steps import ClientSteps
 from inventory.devices.destruction import Destruction, record_destroyed_disk
 from inventory.devices.editing import (
     DeviceChanges,
@@ -222,10 +223,15 @@ def _back(tag: str, done: str) -> Redirect:
 
 
 async def _refused(
-    request: Request[Actor, Any, Any], tag: str, section: str, refused: DomainError, **extra: Any
+    request: Request[Actor, Any, Any],
+    tag: str,
+    client_steps: ClientSteps,
+    section: str,
+    refused: DomainError,
+    **extra: Any,
 ) -> Template:
     evidence = {"section": section, "errors": field_errors(refused), **extra}
-    return await device_page(request, tag, evidence=evidence, status_code=refused.status_code)
+    return await device_page(request, tag, client_steps, evidence=evidence, status_code=refused.status_code)
 
 
 class EvidencePages(Controller):
@@ -242,6 +248,7 @@ class EvidencePages(Controller):
         data: MultipartBody[NwipeForm],
         engine: EngineDependency,
         settings: SettingsDependency,
+        client_steps: ClientStepsDependency,
     ) -> Redirect | Template:
         """Accept an nwipe log as the erasure of the device's disks; drives without a serial are paired."""
         text = ""
@@ -254,6 +261,7 @@ class EvidencePages(Controller):
             return await _refused(
                 request,
                 tag,
+                client_steps,
                 "nwipe",
                 refused,
                 log_text=text if pairing else "",
@@ -268,12 +276,13 @@ class EvidencePages(Controller):
         tag: TagPath,
         data: URLEncodedBody[DeviceForm],
         engine: EngineDependency,
+        client_steps: ClientStepsDependency,
     ) -> Redirect | Template:
         """Correct the device's description; what changed is recorded in its history."""
         try:
             await edit_device(engine, tag, _device_changes(data), request.user)
         except DomainError as refused:
-            return await _refused(request, tag, "details", refused, form=vars(data))
+            return await _refused(request, tag, client_steps, "details", refused, form=vars(data))
         return _back(tag, "edited")
 
     @post("/devices/{tag:str}/disks", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
@@ -283,12 +292,13 @@ class EvidencePages(Controller):
         tag: TagPath,
         data: URLEncodedBody[DiskForm],
         engine: EngineDependency,
+        client_steps: ClientStepsDependency,
     ) -> Redirect | Template:
         """Record a disk found in the device; it must be erased before the device moves on."""
         try:
             await add_disk(engine, tag, _new_disk(data), request.user)
         except DomainError as refused:
-            return await _refused(request, tag, "new-disk", refused, form=vars(data))
+            return await _refused(request, tag, client_steps, "new-disk", refused, form=vars(data))
         return _back(tag, "disk_added")
 
     @post("/devices/{tag:str}/hardware-check", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
@@ -298,12 +308,13 @@ class EvidencePages(Controller):
         tag: TagPath,
         data: URLEncodedBody[HardwareCheckForm],
         engine: EngineDependency,
+        client_steps: ClientStepsDependency,
     ) -> Redirect | Template:
         """Record the hardware checklist; with the scanned battery health it gives the condition grade."""
         try:
             await record_hardware_check(engine, tag, _checklist(data), request.user)
         except DomainError as refused:
-            return await _refused(request, tag, "hardware", refused, form=vars(data))
+            return await _refused(request, tag, client_steps, "hardware", refused, form=vars(data))
         return _back(tag, "hardware_checked")
 
     @post(
@@ -316,12 +327,13 @@ class EvidencePages(Controller):
         disk_id: RecordIdPath,
         data: URLEncodedBody[DiskForm],
         engine: EngineDependency,
+        client_steps: ClientStepsDependency,
     ) -> Redirect | Template:
         """Complete or correct a disk's record before it is erased."""
         try:
             await edit_disk(engine, tag, disk_id, _disk_changes(data), request.user)
         except DomainError as refused:
-            return await _refused(request, tag, f"disk-{disk_id}", refused)
+            return await _refused(request, tag, client_steps, f"disk-{disk_id}", refused)
         return _back(tag, "disk_corrected")
 
     @post(
@@ -336,12 +348,13 @@ class EvidencePages(Controller):
         disk_id: RecordIdPath,
         data: URLEncodedBody[ReasonForm],
         engine: EngineDependency,
+        client_steps: ClientStepsDependency,
     ) -> Redirect | Template:
         """Remove a disk recorded by mistake."""
         try:
             await remove_disk(engine, tag, disk_id, data.reason[:1000], request.user)
         except DomainError as refused:
-            return await _refused(request, tag, f"disk-{disk_id}", refused)
+            return await _refused(request, tag, client_steps, f"disk-{disk_id}", refused)
         return _back(tag, "disk_removed")
 
     @post(
@@ -356,6 +369,7 @@ class EvidencePages(Controller):
         disk_id: RecordIdPath,
         data: URLEncodedBody[DestroyForm],
         engine: EngineDependency,
+        client_steps: ClientStepsDependency,
     ) -> Redirect | Template:
         """Record a disk as physically destroyed: how, the witness and the recycler's reference."""
         try:
@@ -369,7 +383,7 @@ class EvidencePages(Controller):
             )
             await record_destroyed_disk(engine, tag, disk_id, destruction, request.user)
         except DomainError as refused:
-            return await _refused(request, tag, f"disk-{disk_id}", refused)
+            return await _refused(request, tag, client_steps, f"disk-{disk_id}", refused)
         return _back(tag, "disk_destroyed")
 
     @get("/erasures/sign-off", opt={"permission": Permission.GUARD_OVERRIDE})

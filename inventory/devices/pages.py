@@ -19,9 +19,8 @@ from inventory.choices import (
     DEVICE_KIND_LABELS,
     DISK_KIND_LABELS,
 )
-from inventory.clients.allocation import allocation_step, preview_allocation_step
-from inventory.clients.reservations import clients_to_reserve_for, reserve_device
-from inventory.dependencies import EngineDependency, SettingsDependency
+from inventory.dependencies import ClientStepsDependency, EngineDependency, SettingsDependency
+from inventory.devices.client_steps import ClientSteps
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.event_kinds import EVENT_KINDS
 from inventory.devices.presenters import device_out, events_out
@@ -81,11 +80,15 @@ _FORM_FIELDS = {"erasure.tool": "tool", "erasure.disks": "disk", "erasure": "dis
 async def device_page(
     request: Request[Actor, Any, Any],
     tag: str,
+    client_steps: ClientSteps,
     failed: tuple[Action, DomainError] | None = None,
     status_code: int = 200,
     evidence: dict[str, Any] | None = None,
 ) -> Template:
-    """The device page; `failed` is a refused step, `evidence` a refused evidence form (see evidence_pages)."""
+    """The device page; `failed` is a refused step, `evidence` a refused evidence form (see evidence_pages).
+
+    `client_steps` is the client area's part (the app's `client_steps` dependency): the clients to reserve for.
+    """
     device = await get_device(tag)
     device_id = device["id"]
     # Independent reads at once: each waits for its own SQLite thread or pool connection.
@@ -123,7 +126,7 @@ async def device_page(
             "check_items": CHECK_ITEMS,
             "check_results": CHECK_RESULT_LABELS,
             "grade_labels": CONDITION_GRADE_LABELS,
-            "reserve_clients": await clients_to_reserve_for(
+            "reserve_clients": await client_steps.clients_to_reserve_for(
                 Device._meta.db, device["asset_tag"], request.user
             ),
             "certificates": certificates,
@@ -223,9 +226,11 @@ class DevicePages(Controller):
         )
 
     @get("/devices/{tag:str}", opt={"permission": Permission.DEVICE_READ})
-    async def device_detail(self, request: Request[Actor, Any, Any], tag: TagPath) -> Template:
+    async def device_detail(
+        self, request: Request[Actor, Any, Any], tag: TagPath, client_steps: ClientStepsDependency
+    ) -> Template:
         """One device: its step, next steps, details, disks and history."""
-        return await device_page(request, tag)
+        return await device_page(request, tag, client_steps)
 
     @post(
         "/devices/{tag:str}/steps/{action:str}", opt={"permission": Permission.DEVICE_READ}, status_code=303
@@ -238,6 +243,7 @@ class DevicePages(Controller):
         data: URLEncodedBody[StepForm],
         engine: EngineDependency,
         settings: SettingsDependency,
+        client_steps: ClientStepsDependency,
     ) -> Redirect | Template:
         """Take a step from the device page once confirmed; a refusal shows on the page with its reason.
 
@@ -248,18 +254,20 @@ class DevicePages(Controller):
             step = _step_request(action, data)
             if data.confirmed != "yes":
                 if action in ALLOCATION_ACTIONS:
-                    decision = await preview_allocation_step(
+                    decision = await client_steps.preview_allocation_step(
                         engine, tag, action, request.user, settings, step
                     )
                 else:
                     decision = await preview_transition(tag, action, request.user, settings, step)
                 return await _confirmation_page(tag, decision, data)
             if action in ALLOCATION_ACTIONS:  # the client area keeps its reservations and handovers with it
-                await allocation_step(engine, tag, action, request.user, settings, step)
+                await client_steps.allocation_step(engine, tag, action, request.user, settings, step)
             else:
                 await transition(engine, tag, action, request.user, settings, step)
         except DomainError as refused:
-            return await device_page(request, tag, (action, refused), status_code=refused.status_code)
+            return await device_page(
+                request, tag, client_steps, (action, refused), status_code=refused.status_code
+            )
         return Redirect(path=f"/devices/{quote(tag)}?done={action.value}", status_code=303)
 
     @post("/devices/{tag:str}/reserve", opt={"permission": Permission.DEVICE_ALLOCATE}, status_code=303)
@@ -270,14 +278,17 @@ class DevicePages(Controller):
         data: URLEncodedBody[ReserveForm],
         engine: EngineDependency,
         settings: SettingsDependency,
+        client_steps: ClientStepsDependency,
     ) -> Redirect | Template:
         """Reserve this ready device for one of the user's clients chosen on the device page."""
         try:
             if not data.client_id.strip().isdigit():
                 raise InvalidInput("client_id", N_("Choose the client."))
-            await reserve_device(engine, int(data.client_id), tag, request.user, settings)
+            await client_steps.reserve_device(engine, int(data.client_id), tag, request.user, settings)
         except DomainError as refused:
-            return await device_page(request, tag, (Action.RESERVE, refused), status_code=refused.status_code)
+            return await device_page(
+                request, tag, client_steps, (Action.RESERVE, refused), status_code=refused.status_code
+            )
         return Redirect(path=f"/devices/{quote(tag)}?done=reserve", status_code=303)
 
     @get("/scan", opt={"permission": Permission.DEVICE_READ})

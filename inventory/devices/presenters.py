@@ -6,14 +6,14 @@ from collections.abc import Container
 from typing import Any
 
 from inventory.actors import Actor
-from inventory.clients.access_log import log_access
-from inventory.clients.choices import AccessAction, Purpose
-from inventory.clients.scope import reachable
-from inventory.clients.tables import Client
+from inventory.devices.device_clients import client_reachable, client_rows
 from inventory.devices.schemas import ClientRef, DeviceOut, DeviceSummary, DiskOut, EventOut
+from inventory.devices.tables import Device
 from inventory.i18n import gettext
 from inventory.lifecycle import STATE_LABELS, TRANSITIONS, Action, State, available_actions
 from inventory.permissions import Permission
+from inventory.privacy.access_log import log_access
+from inventory.privacy.choices import AccessAction, Purpose
 
 CLIENT_ACTIONS = frozenset(
     a.value for a in (Action.RESERVE, Action.RELEASE, Action.HAND_OVER, Action.LEND, Action.RETURN)
@@ -42,12 +42,15 @@ async def _client_ref(device: dict[str, Any], actor: Actor) -> ClientRef | None:
     client_id = device["reserved_for"] or device["holder"]
     if client_id is None or not actor.may(Permission.CLIENT_READ):
         return None
-    row = await Client.select(Client.id, Client.code, Client.site).where(Client.id == client_id).first()
-    if row is None or not reachable(actor, row):  # another site's client is not named, not even by code
+    rows = await client_rows([client_id])
+    row = rows[0] if rows else None
+    if row is None or not client_reachable(
+        actor, row
+    ):  # another site's client is not named, not even by code
         return None
     purpose = Purpose.RESERVATION if device["reserved_for"] else Purpose.HANDOVER
     await log_access(
-        Client._meta.db,
+        Device._meta.db,
         actor,
         AccessAction.READ,
         [client_id],
@@ -109,8 +112,7 @@ async def events_out(rows: list[dict[str, Any]], actor: Actor) -> list[EventOut]
     mentioned = {client for client in map(_event_client, rows) if client is not None}
     in_reach: set[int] = set()
     if mentioned and actor.may(Permission.CLIENT_READ):
-        found = await Client.select(Client.id, Client.site).where(Client.id.is_in(sorted(mentioned)))
-        in_reach = {row["id"] for row in found if reachable(actor, row)}
+        in_reach = {row["id"] for row in await client_rows(mentioned) if client_reachable(actor, row)}
     return [event_out(row, actor, in_reach) for row in rows]
 
 
@@ -133,7 +135,7 @@ async def events_shown_to(rows: list[dict[str, Any]], actor: Actor, tag: str) ->
             named.setdefault(_EVENT_PURPOSES[event.action], []).append(client)
     for purpose, clients in sorted(named.items()):
         await log_access(
-            Client._meta.db, actor, AccessAction.READ, clients, purpose, detail=f"history of {tag}"
+            Device._meta.db, actor, AccessAction.READ, clients, purpose, detail=f"history of {tag}"
         )
     return events
 

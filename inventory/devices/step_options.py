@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inventory.actors import Actor
-from inventory.clients.scope import in_reach
+from inventory.devices.device_clients import client_in_reach
 from inventory.devices.facts import load_facts
 from inventory.devices.tables import Device
 from inventory.errors import format_refusal
@@ -64,6 +64,6 @@ async def step_options(device_id: int, actor: Actor) -> list[StepOption]:
     if any(option.action in CLIENTS_DEVICE_STEPS for option in options):
         row = await Device.select(Device.reserved_for, Device.holder).where(Device.id == device_id).first()
         client_id = (row["reserved_for"] or row["holder"]) if row else None
-        if client_id is not None and not await in_reach(actor, client_id):
+        if client_id is not None and not await client_in_reach(actor, client_id):
             options = [option for option in options if option.action not in CLIENTS_DEVICE_STEPS]
     return options

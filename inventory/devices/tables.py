@@ -13,15 +13,19 @@ from piccolo.columns import (
 )
 from piccolo.columns.base import OnDelete
 from piccolo.columns.column_types import Serial
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
 from inventory.accounts.tables import User
 from inventory.choices import ConditionGrade, DeviceKind, ErasureTechnique
-from inventory.clients.tables import Client
 from inventory.donations.tables import Donation
 from inventory.lifecycle import State
 from inventory.sites.tables import Site
 from labels.sanitisation_terms import DestructionMethod, DiskKind, ErasureCategory
+
+# The client area sits above devices (it reserves, hands over and lends them), so devices refer to its
+# clients lazily: by name, resolved once the client tables are loaded.
+CLIENT = LazyTableReference("Client", module_path="inventory.clients.tables")
 
 
 class Device(Table):
@@ -47,8 +51,8 @@ class Device(Table):
     state = Varchar(length=24, choices=State, default=State.RECEIVED, index=True)
     state_before_hold = Varchar(length=24, choices=State, null=True, default=None)
     cycle = Integer(default=1, help_text="Counts the device's rounds through the bench; a return starts one.")
-    reserved_for = ForeignKey(Client, null=True, on_delete=OnDelete.restrict)
-    holder = ForeignKey(Client, null=True, on_delete=OnDelete.restrict)
+    reserved_for: ForeignKey[Table] = ForeignKey(CLIENT, null=True, on_delete=OnDelete.restrict)
+    holder: ForeignKey[Table] = ForeignKey(CLIENT, null=True, on_delete=OnDelete.restrict)
     loan_due_on = Date(null=True, default=None)
     state_changed_at = Timestamptz(index=True)
     created_at = Timestamptz()

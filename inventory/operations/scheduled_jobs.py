@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 
-from inventory.clients.access_log import current_head
 from inventory.clients.anonymisation import purge_expired_clients
 from inventory.clients.reservations import release_expired_reservations
 from inventory.i18n import N_
@@ -20,6 +19,7 @@ from inventory.operations.reminders.reservations import notify_expiring_reservat
 from inventory.operations.reminders.stuck import notify_stuck_devices
 from inventory.operations.scheduling.job_definition import Job, JobContext, daily, every
 from inventory.operations.statistics.snapshot import statistics_snapshot
+from inventory.privacy.access_log import current_head
 from inventory.runs.golden_images import refresh_images
 from inventory.runs.recovery import recover_interrupted_runs
 

@@ -14,13 +14,13 @@ from typing import Any
 from piccolo.query.functions.aggregate import Count
 
 from inventory.actors import Actor
-from inventory.clients.access_log import log_access
-from inventory.clients.choices import AccessAction, Purpose
 from inventory.clock import HELSINKI, now, today
 from inventory.devices.intake import INTAKE_ACTION
 from inventory.devices.tables import Device, DeviceEvent
 from inventory.devices.waiting import any_of, waiting_too_long
 from inventory.lifecycle import Action, State
+from inventory.privacy.access_log import log_access
+from inventory.privacy.choices import AccessAction, Purpose
 from inventory.sites.tables import Site
 
 SECONDS_PER_DAY = 86_400

@@ -17,8 +17,6 @@ from piccolo.columns import Column
 from piccolo.columns.combination import Where
 
 from inventory.actors import Actor
-from inventory.clients.access_log import log_access
-from inventory.clients.choices import AccessAction, AccessOutcome, Purpose
 from inventory.devices.asset_tags import canonical_tag
 from inventory.devices.tables import Device, Erasure
 from inventory.donations.tables import Donation
@@ -26,6 +24,8 @@ from inventory.errors import InvalidInput, NotFound
 from inventory.i18n import N_
 from inventory.params import MAX_ID
 from inventory.permissions import Role
+from inventory.privacy.access_log import log_access
+from inventory.privacy.choices import AccessAction, AccessOutcome, Purpose
 from inventory.runs.tables import BenchMachine, Run
 from inventory.stocktake.tables import StockTake
 

@@ -11,12 +11,12 @@ from PIL import Image, ImageDraw
 from inventory.actors import Actor
 from inventory.clients.choices import Accommodation
 from inventory.clients.services import NewClient, create_client
-from inventory.clients.tables import AccessLogEntry
 from inventory.clock import today
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.i18n import Language
 from inventory.lifecycle import Action, State
 from inventory.permissions import Role
+from inventory.privacy.tables import AccessLogEntry
 from inventory.settings import get_settings
 from tests import factories
 

@@ -18,7 +18,9 @@ import pytest
 
 from inventory.actors import Actor
 from inventory.app import create_app
-from inventory.clients.access_log import (
+from inventory.clients.tables import Client
+from inventory.permissions import Role
+from inventory.privacy.access_log import (
     GENESIS_HASH,
     HEAD_NAME,
     SWITCH_NAME,
@@ -32,9 +34,8 @@ from inventory.clients.access_log import (
     row_hash,
     verify_chain,
 )
-from inventory.clients.choices import AccessAction, Purpose
-from inventory.clients.tables import AccessLogEntry, AccessLogHead, Client
-from inventory.permissions import Role
+from inventory.privacy.choices import AccessAction, Purpose
+from inventory.privacy.tables import AccessLogEntry, AccessLogHead
 from tests.clients.helpers import bearer, log_rows, new_client, person, ready_device
 
 WRITERS = 40

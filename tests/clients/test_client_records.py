@@ -7,11 +7,11 @@ from typing import Any
 
 import httpx
 
-from inventory.clients.access_log import verify_chain
 from inventory.clients.codes import ALPHABET
 from inventory.clients.tables import Client
 from inventory.clock import today
 from inventory.permissions import Role
+from inventory.privacy.access_log import verify_chain
 from tests.clients.helpers import EMAIL, NAME, PHONE, bearer, browser_session, log_rows, new_client, person
 
 CODE = re.compile(rf"^K-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")

@@ -12,7 +12,6 @@ import httpx
 
 from inventory.accounts.tables import User
 from inventory.app import create_app
-from inventory.clients.access_log import verify_chain
 from inventory.clients.choices import HandoverKind
 from inventory.clients.handovers import HandoverRequest, hand_over
 from inventory.clients.reservations import reserve_device
@@ -22,6 +21,7 @@ from inventory.devices.tables import Device
 from inventory.operations.notifications.email import deliver_pending
 from inventory.operations.scheduled_jobs import JOBS
 from inventory.permissions import Role
+from inventory.privacy.access_log import verify_chain
 from inventory.settings import get_settings
 from tests.clients.helpers import bearer, log_rows, new_client, person, ready_device
 from tests.operations.helpers import operations

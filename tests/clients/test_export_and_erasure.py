@@ -11,7 +11,6 @@ import httpx
 import pytest
 
 from inventory.actors import Actor
-from inventory.clients.access_log import verify_chain
 from inventory.clients.anonymisation import anonymise_client, months_before, purge_expired_clients
 from inventory.clients.assessment import AssessmentInput, TaskAnswer, save_assessment
 from inventory.clients.choices import AssessmentPhase, HandoverKind, Observation
@@ -28,6 +27,7 @@ from inventory.clock import today
 from inventory.devices.tables import Device, DeviceEvent
 from inventory.errors import Conflict
 from inventory.i18n import Language
+from inventory.privacy.access_log import verify_chain
 from inventory.settings import get_settings
 from tests.clients.helpers import (
     EMAIL,

@@ -11,10 +11,10 @@ import pytest
 
 from inventory.accounts.tables import UserSession
 from inventory.clients.access_extract import access_extract
-from inventory.clients.access_log import verify_chain
 from inventory.clock import now
 from inventory.i18n import Language
 from inventory.permissions import Role
+from inventory.privacy.access_log import verify_chain
 from tests import factories
 from tests.clients.helpers import NAME, bearer, browser_session, log_rows, new_client, person
 from tests.labels.pdf_reading import all_text

@@ -8,10 +8,11 @@ from typing import Any
 
 import httpx
 
-from inventory.clients.access_log import verify_chain
 from inventory.clients.reservations import reserve_device
-from inventory.clients.tables import AccessLogEntry, Handover, Reservation
+from inventory.clients.tables import Handover, Reservation
 from inventory.devices.tables import Device
+from inventory.privacy.access_log import verify_chain
+from inventory.privacy.tables import AccessLogEntry
 from inventory.settings import get_settings
 from tests.clients.helpers import bearer, new_client, person, ready_device
 

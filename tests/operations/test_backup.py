@@ -14,9 +14,9 @@ import anyio
 import asyncpg
 import pytest
 
-from inventory.clients.access_log import HEAD_COPY_SUFFIX, current_head, parse_head_copy, verify_chain
 from inventory.operations.backup.postgres import split_password
 from inventory.operations.backup.services import BackupError, make_backup, prune_backups, restore_backup
+from inventory.privacy.access_log import HEAD_COPY_SUFFIX, current_head, parse_head_copy, verify_chain
 from tests.conftest import POSTGRES_ADMIN_DSN
 from tests.operations.helpers import clean_env, kierto, operations
 from tests.support import require_tool

@@ -20,12 +20,12 @@ from inventory.clients.choices import HandoverKind
 from inventory.clients.handovers import HandoverRequest, hand_over
 from inventory.clients.reservations import reserve_device
 from inventory.clients.tables import Client
-from inventory.clients.topics import TOPICS
 from inventory.devices.asset_tags import read_lookalikes
 from inventory.i18n import gettext
 from inventory.permissions import Role
 from inventory.settings import get_settings
 from inventory.stocktake.tables import StockTake
+from inventory.topics import TOPICS
 from tests import factories
 from tests.clients.helpers import ready_device
 from tests.ui.conftest import HTML, log_in, post_form, text_of

@@ -11,7 +11,6 @@ from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
 from inventory.clients import schemas
 from inventory.clients.assessment import AssessmentInput, TaskAnswer, save_assessment
-from inventory.clients.choices import Purpose
 from inventory.clients.presenters import client_out
 from inventory.clients.records import read_client
 from inventory.clients.route_options import (
@@ -24,6 +23,7 @@ from inventory.clients.route_options import (
 )
 from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.permissions import Permission
+from inventory.privacy.choices import Purpose
 
 
 class AssessmentController(Controller):

@@ -13,7 +13,6 @@ from inventory.api_docs import API_ERRORS
 from inventory.clients import schemas
 from inventory.clients.access_extract import access_extract
 from inventory.clients.anonymisation import anonymise_client
-from inventory.clients.choices import Purpose
 from inventory.clients.controllers.pdf import PDF, pdf_response
 from inventory.clients.documents import RenderedDocument, organisation
 from inventory.clients.export import ClientExport, export_client
@@ -25,6 +24,7 @@ from inventory.clients.services import ClientChanges, NewClient, create_client, 
 from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.params import PageQuery, PerPageQuery, TextQuery
 from inventory.permissions import Permission
+from inventory.privacy.choices import Purpose
 
 
 class ClientController(Controller):

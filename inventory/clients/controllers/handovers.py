@@ -11,7 +11,6 @@ from litestar.params import JSONBody, MultipartBody
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
 from inventory.clients import schemas
-from inventory.clients.choices import Purpose
 from inventory.clients.controllers.pdf import PDF, pdf_response
 from inventory.clients.documents import handover_document
 from inventory.clients.handovers import (
@@ -31,6 +30,7 @@ from inventory.clients.signatures import MAX_BYTES
 from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
+from inventory.privacy.choices import Purpose
 
 
 class ClientHandoverController(Controller):

@@ -10,7 +10,6 @@ from litestar.params import JSONBody
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
 from inventory.clients import schemas
-from inventory.clients.choices import Purpose
 from inventory.clients.controllers.pdf import PDF, pdf_response
 from inventory.clients.documents import orientation_certificate
 from inventory.clients.orientation_sessions import SessionInput, add_session, change_session, remove_session
@@ -20,6 +19,7 @@ from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, Pur
 from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
+from inventory.privacy.choices import Purpose
 
 
 class OrientationController(Controller):

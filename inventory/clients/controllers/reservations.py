@@ -11,7 +11,6 @@ from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
 from inventory.choices import ConditionGrade, DeviceKind
 from inventory.clients import schemas
-from inventory.clients.choices import Purpose
 from inventory.clients.presenters import candidates_out, reservation_out
 from inventory.clients.records import read_client
 from inventory.clients.reservations import (
@@ -25,6 +24,7 @@ from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, Pur
 from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.params import MAX_ID, RecordIdPath
 from inventory.permissions import Permission
+from inventory.privacy.choices import Purpose
 
 
 class ClientReservationController(Controller):

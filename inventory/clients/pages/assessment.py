@@ -9,7 +9,7 @@ from litestar.response import Redirect, Template
 
 from inventory.actors import Actor
 from inventory.clients.assessment import COMMENT_MAX, AssessmentInput, TaskAnswer, save_assessment, task_label
-from inventory.clients.choices import AssessmentPhase, Observation, Purpose
+from inventory.clients.choices import AssessmentPhase, Observation
 from inventory.clients.pages.client_page import error_context, page_labels
 from inventory.clients.pages.forms import optional_int, parse_date
 from inventory.clients.records import ClientRecord, read_client
@@ -26,6 +26,7 @@ from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_
 from inventory.permissions import Permission
+from inventory.privacy.choices import Purpose
 from inventory.settings import Settings
 from inventory.web import Page
 

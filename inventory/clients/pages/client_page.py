@@ -20,17 +20,17 @@ from inventory.clients.choices import (
     Accessory,
     Accommodation,
     Observation,
-    Purpose,
 )
 from inventory.clients.documents import accessory_name
 from inventory.clients.pages.forms import many
 from inventory.clients.records import ClientRecord, read_client
-from inventory.clients.topics import TOPICS
 from inventory.clock import today
 from inventory.database import AnyEngine
 from inventory.errors import DomainError
 from inventory.i18n import N_, Language, current_language, gettext
+from inventory.privacy.choices import Purpose
 from inventory.settings import Settings
+from inventory.topics import TOPICS
 from inventory.web import Page
 
 NOTICES = {

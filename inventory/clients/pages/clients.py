@@ -12,7 +12,6 @@ from litestar.response import Redirect, Template
 from inventory.accounts.tables import User
 from inventory.actors import Actor
 from inventory.clients.anonymisation import anonymise_client
-from inventory.clients.choices import Purpose
 from inventory.clients.pages.client_page import client_page, error_context, notice, page_labels
 from inventory.clients.pages.forms import accommodations_from, language_from, optional_int, parse_date
 from inventory.clients.records import list_clients, read_client
@@ -25,6 +24,7 @@ from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_
 from inventory.params import PageQuery, TextQuery
 from inventory.permissions import Permission, Role
+from inventory.privacy.choices import Purpose
 from inventory.settings import Settings
 from inventory.web import Page
 

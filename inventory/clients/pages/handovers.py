@@ -16,7 +16,7 @@ from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inventory.actors import Actor
-from inventory.clients.choices import Accessory, HandoverKind, Purpose
+from inventory.clients.choices import Accessory, HandoverKind
 from inventory.clients.handovers import (
     HandoverRequest,
     Signing,
@@ -39,6 +39,7 @@ from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_, gettext
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
+from inventory.privacy.choices import Purpose
 from inventory.web import Page
 
 SIGNATURE_PADS = {

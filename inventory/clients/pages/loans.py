@@ -10,7 +10,6 @@ from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inventory.actors import Actor
-from inventory.clients.choices import Purpose
 from inventory.clients.handovers import ReturnRequest, extend_loan, overdue_loans, read_handover, return_loan
 from inventory.clients.pages.client_page import client_page, error_context, page_labels
 from inventory.clients.pages.forms import many, parse_date
@@ -21,6 +20,7 @@ from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
+from inventory.privacy.choices import Purpose
 from inventory.web import Page
 
 

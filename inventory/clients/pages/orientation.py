@@ -10,7 +10,6 @@ from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inventory.actors import Actor
-from inventory.clients.choices import Purpose
 from inventory.clients.orientation_sessions import SessionInput, add_session, remove_session
 from inventory.clients.pages.client_page import client_page
 from inventory.clients.pages.forms import many, optional_int, parse_date
@@ -20,6 +19,7 @@ from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
+from inventory.privacy.choices import Purpose
 
 
 @dataclass

@@ -11,7 +11,6 @@ from litestar.response import Redirect, Template
 
 from inventory.actors import Actor
 from inventory.choices import ConditionGrade, DeviceKind
-from inventory.clients.choices import Purpose
 from inventory.clients.pages.client_page import client_page, error_context, page_labels
 from inventory.clients.reservations import (
     DeviceWish,
@@ -26,6 +25,7 @@ from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
+from inventory.privacy.choices import Purpose
 from inventory.web import Page
 
 

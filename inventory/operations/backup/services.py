@@ -11,12 +11,12 @@ from urllib.parse import urlparse
 
 import anyio
 
-from inventory.clients.access_log import current_head, head_copy_path, write_head_copy
 from inventory.clock import now
 from inventory.operations.backup.postgres import backup_postgres, restore_postgres, user_tables
 from inventory.operations.backup.sqlite import BackupError, backup_sqlite, has_data, restore_sqlite
 from inventory.operations.scheduling.job_definition import JobContext
 from inventory.operations.settings import OperationsSettings
+from inventory.privacy.access_log import current_head, head_copy_path, write_head_copy
 from inventory.settings import Settings
 
 BACKUP_NAME = re.compile(r"^kierto-\d{8}T\d{6}Z\.(sqlite3|pgdump)$")

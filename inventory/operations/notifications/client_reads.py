@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from inventory.actors import Actor
-from inventory.clients.access_log import log_access
-from inventory.clients.choices import AccessAction, Purpose
 from inventory.clients.tables import Client
+from inventory.privacy.access_log import log_access
+from inventory.privacy.choices import AccessAction, Purpose
 
 # The kinds whose text carries `client_code`, and why a reader is shown it.
 PURPOSES: dict[str, Purpose] = {

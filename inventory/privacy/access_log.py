@@ -32,10 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from inventory.actors import Actor
-from inventory.clients.choices import AccessAction, AccessOutcome, Purpose
-from inventory.clients.tables import AccessLogEntry, AccessLogHead
 from inventory.clock import now
 from inventory.database import AnyEngine, write_transaction
+from inventory.privacy.choices import AccessAction, AccessOutcome, Purpose
+from inventory.privacy.tables import AccessLogEntry, AccessLogHead
 from inventory.settings import get_settings
 
 GENESIS_HASH = "0" * 64
