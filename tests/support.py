@@ -1,10 +1,13 @@
-"""Helpers the whole suite shares: finding the external tools that tests drive for real."""
+"""Helpers the whole suite shares: finding the external tools that tests drive for real, checking row shapes."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Mapping
+from typing import Any
 
+import msgspec
 import pytest
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -29,3 +32,9 @@ def require(condition: bool, message: str) -> None:
     if IN_CI:
         pytest.fail(message)
     pytest.skip(message)
+
+
+def assert_row_shape(row: Mapping[str, Any], shape: Any) -> None:
+    """The row holds exactly the keys its TypedDict names, each value of the type it gives (msgspec checks)."""
+    assert set(row) == shape.__required_keys__ | shape.__optional_keys__, (shape.__name__, sorted(row))
+    msgspec.convert(row, shape, strict=False)

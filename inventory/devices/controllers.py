@@ -21,7 +21,7 @@ from inventory.devices.editing import (
 )
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.intake import NewDisk
-from inventory.devices.presenters import device_out, device_summary, events_shown_to
+from inventory.devices.presenters import device_out, device_summary, disk_out, events_shown_to
 from inventory.devices.queries import (
     DeviceFilter,
     device_events,
@@ -185,7 +185,7 @@ class DeviceController(Controller):
     async def list_disks(self, tag: TagPath) -> list[DiskOut]:
         """The device's disks."""
         device = await get_device(tag)
-        return [DiskOut(**{k: disk[k] for k in DiskOut.__struct_fields__}) for disk in device["disks"]]
+        return [disk_out(disk) for disk in device["disks"]]
 
     @post(
         "/{tag:str}/disks",
@@ -215,7 +215,7 @@ class DeviceController(Controller):
         )
         device = await get_device(tag)
         disk = next(d for d in device["disks"] if d["id"] == disk_id)
-        return DiskOut(**{k: disk[k] for k in DiskOut.__struct_fields__})
+        return disk_out(disk)
 
     @patch(
         "/{tag:str}/disks/{disk_id:int}",
@@ -238,7 +238,7 @@ class DeviceController(Controller):
         await edit_disk(engine, tag, disk_id, changes, request.user)
         device = await get_device(tag)
         disk = next(d for d in device["disks"] if d["id"] == disk_id)
-        return DiskOut(**{k: disk[k] for k in DiskOut.__struct_fields__})
+        return disk_out(disk)
 
     @post(
         "/{tag:str}/disks/{disk_id:int}/removal",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Container
-from typing import Any
 
 from inventory.actors import Actor
+from inventory.choices import ConditionGrade, DeviceKind
 from inventory.devices.device_clients import client_reachable, client_rows
+from inventory.devices.rows import DeviceEventRow, DeviceListRow, DeviceRow, DiskRow
 from inventory.devices.schemas import ClientRef, DeviceOut, DeviceSummary, DiskOut, EventOut
 from inventory.devices.tables import Device
 from inventory.i18n import gettext
@@ -14,30 +15,35 @@ from inventory.lifecycle import STATE_LABELS, TRANSITIONS, Action, State, availa
 from inventory.permissions import Permission
 from inventory.privacy.access_log import log_access
 from inventory.privacy.choices import AccessAction, Purpose
+from labels.sanitisation_terms import DiskKind
 
 CLIENT_ACTIONS = frozenset(
     a.value for a in (Action.RESERVE, Action.RELEASE, Action.HAND_OVER, Action.LEND, Action.RETURN)
 )
 
 
-def device_summary(row: dict[str, Any]) -> DeviceSummary:
+def _grade(value: str | None) -> ConditionGrade | None:
+    return ConditionGrade(value) if value else None
+
+
+def device_summary(row: DeviceListRow) -> DeviceSummary:
     """A list entry from a row of `DEVICE_LIST_COLUMNS`."""
     return DeviceSummary(
         id=row["id"],
         asset_tag=row["asset_tag"],
         site_code=row["site_code"],
-        kind=row["kind"],
+        kind=DeviceKind(row["kind"]),
         make=row["make"],
         model=row["model"],
         serial=row["serial"],
         state=State(row["state"]),
-        condition_grade=row["condition_grade"],
+        condition_grade=_grade(row["condition_grade"]),
         donation_id=row["donation"],
         state_changed_at=row["state_changed_at"],
     )
 
 
-async def _client_ref(device: dict[str, Any], actor: Actor) -> ClientRef | None:
+async def _client_ref(device: DeviceRow, actor: Actor) -> ClientRef | None:
     """The reserving or holding client's code for those who reach that client; showing it is a logged read."""
     client_id = device["reserved_for"] or device["holder"]
     if client_id is None or not actor.may(Permission.CLIENT_READ):
@@ -60,20 +66,20 @@ async def _client_ref(device: dict[str, Any], actor: Actor) -> ClientRef | None:
     return ClientRef(id=row["id"], code=row["code"])
 
 
-async def device_out(device: dict[str, Any], actor: Actor) -> DeviceOut:
+async def device_out(device: DeviceRow, actor: Actor) -> DeviceOut:
     """The full device, with only the steps this actor may take, and client fields only if allowed."""
     state = State(device["state"])
     return DeviceOut(
         id=device["id"],
         asset_tag=device["asset_tag"],
         site_code=device["site_code"],
-        kind=device["kind"],
+        kind=DeviceKind(device["kind"]),
         make=device["make"],
         model=device["model"],
         serial=device["serial"],
         cpu=device["cpu"],
         ram_mb=device["ram_mb"],
-        condition_grade=device["condition_grade"],
+        condition_grade=_grade(device["condition_grade"]),
         notes=device["notes"],
         intake_condition=device["intake_condition"],
         state=state,
@@ -84,30 +90,32 @@ async def device_out(device: dict[str, Any], actor: Actor) -> DeviceOut:
         loan_due_on=device["loan_due_on"],
         state_changed_at=device["state_changed_at"],
         created_at=device["created_at"],
-        disks=[
-            DiskOut(
-                id=disk["id"],
-                make=disk["make"],
-                model=disk["model"],
-                serial=disk["serial"],
-                size_bytes=disk["size_bytes"],
-                kind=disk["kind"],
-                destroyed_at=disk["destroyed_at"],
-                erasure_certificate=disk["erasure_certificate"],
-            )
-            for disk in device["disks"]
-        ],
+        disks=[disk_out(disk) for disk in device["disks"]],
         available_actions=[a for a in available_actions(state) if actor.may(TRANSITIONS[a].permission)],
         client=await _client_ref(device, actor),
     )
 
 
-def _event_client(row: dict[str, Any]) -> int | None:
+def disk_out(disk: DiskRow) -> DiskOut:
+    """A disk, with the certificate of its erasure in the device's current round, if any."""
+    return DiskOut(
+        id=disk["id"],
+        make=disk["make"],
+        model=disk["model"],
+        serial=disk["serial"],
+        size_bytes=disk["size_bytes"],
+        kind=DiskKind(disk["kind"]),
+        destroyed_at=disk["destroyed_at"],
+        erasure_certificate=disk["erasure_certificate"],
+    )
+
+
+def _event_client(row: DeviceEventRow) -> int | None:
     value = (row["details"] or {}).get("client_id") if row["action"] in CLIENT_ACTIONS else None
     return value if isinstance(value, int) else None
 
 
-async def events_out(rows: list[dict[str, Any]], actor: Actor) -> list[EventOut]:
+async def events_out(rows: list[DeviceEventRow], actor: Actor) -> list[EventOut]:
     """A device's history for this actor: allocation steps name only clients in the actor's reach."""
     mentioned = {client for client in map(_event_client, rows) if client is not None}
     in_reach: set[int] = set()
@@ -125,7 +133,7 @@ _EVENT_PURPOSES = {
 }
 
 
-async def events_shown_to(rows: list[dict[str, Any]], actor: Actor, tag: str) -> list[EventOut]:
+async def events_shown_to(rows: list[DeviceEventRow], actor: Actor, tag: str) -> list[EventOut]:
     """`events_out()` for an answer that shows the events' details: each client named there is a logged read."""
     events = await events_out(rows, actor)
     named: dict[Purpose, list[int]] = {}
@@ -140,7 +148,7 @@ async def events_shown_to(rows: list[dict[str, Any]], actor: Actor, tag: str) ->
     return events
 
 
-def event_out(row: dict[str, Any], actor: Actor, clients_in_reach: Container[int] = ()) -> EventOut:
+def event_out(row: DeviceEventRow, actor: Actor, clients_in_reach: Container[int] = ()) -> EventOut:
     """A history entry; an allocation step's client stays out unless that client is in the actor's reach."""
     details = dict(row["details"] or {})
     reason = row["reason"]

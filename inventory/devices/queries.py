@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from piccolo.columns.combination import And, Where
 from piccolo.query.base import Query
@@ -13,6 +13,7 @@ from piccolo.query.base import Query
 from inventory.actors import Actor
 from inventory.choices import DeviceKind
 from inventory.database import contains_text
+from inventory.devices.rows import DeviceErasureRow, DeviceEventRow, DeviceListRow, DeviceRow
 from inventory.devices.tables import Device, DeviceEvent, Disk, Erasure
 from inventory.errors import NotFound
 from inventory.i18n import N_
@@ -79,7 +80,7 @@ def _apply(query: Query[Any, Any], conditions: list[Any]) -> Query[Any, Any]:
 
 async def list_devices(
     device_filter: DeviceFilter, actor: Actor, page: int = 1, per_page: int = 50
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[DeviceListRow], int]:
     """One page of the actor's reachable devices matching the filter, newest tag first, and how many in all."""
     conditions = _conditions(device_filter)
     in_reach = site_condition(actor, Device.site)
@@ -93,7 +94,7 @@ async def list_devices(
         conditions,
     )
     total = await _apply(Device.count(), conditions)
-    return list(rows), int(total)
+    return cast(list[DeviceListRow], rows), int(total)
 
 
 # The device and its disks, written out: reading a device is what follows every scan, and building
@@ -111,7 +112,7 @@ DISKS_BY_TAG = (
 )
 
 
-async def get_device(asset_tag: str) -> dict[str, Any]:
+async def get_device(asset_tag: str) -> DeviceRow:
     """One device with its site code and disks (each disk with the certificate of its erasure this cycle)."""
     device_query, disk_query = Device.raw(DEVICE_BY_TAG, asset_tag), Disk.raw(DISKS_BY_TAG, asset_tag)
     if Device._meta.db.transaction_exists():  # one connection: one query at a time
@@ -120,14 +121,13 @@ async def get_device(asset_tag: str) -> dict[str, Any]:
         devices, disks = await asyncio.gather(device_query.run(), disk_query.run())
     if not devices:
         raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
-    device: dict[str, Any] = dict(devices[0])
-    device["disks"] = [dict(disk) for disk in disks]
-    return device
+    return cast(DeviceRow, {**devices[0], "disks": [dict(disk) for disk in disks]})
 
 
-async def device_events(device_id: int) -> list[dict[str, Any]]:
+async def device_events(device_id: int) -> list[DeviceEventRow]:
     """A device's whole history, oldest first."""
-    return list(
+    return cast(
+        list[DeviceEventRow],
         await DeviceEvent.select(
             DeviceEvent.id,
             DeviceEvent.action,
@@ -140,13 +140,14 @@ async def device_events(device_id: int) -> list[dict[str, Any]]:
         )
         .where(DeviceEvent.device == device_id)
         .order_by(DeviceEvent.id)
-        .output(load_json=True)
+        .output(load_json=True),
     )
 
 
-async def device_erasures(device_id: int) -> list[dict[str, Any]]:
+async def device_erasures(device_id: int) -> list[DeviceErasureRow]:
     """Every erasure of a device, newest first."""
-    return list(
+    return cast(
+        list[DeviceErasureRow],
         await Erasure.select(
             Erasure.id,
             Erasure.certificate_number,
@@ -158,5 +159,5 @@ async def device_erasures(device_id: int) -> list[dict[str, Any]]:
             Erasure.finished_at,
         )
         .where(Erasure.device == device_id)
-        .order_by(Erasure.id, ascending=False)
+        .order_by(Erasure.id, ascending=False),
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import cast
 
 from inventory.devices.asset_tags import likely_intended, normalise_scan, parse_tag, read_lookalikes
 from inventory.devices.queries import DEVICE_LIST_COLUMNS
+from inventory.devices.rows import DeviceListRow
 from inventory.devices.tables import Device
 from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.i18n import N_
@@ -30,7 +31,7 @@ class ScanMatch:
     device_id: int
     asset_tag: str
     matched_by: str
-    row: dict[str, Any] = field(default_factory=dict, compare=False)  # the DEVICE_LIST_COLUMNS of the device
+    row: DeviceListRow = field(compare=False)
 
 
 async def resolve_scan(code: str) -> ScanMatch:
@@ -54,11 +55,11 @@ async def resolve_scan(code: str) -> ScanMatch:
         )
     if tag is not None:
         # One query answers a scan (it is the most frequent request at the bench).
-        by_tag: list[dict[str, Any]] = await Device.raw(BY_TAG, tag.canonical)
+        by_tag: list[DeviceListRow] = await Device.raw(BY_TAG, tag.canonical)
         if by_tag:
             return ScanMatch(by_tag[0]["id"], by_tag[0]["asset_tag"], "asset_tag", by_tag[0])
-    rows: list[dict[str, Any]] = (
-        await Device.select(*DEVICE_LIST_COLUMNS).where(Device.serial == text).limit(3)
+    rows = cast(
+        list[DeviceListRow], await Device.select(*DEVICE_LIST_COLUMNS).where(Device.serial == text).limit(3)
     )
     if len(rows) == 1:
         return ScanMatch(rows[0]["id"], rows[0]["asset_tag"], "serial", rows[0])

@@ -1,13 +1,17 @@
-"""The device read written out as SQL answers exactly what Piccolo's own selects answer."""
+"""The device read written out as SQL answers exactly what Piccolo's own selects answer, in the shapes its types give."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from inventory.devices.queries import get_device
+from inventory.actors import Actor
+from inventory.devices.queries import DeviceFilter, device_erasures, device_events, get_device, list_devices
+from inventory.devices.rows import DeviceErasureRow, DeviceEventRow, DeviceListRow, DeviceRow, DiskRow
+from inventory.devices.scanning import resolve_scan
 from inventory.devices.tables import Device, Disk, ErasureDisk
 from inventory.lifecycle import State
 from tests import factories
+from tests.support import assert_row_shape
 
 
 async def _as_piccolo_reads_it(asset_tag: str) -> dict[str, Any]:
@@ -46,3 +50,28 @@ async def test_a_device_read_answers_what_piccolo_selects_answer(db: Any) -> Non
     wiped = await get_device(erased)
     assert all(disk["erasure_certificate"] for disk in wiped["disks"])
     assert (await get_device(received))["disks"][0]["erasure_certificate"] is None
+
+
+async def test_the_device_queries_answer_the_shapes_their_types_promise(db: Any) -> None:
+    created = await factories.donation(db, devices=2)
+    wiped, received = created.asset_tags
+    await factories.bring_to(db, wiped, State.WIPED)
+    device = await get_device(wiped)
+    assert_row_shape(device, DeviceRow)
+    assert device["disks"], "a donated laptop has a disk"
+    for disk in device["disks"]:
+        assert_row_shape(disk, DiskRow)
+    events = await device_events(device["id"])
+    assert len(events) > 1, "received, then the steps to wiped"
+    for event in events:
+        assert_row_shape(event, DeviceEventRow)
+    [erasure] = await device_erasures(device["id"])
+    assert_row_shape(erasure, DeviceErasureRow)
+    listed, total = await list_devices(DeviceFilter(), Actor.system("rows test"))
+    assert total == 2
+    for row in listed:
+        assert_row_shape(row, DeviceListRow)
+    serial = (await get_device(received))["serial"]
+    assert serial
+    for code in (wiped, serial):
+        assert_row_shape((await resolve_scan(code)).row, DeviceListRow)

@@ -7,7 +7,6 @@ import io
 from typing import Any
 
 import httpx
-import msgspec
 
 from inventory.actors import Actor
 from inventory.permissions import Role
@@ -22,12 +21,7 @@ from inventory.runs.rows import (
 from inventory.settings import Settings
 from provisioning.streaming import work
 from tests.runs.helpers import bare_device, bench_token, use_bench_worker, wait_run
-
-
-def _holds(row: Any, shape: Any) -> None:
-    """Exactly the keys the shape names, each value of the type it gives."""
-    assert set(row) == shape.__required_keys__ | shape.__optional_keys__, (shape.__name__, sorted(row))
-    msgspec.convert(row, shape, strict=False)
+from tests.support import assert_row_shape
 
 
 async def test_a_finished_runs_rows_have_the_shapes_their_types_promise(
@@ -59,19 +53,19 @@ async def test_a_finished_runs_rows_have_the_shapes_their_types_promise(
     assert (await wait_run(client, run["id"], trainee, seconds=60))["state"] == "successful"
 
     one = await get_run(run["id"])
-    _holds(one, RunWithTargets)
+    assert_row_shape(one, RunWithTargets)
     [target] = one["targets"]
-    _holds(target, RunTargetRow)
+    assert_row_shape(target, RunTargetRow)
     [listed] = await list_runs(Actor.system("rows test"), asset_tag=tag)
-    _holds(listed, RunWithTargets)
+    assert_row_shape(listed, RunWithTargets)
     events = await run_events(run["id"])
     assert events, "a finished scan has stored events"
     progress = await device_progress(tag)
     assert progress is not None
-    _holds(progress, DeviceProgressRow)
+    assert_row_shape(progress, DeviceProgressRow)
     sites = await workers_by_site(Settings())
     [jns] = [site for site in sites if site["code"] == "JNS"]
-    _holds(jns, SiteWorkersRow)
+    assert_row_shape(jns, SiteWorkersRow)
     [joensuu] = jns["workers"]
-    _holds(joensuu, WorkerRow)
+    assert_row_shape(joensuu, WorkerRow)
     assert joensuu["online"] is True
