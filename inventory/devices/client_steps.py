@@ -6,7 +6,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
 from inventory.actors import Actor
 from inventory.database import AnyEngine
@@ -15,38 +17,22 @@ from inventory.lifecycle import Action, Decision
 from inventory.settings import Settings
 
 
-@runtime_checkable  # Litestar checks the value it injects against the parameter's type
-class ClientSteps(Protocol):
+@dataclass(frozen=True)
+class ClientSteps:
     """The client area's part in a device's steps (reserve, release, hand over, lend, return)."""
 
-    async def allocation_step(
-        self,
-        engine: AnyEngine,
-        asset_tag: str,
-        action: Action,
-        actor: Actor,
-        settings: Settings,
-        request: TransitionRequest,
-    ) -> TransitionResult:
-        """Take one allocation step, keeping the client area's records with it, all or nothing."""
+    allocation_step: Callable[
+        [AnyEngine, str, Action, Actor, Settings, TransitionRequest], Awaitable[TransitionResult]
+    ]
+    """Take one allocation step, keeping the client area's records with it, all or nothing."""
 
-    async def preview_allocation_step(
-        self,
-        engine: AnyEngine,
-        asset_tag: str,
-        action: Action,
-        actor: Actor,
-        settings: Settings,
-        request: TransitionRequest,
-    ) -> Decision:
-        """What the allocation step would do now, or the refusal it would meet; nothing is written."""
+    preview_allocation_step: Callable[
+        [AnyEngine, str, Action, Actor, Settings, TransitionRequest], Awaitable[Decision]
+    ]
+    """What the allocation step would do now, or the refusal it would meet; nothing is written."""
 
-    async def clients_to_reserve_for(
-        self, engine: AnyEngine, asset_tag: str, actor: Actor
-    ) -> list[dict[str, Any]]:
-        """The clients the device page offers to reserve this device for (each one a logged read)."""
+    clients_to_reserve_for: Callable[[AnyEngine, str, Actor], Awaitable[list[dict[str, Any]]]]
+    """The clients the device page offers to reserve this device for (each one a logged read)."""
 
-    async def reserve_device(
-        self, engine: AnyEngine, client_id: int, asset_tag: str, actor: Actor, settings: Settings
-    ) -> int:
-        """Reserve a ready device for the client; returns the reservation's id."""
+    reserve_device: Callable[[AnyEngine, int, str, Actor, Settings], Awaitable[int]]
+    """Reserve a ready device for the client; returns the reservation's id."""

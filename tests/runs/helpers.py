@@ -1,15 +1,17 @@
-"""Helpers for the runs tests: a real server process, waiting for runs, devices fresh from intake."""
+"""Helpers for the runs tests: a real server process, waiting for runs, devices fresh from intake, worker scans."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import os
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,8 @@ import httpx
 from inventory.actors import Actor
 from inventory.devices.intake import NewDevice
 from inventory.donations.services import NewDonation, NewDonor, create_donation, create_donor
+from inventory.permissions import Role
+from provisioning.streaming import work
 from tests import factories
 from tests.conftest import free_port, wait_for_port
 
@@ -232,3 +236,41 @@ def release(device: str, image: str) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"{device} could not be detached from {image}; still held by {holding}")
         time.sleep(0.2)
+
+
+@dataclass(frozen=True)
+class WorkerScan:
+    """A scan run a bench worker has taken and worked through, its result stream not yet posted."""
+
+    run: dict[str, Any]
+    trainee: dict[str, str]
+    token: dict[str, str]
+    worker: int
+    stream: bytes
+
+    @property
+    def results_url(self) -> str:
+        """Where the worker posts the run's result stream."""
+        return f"/api/v1/bench/workers/{self.worker}/jobs/{self.run['job_ident']}/results"
+
+
+async def worker_scan(engine: Any, client: httpx.AsyncClient, headers_for: Any) -> WorkerScan:
+    """A trainee starts a scan of a bare laptop at JNS; the site's bench worker takes it and runs it for real."""
+    await use_bench_worker("JNS")
+    admin = await headers_for(Role.ADMIN)
+    trainee = await headers_for(Role.TRAINEE)
+    tag = await bare_device(engine)
+    await client.put(f"/api/v1/devices/{tag}/connection", json={"connection": "local"}, headers=admin)
+    run = (
+        await client.post("/api/v1/runs", json={"kind": "scan", "asset_tags": [tag]}, headers=trainee)
+    ).json()
+    token = {"Authorization": f"Bearer {await bench_token('JNS')}"}
+    registered = await client.post(
+        "/api/v1/bench/workers", json={"name": "joensuu", "version": "1.0"}, headers=token
+    )
+    assert registered.status_code == 200, registered.text
+    worker = int(registered.json()["worker_id"])
+    job = await client.get(f"/api/v1/bench/workers/{worker}/jobs/next", params={"wait": 0}, headers=token)
+    result = io.BytesIO()
+    await asyncio.to_thread(work, io.BytesIO(job.content), result)
+    return WorkerScan(run, trainee, token, worker, result.getvalue())

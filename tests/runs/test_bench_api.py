@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import re
 from typing import Any
 
@@ -16,9 +15,8 @@ from inventory.devices.tables import Device
 from inventory.lifecycle import State
 from inventory.permissions import Role
 from inventory.runs.tables import BenchMachine, RunEvent
-from provisioning.streaming import work
 from tests import factories
-from tests.runs.helpers import bare_device, bench_token, use_bench_worker, wait_run
+from tests.runs.helpers import bare_device, bench_token, use_bench_worker, wait_run, worker_scan
 
 CHECK_IN = {
     "mac": "3C:97:0E:12:34:56",
@@ -165,22 +163,10 @@ async def test_a_job_waits_for_its_own_site_and_is_never_given_to_another(
 async def test_a_result_posted_twice_is_recorded_once(
     db: Any, client: httpx.AsyncClient, headers_for: Any
 ) -> None:
-    await use_bench_worker("JNS")
-    admin = await headers_for(Role.ADMIN)
-    trainee = await headers_for(Role.TRAINEE)
-    tag = await bare_device(db)
-    await client.put(f"/api/v1/devices/{tag}/connection", json={"connection": "local"}, headers=admin)
-    run = (
-        await client.post("/api/v1/runs", json={"kind": "scan", "asset_tags": [tag]}, headers=trainee)
-    ).json()
-    token = _bearer(await bench_token("JNS"))
-    worker = await _register(client, token, "joensuu")
-    job = await client.get(f"/api/v1/bench/workers/{worker}/jobs/next", params={"wait": 0}, headers=token)
-    result = io.BytesIO()
-    await asyncio.to_thread(work, io.BytesIO(job.content), result)
-    stream = result.getvalue()
+    scan = await worker_scan(db, client, headers_for)
+    run, trainee, token, stream, url = scan.run, scan.trainee, scan.token, scan.stream, scan.results_url
+    [tag] = [target["asset_tag"] for target in run["targets"]]
     half = len(stream) // 2
-    url = f"/api/v1/bench/workers/{worker}/jobs/{run['job_ident']}/results"
 
     first = await client.post(url, params={"offset": 0}, content=stream[:half], headers=token)
     assert first.json() == {"received": half, "duplicate": False}

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import io
 from typing import Any
 
 import httpx
 
 from inventory.actors import Actor
-from inventory.permissions import Role
 from inventory.runs.queries import device_progress, get_run, list_runs, run_events, workers_by_site
 from inventory.runs.rows import (
     DeviceProgressRow,
@@ -19,38 +16,21 @@ from inventory.runs.rows import (
     WorkerRow,
 )
 from inventory.settings import Settings
-from provisioning.streaming import work
-from tests.runs.helpers import bare_device, bench_token, use_bench_worker, wait_run
+from tests.runs.helpers import wait_run, worker_scan
 from tests.support import assert_row_shape
 
 
 async def test_a_finished_runs_rows_have_the_shapes_their_types_promise(
     db: Any, client: httpx.AsyncClient, headers_for: Any
 ) -> None:
-    await use_bench_worker("JNS")
-    admin = await headers_for(Role.ADMIN)
-    trainee = await headers_for(Role.TRAINEE)
-    tag = await bare_device(db)
-    await client.put(f"/api/v1/devices/{tag}/connection", json={"connection": "local"}, headers=admin)
-    run = (
-        await client.post("/api/v1/runs", json={"kind": "scan", "asset_tags": [tag]}, headers=trainee)
-    ).json()
-    token = {"Authorization": f"Bearer {await bench_token('JNS')}"}
-    registered = await client.post(
-        "/api/v1/bench/workers", json={"name": "joensuu", "version": "1.0"}, headers=token
-    )
-    worker = registered.json()["worker_id"]
-    job = await client.get(f"/api/v1/bench/workers/{worker}/jobs/next", params={"wait": 0}, headers=token)
-    result = io.BytesIO()
-    await asyncio.to_thread(work, io.BytesIO(job.content), result)
+    scan = await worker_scan(db, client, headers_for)
     posted = await client.post(
-        f"/api/v1/bench/workers/{worker}/jobs/{run['job_ident']}/results",
-        params={"offset": 0, "complete": True},
-        content=result.getvalue(),
-        headers=token,
+        scan.results_url, params={"offset": 0, "complete": True}, content=scan.stream, headers=scan.token
     )
     assert posted.status_code == 200, posted.text
-    assert (await wait_run(client, run["id"], trainee, seconds=60))["state"] == "successful"
+    run = scan.run
+    [tag] = [target["asset_tag"] for target in run["targets"]]
+    assert (await wait_run(client, run["id"], scan.trainee, seconds=60))["state"] == "successful"
 
     one = await get_run(run["id"])
     assert_row_shape(one, RunWithTargets)
