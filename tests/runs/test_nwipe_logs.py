@@ -27,6 +27,7 @@ from inventory.donations.services import NewDonation, NewDonor, create_donation,
 from inventory.i18n import Language
 from inventory.permissions import Role
 from labels.sanitisation_terms import DiskKind
+from provisioning.nwipe_log import parse_nwipe_log, usable_serial
 from tests import factories
 from tests.support import require, require_tool
 
@@ -154,7 +155,10 @@ async def test_a_zero_fill_verified_on_the_last_pass_is_accepted_once_its_drive_
     assert (evidence["tool_version"], evidence["method"]) == ("0.33", "Fill With Zeros")
     assert evidence["verification_method"] == "read_back_last"
     assert evidence["paired_by_hand"] is True
-    assert evidence["serial_readable"] is False
+    # For a loop device nwipe 0.33 prints whatever its serial buffer held: mostly bytes that are not text,
+    # now and then a printable scrap (it made one CI run red). The flag must follow what this log holds.
+    serial_in_log = usable_serial(parse_nwipe_log(real_logs.zero_fill).drives[drive].serial_raw)
+    assert evidence["serial_readable"] is bool(serial_in_log)
     assert evidence["bytes_total"] == LOOP_BYTES
     assert evidence["errors"] == {"wipe": 0, "verification": 0, "sync": 0}
     erasure = await Erasure.select(Erasure.evidence).first().output(load_json=True)
