@@ -48,6 +48,7 @@ from inventory.database import AnyEngine, start_pool
 from inventory.devices.controllers import DeviceController, ScanController
 from inventory.devices.evidence_pages import EvidencePages
 from inventory.devices.pages import DevicePages
+from inventory.devices.queries import device_counts_by_site
 from inventory.documents.controllers import DocumentController, VerificationController
 from inventory.documents.pages import DocumentPages
 from inventory.donations.controllers import DonationController, DonorController
@@ -226,6 +227,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "runs": Provide(lambda: supervisor, use_cache=True, sync_to_thread=False),
             "jobs": Provide(lambda: JOBS, use_cache=True, sync_to_thread=False),
             "client_steps": Provide(lambda: CLIENT_STEPS, use_cache=True, sync_to_thread=False),
+            "device_counts": Provide(device_counts_by_site),
         },
         exception_handlers=EXCEPTION_HANDLERS,
         template_config=template_config(),

@@ -1,4 +1,8 @@
-"""The app-level dependencies (`create_app`'s `dependencies`) typed once, for handlers to name."""
+"""The app-level dependencies (`create_app`'s `dependencies`) typed once, for handlers to name.
+
+Those whose type belongs to one package are typed there: `runs` in `runs.supervisor`, `client_steps` in
+`devices.client_steps`, `jobs` in `operations.scheduling.controllers`.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,6 @@ from typing import TypeAlias
 from litestar.di import NamedDependency
 
 from inventory.database import AnyEngine
-from inventory.devices.client_steps import ClientSteps
-from inventory.runs.supervisor import RunSupervisor
 from inventory.settings import Settings
 
 EngineDependency: TypeAlias = NamedDependency[AnyEngine]
@@ -17,8 +19,5 @@ EngineDependency: TypeAlias = NamedDependency[AnyEngine]
 SettingsDependency: TypeAlias = NamedDependency[Settings]
 """The application's settings (`settings`)."""
 
-RunsDependency: TypeAlias = NamedDependency[RunSupervisor]
-"""The supervisor of scans, wipes and installations (`runs`)."""
-
-ClientStepsDependency: TypeAlias = NamedDependency[ClientSteps]
-"""The client area's part in a device's steps (`client_steps`), for the device page and the device API."""
+DeviceCountsDependency: TypeAlias = NamedDependency[dict[int, int]]
+"""How many devices each site holds, by site id (`device_counts`), counted for the request that names it."""

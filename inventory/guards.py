@@ -13,8 +13,8 @@ from inventory.actors import Actor
 from inventory.choices import TokenScope
 from inventory.errors import Forbidden
 from inventory.i18n import N_
+from inventory.path_reach import reach_path
 from inventory.permissions import Permission
-from inventory.sites.reach import reach_path
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -33,7 +33,7 @@ async def require_declared_permission(
     Routes with `opt["recent_authentication"]` also need the password given a moment ago (see
     `accounts.reauthentication`). A refused user on a client route is written to the access log.
     A device, donation, erasure, run, bench machine or stock-take named in the path must be in the
-    actor's reach (`sites.reach`): another site's answers 404, like one that does not exist.
+    actor's reach (`path_reach`): another site's answers 404, like one that does not exist.
     """
     permission = route_permission(handler)
     if permission is None:

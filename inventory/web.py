@@ -21,8 +21,8 @@ from inventory.accounts.display_names import who
 from inventory.actors import Actor
 from inventory.choices import DEVICE_KIND_LABELS, LANGUAGE_LABELS, DeviceKind
 from inventory.clock import HELSINKI
-from inventory.devices.event_kinds import EVENT_KINDS
 from inventory.errors import DomainError, InvalidInput
+from inventory.event_kinds import EVENT_KINDS
 from inventory.i18n import current_language, gettext, ngettext
 from inventory.lifecycle import STATE_LABELS, TRANSITIONS, Action, State
 from inventory.navigation import menu_for

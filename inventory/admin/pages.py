@@ -16,6 +16,7 @@ from inventory.accounts.users import NewUser, UserChanges, create_user, get_user
 from inventory.actors import Actor
 from inventory.choices import LANGUAGE_LABELS
 from inventory.dependencies import EngineDependency, SettingsDependency
+from inventory.devices.queries import device_counts_by_site
 from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_, Language, gettext
 from inventory.params import RecordIdPath
@@ -254,6 +255,7 @@ class AdminPages(Controller):
             "admin/sites.html",
             context={
                 "sites": await list_sites(),
+                "device_counts": await device_counts_by_site(),
                 "form": form,
                 "errors": errors or {},
                 "failed_site": failed_site,

@@ -9,9 +9,9 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from inventory.devices.event_kinds import Activity
 from inventory.devices.queries import DEVICE_LIST_COLUMNS
 from inventory.devices.tables import Device, DeviceEvent, Disk
+from inventory.event_kinds import Activity
 from inventory.i18n import N_
 from inventory.lifecycle import State
 

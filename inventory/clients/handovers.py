@@ -24,11 +24,11 @@ from inventory.clients.signatures import clean_signature
 from inventory.clients.tables import Handover
 from inventory.clock import now, today
 from inventory.database import AnyEngine, write_transaction
-from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
+from inventory.event_kinds import Activity
 from inventory.i18n import N_
 from inventory.lifecycle import Action, Decision, State
 from inventory.permissions import Permission

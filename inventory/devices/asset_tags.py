@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 from stdnum.iso7064 import mod_37_2
 
+from inventory.sites.naming import SITE_CODE_PATTERN
+
 NUMBER_DIGITS = 6
 MAX_NUMBER = 10**NUMBER_DIGITS - 1
-SITE_CODE_PATTERN = re.compile(r"^[A-Z]{2,5}$")
 _TAG_PATTERN = re.compile(r"^([A-Z]{2,5})[-\s]?(\d{1,6})(?:-([0-9A-Z*]))?$")
 # A number typed with letters that look like digits: O for 0, I or L for 1.
 _LOOKALIKE_PATTERN = re.compile(r"^([A-Z]{2,5})[-\s]?([0-9OIL]{1,6})(?:-([0-9A-Z*]))?$")

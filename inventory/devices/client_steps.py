@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
+
+from litestar.di import NamedDependency
 
 from inventory.actors import Actor
 from inventory.database import AnyEngine
@@ -36,3 +38,7 @@ class ClientSteps:
 
     reserve_device: Callable[[AnyEngine, int, str, Actor, Settings], Awaitable[int]]
     """Reserve a ready device for the client; returns the reservation's id."""
+
+
+ClientStepsDependency: TypeAlias = NamedDependency[ClientSteps]
+"""The client area's part in a device's steps (`client_steps`), for the device page and the device API."""

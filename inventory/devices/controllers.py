@@ -10,7 +10,8 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
 from inventory.choices import DeviceKind
-from inventory.dependencies import ClientStepsDependency, EngineDependency, SettingsDependency
+from inventory.dependencies import EngineDependency, SettingsDependency
+from inventory.devices.client_steps import ClientStepsDependency
 from inventory.devices.editing import (
     DeviceChanges,
     DiskChanges,
@@ -28,6 +29,7 @@ from inventory.devices.queries import (
     get_device,
     list_devices,
 )
+from inventory.devices.reach import reach_device
 from inventory.devices.scanning import resolve_scan
 from inventory.devices.schemas import (
     DeviceOut,
@@ -54,7 +56,6 @@ from inventory.params import (
     TagPath,
 )
 from inventory.permissions import Permission
-from inventory.sites.reach import reach_device
 
 
 def _transition_request(data: JSONBody[TransitionIn]) -> TransitionRequest:

@@ -16,16 +16,16 @@ from inventory.accounts.tables import User
 from inventory.actors import Actor
 from inventory.clock import now
 from inventory.database import write_transaction
-from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
+from inventory.devices.reach import reach_device
 from inventory.devices.tables import Device, Disk
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
+from inventory.event_kinds import Activity
 from inventory.i18n import N_
 from inventory.lifecycle import State
 from inventory.permissions import Permission
 from inventory.runs.choices import ACTIVE_RUN_STATES
 from inventory.runs.tables import RunTarget
-from inventory.sites.reach import reach_device
 from labels.sanitisation_terms import DestructionMethod
 
 DESTROYED_ACTION = Activity.DISK_DESTROYED

@@ -9,14 +9,14 @@ from inventory.actors import Actor
 from inventory.choices import ConditionGrade, DeviceKind
 from inventory.clock import now
 from inventory.database import AnyEngine, write_transaction
-from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.intake import NewDisk, normalise_serial
+from inventory.devices.reach import reach_device
 from inventory.devices.tables import Device, Disk, ErasureDisk
 from inventory.errors import Conflict, InvalidInput, NotFound
+from inventory.event_kinds import Activity
 from inventory.i18n import N_
 from inventory.lifecycle import FINAL_STATES, State
-from inventory.sites.reach import reach_device
 from labels.sanitisation_terms import DiskKind
 
 EDIT_ACTION = Activity.EDITED

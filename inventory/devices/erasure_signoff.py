@@ -17,10 +17,10 @@ from piccolo.engine.base import Engine
 from inventory.actors import Actor
 from inventory.clock import now
 from inventory.database import write_transaction
-from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Erasure
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
+from inventory.event_kinds import Activity
 from inventory.i18n import N_
 from inventory.lifecycle import State
 from inventory.permissions import Permission

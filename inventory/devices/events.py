@@ -6,8 +6,8 @@ from typing import Any
 
 from inventory.actors import Actor
 from inventory.clock import now
-from inventory.devices.event_kinds import event_kind
 from inventory.devices.tables import DeviceEvent
+from inventory.event_kinds import event_kind
 from inventory.lifecycle import State
 
 

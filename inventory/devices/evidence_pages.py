@@ -17,8 +17,8 @@ from litestar.response import Redirect, Template
 
 from inventory.actors import Actor
 from inventory.choices import DeviceKind
-from inventory.dependencies import ClientStepsDependency, EngineDependency, SettingsDependency
-from inventory.devices.client_steps import ClientSteps
+from inventory.dependencies import EngineDependency, SettingsDependency
+from inventory.devices.client_steps import ClientSteps, ClientStepsDependency
 from inventory.devices.destruction import Destruction, record_destroyed_disk
 from inventory.devices.editing import (
     DeviceChanges,

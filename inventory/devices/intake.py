@@ -8,10 +8,10 @@ from inventory.actors import Actor
 from inventory.choices import DeviceKind
 from inventory.clock import now
 from inventory.devices.asset_tags import MAX_NUMBER, format_tag
-from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device, Disk
 from inventory.errors import Conflict, InvalidInput
+from inventory.event_kinds import Activity
 from inventory.i18n import N_
 from inventory.lifecycle import State
 from inventory.sites.tables import Site

@@ -19,18 +19,19 @@ from inventory.choices import (
     DEVICE_KIND_LABELS,
     DISK_KIND_LABELS,
 )
-from inventory.dependencies import ClientStepsDependency, EngineDependency, SettingsDependency
-from inventory.devices.client_steps import ClientSteps
+from inventory.dependencies import EngineDependency, SettingsDependency
+from inventory.devices.client_steps import ClientSteps, ClientStepsDependency
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
-from inventory.devices.event_kinds import EVENT_KINDS
 from inventory.devices.presenters import device_out, events_out
 from inventory.devices.queries import DeviceFilter, device_erasures, device_events, get_device, list_devices
+from inventory.devices.reach import reach_device
 from inventory.devices.scanning import resolve_scan
 from inventory.devices.step_options import step_options
 from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest, preview_transition, transition
 from inventory.documents.queries import device_certificates
 from inventory.errors import DomainError, InvalidInput
+from inventory.event_kinds import EVENT_KINDS
 from inventory.i18n import N_, current_language, gettext, normalise_language
 from inventory.lifecycle import ALLOCATION_ACTIONS, Action, Decision, State
 from inventory.params import ActionPath, PageQuery, TagPath, TextQuery
@@ -41,7 +42,6 @@ from inventory.runs.pages import LABELS as RUN_LABELS
 from inventory.runs.presenters import progress_out
 from inventory.runs.queries import device_progress
 from inventory.runs.screen import device_screen
-from inventory.sites.reach import reach_device
 from inventory.web import Page, event_label, field_errors, form_list, format_bytes
 from labels.sanitisation_terms import DESTRUCTION_CAPTIONS, DestructionMethod
 from labels.translation import translator

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from piccolo.columns.combination import And, Where
 from piccolo.query.base import Query
+from piccolo.query.functions.aggregate import Count
 
 from inventory.actors import Actor
 from inventory.choices import DeviceKind
@@ -161,3 +162,9 @@ async def device_erasures(device_id: int) -> list[DeviceErasureRow]:
         .where(Erasure.device == device_id)
         .order_by(Erasure.id, ascending=False),
     )
+
+
+async def device_counts_by_site() -> dict[int, int]:
+    """How many devices each site holds, by site id (a site with none is left out)."""
+    counts = await Device.select(Device.site, Count(Device.id).as_alias("n")).group_by(Device.site)
+    return {row["site"]: row["n"] for row in counts}

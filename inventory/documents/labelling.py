@@ -15,15 +15,16 @@ from urllib.parse import quote
 from inventory.actors import Actor
 from inventory.database import AnyEngine, write_transaction
 from inventory.devices.asset_tags import parse_tag
-from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.tables import Device, Disk
 from inventory.documents.printing import PrinterUnavailable, PrintJob, check_outcome, follow, submit
+from inventory.donations.reach import reach_donation
 from inventory.errors import InvalidInput, NotFound
+from inventory.event_kinds import Activity
 from inventory.i18n import N_, current_language, gettext
 from inventory.lifecycle import State
 from inventory.settings import Settings
-from inventory.sites.reach import reach_donation, site_in_reach
+from inventory.sites.reach import site_in_reach
 from inventory.sites.tables import Site
 from labels import STOCKS, AssetLabel, LabelStock, get_stock, render_asset_labels
 from labels.locale_format import format_memory, format_size

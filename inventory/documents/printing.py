@@ -22,13 +22,12 @@ from enum import StrEnum
 from inventory.documents import ipp
 from inventory.errors import Conflict
 from inventory.i18n import N_
+from inventory.sites.naming import QUEUE_PATTERN
 from labels import LabelStock
 
 LP_TIMEOUT_SECONDS = 30
 FOLLOW_SECONDS = 6.0  # how long a print waits to see the job through before saying "still queued"
 POLL_SECONDS = 0.25
-# CUPS queue names: printable characters but no space, tab, slash, backslash, quote or '#'.
-QUEUE_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,99}$")
 _JOB_ID = re.compile(r"request id is (\S+)")
 A4_MM = (210.0, 297.0)
 

@@ -39,6 +39,7 @@ from inventory.i18n import N_, gettext
 from inventory.params import PageQuery, RecordIdPath
 from inventory.permissions import Permission
 from inventory.settings import Settings
+from inventory.sites.rows import SiteRow
 from inventory.sites.services import list_sites
 from inventory.web import Page, field_errors
 
@@ -65,7 +66,7 @@ PREVIEW_OK_ROWS = 200
 PREVIEW_SUMMARY_ROWS = 50
 
 
-def _choices(donors: list[dict[str, Any]], sites: list[dict[str, Any]]) -> dict[str, Any]:
+def _choices(donors: list[dict[str, Any]], sites: list[SiteRow]) -> dict[str, Any]:
     return {
         "donor_options": [(d["id"], d["name"]) for d in donors],
         "site_options": [(s["id"], f"{s['code']} – {s['name']}") for s in sites],

@@ -10,10 +10,11 @@ from inventory.choices import DonorKind
 from inventory.clock import now, today
 from inventory.database import AnyEngine, write_transaction
 from inventory.devices.intake import NewDevice, register_device
+from inventory.donations.reach import reach_donation
 from inventory.donations.tables import Donation, Donor
 from inventory.errors import InvalidInput, NotFound
 from inventory.i18n import N_
-from inventory.sites.reach import reach_donation, require_site
+from inventory.sites.reach import require_site
 from inventory.sites.tables import Site
 
 # A large donor sends a thousand machines; more should come as several lists (each import is one

@@ -12,8 +12,8 @@ from typing import Any
 
 from inventory.choices import DEVICE_KIND_LABELS
 from inventory.clock import HELSINKI
-from inventory.devices.event_kinds import EVENT_KINDS
 from inventory.devices.tables import Device, DeviceEvent
+from inventory.event_kinds import EVENT_KINDS
 from inventory.i18n import N_, gettext
 from inventory.lifecycle import STATE_LABELS
 

@@ -12,7 +12,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
-from inventory.dependencies import EngineDependency, RunsDependency, SettingsDependency
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import InvalidInput
 from inventory.i18n import N_, Language
 from inventory.params import RecordIdPath
@@ -31,6 +31,7 @@ from inventory.runs.schemas import (
     WorkerRegisteredOut,
 )
 from inventory.runs.screen import machine_screen
+from inventory.runs.supervisor import RunsDependency
 from inventory.runs.workers import (
     MAX_CHUNK,
     WorkerRegistration,

@@ -9,7 +9,7 @@ from litestar.params import JSONBody, QueryParameter
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
-from inventory.dependencies import EngineDependency, RunsDependency, SettingsDependency
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
 from inventory.runs.choices import ProfileStatus, RunState
@@ -30,6 +30,7 @@ from inventory.runs.schemas import (
     RunOut,
 )
 from inventory.runs.starting import RunRequest, start_run
+from inventory.runs.supervisor import RunsDependency
 
 AfterQuery = Annotated[
     int, QueryParameter(ge=0, le=2**31 - 1, description="Only events after this event id.")

@@ -11,17 +11,17 @@ from inventory.actors import Actor
 from inventory.choices import ConditionGrade
 from inventory.clock import now
 from inventory.database import write_transaction
-from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
+from inventory.devices.reach import reach_device
 from inventory.devices.tables import Device
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
+from inventory.event_kinds import Activity
 from inventory.i18n import N_, gettext
 from inventory.lifecycle import State
 from inventory.permissions import Permission
 from inventory.runs.choices import CHECK_ITEMS, ESSENTIAL_ITEMS, CheckResult
 from inventory.runs.queries import latest_scan_facts
 from inventory.runs.tables import HardwareCheck
-from inventory.sites.reach import reach_device
 
 CHECKED_ACTION = Activity.HARDWARE_CHECKED
 GOOD_BATTERY = 80.0

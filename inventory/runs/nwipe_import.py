@@ -14,6 +14,7 @@ from inventory.database import write_transaction
 from inventory.devices.editing import DISK_CORRECTED_ACTION
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.events import record_event
+from inventory.devices.reach import reach_device
 from inventory.devices.tables import Device, Disk, Erasure
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -24,7 +25,6 @@ from inventory.runs.choices import ACTIVE_RUN_STATES
 from inventory.runs.sampling import maybe_pick
 from inventory.runs.tables import RunTarget
 from inventory.settings import Settings
-from inventory.sites.reach import reach_device
 from labels.sanitisation_terms import ErasureCategory
 from provisioning.evidence import WipeEvidence
 from provisioning.nwipe_evidence import KnownDisk, import_nwipe_log

@@ -11,12 +11,12 @@ from inventory.choices import ErasureTechnique
 from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
-from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
 from inventory.devices.intake import normalise_serial
 from inventory.devices.tables import Device, Disk, Erasure
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.errors import DomainError
+from inventory.event_kinds import Activity
 from inventory.i18n import N_
 from inventory.lifecycle import Action, State
 from inventory.runs.choices import RunKind, RunState, TargetState

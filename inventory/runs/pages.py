@@ -12,7 +12,7 @@ from litestar.response import Redirect, ServerSentEvent, Template
 from inventory.accounts.display_names import display_names
 from inventory.actors import Actor
 from inventory.clock import now
-from inventory.dependencies import EngineDependency, RunsDependency, SettingsDependency
+from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError
 from inventory.params import RecordIdPath, TagPath
 from inventory.permissions import Permission
@@ -25,6 +25,7 @@ from inventory.runs.provisioning_profiles import list_profiles
 from inventory.runs.queries import device_progress, get_run, list_runs, run_events, workers_by_site
 from inventory.runs.screen import device_screen
 from inventory.runs.starting import RunRequest, start_run
+from inventory.runs.supervisor import RunsDependency
 from inventory.settings import Settings
 from inventory.web import Page
 

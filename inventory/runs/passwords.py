@@ -24,16 +24,16 @@ from piccolo.engine.base import Engine
 from inventory.actors import Actor
 from inventory.clock import now
 from inventory.database import write_transaction
-from inventory.devices.event_kinds import Activity
 from inventory.devices.events import record_event
+from inventory.devices.reach import reach_device
 from inventory.devices.tables import Device
 from inventory.errors import Forbidden, NotFound
+from inventory.event_kinds import Activity
 from inventory.i18n import N_
 from inventory.lifecycle import State
 from inventory.permissions import Permission
 from inventory.runs.tables import InitialPassword
 from inventory.settings import Settings
-from inventory.sites.reach import reach_device
 
 # No look-alikes such as l/1 or o/0; four groups of four are easy to read aloud and type.
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"

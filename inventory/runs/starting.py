@@ -13,6 +13,7 @@ from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.devices.asset_tags import canonical_tag
 from inventory.devices.intake import normalise_serial
+from inventory.devices.reach import reach_devices
 from inventory.devices.tables import Device, Disk
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -27,7 +28,6 @@ from inventory.runs.passwords import store_password
 from inventory.runs.queries import latest_scan_facts
 from inventory.runs.tables import BenchSite, Profile, Run, RunTarget
 from inventory.settings import Settings
-from inventory.sites.reach import reach_devices
 from provisioning.playbook_job import Playbook, default_playbooks_dir
 
 MAX_DEVICES = 50

@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import logging
 import os
-from typing import IO, Any
+from typing import IO, Any, TypeAlias
 
+from litestar.di import NamedDependency
 from piccolo.engine.base import Engine
 
 from inventory.clock import now
@@ -280,3 +281,7 @@ class RunSupervisor:
         )
         for row in rows:
             await self.ensure_processing(row["id"])
+
+
+RunsDependency: TypeAlias = NamedDependency[RunSupervisor]
+"""The supervisor of scans, wipes and installations (`runs`), for handlers to name."""

@@ -9,7 +9,7 @@ from msgspec import Meta, Struct
 from inventory.schema_types import SPACE, NameText, SiteCode
 from labels import STOCKS
 
-# A CUPS queue name, as documents/printing.py's QUEUE_PATTERN checks it (spaces around are trimmed; empty: none).
+# A CUPS queue name, as sites/naming.py's QUEUE_PATTERN checks it (spaces around are trimmed; empty: none).
 PrinterQueue = Annotated[
     str, Meta(max_length=100, pattern=rf"^[{SPACE}]*([A-Za-z0-9_][A-Za-z0-9_.@+-]{{0,99}})?[{SPACE}]*$")
 ]

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from piccolo.query.functions.aggregate import Count
-
-from inventory.devices.asset_tags import SITE_CODE_PATTERN
-from inventory.devices.tables import Device
-from inventory.documents.printing import QUEUE_PATTERN
 from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.i18n import N_
+from inventory.sites.naming import QUEUE_PATTERN, SITE_CODE_PATTERN
+from inventory.sites.rows import SiteRow
 from inventory.sites.tables import Site
 from labels import STOCKS
 
@@ -86,11 +83,9 @@ async def update_site(
         await Site.update(values).where(Site.id == site_id)
 
 
-async def list_sites() -> list[dict[str, Any]]:
-    """Every site with how many devices it holds."""
+async def list_sites() -> list[SiteRow]:
+    """Every site by its code (how many devices each holds is `devices.queries.device_counts_by_site`)."""
     sites = await Site.select(
         Site.id, Site.code, Site.name, Site.printer_queue, Site.label_stock, Site.printer_dpi
     ).order_by(Site.code)
-    counts = await Device.select(Device.site, Count(Device.id).as_alias("n")).group_by(Device.site)
-    by_site = {row["site"]: row["n"] for row in counts}
-    return [{**site, "device_count": by_site.get(site["id"], 0)} for site in sites]
+    return cast(list[SiteRow], sites)

@@ -14,9 +14,10 @@ from inventory.devices.asset_tags import normalise_scan
 from inventory.devices.scanning import MAX_SCAN_LENGTH, resolve_scan
 from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.i18n import N_
-from inventory.sites.reach import reach_stocktake, require_site
+from inventory.sites.reach import require_site
 from inventory.sites.tables import Site
 from inventory.stocktake.queries import scope_states, stocktake_view
+from inventory.stocktake.reach import reach_stocktake
 from inventory.stocktake.tables import StockTake, StockTakeScan
 
 PLACE_MAX = 100

@@ -14,10 +14,10 @@ from pypdf import PdfReader
 
 from inventory.clients.tables import Handover
 from inventory.demo import DemoLogin, load_demo_data
-from inventory.devices.event_kinds import EVENT_KINDS
 from inventory.devices.tables import Device, DeviceEvent, Erasure
 from inventory.documents.tables import IssuedDocument
 from inventory.documents.verification import find_code
+from inventory.event_kinds import EVENT_KINDS
 from inventory.lifecycle import State
 from inventory.permissions import Role
 from inventory.worklog.tables import WorkLog

@@ -10,8 +10,8 @@ import pytest
 from babel.messages.pofile import read_po
 
 from inventory.actors import Actor
-from inventory.devices.event_kinds import EVENT_KINDS, Activity, UnregisteredEventKind
 from inventory.devices.events import record_event
+from inventory.event_kinds import EVENT_KINDS, Activity, UnregisteredEventKind
 from inventory.i18n import current_language
 from inventory.lifecycle import TRANSITIONS, Action, State
 from inventory.web import event_label, step_label

@@ -25,14 +25,18 @@ from inventory.clients.reservations import reserve_device
 from inventory.clients.scope import NO_SUCH_CLIENT
 from inventory.clients.tables import OrientationSession
 from inventory.clock import now, today
+from inventory.devices.reach import NO_SUCH_DEVICE, NO_SUCH_ERASURE
 from inventory.devices.tables import Disk, Erasure
+from inventory.donations.reach import NO_SUCH_DONATION
 from inventory.i18n import gettext
 from inventory.lifecycle import State
 from inventory.permissions import Role
 from inventory.piccolo_app import APP_CONFIG
+from inventory.runs.reach import NO_SUCH_MACHINE, NO_SUCH_RUN
 from inventory.runs.tables import BenchMachine, Run
 from inventory.settings import get_settings
-from inventory.sites import reach
+from inventory.sites.reach import NO_SUCH_SITE as SITE_REFUSAL
+from inventory.stocktake.reach import NO_SUCH_STOCKTAKE
 from inventory.stocktake.services import start_stocktake
 from tests import factories
 from tests.clients.helpers import new_client, person, ready_device, signature_png
@@ -423,13 +427,13 @@ def _said(answer: httpx.Response) -> str:
 
 
 REACH_REFUSALS = (
-    reach.NO_SUCH_DEVICE,
-    reach.NO_SUCH_DONATION,
-    reach.NO_SUCH_ERASURE,
-    reach.NO_SUCH_RUN,
-    reach.NO_SUCH_MACHINE,
-    reach.NO_SUCH_STOCKTAKE,
-    reach.NO_SUCH_SITE,
+    NO_SUCH_DEVICE,
+    NO_SUCH_DONATION,
+    NO_SUCH_ERASURE,
+    NO_SUCH_RUN,
+    NO_SUCH_MACHINE,
+    NO_SUCH_STOCKTAKE,
+    SITE_REFUSAL,
     NO_SUCH_CLIENT,
 )
 

@@ -108,5 +108,5 @@ def event_kind(name: str) -> EventKind:
     try:
         return EVENT_KINDS[str(name)]
     except KeyError:
-        message = f"'{name}' is not a registered event kind: add it to inventory/devices/event_kinds.py."
+        message = f"'{name}' is not a registered event kind: add it to inventory/event_kinds.py."
         raise UnregisteredEventKind(message) from None
