@@ -45,9 +45,9 @@ from inventory.clients.pages.orientation import OrientationPages
 from inventory.clients.pages.reservations import ReservationPages
 from inventory.csrf import SessionCSRFMiddleware, csrf_cookie_name
 from inventory.database import AnyEngine, start_pool
+from inventory.device_pages.evidence_pages import EvidencePages
+from inventory.device_pages.pages import DevicePages
 from inventory.devices.controllers import DeviceController, ScanController
-from inventory.devices.evidence_pages import EvidencePages
-from inventory.devices.pages import DevicePages
 from inventory.devices.queries import device_counts_by_site
 from inventory.documents.controllers import DocumentController, VerificationController
 from inventory.documents.pages import DocumentPages

@@ -39,7 +39,7 @@ from inventory.devices.tables import Device, Disk, Erasure
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.documents.donation_documents import issue_receipt
 from inventory.documents.erasure_certificates import issue_erasure_certificate
-from inventory.donations.finalising import finalise_donation
+from inventory.documents.finalising import finalise_donation
 from inventory.donations.services import NewDonation, create_donation
 from inventory.i18n import Language
 from inventory.lifecycle import Action

@@ -15,8 +15,9 @@ from inventory.clients.tables import (
     Reservation,
 )
 from inventory.devices.tables import Device, DeviceEvent, Disk, Erasure, ErasureDisk
-from inventory.documents.tables import DocumentSequence, IssuedDocument
+from inventory.documents.tables import IssuedDocument
 from inventory.donations.tables import Donation, Donor
+from inventory.numbering.tables import DocumentSequence
 from inventory.operations.notifications.tables import Notification
 from inventory.operations.reminders.tables import StuckNotice
 from inventory.operations.scheduling.tables import JobRun, SchedulerHeartbeat

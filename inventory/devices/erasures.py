@@ -10,10 +10,10 @@ from inventory.actors import Actor
 from inventory.choices import ErasureTechnique
 from inventory.clock import now, too_early, too_late
 from inventory.devices.tables import Device, Disk, Erasure, ErasureDisk
-from inventory.documents.numbering import certificate_number, next_number
 from inventory.errors import InvalidInput
 from inventory.i18n import N_
 from inventory.lifecycle import DeviceFacts
+from inventory.numbering.sequences import certificate_number, next_number
 from labels.sanitisation_terms import ErasureCategory
 
 ERASURE_CERTIFICATE_KIND = "E"

@@ -18,7 +18,6 @@ from piccolo.table import Table
 
 from inventory.accounts.tables import User
 from inventory.choices import ConditionGrade, DeviceKind, ErasureTechnique
-from inventory.donations.tables import Donation
 from inventory.lifecycle import State
 from inventory.sites.tables import Site
 from labels.sanitisation_terms import DestructionMethod, DiskKind, ErasureCategory
@@ -26,6 +25,8 @@ from labels.sanitisation_terms import DestructionMethod, DiskKind, ErasureCatego
 # The client area sits above devices (it reserves, hands over and lends them), so devices refer to its
 # clients lazily: by name, resolved once the client tables are loaded.
 CLIENT = LazyTableReference("Client", module_path="inventory.clients.tables")
+# Donations sit above devices (they bring them in): a device names its donation by reference too.
+DONATION = LazyTableReference("Donation", module_path="inventory.donations.tables")
 
 
 class Device(Table):
@@ -36,7 +37,7 @@ class Device(Table):
     asset_tag = Varchar(length=20, unique=True)
     site = ForeignKey(Site, on_delete=OnDelete.restrict)
     tag_number = Integer()
-    donation = ForeignKey(Donation, null=True, on_delete=OnDelete.restrict)
+    donation: ForeignKey[Table] = ForeignKey(DONATION, null=True, on_delete=OnDelete.restrict)
     kind = Varchar(length=16, choices=DeviceKind, default=DeviceKind.LAPTOP)
     make = Varchar(length=100, default="")
     model = Varchar(length=100, default="")

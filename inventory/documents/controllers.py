@@ -16,11 +16,11 @@ from inventory.documents import schemas
 from inventory.documents.certificate_model import render_erasure_certificate
 from inventory.documents.donation_documents import final_report, issue_receipt, render_receipt
 from inventory.documents.erasure_certificates import issue_destruction_certificate, issue_erasure_certificate
+from inventory.documents.finalising import finalise_donation
 from inventory.documents.labelling import LabelSelection, make_labels, print_labels
 from inventory.documents.printing import JobOutcome
 from inventory.documents.queries import device_certificates, verification_view
 from inventory.documents.responses import file_name, pdf_response
-from inventory.donations.finalising import finalise_donation
 from inventory.i18n import current_language, gettext
 from inventory.params import RecordIdPath, TagPath
 from inventory.permissions import Permission

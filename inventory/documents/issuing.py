@@ -10,9 +10,9 @@ from typing import Any
 from inventory.actors import Actor
 from inventory.clock import now
 from inventory.database import is_sqlite
-from inventory.documents.numbering import certificate_number, next_number
 from inventory.documents.tables import IssuedDocument
 from inventory.documents.verification import Verdict, canonical, check, split_code, verification_code
+from inventory.numbering.sequences import certificate_number, next_number
 
 # Number prefixes per kind of document.
 PREFIXES = {

@@ -15,12 +15,12 @@ from inventory.actors import Actor
 from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.documents.controllers import labels_file_name
 from inventory.documents.donation_documents import certificate_numbers, donation_devices
+from inventory.documents.finalising import finalise_donation, sanitisation_gaps
 from inventory.documents.labelling import DEFAULT_STOCK, LabelSelection, make_labels, print_labels, site_row
 from inventory.documents.printing import JobOutcome
 from inventory.documents.queries import verification_view
 from inventory.documents.responses import pdf_response
 from inventory.documents.verification import MAX_PASTED, find_code
-from inventory.donations.finalising import finalise_donation, sanitisation_gaps
 from inventory.donations.queries import get_donation
 from inventory.errors import DomainError, NotFound
 from inventory.i18n import N_, current_language, gettext, ngettext

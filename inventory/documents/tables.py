@@ -1,17 +1,8 @@
-"""Tables for certificate numbering and issued documents."""
+"""The table of issued documents (their numbers are counted in `inventory.numbering`)."""
 
-from piccolo.columns import JSON, Integer, Timestamptz, Varchar
+from piccolo.columns import JSON, Timestamptz, Varchar
 from piccolo.columns.column_types import Serial
 from piccolo.table import Table
-
-
-class DocumentSequence(Table):
-    """A gapless counter per kind of document and year, e.g. erasure certificates of 2026."""
-
-    id: Serial
-
-    name = Varchar(length=40, unique=True)
-    value = Integer(default=0)
 
 
 class IssuedDocument(Table):

@@ -10,13 +10,13 @@ from litestar.params import JSONBody
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
 from inventory.dependencies import EngineDependency, SettingsDependency
-from inventory.devices.destruction import Destruction, record_destroyed_disk
 from inventory.errors import NotFound
 from inventory.i18n import N_
 from inventory.params import RecordIdPath, TagPath
 from inventory.permissions import Permission
 from inventory.runs.choices import CheckResult
 from inventory.runs.connections import ManualConnection, set_connection
+from inventory.runs.destruction import Destruction, record_destroyed_disk
 from inventory.runs.evidence import Checklist, record_hardware_check
 from inventory.runs.nwipe_import import NwipeUpload, import_wipe_log
 from inventory.runs.passwords import reveal_password

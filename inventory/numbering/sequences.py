@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inventory.documents.tables import DocumentSequence
+from inventory.numbering.tables import DocumentSequence
 
 
 async def next_number(kind: str, year: int) -> int:

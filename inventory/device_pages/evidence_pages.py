@@ -18,8 +18,8 @@ from litestar.response import Redirect, Template
 from inventory.actors import Actor
 from inventory.choices import DeviceKind
 from inventory.dependencies import EngineDependency, SettingsDependency
+from inventory.device_pages.pages import device_page
 from inventory.devices.client_steps import ClientSteps, ClientStepsDependency
-from inventory.devices.destruction import Destruction, record_destroyed_disk
 from inventory.devices.editing import (
     DeviceChanges,
     DiskChanges,
@@ -30,12 +30,12 @@ from inventory.devices.editing import (
 )
 from inventory.devices.erasure_signoff import accept_warning, awaiting_sign_off, sign_off
 from inventory.devices.intake import NewDisk
-from inventory.devices.pages import device_page
 from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_
 from inventory.params import CertificatePath, RecordIdPath, TagPath
 from inventory.permissions import Permission
 from inventory.runs.choices import CHECK_ITEMS, CheckResult
+from inventory.runs.destruction import Destruction, record_destroyed_disk
 from inventory.runs.evidence import Checklist, record_hardware_check
 from inventory.runs.nwipe_import import NwipeUpload, import_wipe_log
 from inventory.settings import Settings

@@ -1,0 +1,1 @@
+"""The device pages: the queue, the list, one device with all that is known of it and its next steps, and its forms."""

@@ -1,0 +1,1 @@
+"""Gapless certificate numbers: the counters and how numbers are taken and written."""
