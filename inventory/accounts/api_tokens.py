@@ -6,6 +6,9 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
+import msgspec
+
+from inventory.accounts.schemas import TokenOut
 from inventory.accounts.tables import ApiToken
 from inventory.accounts.token_hashing import new_token, token_hash
 from inventory.accounts.users import actor_from_row
@@ -54,6 +57,21 @@ async def issue_token(
         )
     ).returning(ApiToken.id)
     return IssuedToken(int(rows[0]["id"]), name.strip(), scope, secret, expires_at)
+
+
+async def list_tokens(user_id: int | None) -> list[TokenOut]:
+    """The user's API tokens (never their secrets), revoked and expired ones included."""
+    rows = await ApiToken.select(
+        ApiToken.id,
+        ApiToken.name,
+        ApiToken.prefix,
+        ApiToken.scope,
+        ApiToken.created_at,
+        ApiToken.expires_at,
+        ApiToken.last_used_at,
+        ApiToken.revoked_at,
+    ).where(ApiToken.user == user_id)
+    return msgspec.convert(rows, list[TokenOut])
 
 
 async def actor_for_token(secret: str) -> Actor | None:

@@ -8,9 +8,8 @@ from litestar import Controller, Request, delete, get, patch, post
 from litestar.params import JSONBody
 
 from inventory.accounts import schemas
-from inventory.accounts.api_tokens import issue_token, revoke_token
+from inventory.accounts.api_tokens import issue_token, list_tokens, revoke_token
 from inventory.accounts.sessions import end_all_sessions
-from inventory.accounts.tables import ApiToken
 from inventory.accounts.users import NewUser, UserChanges, create_user, get_user, list_users, update_user
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
@@ -44,17 +43,7 @@ class MeController(Controller):
     @get("/tokens", operation_id="listMyTokens", responses=API_ERRORS)
     async def list_tokens(self, request: Request[Actor, Any, Any]) -> list[schemas.TokenOut]:
         """Your API tokens (never their secrets)."""
-        rows = await ApiToken.select(
-            ApiToken.id,
-            ApiToken.name,
-            ApiToken.prefix,
-            ApiToken.scope,
-            ApiToken.created_at,
-            ApiToken.expires_at,
-            ApiToken.last_used_at,
-            ApiToken.revoked_at,
-        ).where(ApiToken.user == request.user.user_id)
-        return [schemas.TokenOut(**row) for row in rows]
+        return await list_tokens(request.user.user_id)
 
     @post("/tokens", operation_id="createMyToken", responses=API_ERRORS)
     async def create_token(

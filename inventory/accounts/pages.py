@@ -15,9 +15,8 @@ from inventory.accounts import second_factor
 from inventory.accounts.device_cookies import device_cookie_name, known_device, remembered
 from inventory.accounts.middleware import BrowserSession, session_cookie_name
 from inventory.accounts.sessions import end_session, resume_session, start_session
-from inventory.accounts.tables import User
 from inventory.accounts.throttling import Attempt, attempt, minutes, record_attempt, wait_before
-from inventory.accounts.users import authenticate
+from inventory.accounts.users import authenticate, set_language, user_id_of
 from inventory.actors import Actor
 from inventory.csrf import session_csrf_cookie
 from inventory.dependencies import SettingsDependency
@@ -66,11 +65,6 @@ def login_attempt(
     """An attempt to give this user's password (or code), from this address and, if known for them, this browser."""
     device = known_device(request.cookies.get(device_cookie_name(settings)), user_id, settings)
     return attempt(username, client_address(request), device)
-
-
-async def _user_id(username: str) -> int | None:
-    row = await User.select(User.id).where(User.username == username).first()
-    return int(row["id"]) if row else None
 
 
 def session_cookie(settings: Settings, token: str) -> Cookie:
@@ -140,7 +134,7 @@ class LoginPages(Controller):
     ) -> Response[Any]:
         """Check the password, open a fresh session and go where the user was heading."""
         username = data.username.strip().lower()[:64]
-        tried = login_attempt(request, username, await _user_id(username), settings)
+        tried = login_attempt(request, username, await user_id_of(username), settings)
         wait = await wait_before(tried, settings)
         if wait is not None:
             message = gettext(N_("Too many failed attempts. Wait %(minutes)d minutes and try again.")) % {
@@ -184,7 +178,7 @@ class LoginPages(Controller):
         if cookie_value:
             actor = await resume_session(cookie_value, settings)
             if actor is not None and actor.user_id is not None:
-                await User.update({User.language: language}).where(User.id == actor.user_id)
+                await set_language(actor.user_id, language)
         response = Redirect(path=safe_next(data.next), status_code=303)
         response.set_cookie(
             Cookie(

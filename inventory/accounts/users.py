@@ -102,6 +102,27 @@ USER_COLUMNS = (
 )
 
 
+async def user_id_of(username: str) -> int | None:
+    """The id of the account with this username, active or not, or None."""
+    row = await User.select(User.id).where(User.username == username).first()
+    return int(row["id"]) if row else None
+
+
+async def set_language(user_id: int, language: str) -> None:
+    """Remember the language the user chose (one of `i18n.SUPPORTED`)."""
+    await User.update({User.language: language}).where(User.id == user_id)
+
+
+async def active_counsellors(site_id: int | None) -> list[dict[str, Any]]:
+    """Active counsellors and coordinators (`id`, `display_name`) by name, of one site or of every site."""
+    query = User.select(User.id, User.display_name).where(
+        User.is_active.eq(True) & User.role.is_in([Role.COUNSELLOR.value, Role.COORDINATOR.value])
+    )
+    if site_id is not None:
+        query = query.where(User.site == site_id)
+    return list(await query.order_by(User.display_name))
+
+
 async def list_users() -> list[dict[str, Any]]:
     """Every account, by username."""
     return list(await User.select(*USER_COLUMNS).order_by(User.username))

@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 
 from inventory.actors import Actor
 from inventory.choices import DeviceKind
+from inventory.database import AnyEngine
 from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.device_pages.pages import device_page
 from inventory.devices.client_steps import ClientSteps, ClientStepsDependency
@@ -224,6 +225,7 @@ def _back(tag: str, done: str) -> Redirect:
 
 async def _refused(
     request: Request[Actor, Any, Any],
+    engine: AnyEngine,
     tag: str,
     client_steps: ClientSteps,
     section: str,
@@ -231,7 +233,9 @@ async def _refused(
     **extra: Any,
 ) -> Template:
     evidence = {"section": section, "errors": field_errors(refused), **extra}
-    return await device_page(request, tag, client_steps, evidence=evidence, status_code=refused.status_code)
+    return await device_page(
+        request, engine, tag, client_steps, evidence=evidence, status_code=refused.status_code
+    )
 
 
 class EvidencePages(Controller):
@@ -260,6 +264,7 @@ class EvidencePages(Controller):
             pairing = pairing or (refused.code == "nwipe_size_differs" and bool(_pairs(data)))
             return await _refused(
                 request,
+                engine,
                 tag,
                 client_steps,
                 "nwipe",
@@ -282,7 +287,7 @@ class EvidencePages(Controller):
         try:
             await edit_device(engine, tag, _device_changes(data), request.user)
         except DomainError as refused:
-            return await _refused(request, tag, client_steps, "details", refused, form=vars(data))
+            return await _refused(request, engine, tag, client_steps, "details", refused, form=vars(data))
         return _back(tag, "edited")
 
     @post("/devices/{tag:str}/disks", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
@@ -298,7 +303,7 @@ class EvidencePages(Controller):
         try:
             await add_disk(engine, tag, _new_disk(data), request.user)
         except DomainError as refused:
-            return await _refused(request, tag, client_steps, "new-disk", refused, form=vars(data))
+            return await _refused(request, engine, tag, client_steps, "new-disk", refused, form=vars(data))
         return _back(tag, "disk_added")
 
     @post("/devices/{tag:str}/hardware-check", opt={"permission": Permission.DEVICE_WORK}, status_code=303)
@@ -314,7 +319,7 @@ class EvidencePages(Controller):
         try:
             await record_hardware_check(engine, tag, _checklist(data), request.user)
         except DomainError as refused:
-            return await _refused(request, tag, client_steps, "hardware", refused, form=vars(data))
+            return await _refused(request, engine, tag, client_steps, "hardware", refused, form=vars(data))
         return _back(tag, "hardware_checked")
 
     @post(
@@ -333,7 +338,7 @@ class EvidencePages(Controller):
         try:
             await edit_disk(engine, tag, disk_id, _disk_changes(data), request.user)
         except DomainError as refused:
-            return await _refused(request, tag, client_steps, f"disk-{disk_id}", refused)
+            return await _refused(request, engine, tag, client_steps, f"disk-{disk_id}", refused)
         return _back(tag, "disk_corrected")
 
     @post(
@@ -354,7 +359,7 @@ class EvidencePages(Controller):
         try:
             await remove_disk(engine, tag, disk_id, data.reason[:1000], request.user)
         except DomainError as refused:
-            return await _refused(request, tag, client_steps, f"disk-{disk_id}", refused)
+            return await _refused(request, engine, tag, client_steps, f"disk-{disk_id}", refused)
         return _back(tag, "disk_removed")
 
     @post(
@@ -383,7 +388,7 @@ class EvidencePages(Controller):
             )
             await record_destroyed_disk(engine, tag, disk_id, destruction, request.user)
         except DomainError as refused:
-            return await _refused(request, tag, client_steps, f"disk-{disk_id}", refused)
+            return await _refused(request, engine, tag, client_steps, f"disk-{disk_id}", refused)
         return _back(tag, "disk_destroyed")
 
     @get("/erasures/sign-off", opt={"permission": Permission.GUARD_OVERRIDE})

@@ -10,7 +10,6 @@ from urllib.parse import quote
 from litestar import Controller, Request, get, post
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
-from piccolo.query.functions.aggregate import Count
 
 from inventory.accounts.display_names import display_names
 from inventory.actors import Actor
@@ -19,15 +18,22 @@ from inventory.choices import (
     DEVICE_KIND_LABELS,
     DISK_KIND_LABELS,
 )
+from inventory.database import AnyEngine
 from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.devices.client_steps import ClientSteps, ClientStepsDependency
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.presenters import device_out, events_out
-from inventory.devices.queries import DeviceFilter, device_erasures, device_events, get_device, list_devices
+from inventory.devices.queries import (
+    DeviceFilter,
+    device_counts_by_state,
+    device_erasures,
+    device_events,
+    get_device,
+    list_devices,
+)
 from inventory.devices.reach import reach_device
 from inventory.devices.scanning import resolve_scan
 from inventory.devices.step_options import step_options
-from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest, preview_transition, transition
 from inventory.documents.queries import device_certificates
 from inventory.errors import DomainError, InvalidInput
@@ -67,18 +73,13 @@ class ReserveForm:
     client_id: str = ""
 
 
-async def _state_counts() -> list[tuple[State, int]]:
-    rows = await Device.select(Device.state, Count(Device.id).as_alias("n")).group_by(Device.state)
-    counts = {row["state"]: row["n"] for row in rows}
-    return [(state, counts.get(state.value, 0)) for state in State]
-
-
 # Refusals of the manual erasure form name the API's fields; the form's own fields carry these names.
 _FORM_FIELDS = {"erasure.tool": "tool", "erasure.disks": "disk", "erasure": "disk"}
 
 
 async def device_page(
     request: Request[Actor, Any, Any],
+    engine: AnyEngine,
     tag: str,
     client_steps: ClientSteps,
     failed: tuple[Action, DomainError] | None = None,
@@ -127,7 +128,7 @@ async def device_page(
             "check_results": CHECK_RESULT_LABELS,
             "grade_labels": CONDITION_GRADE_LABELS,
             "reserve_clients": await client_steps.clients_to_reserve_for(
-                Device._meta.db, device["asset_tag"], request.user
+                engine, device["asset_tag"], request.user
             ),
             "certificates": certificates,
             "disk_options": [
@@ -200,7 +201,7 @@ class DevicePages(Controller):
     @get("/", opt={"permission": Permission.DEVICE_READ})
     async def home(self) -> Template:
         """The home page: how many devices are at each step."""
-        return Page("devices/home.html", context={"counts": await _state_counts()})
+        return Page("devices/home.html", context={"counts": await device_counts_by_state()})
 
     @get("/devices", opt={"permission": Permission.DEVICE_READ})
     async def device_list(
@@ -227,10 +228,14 @@ class DevicePages(Controller):
 
     @get("/devices/{tag:str}", opt={"permission": Permission.DEVICE_READ})
     async def device_detail(
-        self, request: Request[Actor, Any, Any], tag: TagPath, client_steps: ClientStepsDependency
+        self,
+        request: Request[Actor, Any, Any],
+        tag: TagPath,
+        engine: EngineDependency,
+        client_steps: ClientStepsDependency,
     ) -> Template:
         """One device: its step, next steps, details, disks and history."""
-        return await device_page(request, tag, client_steps)
+        return await device_page(request, engine, tag, client_steps)
 
     @post(
         "/devices/{tag:str}/steps/{action:str}", opt={"permission": Permission.DEVICE_READ}, status_code=303
@@ -266,7 +271,7 @@ class DevicePages(Controller):
                 await transition(engine, tag, action, request.user, settings, step)
         except DomainError as refused:
             return await device_page(
-                request, tag, client_steps, (action, refused), status_code=refused.status_code
+                request, engine, tag, client_steps, (action, refused), status_code=refused.status_code
             )
         return Redirect(path=f"/devices/{quote(tag)}?done={action.value}", status_code=303)
 
@@ -287,7 +292,7 @@ class DevicePages(Controller):
             await client_steps.reserve_device(engine, int(data.client_id), tag, request.user, settings)
         except DomainError as refused:
             return await device_page(
-                request, tag, client_steps, (Action.RESERVE, refused), status_code=refused.status_code
+                request, engine, tag, client_steps, (Action.RESERVE, refused), status_code=refused.status_code
             )
         return Redirect(path=f"/devices/{quote(tag)}?done=reserve", status_code=303)
 

@@ -113,6 +113,14 @@ DISKS_BY_TAG = (
 )
 
 
+async def device_id_of(asset_tag: str) -> int:
+    """The id of the device with this tag (as printed)."""
+    device = await Device.select(Device.id).where(Device.asset_tag == asset_tag).first()
+    if device is None:
+        raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+    return int(device["id"])
+
+
 async def get_device(asset_tag: str) -> DeviceRow:
     """One device with its site code and disks (each disk with the certificate of its erasure this cycle)."""
     device_query, disk_query = Device.raw(DEVICE_BY_TAG, asset_tag), Disk.raw(DISKS_BY_TAG, asset_tag)
@@ -168,3 +176,10 @@ async def device_counts_by_site() -> dict[int, int]:
     """How many devices each site holds, by site id (a site with none is left out)."""
     counts = await Device.select(Device.site, Count(Device.id).as_alias("n")).group_by(Device.site)
     return {row["site"]: row["n"] for row in counts}
+
+
+async def device_counts_by_state() -> list[tuple[State, int]]:
+    """How many devices are in each state, every state in the lifecycle's order (none: 0)."""
+    rows = await Device.select(Device.state, Count(Device.id).as_alias("n")).group_by(Device.state)
+    counts = {row["state"]: row["n"] for row in rows}
+    return [(state, counts.get(state.value, 0)) for state in State]

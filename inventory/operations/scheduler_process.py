@@ -12,9 +12,9 @@ from piccolo.engine.postgres import PostgresEngine
 from inventory.database import AnyEngine
 from inventory.operations.observability.readiness import Readiness, check_readiness
 from inventory.operations.scheduled_jobs import JOBS
+from inventory.operations.scheduling.choices import RunTrigger
 from inventory.operations.scheduling.job_definition import Job
 from inventory.operations.scheduling.scheduler import RunResult, SchedulerService, execute_job
-from inventory.operations.scheduling.tables import RunTrigger
 from inventory.operations.settings import OperationsSettings
 from inventory.settings import Settings
 

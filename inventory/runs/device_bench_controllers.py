@@ -10,6 +10,7 @@ from litestar.params import JSONBody
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
 from inventory.dependencies import EngineDependency, SettingsDependency
+from inventory.devices.queries import device_id_of
 from inventory.errors import NotFound
 from inventory.i18n import N_
 from inventory.params import RecordIdPath, TagPath
@@ -17,11 +18,12 @@ from inventory.permissions import Permission
 from inventory.runs.choices import CheckResult
 from inventory.runs.connections import ManualConnection, set_connection
 from inventory.runs.destruction import Destruction, record_destroyed_disk
-from inventory.runs.evidence import Checklist, record_hardware_check
+from inventory.runs.evidence import Checklist, latest_battery_health, record_hardware_check
 from inventory.runs.nwipe_import import NwipeUpload, import_wipe_log
 from inventory.runs.passwords import reveal_password
 from inventory.runs.presenters import progress_out
 from inventory.runs.queries import device_progress
+from inventory.runs.sampling import picked_for_reverification
 from inventory.runs.schemas import (
     ConnectionIn,
     ConnectionOut,
@@ -33,7 +35,6 @@ from inventory.runs.schemas import (
     InitialPasswordOut,
     NwipeLogIn,
 )
-from inventory.runs.tables import ReverificationSample
 
 
 class DeviceBenchController(Controller):
@@ -113,19 +114,13 @@ class DeviceBenchController(Controller):
         engine: EngineDependency,
     ) -> HardwareCheckOut:
         """Confirm the hardware checklist; with the scanned battery health it gives the condition grade."""
-        from inventory.devices.tables import Device
-        from inventory.runs.evidence import latest_battery_health
-
         items = {
             name: CheckResult(getattr(data, name))
             for name in ("keyboard", "screen", "webcam", "microphone", "wifi", "usb_ports")
         }
         grade = await record_hardware_check(engine, tag, Checklist(items, data.notes), request.user)
-        device = await Device.select(Device.id).where(Device.asset_tag == tag).first()
-        assert device is not None
-        return HardwareCheckOut(
-            condition_grade=grade, battery_health=await latest_battery_health(device["id"])
-        )
+        battery_health = await latest_battery_health(await device_id_of(tag))
+        return HardwareCheckOut(condition_grade=grade, battery_health=battery_health)
 
     @post(
         "/{tag:str}/erasures/nwipe",
@@ -144,9 +139,7 @@ class DeviceBenchController(Controller):
         """Accept an nwipe / ShredOS log as the erasure of every disk of the device; a bad log is refused with the reason."""
         upload = NwipeUpload(data.log, {pair.drive: pair.disk_id for pair in data.pairs})
         number = await import_wipe_log(engine, tag, upload, request.user, settings)
-        picked = await ReverificationSample.exists().where(
-            ReverificationSample.erasure.certificate_number == number
-        )
+        picked = await picked_for_reverification(number)
         return ErasureCreatedOut(certificate_number=number, picked_for_reverification=picked)
 
     @post(

@@ -46,6 +46,15 @@ async def maybe_pick(erasure_id: int, settings: Settings) -> bool:
     return True
 
 
+async def picked_for_reverification(certificate_number: str) -> bool:
+    """Whether the erasure with this certificate number was picked for re-verification."""
+    return bool(
+        await ReverificationSample.exists().where(
+            ReverificationSample.erasure.certificate_number == certificate_number
+        )
+    )
+
+
 async def pending_samples(actor: Actor) -> list[dict[str, Any]]:
     """Erasures of devices in the actor's reach picked for re-verification and not yet re-verified, oldest first."""
     query = ReverificationSample.select(

@@ -17,9 +17,14 @@ from inventory.lifecycle import State
 from inventory.params import MAX_ID, RecordIdPath
 from inventory.permissions import Permission
 from inventory.sites.services import list_sites
-from inventory.stocktake.queries import MISPLACED_REASONS, ON_SITE_STATES, list_stocktakes, stocktake_view
+from inventory.stocktake.queries import (
+    MISPLACED_REASONS,
+    ON_SITE_STATES,
+    last_scan,
+    list_stocktakes,
+    stocktake_view,
+)
 from inventory.stocktake.services import finish_stocktake, record_scan, start_stocktake
-from inventory.stocktake.tables import StockTakeScan
 from inventory.web import Page, field_errors, form_list, state_label
 
 LastScanQuery = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID)]
@@ -42,31 +47,16 @@ class ScanForm:
 
 
 async def _last_scan_message(stocktake_id: int, scan_id: int | None) -> str | None:
-    if scan_id is None:
-        return None
-    scan = (
-        await StockTakeScan.select(
-            StockTakeScan.id,
-            StockTakeScan.code,
-            StockTakeScan.device,
-            StockTakeScan.device.asset_tag.as_alias("tag"),
-        )
-        .where((StockTakeScan.id == scan_id) & (StockTakeScan.stocktake == stocktake_id))
-        .first()
-    )
+    scan = await last_scan(stocktake_id, scan_id) if scan_id is not None else None
     if scan is None:
         return None
-    same = StockTakeScan.device == scan["device"] if scan["device"] else StockTakeScan.code == scan["code"]
-    repeated = await StockTakeScan.exists().where(
-        (StockTakeScan.stocktake == stocktake_id) & (StockTakeScan.id < scan_id) & same
-    )
-    if scan["device"] is None:
+    if scan.asset_tag is None:
         return gettext(N_("Unknown code {code}: no device has it. It is listed below.")).format(
-            code=scan["code"]
+            code=scan.code
         )
-    if repeated:
-        return gettext(N_("{tag} was already counted.")).format(tag=scan["tag"])
-    return gettext(N_("Counted {tag}.")).format(tag=scan["tag"])
+    if scan.repeated:
+        return gettext(N_("{tag} was already counted.")).format(tag=scan.asset_tag)
+    return gettext(N_("Counted {tag}.")).format(tag=scan.asset_tag)
 
 
 def misplaced_reason(reason: str, state: State, site_code: str) -> str:

@@ -196,3 +196,33 @@ async def list_stocktakes(actor: Actor, limit: int = 50) -> list[dict[str, Any]]
     if in_reach is not None:
         query = query.where(in_reach)
     return list(await query.order_by(StockTake.id, ascending=False).limit(limit))
+
+
+@dataclass(frozen=True)
+class LastScan:
+    """A scan just made: the code, the device it found (none: an unknown code), whether it was counted before."""
+
+    code: str
+    asset_tag: str | None
+    repeated: bool
+
+
+async def last_scan(stocktake_id: int, scan_id: int) -> LastScan | None:
+    """One scan of this stock-take, or None if it has no such scan."""
+    scan = (
+        await StockTakeScan.select(
+            StockTakeScan.id,
+            StockTakeScan.code,
+            StockTakeScan.device,
+            StockTakeScan.device.asset_tag.as_alias("tag"),
+        )
+        .where((StockTakeScan.id == scan_id) & (StockTakeScan.stocktake == stocktake_id))
+        .first()
+    )
+    if scan is None:
+        return None
+    same = StockTakeScan.device == scan["device"] if scan["device"] else StockTakeScan.code == scan["code"]
+    repeated = await StockTakeScan.exists().where(
+        (StockTakeScan.stocktake == stocktake_id) & (StockTakeScan.id < scan_id) & same
+    )
+    return LastScan(scan["code"], scan["tag"] if scan["device"] else None, bool(repeated))

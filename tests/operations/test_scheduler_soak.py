@@ -11,10 +11,11 @@ from typing import Any
 import httpx
 
 from inventory.devices.tables import Device
+from inventory.operations.scheduling.choices import Outcome
 from inventory.operations.scheduling.job_definition import Job, JobContext, every
 from inventory.operations.scheduling.leadership import PostgresAdvisoryLock
 from inventory.operations.scheduling.scheduler import SchedulerService
-from inventory.operations.scheduling.tables import JobRun, Outcome
+from inventory.operations.scheduling.tables import JobRun
 from inventory.permissions import Role
 from inventory.settings import get_settings
 from tests import factories

@@ -18,6 +18,7 @@ from inventory.clock import now
 from inventory.i18n import Language
 from inventory.operations.notifications.tables import Notification
 from inventory.operations.scheduled_jobs import JOBS
+from inventory.operations.scheduling.choices import Outcome, RunTrigger
 from inventory.operations.scheduling.heartbeat import scheduler_status
 from inventory.operations.scheduling.job_definition import (
     Job,
@@ -30,7 +31,7 @@ from inventory.operations.scheduling.job_definition import (
 )
 from inventory.operations.scheduling.runs import finish_run, start_run
 from inventory.operations.scheduling.scheduler import SchedulerService, execute_job
-from inventory.operations.scheduling.tables import JobRun, Outcome, RunTrigger
+from inventory.operations.scheduling.tables import JobRun
 from inventory.permissions import Role
 from inventory.settings import get_settings
 from tests import factories

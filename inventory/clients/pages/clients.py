@@ -9,7 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
-from inventory.accounts.tables import User
+from inventory.accounts.users import active_counsellors
 from inventory.actors import Actor
 from inventory.clients.anonymisation import anonymise_client
 from inventory.clients.pages.client_page import client_page, error_context, notice, page_labels
@@ -23,7 +23,7 @@ from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_
 from inventory.params import PageQuery, TextQuery
-from inventory.permissions import Permission, Role
+from inventory.permissions import Permission
 from inventory.privacy.choices import Purpose
 from inventory.settings import Settings
 from inventory.web import Page
@@ -50,15 +50,6 @@ class EraseForm:
 
     reason: str = ""
     confirm_code: str = ""
-
-
-async def _counsellors(site_id: int | None) -> list[dict[str, Any]]:
-    query = User.select(User.id, User.display_name).where(
-        User.is_active.eq(True) & User.role.is_in([Role.COUNSELLOR.value, Role.COORDINATOR.value])
-    )
-    if site_id is not None:
-        query = query.where(User.site == site_id)
-    return list(await query.order_by(User.display_name))
 
 
 class ClientPages(Controller):
@@ -109,7 +100,7 @@ class ClientPages(Controller):
             context={
                 "form": form,
                 "client": client,
-                "counsellors": await _counsellors(site_id),
+                "counsellors": await active_counsellors(site_id),
                 "today": today(),
                 **error_context(error),
                 **page_labels(),

@@ -21,8 +21,9 @@ from prometheus_client.registry import Collector
 from inventory.clock import now
 from inventory.devices.tables import Device
 from inventory.operations.notifications.tables import Notification
+from inventory.operations.scheduling.choices import Outcome
 from inventory.operations.scheduling.heartbeat import scheduler_status
-from inventory.operations.scheduling.tables import JobRun, Outcome
+from inventory.operations.scheduling.tables import JobRun
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)

@@ -10,11 +10,11 @@ from litestar.params import PathParameter, QueryParameter
 
 from inventory.actors import Actor
 from inventory.api_docs import API_ERRORS
+from inventory.operations.scheduling.choices import Outcome
 from inventory.operations.scheduling.job_definition import Job
 from inventory.operations.scheduling.queries import jobs_overview, list_runs
 from inventory.operations.scheduling.runs import find_job, queue_run
 from inventory.operations.scheduling.schemas import JobRunPage, JobsOut, RunQueued
-from inventory.operations.scheduling.tables import Outcome
 from inventory.operations.settings import get_operations_settings
 from inventory.params import PageQuery, PerPageQuery
 from inventory.permissions import Permission

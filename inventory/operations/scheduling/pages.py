@@ -15,11 +15,11 @@ from litestar.response import Redirect, Template
 from inventory.actors import Actor
 from inventory.errors import DomainError
 from inventory.i18n import N_, gettext
+from inventory.operations.scheduling.choices import OUTCOME_LABELS, Outcome
 from inventory.operations.scheduling.controllers import JobName, JobsDependency
 from inventory.operations.scheduling.job_definition import Job, describe_trigger, with_overrides
 from inventory.operations.scheduling.queries import jobs_overview, list_runs
 from inventory.operations.scheduling.runs import find_job, queue_run
-from inventory.operations.scheduling.tables import OUTCOME_LABELS, Outcome
 from inventory.operations.settings import get_operations_settings
 from inventory.permissions import Permission
 from inventory.web import Page, babel_locale

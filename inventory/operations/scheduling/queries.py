@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from inventory.clock import now
+from inventory.operations.scheduling.choices import Outcome
 from inventory.operations.scheduling.heartbeat import scheduler_status
 from inventory.operations.scheduling.job_definition import (
     Job,
@@ -13,7 +14,7 @@ from inventory.operations.scheduling.job_definition import (
     with_overrides,
 )
 from inventory.operations.scheduling.schemas import JobOut, JobRunOut, JobRunPage, JobsOut, SchedulerOut
-from inventory.operations.scheduling.tables import JobRun, Outcome
+from inventory.operations.scheduling.tables import JobRun
 from inventory.operations.settings import OperationsSettings
 
 RUN_COLUMNS = (

@@ -9,8 +9,9 @@ from inventory.actors import Actor
 from inventory.clock import now
 from inventory.errors import Conflict, NotFound
 from inventory.i18n import N_
+from inventory.operations.scheduling.choices import Outcome, RunTrigger
 from inventory.operations.scheduling.job_definition import Job, JobResult
-from inventory.operations.scheduling.tables import JobRun, Outcome, RunTrigger
+from inventory.operations.scheduling.tables import JobRun
 
 ERROR_MAX_CHARS = 4000
 SUMMARY_MAX_CHARS = 1000

@@ -25,6 +25,7 @@ from apscheduler.triggers.date import DateTrigger
 from inventory.clock import HELSINKI, now
 from inventory.database import AnyEngine
 from inventory.operations.notifications.services import active_users, notify
+from inventory.operations.scheduling.choices import Outcome, RunTrigger
 from inventory.operations.scheduling.heartbeat import beat
 from inventory.operations.scheduling.job_definition import Job, next_fire_time, with_overrides
 from inventory.operations.scheduling.leadership import LeadershipLock, holder_name, lock_for
@@ -36,7 +37,7 @@ from inventory.operations.scheduling.runs import (
     start_run,
     summarise,
 )
-from inventory.operations.scheduling.tables import JobRun, Outcome, RunTrigger
+from inventory.operations.scheduling.tables import JobRun
 from inventory.operations.settings import OperationsSettings
 from inventory.permissions import Role
 from inventory.settings import Settings

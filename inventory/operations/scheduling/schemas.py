@@ -6,7 +6,7 @@ import datetime as dt
 
 from msgspec import Struct
 
-from inventory.operations.scheduling.tables import Outcome, RunTrigger
+from inventory.operations.scheduling.choices import Outcome, RunTrigger
 
 
 class JobRunOut(Struct):

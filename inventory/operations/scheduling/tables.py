@@ -1,40 +1,10 @@
 """Tables for job runs and the scheduler's heartbeat."""
 
-from enum import StrEnum
-
 from piccolo.columns import Integer, Text, Timestamptz, Varchar
 from piccolo.columns.column_types import Serial
 from piccolo.table import Table
 
-from inventory.i18n import N_
-
-
-class Outcome(StrEnum):
-    """How a job run ended (or that it has not yet)."""
-
-    QUEUED = "queued"
-    RUNNING = "running"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
-    INTERRUPTED = "interrupted"
-
-
-OUTCOME_LABELS: dict[str, str] = {
-    Outcome.QUEUED: N_("waiting to start"),
-    Outcome.RUNNING: N_("running"),
-    Outcome.SUCCEEDED: N_("succeeded"),
-    Outcome.FAILED: N_("failed"),
-    Outcome.INTERRUPTED: N_("interrupted"),
-}
-
-
-class RunTrigger(StrEnum):
-    """Why a job ran."""
-
-    SCHEDULE = "schedule"
-    RETRY = "retry"
-    CATCH_UP = "catch_up"
-    MANUAL = "manual"
+from inventory.operations.scheduling.choices import Outcome, RunTrigger
 
 
 class JobRun(Table):
