@@ -58,6 +58,7 @@ from inventory.exception_handlers import EXCEPTION_HANDLERS
 from inventory.guards import require_declared_permission
 from inventory.input_guard import RejectNulMiddleware
 from inventory.language import LanguageMiddleware, apply_user_language
+from inventory.operation_ids import operation_id_from_handler
 from inventory.operations.notifications.controllers import NotificationController
 from inventory.operations.notifications.pages import NotificationPages, load_unread_count
 from inventory.operations.observability.controllers import metrics, ready
@@ -98,7 +99,6 @@ class Health(Struct):
 @get(
     "/health",
     opt={"permission": Permission.PUBLIC, "exclude_from_auth": True},
-    operation_id="health",
     tags=["ops"],
 )
 async def health() -> Health:
@@ -236,6 +236,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version="1",
             description="Device recycling and loans: intake, erasure, provisioning, handover." + NUL_NOTE,
             path="/schema",
+            operation_id_creator=operation_id_from_handler,
             # No HTML viewer: those load scripts from CDNs, which the CSP (and offline sites) refuse.
             render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
             openapi_router=Router(

@@ -24,8 +24,8 @@ class MeController(Controller):
     tags = ["accounts"]
     opt = {"permission": Permission.SELF}
 
-    @get("/", operation_id="getMe", responses=API_ERRORS)
-    async def me(self, request: Request[Actor, Any, Any]) -> schemas.MeOut:
+    @get("/", responses=API_ERRORS)
+    async def get_me(self, request: Request[Actor, Any, Any]) -> schemas.MeOut:
         """Who you are and what you may do."""
         actor = request.user
         assert actor.user_id is not None
@@ -40,13 +40,13 @@ class MeController(Controller):
             permissions=sorted(p.value for p in ROLE_PERMISSIONS[actor.role]),
         )
 
-    @get("/tokens", operation_id="listMyTokens", responses=API_ERRORS)
-    async def list_tokens(self, request: Request[Actor, Any, Any]) -> list[schemas.TokenOut]:
+    @get("/tokens", responses=API_ERRORS)
+    async def list_my_tokens(self, request: Request[Actor, Any, Any]) -> list[schemas.TokenOut]:
         """Your API tokens (never their secrets)."""
         return await list_tokens(request.user.user_id)
 
-    @post("/tokens", operation_id="createMyToken", responses=API_ERRORS)
-    async def create_token(
+    @post("/tokens", responses=API_ERRORS)
+    async def create_my_token(
         self, data: JSONBody[schemas.TokenCreate], request: Request[Actor, Any, Any]
     ) -> schemas.TokenIssued:
         """Create a token; its secret is shown in this answer only."""
@@ -62,10 +62,9 @@ class MeController(Controller):
 
     @delete(
         "/tokens/{token_id:int}",
-        operation_id="revokeMyToken",
         responses=API_ERRORS,
     )
-    async def revoke_token(self, token_id: RecordIdPath, request: Request[Actor, Any, Any]) -> None:
+    async def revoke_my_token(self, token_id: RecordIdPath, request: Request[Actor, Any, Any]) -> None:
         """Revoke one of your tokens at once."""
         assert request.user.user_id is not None
         await revoke_token(request.user.user_id, token_id)
@@ -78,12 +77,12 @@ class UserController(Controller):
     tags = ["accounts"]
     opt = {"permission": Permission.ADMINISTER}
 
-    @get("/", operation_id="listUsers", responses=API_ERRORS)
+    @get("/", responses=API_ERRORS)
     async def list_users(self) -> list[schemas.UserOut]:
         """Every account."""
         return [schemas.UserOut(**row) for row in await list_users()]
 
-    @post("/", operation_id="createUser", responses=API_ERRORS)
+    @post("/", responses=API_ERRORS)
     async def create_user(self, data: JSONBody[schemas.UserCreate]) -> schemas.UserOut:
         """Create an account for one person (accounts are never shared)."""
         user_id = await create_user(
@@ -101,7 +100,6 @@ class UserController(Controller):
 
     @patch(
         "/{user_id:int}",
-        operation_id="updateUser",
         responses=API_ERRORS,
     )
     async def update_user(self, user_id: RecordIdPath, data: JSONBody[schemas.UserUpdate]) -> schemas.UserOut:

@@ -100,7 +100,7 @@ class DeviceController(Controller):
     path = "/api/v1/devices"
     tags = ["devices"]
 
-    @get("/", operation_id="listDevices", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
+    @get("/", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
     async def list_devices(
         self,
         request: Request[Actor, Any, Any],
@@ -127,7 +127,6 @@ class DeviceController(Controller):
 
     @get(
         "/{tag:str}",
-        operation_id="getDevice",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
     )
@@ -137,7 +136,6 @@ class DeviceController(Controller):
 
     @patch(
         "/{tag:str}",
-        operation_id="updateDevice",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_WORK},
     )
@@ -168,33 +166,30 @@ class DeviceController(Controller):
 
     @get(
         "/{tag:str}/events",
-        operation_id="listDeviceEvents",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
     )
-    async def list_events(self, tag: TagPath, request: Request[Actor, Any, Any]) -> list[EventOut]:
+    async def list_device_events(self, tag: TagPath, request: Request[Actor, Any, Any]) -> list[EventOut]:
         """The device's whole history, oldest first."""
         device = await get_device(tag)
         return await events_shown_to(await device_events(device["id"]), request.user, tag)
 
     @get(
         "/{tag:str}/disks",
-        operation_id="listDeviceDisks",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
     )
-    async def list_disks(self, tag: TagPath) -> list[DiskOut]:
+    async def list_device_disks(self, tag: TagPath) -> list[DiskOut]:
         """The device's disks."""
         device = await get_device(tag)
         return [disk_out(disk) for disk in device["disks"]]
 
     @post(
         "/{tag:str}/disks",
-        operation_id="addDeviceDisk",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_WORK},
     )
-    async def add_disk(
+    async def add_device_disk(
         self,
         tag: TagPath,
         data: JSONBody[DiskCreate],
@@ -220,11 +215,10 @@ class DeviceController(Controller):
 
     @patch(
         "/{tag:str}/disks/{disk_id:int}",
-        operation_id="updateDeviceDisk",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_WORK},
     )
-    async def update_disk(
+    async def update_device_disk(
         self,
         tag: TagPath,
         disk_id: RecordIdPath,
@@ -243,12 +237,11 @@ class DeviceController(Controller):
 
     @post(
         "/{tag:str}/disks/{disk_id:int}/removal",
-        operation_id="removeDeviceDisk",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_WORK},
         status_code=200,
     )
-    async def remove_disk(
+    async def remove_device_disk(
         self,
         tag: TagPath,
         disk_id: RecordIdPath,
@@ -261,12 +254,11 @@ class DeviceController(Controller):
 
     @post(
         "/{tag:str}/transitions/{action:str}",
-        operation_id="transitionDevice",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
         status_code=200,
     )
-    async def take_step(
+    async def transition_device(
         self,
         tag: TagPath,
         action: ActionPath,
@@ -300,11 +292,10 @@ class ScanController(Controller):
 
     @get(
         "/{code:str}",
-        operation_id="scanCode",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
     )
-    async def scan(self, code: ScanCodePath, request: Request[Actor, Any, Any]) -> ScanOut:
+    async def scan_code(self, code: ScanCodePath, request: Request[Actor, Any, Any]) -> ScanOut:
         """Find a device by asset tag (any case, with or without check character) or by serial number."""
         match = await resolve_scan(code)
         await reach_device(request.user, match.asset_tag)

@@ -69,7 +69,6 @@ class DocumentController(Controller):
 
     @post(
         "/labels/pdf",
-        operation_id="renderLabels",
         responses=PDF_RESPONSES,
         opt={"permission": Permission.DEVICE_WORK},
         status_code=200,
@@ -89,7 +88,6 @@ class DocumentController(Controller):
 
     @post(
         "/labels/print",
-        operation_id="printLabels",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_WORK},
         status_code=200,
@@ -119,11 +117,10 @@ class DocumentController(Controller):
     @get(
         "/erasures/{number:str}/certificate",
         name="erasure_certificate",
-        operation_id="getErasureCertificate",
         responses=PDF_RESPONSES,
         opt={"permission": Permission.DEVICE_WORK},
     )
-    async def erasure_certificate(
+    async def get_erasure_certificate(
         self,
         number: NumberPath,
         request: Request[Actor, Any, Any],
@@ -139,11 +136,10 @@ class DocumentController(Controller):
 
     @get(
         "/devices/{tag:str}/destruction-certificate",
-        operation_id="getDestructionCertificate",
         responses=PDF_RESPONSES,
         opt={"permission": Permission.DEVICE_WORK},
     )
-    async def destruction_certificate(
+    async def get_destruction_certificate(
         self,
         tag: TagPath,
         request: Request[Actor, Any, Any],
@@ -159,11 +155,10 @@ class DocumentController(Controller):
 
     @get(
         "/devices/{tag:str}/certificates",
-        operation_id="listDeviceCertificates",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_WORK},
     )
-    async def list_certificates(self, tag: TagPath) -> list[schemas.CertificateOut]:
+    async def list_device_certificates(self, tag: TagPath) -> list[schemas.CertificateOut]:
         """The device's certificates of sanitisation and where to get each PDF."""
         return [
             schemas.CertificateOut(
@@ -180,11 +175,10 @@ class DocumentController(Controller):
     @get(
         "/donations/{donation_id:int}/receipt",
         name="donation_receipt",
-        operation_id="getDonationReceipt",
         responses=PDF_RESPONSES,
         opt={"permission": Permission.DEVICE_WORK},
     )
-    async def donation_receipt(
+    async def get_donation_receipt(
         self,
         donation_id: RecordIdPath,
         request: Request[Actor, Any, Any],
@@ -200,11 +194,10 @@ class DocumentController(Controller):
 
     @get(
         "/donations/{donation_id:int}/report",
-        operation_id="getDonationReport",
         responses=PDF_RESPONSES,
         opt={"permission": Permission.DEVICE_WORK},
     )
-    async def donation_report(
+    async def get_donation_report(
         self,
         donation_id: RecordIdPath,
         settings: SettingsDependency,
@@ -218,12 +211,11 @@ class DocumentController(Controller):
 
     @post(
         "/donations/{donation_id:int}/finalise",
-        operation_id="finaliseDonation",
         responses=API_ERRORS,
         opt={"permission": Permission.DONOR_MANAGE},
         status_code=200,
     )
-    async def finalise(
+    async def finalise_donation(
         self,
         donation_id: RecordIdPath,
         request: Request[Actor, Any, Any],
@@ -249,11 +241,10 @@ class VerificationController(Controller):
 
     @get(
         "/{code:str}",
-        operation_id="verifyDocument",
         responses=API_ERRORS,
         opt={"permission": Permission.PUBLIC, "exclude_from_auth": True},
     )
-    async def verify(self, code: CodePath, settings: SettingsDependency) -> schemas.VerificationOut:
+    async def verify_document(self, code: CodePath, settings: SettingsDependency) -> schemas.VerificationOut:
         """Whether a certificate is genuine, tampered with or unknown, and what a genuine one certifies."""
         view = await verification_view(code, settings.resolved_secret_key(), current_language.get())
         return schemas.VerificationOut(

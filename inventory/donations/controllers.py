@@ -96,14 +96,13 @@ class DonorController(Controller):
     path = "/api/v1/donors"
     tags = ["donations"]
 
-    @get("/", operation_id="listDonors", responses=API_ERRORS, opt={"permission": Permission.DEVICE_WORK})
+    @get("/", responses=API_ERRORS, opt={"permission": Permission.DEVICE_WORK})
     async def list_donors(self) -> list[schemas.DonorSummary]:
         """Donors to choose from at intake (names only)."""
         return [schemas.DonorSummary(id=r["id"], name=r["name"], kind=r["kind"]) for r in await list_donors()]
 
     @get(
         "/{donor_id:int}",
-        operation_id="getDonor",
         responses=API_ERRORS,
         opt={"permission": Permission.DONOR_MANAGE},
     )
@@ -111,7 +110,7 @@ class DonorController(Controller):
         """One donor with contact details."""
         return schemas.DonorOut(**await get_donor(donor_id))
 
-    @post("/", operation_id="createDonor", responses=API_ERRORS, opt={"permission": Permission.DONOR_MANAGE})
+    @post("/", responses=API_ERRORS, opt={"permission": Permission.DONOR_MANAGE})
     async def create_donor(self, data: JSONBody[schemas.DonorCreate]) -> schemas.DonorOut:
         """Register a donor."""
         donor_id = await create_donor(
@@ -134,7 +133,7 @@ class DonationController(Controller):
     path = "/api/v1/donations"
     tags = ["donations"]
 
-    @get("/", operation_id="listDonations", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
+    @get("/", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
     async def list_donations(
         self,
         request: Request[Actor, Any, Any],
@@ -149,7 +148,6 @@ class DonationController(Controller):
 
     @get(
         "/{donation_id:int}",
-        operation_id="getDonation",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
     )
@@ -157,9 +155,7 @@ class DonationController(Controller):
         """One donation and its devices' tags."""
         return schemas.DonationOut(**await get_donation(donation_id))
 
-    @post(
-        "/", operation_id="createDonation", responses=API_ERRORS, opt={"permission": Permission.DEVICE_WORK}
-    )
+    @post("/", responses=API_ERRORS, opt={"permission": Permission.DEVICE_WORK})
     async def create_donation(
         self,
         data: JSONBody[schemas.DonationCreate],
@@ -183,11 +179,10 @@ class DonationController(Controller):
 
     @post(
         "/{donation_id:int}/devices",
-        operation_id="addDonationDevices",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_WORK},
     )
-    async def add_devices(
+    async def add_donation_devices(
         self,
         donation_id: RecordIdPath,
         data: JSONBody[schemas.DevicesAdd],
@@ -202,12 +197,11 @@ class DonationController(Controller):
 
     @post(
         "/import/preview",
-        operation_id="previewDonationImport",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_WORK},
         status_code=200,
     )
-    async def preview_import(
+    async def preview_donation_import(
         self, data: MultipartBody[schemas.ImportUpload], settings: SettingsDependency
     ) -> schemas.ImportPreview:
         """Dry run: what the list would create, and every row's problems. Nothing is saved."""
@@ -215,7 +209,6 @@ class DonationController(Controller):
 
     @post(
         "/import",
-        operation_id="importDonation",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_WORK},
     )

@@ -65,8 +65,8 @@ class BenchController(Controller):
     dependencies = {"bench": Provide(provide_bench_site)}
     opt = BENCH_OPT
 
-    @post("/check-in", operation_id="benchCheckIn", responses=API_ERRORS, status_code=200)
-    async def check_in(
+    @post("/check-in", responses=API_ERRORS, status_code=200)
+    async def bench_check_in(
         self,
         data: JSONBody[CheckInIn],
         request: Request[Actor, Any, Any],
@@ -88,10 +88,9 @@ class BenchController(Controller):
 
     @get(
         "/machines/{machine_id:int}/screen",
-        operation_id="benchMachineScreen",
         responses=API_ERRORS,
     )
-    async def screen(
+    async def bench_machine_screen(
         self,
         machine_id: RecordIdPath,
         bench: NamedDependency[BenchCredential],
@@ -110,8 +109,8 @@ class BenchController(Controller):
             detail=shown.detail,
         )
 
-    @post("/workers", operation_id="registerBenchWorker", responses=API_ERRORS, status_code=200)
-    async def register(
+    @post("/workers", responses=API_ERRORS, status_code=200)
+    async def register_bench_worker(
         self,
         data: JSONBody[WorkerIn],
         request: Request[Actor, Any, Any],
@@ -133,11 +132,10 @@ class BenchController(Controller):
 
     @post(
         "/workers/{worker_id:int}/heartbeat",
-        operation_id="benchWorkerHeartbeat",
         responses=API_ERRORS,
         status_code=200,
     )
-    async def beat(
+    async def bench_worker_heartbeat(
         self, worker_id: RecordIdPath, data: JSONBody[HeartbeatIn], bench: NamedDependency[BenchCredential]
     ) -> HeartbeatOut:
         """The worker is alive; the answer lists its jobs to cancel."""
@@ -146,11 +144,10 @@ class BenchController(Controller):
 
     @get(
         "/workers/{worker_id:int}/jobs/next",
-        operation_id="nextBenchJob",
         responses={**API_ERRORS},
         media_type="application/octet-stream",
     )
-    async def next_job(
+    async def next_bench_job(
         self,
         worker_id: RecordIdPath,
         bench: NamedDependency[BenchCredential],
@@ -176,11 +173,10 @@ class BenchController(Controller):
 
     @post(
         "/workers/{worker_id:int}/jobs/{ident:str}/results",
-        operation_id="postBenchResults",
         responses=API_ERRORS,
         status_code=200,
     )
-    async def results(
+    async def post_bench_results(
         self,
         worker_id: RecordIdPath,
         ident: IdentPath,

@@ -38,11 +38,10 @@ class BenchSetupController(Controller):
 
     @post(
         "/tokens",
-        operation_id="issueBenchToken",
         responses=API_ERRORS,
         opt={"permission": Permission.ADMINISTER},
     )
-    async def issue_token(
+    async def issue_bench_token(
         self, data: JSONBody[BenchTokenIn], request: Request[Actor, Any, Any]
     ) -> BenchTokenOut:
         """Make a bench token bound to one site, for its bench worker and check-in script (shown once)."""
@@ -51,21 +50,19 @@ class BenchSetupController(Controller):
 
     @get(
         "/sites",
-        operation_id="listBenchSites",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
     )
-    async def sites(self, settings: SettingsDependency) -> list[BenchSiteOut]:
+    async def list_bench_sites(self, settings: SettingsDependency) -> list[BenchSiteOut]:
         """Each site's bench: where its runs go, its workers (online, heartbeat, version, jobs), waiting runs."""
         return await _bench_sites(settings)
 
     @put(
         "/sites/{site_id:int}",
-        operation_id="setBenchSite",
         responses=API_ERRORS,
         opt={"permission": Permission.ADMINISTER},
     )
-    async def set_site(
+    async def set_bench_site(
         self,
         site_id: RecordIdPath,
         data: JSONBody[BenchSiteIn],
@@ -78,22 +75,20 @@ class BenchSetupController(Controller):
 
     @get(
         "/machines",
-        operation_id="listBenchMachines",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
     )
-    async def machines(self) -> list[MachineOut]:
+    async def list_bench_machines(self) -> list[MachineOut]:
         """Machines that checked in and wait to be paired with their device."""
         return [MachineOut(**row) for row in await unpaired_machines()]
 
     @post(
         "/machines/{machine_id:int}/pair",
-        operation_id="pairBenchMachine",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_WORK},
         status_code=200,
     )
-    async def pair(
+    async def pair_bench_machine(
         self,
         machine_id: RecordIdPath,
         data: JSONBody[PairIn],

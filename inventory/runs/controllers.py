@@ -43,8 +43,8 @@ class RunController(Controller):
     path = "/api/v1/runs"
     tags = ["runs"]
 
-    @post("/", operation_id="startRun", responses=API_ERRORS, opt={"permission": Permission.DEVICE_WORK})
-    async def start(
+    @post("/", responses=API_ERRORS, opt={"permission": Permission.DEVICE_WORK})
+    async def start_run(
         self,
         data: JSONBody[RunIn],
         request: Request[Actor, Any, Any],
@@ -62,8 +62,8 @@ class RunController(Controller):
         )
         return await run_out(await get_run(run_id), settings)
 
-    @get("/", operation_id="listRuns", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
-    async def list_all(
+    @get("/", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
+    async def list_runs(
         self,
         request: Request[Actor, Any, Any],
         settings: SettingsDependency,
@@ -81,32 +81,29 @@ class RunController(Controller):
 
     @get(
         "/{run_id:int}",
-        operation_id="getRun",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
     )
-    async def get_one(self, run_id: RecordIdPath, settings: SettingsDependency) -> RunOut:
+    async def get_run(self, run_id: RecordIdPath, settings: SettingsDependency) -> RunOut:
         """One run with the progress of each device."""
         return await run_out(await get_run(run_id), settings)
 
     @get(
         "/{run_id:int}/events",
-        operation_id="listRunEvents",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
     )
-    async def events(self, run_id: RecordIdPath, after: AfterQuery = 0) -> list[RunEventOut]:
+    async def list_run_events(self, run_id: RecordIdPath, after: AfterQuery = 0) -> list[RunEventOut]:
         """The run's events as they came, 200 at a time after the given event id."""
         return await run_events(run_id, after)
 
     @post(
         "/{run_id:int}/cancel",
-        operation_id="cancelRun",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_WORK},
         status_code=200,
     )
-    async def cancel(
+    async def cancel_run(
         self,
         run_id: RecordIdPath,
         engine: EngineDependency,
@@ -126,34 +123,34 @@ class ProfileController(Controller):
     path = "/api/v1/profiles"
     tags = ["profiles"]
 
-    @get("/", operation_id="listProfiles", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
-    async def list_all(self) -> list[ProfileOut]:
+    @get("/", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
+    async def list_profiles(self) -> list[ProfileOut]:
         """Every profile."""
         return [_profile_out(row) for row in await list_profiles()]
 
-    @post("/", operation_id="createProfile", responses=API_ERRORS, opt={"permission": Permission.ADMINISTER})
-    async def create(self, data: JSONBody[ProfileIn], request: Request[Actor, Any, Any]) -> ProfileOut:
+    @post("/", responses=API_ERRORS, opt={"permission": Permission.ADMINISTER})
+    async def create_profile(
+        self, data: JSONBody[ProfileIn], request: Request[Actor, Any, Any]
+    ) -> ProfileOut:
         """Create a profile; its variables must be documented role variables of provision.yml."""
         profile_id = await create_profile(_profile_data(data), request.user)
         return _profile_out(await get_profile(profile_id))
 
     @get(
         "/{profile_id:int}",
-        operation_id="getProfile",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
     )
-    async def get_one(self, profile_id: RecordIdPath) -> ProfileOut:
+    async def get_profile(self, profile_id: RecordIdPath) -> ProfileOut:
         """One profile."""
         return _profile_out(await get_profile(profile_id))
 
     @put(
         "/{profile_id:int}",
-        operation_id="updateProfile",
         responses=API_ERRORS,
         opt={"permission": Permission.ADMINISTER},
     )
-    async def update(
+    async def update_profile(
         self, profile_id: RecordIdPath, data: JSONBody[ProfileIn], request: Request[Actor, Any, Any]
     ) -> ProfileOut:
         """Replace a profile's names, variables and whether it can be chosen."""

@@ -45,11 +45,10 @@ class DeviceBenchController(Controller):
 
     @put(
         "/{tag:str}/connection",
-        operation_id="setDeviceConnection",
         responses=API_ERRORS,
         opt={"permission": Permission.ADMINISTER},
     )
-    async def connection(
+    async def set_device_connection(
         self,
         tag: TagPath,
         data: JSONBody[ConnectionIn],
@@ -69,11 +68,10 @@ class DeviceBenchController(Controller):
 
     @get(
         "/{tag:str}/progress",
-        operation_id="getDeviceProgress",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
     )
-    async def progress(self, tag: TagPath) -> DeviceProgressOut:
+    async def get_device_progress(self, tag: TagPath) -> DeviceProgressOut:
         """The device's part in its latest run: percentage, current task, failure in plain words."""
         row = await device_progress(tag)
         if row is None:
@@ -82,12 +80,11 @@ class DeviceBenchController(Controller):
 
     @post(
         "/{tag:str}/disks/{disk_id:int}/destroyed",
-        operation_id="recordDestroyedDisk",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_WORK},
         status_code=200,
     )
-    async def destroyed(
+    async def record_destroyed_disk(
         self,
         tag: TagPath,
         disk_id: RecordIdPath,
@@ -101,12 +98,11 @@ class DeviceBenchController(Controller):
 
     @post(
         "/{tag:str}/hardware-check",
-        operation_id="recordHardwareCheck",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_WORK},
         status_code=200,
     )
-    async def hardware_check(
+    async def record_hardware_check(
         self,
         tag: TagPath,
         data: JSONBody[HardwareCheckIn],
@@ -124,11 +120,10 @@ class DeviceBenchController(Controller):
 
     @post(
         "/{tag:str}/erasures/nwipe",
-        operation_id="importNwipeLog",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_WORK},
     )
-    async def nwipe(
+    async def import_nwipe_log(
         self,
         tag: TagPath,
         data: JSONBody[NwipeLogIn],
@@ -144,12 +139,11 @@ class DeviceBenchController(Controller):
 
     @post(
         "/{tag:str}/initial-password",
-        operation_id="revealInitialPassword",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_ALLOCATE},
         status_code=200,
     )
-    async def initial_password(
+    async def reveal_initial_password(
         self,
         tag: TagPath,
         request: Request[Actor, Any, Any],

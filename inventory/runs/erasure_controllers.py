@@ -33,21 +33,19 @@ class ErasureSampleController(Controller):
 
     @get(
         "/reverifications",
-        operation_id="listReverifications",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_READ},
     )
-    async def samples(self, request: Request[Actor, Any, Any]) -> list[SampleOut]:
+    async def list_reverifications(self, request: Request[Actor, Any, Any]) -> list[SampleOut]:
         """Erasures picked for re-verification that wait for it."""
         return [SampleOut(**row) for row in await pending_samples(request.user)]
 
     @get(
         "/sign-off",
-        operation_id="listErasuresAwaitingSignOff",
         responses=API_ERRORS,
         opt={"permission": Permission.GUARD_OVERRIDE},
     )
-    async def awaiting_sign_off(self) -> list[AwaitingSignOffOut]:
+    async def list_erasures_awaiting_sign_off(self) -> list[AwaitingSignOffOut]:
         """Passed erasures that wait for a coordinator to sign them off, oldest first."""
         return [
             AwaitingSignOffOut(
@@ -63,12 +61,11 @@ class ErasureSampleController(Controller):
 
     @post(
         "/sign-off",
-        operation_id="signOffErasures",
         responses=API_ERRORS,
         opt={"permission": Permission.GUARD_OVERRIDE},
         status_code=200,
     )
-    async def sign_off(
+    async def sign_off_erasures(
         self,
         data: JSONBody[SignOffIn],
         request: Request[Actor, Any, Any],
@@ -79,12 +76,11 @@ class ErasureSampleController(Controller):
 
     @post(
         "/{certificate:str}/warning-acceptance",
-        operation_id="acceptErasureWarning",
         responses=API_ERRORS,
         opt={"permission": Permission.GUARD_OVERRIDE},
         status_code=200,
     )
-    async def accept_warning(
+    async def accept_erasure_warning(
         self,
         certificate: CertificatePath,
         data: JSONBody[WarningAcceptanceIn],
@@ -96,12 +92,11 @@ class ErasureSampleController(Controller):
 
     @post(
         "/{certificate:str}/reverification",
-        operation_id="recordReverification",
         responses=API_ERRORS,
         opt={"permission": Permission.DEVICE_WORK},
         status_code=200,
     )
-    async def reverify(
+    async def record_reverification(
         self,
         certificate: CertificatePath,
         data: JSONBody[ReverificationIn],

@@ -30,12 +30,12 @@ class SiteController(Controller):
     path = "/api/v1/sites"
     tags = ["sites"]
 
-    @get("/", operation_id="listSites", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
+    @get("/", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
     async def list_sites(self, device_counts: DeviceCountsDependency) -> list[SiteOut]:
         """Every site with its device count."""
         return [_site_out(site, device_counts) for site in await list_sites()]
 
-    @post("/", operation_id="createSite", responses=API_ERRORS, opt={"permission": Permission.ADMINISTER})
+    @post("/", responses=API_ERRORS, opt={"permission": Permission.ADMINISTER})
     async def create_site(self, data: JSONBody[SiteCreate], device_counts: DeviceCountsDependency) -> SiteOut:
         """Create a site."""
         site_id = await create_site(data.code, data.name, data.printer_queue, data.label_stock)
@@ -43,7 +43,6 @@ class SiteController(Controller):
 
     @patch(
         "/{site_id:int}",
-        operation_id="updateSite",
         responses=API_ERRORS,
         opt={"permission": Permission.ADMINISTER},
     )

@@ -36,7 +36,6 @@ class AssessmentController(Controller):
 
     @put(
         "/{client_id:int}/assessments/{phase:str}",
-        operation_id="saveAssessment",
         responses=API_ERRORS,
         opt=route_opt(Permission.CLIENT_WRITE, Purpose.ASSESSMENT),
     )

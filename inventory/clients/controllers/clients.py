@@ -37,7 +37,6 @@ class ClientController(Controller):
 
     @get(
         "/",
-        operation_id="listClients",
         responses=API_ERRORS,
         opt=route_opt(Permission.CLIENT_READ, Purpose.CLIENT_LIST),
     )
@@ -62,7 +61,6 @@ class ClientController(Controller):
 
     @post(
         "/",
-        operation_id="createClient",
         responses=API_ERRORS,
         opt=route_opt(Permission.CLIENT_WRITE, Purpose.CLIENT_REGISTER),
     )
@@ -94,7 +92,6 @@ class ClientController(Controller):
 
     @get(
         "/{client_id:int}",
-        operation_id="getClient",
         responses=API_ERRORS,
         opt=route_opt(Permission.CLIENT_READ, Purpose.CLIENT_RECORD),
     )
@@ -111,7 +108,6 @@ class ClientController(Controller):
 
     @patch(
         "/{client_id:int}",
-        operation_id="updateClient",
         responses=API_ERRORS,
         opt=route_opt(Permission.CLIENT_WRITE, Purpose.CLIENT_RECORD),
     )
@@ -130,11 +126,10 @@ class ClientController(Controller):
 
     @get(
         "/{client_id:int}/export",
-        operation_id="exportClient",
         responses=API_ERRORS,
         opt=route_opt(Permission.CLIENT_READ, Purpose.DATA_EXPORT, recent_authentication=True),
     )
-    async def export(
+    async def export_client(
         self,
         client_id: ClientIdPath,
         request: Request[Actor, Any, Any],
@@ -151,12 +146,11 @@ class ClientController(Controller):
 
     @get(
         "/{client_id:int}/export.pdf",
-        operation_id="exportClientPdf",
         responses=API_ERRORS,
         media_type=PDF,
         opt=route_opt(Permission.CLIENT_READ, Purpose.DATA_EXPORT, recent_authentication=True),
     )
-    async def export_pdf(
+    async def export_client_pdf(
         self,
         client_id: ClientIdPath,
         request: Request[Actor, Any, Any],
@@ -172,12 +166,11 @@ class ClientController(Controller):
 
     @get(
         "/{client_id:int}/access-log.pdf",
-        operation_id="clientAccessLogPdf",
         responses=API_ERRORS,
         media_type=PDF,
         opt=route_opt(Permission.REPORTS, Purpose.DATA_EXPORT, recent_authentication=True),
     )
-    async def access_log_pdf(
+    async def client_access_log_pdf(
         self,
         client_id: ClientIdPath,
         request: Request[Actor, Any, Any],
@@ -193,12 +186,11 @@ class ClientController(Controller):
 
     @post(
         "/{client_id:int}/anonymise",
-        operation_id="anonymiseClient",
         responses=API_ERRORS,
         status_code=204,
         opt=route_opt(Permission.CLIENT_WRITE, Purpose.DATA_ERASURE, recent_authentication=True),
     )
-    async def anonymise(
+    async def anonymise_client(
         self,
         client_id: ClientIdPath,
         data: JSONBody[schemas.AnonymiseIn],

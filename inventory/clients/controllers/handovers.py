@@ -43,11 +43,10 @@ class ClientHandoverController(Controller):
 
     @post(
         "/{client_id:int}/handovers",
-        operation_id="handOverDevice",
         responses=API_ERRORS,
         opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
     )
-    async def hand_over(
+    async def hand_over_device(
         self,
         client_id: ClientIdPath,
         data: JSONBody[schemas.HandoverCreate],
@@ -84,7 +83,6 @@ class HandoverController(Controller):
 
     @get(
         "/{handover_id:int}",
-        operation_id="getHandover",
         responses=API_ERRORS,
         opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
     )
@@ -100,12 +98,11 @@ class HandoverController(Controller):
 
     @get(
         "/{handover_id:int}/document.pdf",
-        operation_id="getHandoverDocument",
         responses=API_ERRORS,
         media_type=PDF,
         opt=route_opt(Permission.CLIENT_READ, Purpose.DOCUMENT),
     )
-    async def document(
+    async def get_handover_document(
         self,
         handover_id: RecordIdPath,
         request: Request[Actor, Any, Any],
@@ -118,12 +115,11 @@ class HandoverController(Controller):
 
     @post(
         "/{handover_id:int}/signatures",
-        operation_id="signHandover",
         responses=API_ERRORS,
         status_code=204,
         opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
     )
-    async def sign(
+    async def sign_handover(
         self,
         handover_id: RecordIdPath,
         data: MultipartBody[schemas.SignatureUpload],
@@ -138,12 +134,11 @@ class HandoverController(Controller):
 
     @post(
         "/{handover_id:int}/signed-on-paper",
-        operation_id="recordPaperSigning",
         responses=API_ERRORS,
         status_code=204,
         opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.HANDOVER),
     )
-    async def signed_on_paper(
+    async def record_paper_signing(
         self,
         handover_id: RecordIdPath,
         request: Request[Actor, Any, Any],
@@ -155,7 +150,6 @@ class HandoverController(Controller):
 
     @post(
         "/{handover_id:int}/return",
-        operation_id="returnLoan",
         responses=API_ERRORS,
         status_code=204,
         opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.LOAN_RETURN),
@@ -181,12 +175,11 @@ class HandoverController(Controller):
 
     @post(
         "/{handover_id:int}/extend",
-        operation_id="extendLoan",
         responses=API_ERRORS,
         status_code=204,
         opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.LOAN_FOLLOW_UP),
     )
-    async def extend(
+    async def extend_loan(
         self,
         handover_id: RecordIdPath,
         data: JSONBody[schemas.LoanExtension],
@@ -208,11 +201,10 @@ class LoanController(Controller):
 
     @get(
         "/overdue",
-        operation_id="listOverdueLoans",
         responses=API_ERRORS,
         opt=route_opt(Permission.DEVICE_ALLOCATE, Purpose.LOAN_FOLLOW_UP),
     )
-    async def overdue(
+    async def list_overdue_loans(
         self,
         request: Request[Actor, Any, Any],
         engine: EngineDependency,

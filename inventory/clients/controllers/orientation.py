@@ -32,11 +32,10 @@ class OrientationController(Controller):
 
     @get(
         "/{client_id:int}/orientation",
-        operation_id="getClientOrientation",
         responses=API_ERRORS,
         opt=route_opt(Permission.CLIENT_READ, Purpose.ORIENTATION),
     )
-    async def orientation(
+    async def get_client_orientation(
         self,
         client_id: ClientIdPath,
         request: Request[Actor, Any, Any],
@@ -50,11 +49,10 @@ class OrientationController(Controller):
 
     @post(
         "/{client_id:int}/orientation/sessions",
-        operation_id="addOrientationSession",
         responses=API_ERRORS,
         opt=route_opt(Permission.CLIENT_WRITE, Purpose.ORIENTATION),
     )
-    async def add_session(
+    async def add_orientation_session(
         self,
         client_id: ClientIdPath,
         data: JSONBody[schemas.SessionIn],
@@ -70,11 +68,10 @@ class OrientationController(Controller):
 
     @patch(
         "/{client_id:int}/orientation/sessions/{session_id:int}",
-        operation_id="updateOrientationSession",
         responses=API_ERRORS,
         opt=route_opt(Permission.CLIENT_WRITE, Purpose.ORIENTATION),
     )
-    async def change_session(
+    async def update_orientation_session(
         self,
         client_id: ClientIdPath,
         session_id: RecordIdPath,
@@ -91,11 +88,10 @@ class OrientationController(Controller):
 
     @delete(
         "/{client_id:int}/orientation/sessions/{session_id:int}",
-        operation_id="deleteOrientationSession",
         responses=API_ERRORS,
         opt=route_opt(Permission.CLIENT_WRITE, Purpose.ORIENTATION),
     )
-    async def remove_session(
+    async def delete_orientation_session(
         self,
         client_id: ClientIdPath,
         session_id: RecordIdPath,
@@ -108,12 +104,11 @@ class OrientationController(Controller):
 
     @get(
         "/{client_id:int}/orientation/certificate.pdf",
-        operation_id="getOrientationCertificate",
         responses=API_ERRORS,
         media_type=PDF,
         opt=route_opt(Permission.CLIENT_READ, Purpose.DOCUMENT),
     )
-    async def certificate(
+    async def get_orientation_certificate(
         self,
         client_id: ClientIdPath,
         request: Request[Actor, Any, Any],

@@ -38,10 +38,9 @@ class ClientReservationController(Controller):
 
     @get(
         "/{client_id:int}/candidate-devices",
-        operation_id="listCandidateDevices",
         responses=API_ERRORS,
     )
-    async def candidates(
+    async def list_candidate_devices(
         self,
         client_id: ClientIdPath,
         request: Request[Actor, Any, Any],
@@ -70,10 +69,9 @@ class ClientReservationController(Controller):
 
     @post(
         "/{client_id:int}/reservations",
-        operation_id="reserveDevice",
         responses=API_ERRORS,
     )
-    async def reserve(
+    async def reserve_device(
         self,
         client_id: ClientIdPath,
         data: JSONBody[schemas.ReservationCreate],
@@ -101,11 +99,10 @@ class ReservationController(Controller):
 
     @post(
         "/{reservation_id:int}/renew",
-        operation_id="renewReservation",
         responses=API_ERRORS,
         status_code=200,
     )
-    async def renew(
+    async def renew_reservation(
         self,
         reservation_id: RecordIdPath,
         request: Request[Actor, Any, Any],
@@ -119,11 +116,10 @@ class ReservationController(Controller):
 
     @post(
         "/{reservation_id:int}/release",
-        operation_id="releaseReservation",
         responses=API_ERRORS,
         status_code=204,
     )
-    async def release(
+    async def release_reservation(
         self,
         reservation_id: RecordIdPath,
         data: JSONBody[schemas.ReservationRelease],

@@ -30,8 +30,8 @@ class NotificationController(Controller):
     tags = ["notifications"]
     opt = {"permission": Permission.SELF}
 
-    @get("/", operation_id="listMyNotifications", responses=API_ERRORS)
-    async def list_notifications(
+    @get("/", responses=API_ERRORS)
+    async def list_my_notifications(
         self,
         request: Request[Actor, Any, Any],
         unread: Annotated[bool, QueryParameter(description="Only unread ones.")] = False,
@@ -52,20 +52,20 @@ class NotificationController(Controller):
 
     @get(
         "/unread-count",
-        operation_id="countMyUnreadNotifications",
         responses=API_ERRORS,
     )
-    async def unread(self, request: Request[Actor, Any, Any]) -> UnreadCount:
+    async def count_my_unread_notifications(self, request: Request[Actor, Any, Any]) -> UnreadCount:
         """How many of your notifications are unread."""
         return UnreadCount(unread=await unread_count(_user_id(request)))
 
     @post(
         "/{notification_id:int}/read",
-        operation_id="markMyNotificationRead",
         responses=API_ERRORS,
         status_code=200,
     )
-    async def read_one(self, notification_id: RecordIdPath, request: Request[Actor, Any, Any]) -> UnreadCount:
+    async def mark_my_notification_read(
+        self, notification_id: RecordIdPath, request: Request[Actor, Any, Any]
+    ) -> UnreadCount:
         """Mark one of your notifications read; answers the new unread count."""
         user_id = _user_id(request)
         await mark_read(user_id, notification_id)
@@ -73,10 +73,9 @@ class NotificationController(Controller):
 
     @post(
         "/read-all",
-        operation_id="markAllMyNotificationsRead",
         responses=API_ERRORS,
         status_code=200,
     )
-    async def read_all(self, request: Request[Actor, Any, Any]) -> MarkedRead:
+    async def mark_all_my_notifications_read(self, request: Request[Actor, Any, Any]) -> MarkedRead:
         """Mark all your notifications read."""
         return MarkedRead(marked=await mark_all_read(_user_id(request)))

@@ -42,7 +42,6 @@ class ReadinessOut(Struct):
 @get(
     "/ready",
     opt={"permission": Permission.PUBLIC, "exclude_from_auth": True},
-    operation_id="ready",
     tags=["ops"],
     responses={
         HTTP_503_SERVICE_UNAVAILABLE: ResponseSpec(

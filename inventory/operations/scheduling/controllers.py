@@ -32,13 +32,13 @@ class JobController(Controller):
     tags = ["operations"]
     opt = {"permission": Permission.ADMINISTER}
 
-    @get("/", operation_id="listJobs", responses=API_ERRORS)
+    @get("/", responses=API_ERRORS)
     async def list_jobs(self, jobs: JobsDependency) -> JobsOut:
         """Every job with its schedule, last run, last success and next run, and the scheduler's heartbeat."""
         return await jobs_overview(jobs, get_operations_settings())
 
-    @get("/runs", operation_id="listJobRuns", responses=API_ERRORS)
-    async def list_runs(
+    @get("/runs", responses=API_ERRORS)
+    async def list_job_runs(
         self,
         job: Annotated[
             str | None, QueryParameter(max_length=64, description="Only runs of this job.")
@@ -52,11 +52,10 @@ class JobController(Controller):
 
     @post(
         "/{name:str}/runs",
-        operation_id="runJobNow",
         responses=API_ERRORS,
         status_code=202,
     )
-    async def run_now(
+    async def run_job_now(
         self, name: JobName, request: Request[Actor, Any, Any], jobs: JobsDependency
     ) -> RunQueued:
         """Ask the active scheduler to run a job now (409 if one is already waiting)."""

@@ -29,11 +29,10 @@ class StatisticsController(Controller):
 
     @get(
         "/daily",
-        operation_id="listDailyDeviceCounts",
         responses=API_ERRORS,
         opt={"permission": Permission.REPORTS},
     )
-    async def daily(
+    async def list_daily_device_counts(
         self,
         since: Annotated[
             dt.date | None, QueryParameter(name="from", description="First day (default: 30 days ago).")
