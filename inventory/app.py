@@ -19,8 +19,8 @@ from piccolo.engine.postgres import PostgresEngine
 from inventory.accessibility.pages import AccessibilityPages
 from inventory.accounts.account_pages import AccountPages
 from inventory.accounts.controllers import MeController, UserController
+from inventory.accounts.login_pages import LoginPages
 from inventory.accounts.middleware import KiertoAuthenticationMiddleware, session_cookie_name
-from inventory.accounts.pages import LoginPages
 from inventory.accounts.second_factor_pages import SecondFactorPages
 from inventory.admin.pages import AdminPages
 from inventory.admin.profile_pages import ProfilePages

@@ -11,7 +11,7 @@ from litestar.params import URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inventory.accessibility.services import Feedback, send_feedback, sender_key
-from inventory.accounts.pages import client_address
+from inventory.accounts.login_pages import client_address
 from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError
 from inventory.i18n import N_, current_language, gettext

@@ -10,8 +10,8 @@ from litestar.params import QueryParameter, URLEncodedBody
 from litestar.response import Redirect, Template
 
 from inventory.accounts import second_factor
+from inventory.accounts.login_pages import login_attempt, safe_next
 from inventory.accounts.middleware import BrowserSession
-from inventory.accounts.pages import login_attempt, safe_next
 from inventory.accounts.reauthentication import RECENT
 from inventory.accounts.sessions import (
     authenticated_within,

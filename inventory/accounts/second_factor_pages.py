@@ -12,8 +12,8 @@ from litestar.response import Redirect, Template
 from markupsafe import Markup
 
 from inventory.accounts import second_factor
+from inventory.accounts.login_pages import login_attempt, safe_next
 from inventory.accounts.middleware import session_cookie_name
-from inventory.accounts.pages import login_attempt, safe_next
 from inventory.accounts.secret_box import SecretUnreadable, seal, unseal
 from inventory.accounts.sessions import complete_second_factor, pending_session_user
 from inventory.accounts.throttling import minutes, record_attempt, wait_before
