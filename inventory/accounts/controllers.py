@@ -80,7 +80,7 @@ class UserController(Controller):
     @get("/", responses=API_ERRORS)
     async def list_users(self) -> list[schemas.UserOut]:
         """Every account."""
-        return [schemas.UserOut(**row) for row in await list_users()]
+        return await list_users()
 
     @post("/", responses=API_ERRORS)
     async def create_user(self, data: JSONBody[schemas.UserCreate]) -> schemas.UserOut:
@@ -96,7 +96,7 @@ class UserController(Controller):
                 language=data.language,
             )
         )
-        return schemas.UserOut(**await get_user(user_id))
+        return await get_user(user_id)
 
     @patch(
         "/{user_id:int}",
@@ -118,4 +118,4 @@ class UserController(Controller):
         )
         if data.password is not None or data.is_active is False:
             await end_all_sessions(user_id)
-        return schemas.UserOut(**await get_user(user_id))
+        return await get_user(user_id)

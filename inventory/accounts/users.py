@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
+
 from inventory.accounts.passwords import check_password_rules, hash_password, needs_rehash, verify_password
+from inventory.accounts.schemas import UserOut
 from inventory.accounts.tables import User
 from inventory.actors import Actor
 from inventory.errors import Conflict, InvalidInput, NotFound
@@ -123,17 +126,17 @@ async def active_counsellors(site_id: int | None) -> list[dict[str, Any]]:
     return list(await query.order_by(User.display_name))
 
 
-async def list_users() -> list[dict[str, Any]]:
+async def list_users() -> list[UserOut]:
     """Every account, by username."""
-    return list(await User.select(*USER_COLUMNS).order_by(User.username))
+    return msgspec.convert(await User.select(*USER_COLUMNS).order_by(User.username), list[UserOut])
 
 
-async def get_user(user_id: int) -> dict[str, Any]:
+async def get_user(user_id: int) -> UserOut:
     """One account."""
     row = await User.select(*USER_COLUMNS).where(User.id == user_id).first()
     if row is None:
         raise NotFound(N_("No such user."))
-    return dict(row)
+    return msgspec.convert(row, UserOut)
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,7 @@ async def update_user(user_id: int, changes: UserChanges) -> None:
     user = await get_user(user_id)
     values: dict[Any, Any] = {}
     if changes.password is not None:
-        check_password_rules(changes.password, personal=(user["username"], *user["display_name"].split()))
+        check_password_rules(changes.password, personal=(user.username, *user.display_name.split()))
         values[User.password_hash] = hash_password(changes.password)
     if changes.display_name is not None:
         values[User.display_name] = changes.display_name.strip()

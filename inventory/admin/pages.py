@@ -157,7 +157,7 @@ class AdminPages(Controller):
             data.password = ""
             return await self._users_page(request, data, field_errors(refused), refused.status_code)
         user = await get_user(user_id)
-        return Redirect(path=f"/admin/users?created={user['username']}", status_code=303)
+        return Redirect(path=f"/admin/users?created={user.username}", status_code=303)
 
     async def _user_page(
         self,
@@ -170,13 +170,13 @@ class AdminPages(Controller):
         user = await get_user(user_id)
         choices = await _choices()
         form = form or UserForm(
-            username=user["username"],
-            display_name=user["display_name"],
-            role=user["role"],
-            site_code=choices["site_codes"].get(user["site_id"], ""),
-            email=user["email"] or "",
-            language=user["language"],
-            is_active="true" if user["is_active"] else "",
+            username=user.username,
+            display_name=user.display_name,
+            role=user.role,
+            site_code=choices["site_codes"].get(user.site_id, ""),
+            email=user.email or "",
+            language=user.language,
+            is_active="true" if user.is_active else "",
         )
         saved = request.query_params.get("saved") == "1" and not errors
         unlocked = request.query_params.get("unlocked") == "1" and not errors
@@ -189,7 +189,7 @@ class AdminPages(Controller):
                 "form": form,
                 "errors": errors or {},
                 "notice": gettext(notice) if notice else None,
-                "failed_logins": await failures_waiting(user["username"]),
+                "failed_logins": await failures_waiting(user.username),
                 **choices,
             },
             status_code=status_code,
@@ -239,7 +239,7 @@ class AdminPages(Controller):
     async def unlock_user(self, user_id: RecordIdPath) -> Redirect:
         """Forget the account's failed logins, so no wait holds the person back (accounts/throttling.py)."""
         user = await get_user(user_id)
-        await unlock(user["username"])
+        await unlock(user.username)
         return Redirect(path=f"/admin/users/{user_id}?unlocked=1", status_code=303)
 
     async def _sites_page(
