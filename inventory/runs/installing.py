@@ -9,6 +9,7 @@ from inventory.errors import Conflict
 from inventory.i18n import N_
 from inventory.runs.choices import Connection
 from inventory.runs.queries import latest_scan_facts
+from inventory.runs.rows import RunDeviceRow, WipeTarget
 from inventory.settings import Settings
 from provisioning.golden_image import ImageRecipe, archive_path, cache_key, read_manifest
 from provisioning.playbook_job import Playbook, default_playbooks_dir
@@ -24,7 +25,7 @@ def installs(machines: list[dict[str, Any]]) -> bool:
     return kinds == {False}
 
 
-async def install_disk(device: dict[str, Any], targets: list[dict[str, Any]]) -> dict[str, str]:
+async def install_disk(device: RunDeviceRow, targets: list[WipeTarget]) -> dict[str, str]:
     """The erased disk to install onto: the largest of the device's erased disks, as its last scan named it."""
     facts = await latest_scan_facts(device["id"])
     sizes = {disk.get("device"): int(disk.get("size_bytes") or 0) for disk in facts.get("disks", [])}

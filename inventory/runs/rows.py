@@ -82,3 +82,21 @@ class SiteWorkersRow(TypedDict):
     executor: str
     workers: list[WorkerRow]
     waiting_runs: list[int]
+
+
+class RunDeviceRow(TypedDict):
+    """A device a run is asked to take (`starting._devices`)."""
+
+    id: int
+    asset_tag: str
+    state: str
+    site: int
+    cycle: int
+
+
+class WipeTarget(TypedDict):
+    """One disk a wipe erases: its device path and serial as the latest scan named them, and its id here."""
+
+    device: str
+    serial: str
+    disk_id: int

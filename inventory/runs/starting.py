@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from piccolo.engine.base import Engine
 
@@ -26,6 +26,7 @@ from inventory.runs.installing import install_disk, install_variables, installs,
 from inventory.runs.job_builder import MAX_FORKS, PLAYBOOKS, TIMEOUTS, expected_tasks
 from inventory.runs.passwords import store_password
 from inventory.runs.queries import latest_scan_facts
+from inventory.runs.rows import RunDeviceRow, WipeTarget
 from inventory.runs.tables import BenchSite, Profile, Run, RunTarget
 from inventory.settings import Settings
 from provisioning.playbook_job import Playbook, default_playbooks_dir
@@ -83,7 +84,7 @@ async def set_site_executor(site_id: int, executor: Executor, actor: Actor) -> N
         )
 
 
-async def _devices(tags: tuple[str, ...]) -> list[dict[str, Any]]:
+async def _devices(tags: tuple[str, ...]) -> list[RunDeviceRow]:
     if not tags:
         raise InvalidInput("asset_tags", N_("Choose at least one device."))
     if len(tags) > MAX_DEVICES:
@@ -91,7 +92,7 @@ async def _devices(tags: tuple[str, ...]) -> list[dict[str, Any]]:
     rows = await Device.select(Device.id, Device.asset_tag, Device.state, Device.site, Device.cycle).where(
         Device.asset_tag.is_in(list(tags))
     )
-    found = {row["asset_tag"]: dict(row) for row in rows}
+    found = {row["asset_tag"]: cast(RunDeviceRow, row) for row in rows}
     for tag in tags:
         if tag not in found:
             raise NotFound(N_("There is no device with the tag {tag}."), {"tag": tag})
@@ -100,7 +101,7 @@ async def _devices(tags: tuple[str, ...]) -> list[dict[str, Any]]:
     return [found[tag] for tag in tags]
 
 
-async def _check_not_busy(devices: list[dict[str, Any]]) -> None:
+async def _check_not_busy(devices: list[RunDeviceRow]) -> None:
     busy = await RunTarget.select(RunTarget.device.asset_tag.as_alias("tag")).where(
         RunTarget.device.is_in([d["id"] for d in devices])
         & RunTarget.run.state.is_in(list(ACTIVE_RUN_STATES))
@@ -109,7 +110,7 @@ async def _check_not_busy(devices: list[dict[str, Any]]) -> None:
         raise Conflict(N_("{tag} is already in a run that has not ended."), {"tag": busy[0]["tag"]})
 
 
-async def wipe_targets(device: dict[str, Any]) -> list[dict[str, Any]]:
+async def wipe_targets(device: RunDeviceRow) -> list[WipeTarget]:
     """The device's disks to erase, with the device path and serial its latest scan reported."""
     disks = await Disk.select(Disk.id, Disk.serial).where(
         (Disk.device == device["id"]) & Disk.destroyed_at.is_null()
@@ -123,7 +124,7 @@ async def wipe_targets(device: dict[str, Any]) -> list[dict[str, Any]]:
     seen = {
         normalise_serial(disk.get("serial")): disk for disk in facts.get("disks", []) if disk.get("serial")
     }
-    targets = []
+    targets: list[WipeTarget] = []
     for disk in disks:
         found = seen.get(disk["serial"]) if disk["serial"] else None
         if found is None:
@@ -134,7 +135,7 @@ async def wipe_targets(device: dict[str, Any]) -> list[dict[str, Any]]:
                 ),
                 {"serial": disk["serial"] or "?", "tag": device["asset_tag"]},
             )
-        targets.append({"device": found["device"], "serial": found["serial"], "disk_id": disk["id"]})
+        targets.append(WipeTarget(device=found["device"], serial=found["serial"], disk_id=disk["id"]))
     return targets
 
 
@@ -151,7 +152,7 @@ async def _profile(profile_id: int | None) -> dict[str, Any]:
     return dict(row)
 
 
-def _check_ready(kind: RunKind, devices: list[dict[str, Any]], machines: dict[int, dict[str, Any]]) -> None:
+def _check_ready(kind: RunKind, devices: list[RunDeviceRow], machines: dict[int, dict[str, Any]]) -> None:
     for device in devices:
         if device["id"] not in machines:
             raise Conflict(
@@ -170,7 +171,7 @@ def _check_ready(kind: RunKind, devices: list[dict[str, Any]], machines: dict[in
 
 async def _variables(
     kind: RunKind,
-    devices: list[dict[str, Any]],
+    devices: list[RunDeviceRow],
     profile: dict[str, Any] | None,
     settings: Settings,
     installing: bool = False,
