@@ -18,7 +18,7 @@ from inventory.i18n import N_
 from inventory.permissions import Permission
 from inventory.privacy.access_log import log_access
 from inventory.privacy.choices import AccessAction, AccessOutcome, Purpose
-from inventory.sites.reach import region_wide
+from inventory.sites.reach import region_wide, site_condition, site_in_reach
 
 CLIENT_COLUMNS = (
     Client.id,
@@ -39,21 +39,18 @@ NO_SUCH_CLIENT = N_("There is no such client.")
 ANONYMISED = N_("This client's personal data has been erased, so nothing more can be recorded for them.")
 
 
-def sees_every_site(actor: Actor) -> bool:
-    """Coordinators, administrators and system jobs work across sites; counsellors at their own."""
-    return region_wide(actor)
+# The site rule itself is sites.reach's, for clients as for devices (docs/sites.md).
+sees_every_site = region_wide
 
 
 def reachable(actor: Actor, client: dict[str, Any]) -> bool:
     """Whether the actor may reach this client (a row with `site`)."""
-    return sees_every_site(actor) or (actor.site_id is not None and client["site"] == actor.site_id)
+    return site_in_reach(actor, client["site"])
 
 
 def reachable_condition(actor: Actor) -> Where | None:
     """The condition a client list needs for this actor, or None when every client is in reach."""
-    if sees_every_site(actor):
-        return None
-    return Client.site == (actor.site_id if actor.site_id is not None else -1)
+    return site_condition(actor, Client.site)
 
 
 async def in_reach(actor: Actor, client_id: int) -> bool:
