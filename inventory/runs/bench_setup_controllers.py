@@ -80,7 +80,7 @@ class BenchSetupController(Controller):
     )
     async def list_bench_machines(self) -> list[MachineOut]:
         """Machines that checked in and wait to be paired with their device."""
-        return [MachineOut(**row) for row in await unpaired_machines()]
+        return await unpaired_machines()
 
     @post(
         "/machines/{machine_id:int}/pair",

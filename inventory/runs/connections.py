@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import msgspec
 from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
@@ -23,6 +24,7 @@ from inventory.i18n import N_
 from inventory.lifecycle import FINAL_STATES, State
 from inventory.permissions import Permission
 from inventory.runs.choices import Connection, Pairing
+from inventory.runs.schemas import MachineOut
 from inventory.runs.tables import BenchMachine
 from inventory.settings import Settings
 from provisioning.hosts import ChrootHost, Host, LocalHost, SshHost
@@ -293,7 +295,7 @@ def host_from_spec(spec: dict[str, Any], ssh_key_path: str | None) -> Host:
     return LocalHost(spec["name"])
 
 
-async def unpaired_machines(site_id: int | None = None) -> list[dict[str, Any]]:
+async def unpaired_machines(site_id: int | None = None) -> list[MachineOut]:
     """Machines that checked in but are not paired with a device yet, newest first."""
     query = (
         BenchMachine.select(
@@ -311,4 +313,4 @@ async def unpaired_machines(site_id: int | None = None) -> list[dict[str, Any]]:
     )
     if site_id is not None:
         query = query.where(BenchMachine.site == site_id)
-    return list(await query)
+    return msgspec.convert(await query, list[MachineOut])

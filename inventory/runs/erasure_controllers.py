@@ -38,7 +38,7 @@ class ErasureSampleController(Controller):
     )
     async def list_reverifications(self, request: Request[Actor, Any, Any]) -> list[SampleOut]:
         """Erasures picked for re-verification that wait for it."""
-        return [SampleOut(**row) for row in await pending_samples(request.user)]
+        return await pending_samples(request.user)
 
     @get(
         "/sign-off",

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from piccolo.engine.base import Engine
 
 from inventory.actors import Actor
@@ -18,6 +19,7 @@ from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
 from inventory.i18n import N_
 from inventory.lifecycle import FINAL_STATES, Action, State
 from inventory.permissions import Permission
+from inventory.runs.schemas import SampleOut
 from inventory.runs.tables import ReverificationSample, Run
 from inventory.settings import Settings
 from inventory.sites.reach import site_condition
@@ -55,7 +57,7 @@ async def picked_for_reverification(certificate_number: str) -> bool:
     )
 
 
-async def pending_samples(actor: Actor) -> list[dict[str, Any]]:
+async def pending_samples(actor: Actor) -> list[SampleOut]:
     """Erasures of devices in the actor's reach picked for re-verification and not yet re-verified, oldest first."""
     query = ReverificationSample.select(
         ReverificationSample.erasure.certificate_number.as_alias("certificate_number"),
@@ -66,7 +68,7 @@ async def pending_samples(actor: Actor) -> list[dict[str, Any]]:
     in_reach = site_condition(actor, ReverificationSample.erasure.device.site)  # type: ignore[union-attr]
     if in_reach is not None:
         query = query.where(in_reach)
-    return list(await query.order_by(ReverificationSample.picked_at))
+    return msgspec.convert(await query.order_by(ReverificationSample.picked_at), list[SampleOut])
 
 
 @dataclass(frozen=True)
