@@ -99,7 +99,7 @@ class DonorController(Controller):
     @get("/", responses=API_ERRORS, opt={"permission": Permission.DEVICE_WORK})
     async def list_donors(self) -> list[schemas.DonorSummary]:
         """Donors to choose from at intake (names only)."""
-        return [schemas.DonorSummary(id=r["id"], name=r["name"], kind=r["kind"]) for r in await list_donors()]
+        return [schemas.DonorSummary(id=d.id, name=d.name, kind=d.kind) for d in await list_donors()]
 
     @get(
         "/{donor_id:int}",
@@ -108,7 +108,7 @@ class DonorController(Controller):
     )
     async def get_donor(self, donor_id: RecordIdPath) -> schemas.DonorOut:
         """One donor with contact details."""
-        return schemas.DonorOut(**await get_donor(donor_id))
+        return await get_donor(donor_id)
 
     @post("/", responses=API_ERRORS, opt={"permission": Permission.DONOR_MANAGE})
     async def create_donor(self, data: JSONBody[schemas.DonorCreate]) -> schemas.DonorOut:
@@ -124,7 +124,7 @@ class DonorController(Controller):
                 notes=data.notes,
             )
         )
-        return schemas.DonorOut(**await get_donor(donor_id))
+        return await get_donor(donor_id)
 
 
 class DonationController(Controller):
@@ -141,10 +141,7 @@ class DonationController(Controller):
         offset: Annotated[int, QueryParameter(ge=0, le=10**9)] = 0,
     ) -> list[schemas.DonationOut]:
         """Donations, newest first."""
-        return [
-            schemas.DonationOut(**row)
-            for row in await list_donations(request.user, limit, min(offset, 10**9))
-        ]
+        return await list_donations(request.user, limit, min(offset, 10**9))
 
     @get(
         "/{donation_id:int}",
@@ -153,7 +150,7 @@ class DonationController(Controller):
     )
     async def get_donation(self, donation_id: RecordIdPath) -> schemas.DonationOut:
         """One donation and its devices' tags."""
-        return schemas.DonationOut(**await get_donation(donation_id))
+        return await get_donation(donation_id)
 
     @post("/", responses=API_ERRORS, opt={"permission": Permission.DEVICE_WORK})
     async def create_donation(

@@ -30,6 +30,7 @@ from inventory.donations.forms import (
 )
 from inventory.donations.importing import parse_lines, preview_import, run_import
 from inventory.donations.queries import get_donation, list_donations, list_donors
+from inventory.donations.schemas import DonorOut
 from inventory.donations.services import (
     MAX_DEVICES_PER_DONATION,
     create_donation,
@@ -66,9 +67,9 @@ PREVIEW_OK_ROWS = 200
 PREVIEW_SUMMARY_ROWS = 50
 
 
-def _choices(donors: list[dict[str, Any]], sites: list[SiteRow]) -> dict[str, Any]:
+def _choices(donors: list[DonorOut], sites: list[SiteRow]) -> dict[str, Any]:
     return {
-        "donor_options": [(d["id"], d["name"]) for d in donors],
+        "donor_options": [(d.id, d.name) for d in donors],
         "site_options": [(s["id"], f"{s['code']} – {s['name']}") for s in sites],
         "kind_options": [(kind.value, label) for kind, label in DEVICE_KIND_LABELS.items()],
         "disk_kind_options": [(kind.value, gettext(label)) for kind, label in DISK_KIND_LABELS.items()],

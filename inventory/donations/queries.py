@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import msgspec
 
 from inventory.actors import Actor
 from inventory.devices.tables import Device
+from inventory.donations.schemas import DonationOut, DonorOut
 from inventory.donations.tables import Donation, Donor
 from inventory.errors import NotFound
 from inventory.i18n import N_
@@ -25,17 +26,17 @@ DONATION_COLUMNS = (
 )
 
 
-async def list_donors() -> list[dict[str, Any]]:
+async def list_donors() -> list[DonorOut]:
     """Every donor, by name."""
-    return list(await Donor.select().order_by(Donor.name))
+    return msgspec.convert(await Donor.select().order_by(Donor.name), list[DonorOut])
 
 
-async def get_donor(donor_id: int) -> dict[str, Any]:
+async def get_donor(donor_id: int) -> DonorOut:
     """One donor."""
     row = await Donor.select().where(Donor.id == donor_id).first()
     if row is None:
         raise NotFound(N_("There is no such donor."))
-    return dict(row)
+    return msgspec.convert(row, DonorOut)
 
 
 async def _tags_by_donation(donation_ids: list[int]) -> dict[int, list[str]]:
@@ -52,7 +53,7 @@ async def _tags_by_donation(donation_ids: list[int]) -> dict[int, list[str]]:
     return tags
 
 
-async def list_donations(actor: Actor, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+async def list_donations(actor: Actor, limit: int = 100, offset: int = 0) -> list[DonationOut]:
     """The donations of the sites in the actor's reach, newest first, each with its device tags."""
     query = Donation.select(*DONATION_COLUMNS)
     in_reach = site_condition(actor, Donation.site)
@@ -60,13 +61,15 @@ async def list_donations(actor: Actor, limit: int = 100, offset: int = 0) -> lis
         query = query.where(in_reach)
     rows = await query.order_by(Donation.id, ascending=False).limit(limit).offset(offset)
     tags = await _tags_by_donation([row["id"] for row in rows])
-    return [{**row, "asset_tags": tags.get(row["id"], [])} for row in rows]
+    return msgspec.convert(
+        [{**row, "asset_tags": tags.get(row["id"], [])} for row in rows], list[DonationOut]
+    )
 
 
-async def get_donation(donation_id: int) -> dict[str, Any]:
+async def get_donation(donation_id: int) -> DonationOut:
     """One donation with its device tags."""
     row = await Donation.select(*DONATION_COLUMNS).where(Donation.id == donation_id).first()
     if row is None:
         raise NotFound(N_("There is no such donation."))
     tags = await _tags_by_donation([donation_id])
-    return {**row, "asset_tags": tags.get(donation_id, [])}
+    return msgspec.convert({**row, "asset_tags": tags.get(donation_id, [])}, DonationOut)
