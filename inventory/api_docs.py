@@ -139,7 +139,8 @@ def no_nul_in_parameters(described: dict[str, Any]) -> None:
         for operation in operations.values():
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
                 schema = parameter.get("schema", {})
-                for option in schema.get("anyOf", [schema]):
+                # An optional parameter (`str | None`) is a oneOf of a string and null; others may be anyOf.
+                for option in schema.get("anyOf", schema.get("oneOf", [schema])):
                     free = not {"pattern", "enum", "const", "format"} & option.keys()
                     if option.get("type") == "string" and free:
                         option["pattern"] = "^[^\\x00]*$"

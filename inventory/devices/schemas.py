@@ -10,6 +10,7 @@ from msgspec import Meta, Struct
 from inventory.choices import ConditionGrade, DeviceKind, ErasureTechnique
 from inventory.lifecycle import Action, State
 from inventory.schema_types import (
+    NOT_BLANK,
     Bytes,
     Id,
     Instant,
@@ -46,7 +47,7 @@ class DiskUpdate(Struct, forbid_unknown_fields=True):
 class DiskRemovalIn(Struct, forbid_unknown_fields=True):
     """Why a disk is removed from the record (recorded by mistake)."""
 
-    reason: Annotated[str, Meta(min_length=1, max_length=1000)]
+    reason: Annotated[str, Meta(min_length=1, max_length=1000, pattern=NOT_BLANK)]  # blank: no reason
 
 
 class DiskOut(Struct):

@@ -395,3 +395,12 @@ async def test_a_blank_sign_off_title_is_refused_as_described(
     body = {"numbers": ["E-2026-000001"], "title": "\u00a0 "}
     refused = await client.post("/api/v1/erasures/sign-off", json=body, headers=coordinator)
     assert (refused.status_code, refused.json()["field"]) == (422, "title")
+
+
+async def test_a_blank_scan_is_refused_naming_the_code(client: Client, headers_for: HeadersFor) -> None:
+    """Whitespace alone is no code (schemathesis found the description promising otherwise)."""
+    trainee = await headers_for(Role.TRAINEE)
+    for blank in (" ", "\x85", "\t\u3000"):
+        response = await client.get(f"/api/v1/scan/{quote(blank)}", headers=trainee)
+        assert response.status_code == 422, (blank, response.text)
+        assert response.json()["field"] == "code", response.text
