@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from inventory.actors import Actor
 from inventory.database import AnyEngine, write_transaction
+from inventory.devices.queries import device_id_of
 from inventory.devices.tables import Device, Erasure
 from inventory.documents.certificate_facts import destruction_facts, erasure_facts
 from inventory.documents.issuing import Issued, issue_revision
@@ -70,7 +71,6 @@ async def issue_destruction_certificate(
 ) -> Issued:
     """The certificate of a device's physically destroyed disks (its erased disks have their own)."""
     async with write_transaction(engine):
-        device = await Device.select(Device.id).where(Device.asset_tag == asset_tag).first()
-        if device is None:
-            raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
-        return await issue_destruction_certificate_in_transaction(device["id"], actor, settings)
+        return await issue_destruction_certificate_in_transaction(
+            await device_id_of(asset_tag), actor, settings
+        )

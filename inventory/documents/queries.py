@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import quote
 
 from inventory.clock import HELSINKI
-from inventory.devices.tables import Device, Disk, Erasure
+from inventory.devices.queries import device_id_of
+from inventory.devices.tables import Disk, Erasure
 from inventory.documents.issuing import verify
 from inventory.documents.summary import ShownField, kind_label, shown_summary
 from inventory.documents.verification import Verdict
-from inventory.errors import NotFound
 from inventory.i18n import N_, gettext
 
 VERDICT_MESSAGES = {
@@ -40,19 +40,12 @@ class CertificateRef:
     waiting_for: Literal["", "sign_off", "warning"] = ""  # why it cannot be printed yet
 
 
-async def _device_id(asset_tag: str) -> dict[str, Any]:
-    device = await Device.select(Device.id).where(Device.asset_tag == asset_tag).first()
-    if device is None:
-        raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
-    return device
-
-
 async def device_certificates(asset_tag: str, device_id: int | None = None) -> list[CertificateRef]:
     """The device's erasures (newest first) and, if disks were destroyed, their destruction certificate.
 
     A caller that has read the device already passes its id: one query less on the device page.
     """
-    device = {"id": device_id} if device_id is not None else await _device_id(asset_tag)
+    device = {"id": device_id if device_id is not None else await device_id_of(asset_tag)}
     erasures = (
         await Erasure.select(
             Erasure.certificate_number,

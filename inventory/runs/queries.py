@@ -10,7 +10,7 @@ import msgspec
 
 from inventory.actors import Actor
 from inventory.clock import now
-from inventory.devices.tables import Device
+from inventory.devices.queries import device_id_of
 from inventory.errors import NotFound
 from inventory.i18n import N_
 from inventory.runs.choices import Executor, RunState
@@ -143,11 +143,8 @@ async def device_progress(asset_tag: str, device_id: int | None = None) -> Devic
 
     A caller that has read the device already passes its id: one query less on the device page.
     """
-    device: dict[str, Any] | None = {"id": device_id}
     if device_id is None:
-        device = await Device.select(Device.id).where(Device.asset_tag == asset_tag).first()
-    if device is None:
-        raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+        device_id = await device_id_of(asset_tag)
     row = (
         await RunTarget.select(
             *TARGET_COLUMNS,
@@ -155,7 +152,7 @@ async def device_progress(asset_tag: str, device_id: int | None = None) -> Devic
             RunTarget.run.state.as_alias("run_state"),
             RunTarget.run.executor.as_alias("executor"),
         )
-        .where(RunTarget.device == device["id"])
+        .where(RunTarget.device == device_id)
         .order_by(RunTarget.id, ascending=False)
         .output(load_json=True)
         .first()
