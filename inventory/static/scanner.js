@@ -104,7 +104,12 @@
       if (event.key !== "Shift") { buffer = ""; before = null; }
       return;
     }
-    if (gap > MAX_GAP_MS || !before || before.element !== event.target) {
+    var burstGoesOn = before && gap <= MAX_GAP_MS;
+    if (burstGoesOn && !isTextEntry(before.element) && isTextEntry(event.target)) {
+      // A scan that began while the page was still loading: its autofocus took the focus mid-burst.
+      // What went before typed nothing, so the burst goes on in the field that has it now.
+      before = snapshot(event.target);
+    } else if (!burstGoesOn || before.element !== event.target) {
       buffer = "";
       before = snapshot(event.target);
     }

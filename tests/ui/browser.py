@@ -146,10 +146,11 @@ def wider_than_screen(page: Page) -> list[str]:
     return list(page.evaluate(WIDER_THAN_SCREEN))
 
 
-def scanner_keys(page: Page, code: str, gap_ms: float = 5.0) -> None:
+def scanner_keys(page: Page, code: str, gap_ms: float = 5.0, focus_after_first: str | None = None) -> None:
     """A keyboard-wedge scanner typing into whatever has the focus: real (trusted) keystrokes that
     insert text and whose Enter submits a form, each stamped `gap_ms` after the one before, so the
-    rhythm the page sees is a scanner's however loaded the machine is.
+    rhythm the page sees is a scanner's however loaded the machine is. With `focus_after_first`, that
+    field takes the focus after the first key, as a page's autofocus does when a scan beats it.
     """
     session = page.context.new_cdp_session(page)
     start = time.time()
@@ -164,6 +165,8 @@ def scanner_keys(page: Page, code: str, gap_ms: float = 5.0) -> None:
                 "Input.dispatchKeyEvent", {"type": "keyDown", "text": text, "timestamp": stamp, **named}
             )
             session.send("Input.dispatchKeyEvent", {"type": "keyUp", "timestamp": stamp, **named})
+            if index == 0 and focus_after_first is not None:
+                page.focus(focus_after_first)
     finally:
         session.detach()
 
