@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import cast
 
 from inventory.actors import Actor
 from inventory.clients.choices import AssessmentPhase, Observation
 from inventory.clients.identity_numbers import refuse_identity_codes
+from inventory.clients.rows import AnswerRow, AssessmentRow
 from inventory.clients.scope import lock_client, reach_client, recheck_not_anonymised, require_not_anonymised
 from inventory.clients.tables import Assessment, AssessmentItem
 from inventory.clock import now, today
@@ -158,7 +159,7 @@ async def save_assessment(
     return assessment_id
 
 
-async def assessments_of(client_id: int) -> dict[AssessmentPhase, dict[str, Any]]:
+async def assessments_of(client_id: int) -> dict[AssessmentPhase, AssessmentRow]:
     """The client's assessments by phase, each with its answers by task (no access logging: callers log)."""
     heads = await Assessment.select(
         Assessment.id,
@@ -168,7 +169,7 @@ async def assessments_of(client_id: int) -> dict[AssessmentPhase, dict[str, Any]
         Assessment.updated_at,
         Assessment.counsellor.display_name.as_alias("counsellor_name"),
     ).where(Assessment.client == client_id)
-    result: dict[AssessmentPhase, dict[str, Any]] = {}
+    result: dict[AssessmentPhase, AssessmentRow] = {}
     for head in heads:
         items = (
             await AssessmentItem.select(
@@ -180,16 +181,24 @@ async def assessments_of(client_id: int) -> dict[AssessmentPhase, dict[str, Any]
             .where(AssessmentItem.assessment == head["id"])
             .order_by(AssessmentItem.id)
         )
-        result[AssessmentPhase(head["phase"])] = {**head, "items": {item["task"]: item for item in items}}
+        answers = {item["task"]: cast(AnswerRow, item) for item in items}
+        result[AssessmentPhase(head["phase"])] = cast(AssessmentRow, {**head, "items": answers})
     return result
 
 
+def _answers(
+    assessments: dict[AssessmentPhase, AssessmentRow], phase: AssessmentPhase
+) -> dict[str, AnswerRow]:
+    assessment = assessments.get(phase)
+    return assessment["items"] if assessment else {}
+
+
 def rating_rows(
-    assessments: dict[AssessmentPhase, dict[str, Any]], settings: Settings, language: str | None = None
+    assessments: dict[AssessmentPhase, AssessmentRow], settings: Settings, language: str | None = None
 ) -> list[RatingRow]:
     """The before/after self-ratings per task: the checklist's tasks first, then any older answered tasks."""
-    start = assessments.get(AssessmentPhase.START, {}).get("items", {})
-    end = assessments.get(AssessmentPhase.END, {}).get("items", {})
+    start = _answers(assessments, AssessmentPhase.START)
+    end = _answers(assessments, AssessmentPhase.END)
     tasks = list(settings.assessment_tasks) + [
         t for t in (*start, *end) if t not in settings.assessment_tasks
     ]
@@ -197,8 +206,8 @@ def rating_rows(
         RatingRow(
             task=task,
             label=task_label(task, language),
-            before=start.get(task, {}).get("self_rating"),
-            after=end.get(task, {}).get("self_rating"),
+            before=start[task]["self_rating"] if task in start else None,
+            after=end[task]["self_rating"] if task in end else None,
         )
         for task in dict.fromkeys(tasks)
     ]

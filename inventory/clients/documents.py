@@ -5,7 +5,6 @@ and the orientation certificate. Each print is written to the access log.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import quote
 
 import labels
@@ -15,6 +14,7 @@ from inventory.clients.choices import ACCESSORY_LABELS, Accessory, Accommodation
 from inventory.clients.handovers import load_handover
 from inventory.clients.orientation import missing_parts, orientation_status
 from inventory.clients.orientation_sessions import sessions_of
+from inventory.clients.rows import ClientRow
 from inventory.clients.scope import reach_client
 from inventory.clients.tables import Handover
 from inventory.clock import HELSINKI, today
@@ -194,9 +194,9 @@ async def orientation_certificate(
     return RenderedDocument(f"{issued.number}.pdf", content)
 
 
-def needs_large_text(client: dict[str, Any]) -> bool:
+def needs_large_text(client: ClientRow) -> bool:
     """Whether the client's documents are printed in large text (their chosen accommodations say so)."""
-    return Accommodation.LARGE_TEXT.value in (client.get("accommodations") or [])
+    return Accommodation.LARGE_TEXT.value in (client["accommodations"] or [])
 
 
 def _topic(code: str, language: str) -> str:

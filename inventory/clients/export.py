@@ -16,6 +16,7 @@ from inventory.clients.orientation import missing_parts, orientation_status
 from inventory.clients.orientation_sessions import sessions_of
 from inventory.clients.records import site_and_counsellor
 from inventory.clients.reservations import reservations_of
+from inventory.clients.rows import ClientRow, ReservationRow
 from inventory.clients.scope import reach_client
 from inventory.clients.tables import Handover
 from inventory.clock import HELSINKI, now
@@ -189,7 +190,7 @@ def _png(data: bytes | None) -> str | None:
     return base64.b64encode(data).decode("ascii") if data else None
 
 
-async def _client_section(client: dict[str, Any]) -> ExportClient:
+async def _client_section(client: ClientRow) -> ExportClient:
     site, counsellor = await site_and_counsellor(client)
     return ExportClient(
         id=client["id"],
@@ -241,7 +242,7 @@ ALLOCATION_EVENTS = (*sorted(CLIENT_ACTIONS), "loan_extended")
 
 
 def _periods(
-    reservations: list[dict[str, Any]], handovers: list[ExportHandover]
+    reservations: list[ReservationRow], handovers: list[ExportHandover]
 ) -> dict[str, tuple[dt.datetime, dt.datetime]]:
     """Per device, from the client's first reservation or handover of it to the last end (or now)."""
     spans: dict[str, list[dt.datetime]] = {}
@@ -314,7 +315,7 @@ async def _documents(client_id: int, numbers: list[str]) -> list[ExportDocument]
 
 
 async def collect_client_data(
-    client: dict[str, Any], settings: Settings, language: str | None = None
+    client: ClientRow, settings: Settings, language: str | None = None
 ) -> ClientExport:
     """Everything held about the client (no access logging: `export_client` logs)."""
     client_id = client["id"]

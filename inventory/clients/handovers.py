@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from inventory.actors import Actor
 from inventory.clients.allocation import (
@@ -14,6 +14,7 @@ from inventory.clients.allocation import (
     preview_allocation_step,
 )
 from inventory.clients.choices import HandoverKind
+from inventory.clients.rows import ClientRow, HandoverRow, OverdueLoanRow
 from inventory.clients.scope import (
     reach_client,
     recheck_not_anonymised,
@@ -175,7 +176,7 @@ async def load_handover(
     purpose: Purpose,
     action: AccessAction,
     permission: Permission = Permission.DEVICE_ALLOCATE,
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[HandoverRow, ClientRow]:
     """The handover and its client, if the actor may reach the client (refusals logged, 404 otherwise)."""
     row = (
         await Handover.select(*HANDOVER_COLUMNS)
@@ -186,7 +187,7 @@ async def load_handover(
     if row is None:
         raise NotFound(N_("There is no such handover."))
     client = await reach_client(engine, actor, row["client"], purpose, action, permission=permission)
-    return dict(row), client
+    return cast(HandoverRow, dict(row)), client
 
 
 async def read_handover(
@@ -194,7 +195,7 @@ async def read_handover(
     handover_id: int,
     actor: Actor,
     purpose: Purpose = Purpose.HANDOVER,
-) -> dict[str, Any]:
+) -> HandoverRow:
     """One handover (client code only, no personal data), logged as a read of the client's data."""
     row, client = await load_handover(engine, handover_id, actor, purpose, AccessAction.READ)
     await log_access(engine, actor, AccessAction.READ, [client["id"]], purpose)
@@ -332,14 +333,15 @@ async def extend_loan(
         await record_access(actor, AccessAction.UPDATE, [client["id"]], purpose, detail="due date")
 
 
-async def handovers_of(client_id: int) -> list[dict[str, Any]]:
+async def handovers_of(client_id: int) -> list[HandoverRow]:
     """The client's handovers and loans, newest first (no access logging: callers log)."""
-    return list(
+    rows = (
         await Handover.select(*HANDOVER_COLUMNS)
         .where(Handover.client == client_id)
         .order_by(Handover.id, ascending=False)
         .output(load_json=True)
     )
+    return cast(list[HandoverRow], list(rows))
 
 
 async def overdue_loans(
@@ -347,7 +349,7 @@ async def overdue_loans(
     actor: Actor,
     on: dt.date | None = None,
     purpose: Purpose = Purpose.LOAN_FOLLOW_UP,
-) -> list[dict[str, Any]]:
+) -> list[OverdueLoanRow]:
     """Loans past their due date that have not come back, oldest due first (client codes, no names)."""
     day = on or today()
     if not actor.may(Permission.DEVICE_ALLOCATE):
@@ -375,6 +377,6 @@ async def overdue_loans(
     )
     if not sees_every_site(actor):
         query = query.where(Handover.client.site == (actor.site_id if actor.site_id is not None else -1))
-    rows = [{**row, "days_overdue": (day - row["due_on"]).days} for row in await query]
+    rows = [cast(OverdueLoanRow, {**row, "days_overdue": (day - row["due_on"]).days}) for row in await query]
     await log_access(engine, actor, AccessAction.READ, [row["client"] for row in rows], purpose)
     return rows

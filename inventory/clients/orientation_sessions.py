@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import cast
 
 from inventory.actors import Actor
 from inventory.clients.identity_numbers import refuse_identity_codes
+from inventory.clients.rows import SessionRow
 from inventory.clients.scope import lock_client, reach_client, recheck_not_anonymised, require_not_anonymised
 from inventory.clients.tables import OrientationSession
 from inventory.clock import now, today
@@ -143,7 +144,7 @@ async def remove_session(
         await record_access(actor, AccessAction.DELETE, [client_id], purpose)
 
 
-async def sessions_of(client_id: int, held_until: dt.date | None = None) -> list[dict[str, Any]]:
+async def sessions_of(client_id: int, held_until: dt.date | None = None) -> list[SessionRow]:
     """The client's sessions, oldest first (no access logging: callers log)."""
     query = OrientationSession.select(
         OrientationSession.id,
@@ -156,8 +157,9 @@ async def sessions_of(client_id: int, held_until: dt.date | None = None) -> list
     ).where(OrientationSession.client == client_id)
     if held_until is not None:
         query = query.where(OrientationSession.held_on <= held_until)
-    return list(
+    rows = (
         await query.order_by(OrientationSession.held_on)
         .order_by(OrientationSession.id)
         .output(load_json=True)
     )
+    return cast(list[SessionRow], list(rows))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from inventory.clients.assessment import task_label
 from inventory.clients.choices import (
     Accommodation,
@@ -15,6 +13,14 @@ from inventory.clients.choices import (
 from inventory.clients.orientation import OrientationStatus, missing_parts
 from inventory.clients.records import ClientRecord
 from inventory.clients.reservations import Candidates
+from inventory.clients.rows import (
+    AssessmentRow,
+    ClientListRow,
+    HandoverRow,
+    OverdueLoanRow,
+    ReservationRow,
+    SessionRow,
+)
 from inventory.clients.schemas import (
     AnswerOut,
     AssessmentOut,
@@ -30,7 +36,7 @@ from inventory.clients.schemas import (
 )
 
 
-def session_out(row: dict[str, Any]) -> SessionOut:
+def session_out(row: SessionRow) -> SessionOut:
     """An orientation session."""
     return SessionOut(
         id=row["id"],
@@ -42,7 +48,7 @@ def session_out(row: dict[str, Any]) -> SessionOut:
     )
 
 
-def orientation_out(status: OrientationStatus, sessions: list[dict[str, Any]]) -> OrientationOut:
+def orientation_out(status: OrientationStatus, sessions: list[SessionRow]) -> OrientationOut:
     """The orientation status with the sessions."""
     return OrientationOut(
         complete=status.complete,
@@ -57,7 +63,7 @@ def orientation_out(status: OrientationStatus, sessions: list[dict[str, Any]]) -
     )
 
 
-def assessment_out(phase: AssessmentPhase, data: dict[str, Any]) -> AssessmentOut:
+def assessment_out(phase: AssessmentPhase, data: AssessmentRow) -> AssessmentOut:
     """One phase's assessment."""
     return AssessmentOut(
         phase=phase,
@@ -77,7 +83,7 @@ def assessment_out(phase: AssessmentPhase, data: dict[str, Any]) -> AssessmentOu
     )
 
 
-def reservation_out(row: dict[str, Any]) -> ReservationOut:
+def reservation_out(row: ReservationRow) -> ReservationOut:
     """A reservation."""
     return ReservationOut(
         id=row["id"],
@@ -90,7 +96,7 @@ def reservation_out(row: dict[str, Any]) -> ReservationOut:
     )
 
 
-def handover_out(row: dict[str, Any]) -> HandoverOut:
+def handover_out(row: HandoverRow) -> HandoverOut:
     """A handover or loan."""
     return HandoverOut(
         id=row["id"],
@@ -137,9 +143,9 @@ def client_out(record: ClientRecord) -> ClientOut:
     )
 
 
-def client_summary(row: dict[str, Any]) -> ClientSummary:
+def client_summary(row: ClientListRow) -> ClientSummary:
     """A client in a list."""
-    device = row.get("device") or {}
+    device = row["device"]
     return ClientSummary(
         id=row["id"],
         code=row["code"],
@@ -149,8 +155,8 @@ def client_summary(row: dict[str, Any]) -> ClientSummary:
         counsellor_id=row["counsellor"],
         counsellor_name=row["counsellor_name"],
         orientation_complete=row["orientation_complete"],
-        device_tag=device.get("asset_tag"),
-        device_state=device.get("state"),
+        device_tag=device["asset_tag"] if device else None,
+        device_state=device["state"] if device else None,
     )
 
 
@@ -180,7 +186,7 @@ def candidates_out(found: Candidates) -> CandidatesOut:
     )
 
 
-def overdue_out(row: dict[str, Any]) -> OverdueLoanOut:
+def overdue_out(row: OverdueLoanRow) -> OverdueLoanOut:
     """An overdue loan."""
     return OverdueLoanOut(
         handover_id=row["id"],

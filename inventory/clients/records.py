@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from inventory.accounts.tables import User
 from inventory.actors import Actor
@@ -13,6 +13,15 @@ from inventory.clients.handovers import handovers_of
 from inventory.clients.orientation import OrientationStatus, missing_parts, orientation_status
 from inventory.clients.orientation_sessions import sessions_of
 from inventory.clients.reservations import reservations_of
+from inventory.clients.rows import (
+    AssessmentRow,
+    ClientDevice,
+    ClientListRow,
+    ClientRow,
+    HandoverRow,
+    ReservationRow,
+    SessionRow,
+)
 from inventory.clients.scope import reach_client, reachable_condition, refuse
 from inventory.clients.tables import Client, OrientationSession
 from inventory.database import AnyEngine, contains_text
@@ -31,25 +40,25 @@ from inventory.sites.tables import Site
 class ClientRecord:
     """Everything the client page and the API's client answer show."""
 
-    client: dict[str, Any]
+    client: ClientRow
     site_code: str
     site_name: str
     counsellor_name: str | None
     orientation: OrientationStatus
     missing: list[str]
-    sessions: list[dict[str, Any]]
-    assessments: dict[AssessmentPhase, dict[str, Any]]
+    sessions: list[SessionRow]
+    assessments: dict[AssessmentPhase, AssessmentRow]
     ratings: list[RatingRow]
-    reservations: list[dict[str, Any]]
-    handovers: list[dict[str, Any]]
+    reservations: list[ReservationRow]
+    handovers: list[HandoverRow]
 
     @property
-    def open_reservation(self) -> dict[str, Any] | None:
+    def open_reservation(self) -> ReservationRow | None:
         """The reservation that has not ended, if any."""
         return next((r for r in self.reservations if r["ended_at"] is None), None)
 
 
-async def site_and_counsellor(client: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+async def site_and_counsellor(client: ClientRow) -> tuple[dict[str, str], str | None]:
     """The client's site (code, name) and their counsellor's name, or None without a counsellor."""
     site = await Site.select(Site.code, Site.name).where(Site.id == client["site"]).first()
     assert site is not None
@@ -102,7 +111,7 @@ async def list_clients(
     page: int = 1,
     per_page: int = 50,
     purpose: Purpose = Purpose.CLIENT_LIST,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[ClientListRow], int]:
     """One page of the actor's own clients (or the reachable sites' clients), and how many match.
 
     Erased clients are left out. Every client shown is written to the access log.
@@ -134,7 +143,7 @@ async def list_clients(
     for condition in conditions:
         query = query.where(condition)
         count = count.where(condition)
-    rows = list(
+    found = list(
         await query.order_by(Client.full_name)
         .order_by(Client.id)
         .limit(per_page)
@@ -142,12 +151,16 @@ async def list_clients(
         .output(load_json=True)
     )
     total = int(await count)
-    ids = [row["id"] for row in rows]
+    ids = [row["id"] for row in found]
     complete = await _orientation_complete(ids, settings)
     devices = await _devices_of(ids)
-    for row in rows:
-        row["orientation_complete"] = complete.get(row["id"], False)
-        row["device"] = devices.get(row["id"])
+    rows = [
+        cast(
+            ClientListRow,
+            {**row, "orientation_complete": complete.get(row["id"], False), "device": devices.get(row["id"])},
+        )
+        for row in found
+    ]
     await log_access(engine, actor, AccessAction.READ, ids, purpose)
     return rows, total
 
@@ -174,7 +187,7 @@ async def _orientation_complete(client_ids: list[int], settings: Settings) -> di
     }
 
 
-async def _devices_of(client_ids: list[int]) -> dict[int, dict[str, Any]]:
+async def _devices_of(client_ids: list[int]) -> dict[int, ClientDevice]:
     """The device each client has reserved or holds now (the latest, if several)."""
     if not client_ids:
         return {}
@@ -185,7 +198,9 @@ async def _devices_of(client_ids: list[int]) -> dict[int, dict[str, Any]]:
             & Device.state.is_in([State.ON_LOAN.value, State.HANDED_OVER.value])
         )
     )
-    found: dict[int, dict[str, Any]] = {}
+    found: dict[int, ClientDevice] = {}
     for row in rows:
-        found[row["reserved_for"] or row["holder"]] = {"asset_tag": row["asset_tag"], "state": row["state"]}
+        found[row["reserved_for"] or row["holder"]] = ClientDevice(
+            asset_tag=row["asset_tag"], state=row["state"]
+        )
     return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from inventory.actors import Actor
 from inventory.choices import ConditionGrade, DeviceKind
@@ -22,6 +22,7 @@ from inventory.clients.allocation import (
 )
 from inventory.clients.choices import Accommodation, ReservationEnd
 from inventory.clients.profile_fit import device_profiles, missing_accommodations
+from inventory.clients.rows import ExpiringReservationRow, ReservationRow
 from inventory.clients.scope import reach_client, reachable_condition, require_not_anonymised, sees_every_site
 from inventory.clients.tables import Client, Reservation
 from inventory.clock import now
@@ -331,9 +332,9 @@ async def release_expired_reservations(
     return released
 
 
-async def reservations_of(client_id: int) -> list[dict[str, Any]]:
+async def reservations_of(client_id: int) -> list[ReservationRow]:
     """The client's reservations, newest first (no access logging: callers log)."""
-    return list(
+    rows = (
         await Reservation.select(
             Reservation.id,
             Reservation.device.asset_tag.as_alias("asset_tag"),
@@ -346,14 +347,15 @@ async def reservations_of(client_id: int) -> list[dict[str, Any]]:
         .where(Reservation.client == client_id)
         .order_by(Reservation.id, ascending=False)
     )
+    return cast(list[ReservationRow], list(rows))
 
 
-async def expiring_reservations(until: dt.datetime) -> list[dict[str, Any]]:
+async def expiring_reservations(until: dt.datetime) -> list[ExpiringReservationRow]:
     """Open reservations that end before `until`, soonest first, for reminders (client codes, no names).
 
     No access logging: a job that shows these to a person writes the access log for what it shows.
     """
-    return list(
+    rows = (
         await Reservation.select(
             Reservation.id,
             Reservation.device.asset_tag.as_alias("asset_tag"),
@@ -367,3 +369,4 @@ async def expiring_reservations(until: dt.datetime) -> list[dict[str, Any]]:
         .where(Reservation.ended_at.is_null() & (Reservation.expires_at < until))
         .order_by(Reservation.expires_at)
     )
+    return cast(list[ExpiringReservationRow], list(rows))

@@ -6,11 +6,13 @@ every site. A client out of reach answers exactly like a client that does not ex
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from piccolo.columns.combination import Where
 
 from inventory.actors import Actor
+from inventory.clients.rows import ClientRow
 from inventory.clients.tables import Client
 from inventory.database import AnyEngine, is_sqlite
 from inventory.errors import Conflict, Forbidden, NotFound
@@ -43,7 +45,7 @@ ANONYMISED = N_("This client's personal data has been erased, so nothing more ca
 sees_every_site = region_wide
 
 
-def reachable(actor: Actor, client: dict[str, Any]) -> bool:
+def reachable(actor: Actor, client: Mapping[str, Any]) -> bool:
     """Whether the actor may reach this client (a row with `site`)."""
     return site_in_reach(actor, client["site"])
 
@@ -78,7 +80,7 @@ async def reach_client(
     purpose: Purpose,
     action: AccessAction = AccessAction.READ,
     permission: Permission = Permission.CLIENT_READ,
-) -> dict[str, Any]:
+) -> ClientRow:
     """The client's row if the actor may reach it; otherwise log the refusal and raise 403 or 404."""
     if not actor.may(permission):
         await refuse(engine, actor, client_id, purpose, action, "role")
@@ -89,10 +91,10 @@ async def reach_client(
     if not reachable(actor, row):
         await refuse(engine, actor, client_id, purpose, action, "another site")
         raise NotFound(NO_SUCH_CLIENT)
-    return dict(row)
+    return cast(ClientRow, dict(row))
 
 
-def require_not_anonymised(client: dict[str, Any]) -> None:
+def require_not_anonymised(client: ClientRow) -> None:
     """Refuse to record anything more for an erased client."""
     if client["anonymised_at"] is not None:
         raise Conflict(ANONYMISED)

@@ -21,6 +21,7 @@ from inventory.clients.route_options import (
     PurposeDependency,
     route_opt,
 )
+from inventory.clients.rows import AnswerRow
 from inventory.clock import today
 from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.errors import DomainError, InvalidInput
@@ -48,17 +49,20 @@ class AssessmentPages(Controller):
         values: dict[str, Any] | None = None,
         error: DomainError | None = None,
     ) -> Template:
-        saved = record.assessments.get(phase, {})
-        items = saved.get("items", {})
+        saved = record.assessments.get(phase)
+        items: dict[str, AnswerRow] = saved["items"] if saved else {}
+        typed = values or {}
         tasks = [
             {
                 "code": task,
                 "label": task_label(task),
-                "self_rating": (values or {}).get(f"rating_{task}", items.get(task, {}).get("self_rating")),
-                "observation": (values or {}).get(
-                    f"observation_{task}", items.get(task, {}).get("observation")
+                "self_rating": typed.get(
+                    f"rating_{task}", items[task]["self_rating"] if task in items else None
                 ),
-                "comment": (values or {}).get(f"comment_{task}", items.get(task, {}).get("comment", "")),
+                "observation": typed.get(
+                    f"observation_{task}", items[task]["observation"] if task in items else None
+                ),
+                "comment": typed.get(f"comment_{task}", items[task]["comment"] if task in items else ""),
             }
             for task in settings.assessment_tasks
         ]
@@ -68,9 +72,9 @@ class AssessmentPages(Controller):
                 "client": record.client,
                 "phase": phase,
                 "tasks": tasks,
-                "assessed_on": (values or {}).get("assessed_on")
+                "assessed_on": typed.get("assessed_on")
                 or (saved["assessed_on"].isoformat() if saved else today().isoformat()),
-                "notes": (values or {}).get("notes", saved.get("notes", "")),
+                "notes": typed.get("notes", saved["notes"] if saved else ""),
                 "comment_max": COMMENT_MAX,
                 **error_context(error),
                 **page_labels(),

@@ -16,6 +16,7 @@ from inventory.clients.pages.client_page import client_page, error_context, noti
 from inventory.clients.pages.forms import accommodations_from, language_from, optional_int, parse_date
 from inventory.clients.records import list_clients, read_client
 from inventory.clients.route_options import NO_STORE, PURPOSE, ClientIdPath, PurposeDependency, route_opt
+from inventory.clients.rows import ClientRow
 from inventory.clients.services import ClientChanges, NewClient, create_client, update_client
 from inventory.clock import today
 from inventory.database import AnyEngine
@@ -91,7 +92,7 @@ class ClientPages(Controller):
         self,
         request: Request[Actor, Any, Any],
         form: ClientForm,
-        client: dict[str, Any] | None,
+        client: ClientRow | None,
         error: DomainError | None = None,
     ) -> Template:
         site_id = client["site"] if client else request.user.site_id

@@ -70,7 +70,7 @@ async def coordinators_of(site_id: int) -> list[int]:
 
 
 async def counsellor_or_coordinators(
-    counsellor_id: int | None, counsellor_active: bool, site_id: int
+    counsellor_id: int | None, counsellor_active: bool | None, site_id: int
 ) -> list[int]:
     """Who hears about a client's device: the client's counsellor, or the site's coordinators if none."""
     if counsellor_id is not None and counsellor_active:
