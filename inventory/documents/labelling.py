@@ -7,9 +7,10 @@ an A4 sheet. The label's QR code opens the device's page; a `*` check character 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, cast
 from urllib.parse import quote
 
 from inventory.actors import Actor
@@ -25,7 +26,8 @@ from inventory.i18n import N_, current_language, gettext
 from inventory.lifecycle import State
 from inventory.settings import Settings
 from inventory.sites.reach import site_in_reach
-from inventory.sites.tables import Site
+from inventory.sites.rows import SiteRow
+from inventory.sites.services import get_site
 from labels import STOCKS, AssetLabel, LabelStock, get_stock, render_asset_labels
 from labels.locale_format import format_memory, format_size
 from labels.stocks import stock_name
@@ -43,6 +45,30 @@ class LabelSelection:
 
     tags: tuple[str, ...] = ()
     donation_id: int | None = None
+
+
+class LabelDevice(TypedDict):
+    """A device as its label shows it."""
+
+    id: int
+    asset_tag: str
+    state: str
+    site: int
+    make: str
+    model: str
+    cpu: str | None
+    ram_mb: int | None
+    condition_grade: str | None
+    site_name: str
+
+
+class LabelDisk(TypedDict):
+    """A disk as the label's spec line counts it."""
+
+    device: int
+    size_bytes: int | None
+    kind: str
+    destroyed_at: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -64,7 +90,7 @@ def device_url(base_url: str, asset_tag: str) -> str:
     return f"{base_url}/devices/{quote(asset_tag, safe='')}"
 
 
-def spec_line(device: dict[str, Any], disks: Sequence[dict[str, Any]]) -> str:
+def spec_line(device: LabelDevice, disks: Sequence[LabelDisk]) -> str:
     """One line such as "Lenovo T480 · i5-8250U · 8 GB · 256 GB SSD · A"."""
     cpu = device["cpu"] or ""
     for noise in _CPU_NOISE:
@@ -86,7 +112,7 @@ def spec_line(device: dict[str, Any], disks: Sequence[dict[str, Any]]) -> str:
     return " · ".join(part for part in parts if part)
 
 
-async def resolve_devices(selection: LabelSelection, actor: Actor) -> list[dict[str, Any]]:
+async def resolve_devices(selection: LabelSelection, actor: Actor) -> list[LabelDevice]:
     """The selected devices in print order (tags as given, then the donation's), each once, all in reach."""
     if selection.donation_id is not None:
         await reach_donation(actor, selection.donation_id)
@@ -106,10 +132,10 @@ async def resolve_devices(selection: LabelSelection, actor: Actor) -> list[dict[
     for typed in selection.tags:
         parsed = parse_tag(typed)
         wanted.append(parsed.canonical if parsed and parsed.check_matches else typed.strip().upper())
-    rows: list[dict[str, Any]] = []
+    rows: list[LabelDevice] = []
     if wanted:
         found = {
-            row["asset_tag"]: row
+            row["asset_tag"]: cast(LabelDevice, row)
             for row in await Device.select(*columns).where(Device.asset_tag.is_in(wanted))
         }
         unknown = [tag for tag in wanted if tag not in found or not site_in_reach(actor, found[tag]["site"])]
@@ -124,7 +150,7 @@ async def resolve_devices(selection: LabelSelection, actor: Actor) -> list[dict[
         )
         if not donation_rows:
             raise NotFound(N_("This donation has no devices to label."))
-        rows.extend(donation_rows)
+        rows.extend(cast(list[LabelDevice], donation_rows))
     unique = list({row["id"]: row for row in rows}.values())
     if not unique:
         raise InvalidInput("tags", N_("Choose the devices to label: give their tags or a donation."))
@@ -135,29 +161,19 @@ async def resolve_devices(selection: LabelSelection, actor: Actor) -> list[dict[
     return unique
 
 
-async def site_row(site_id: int) -> dict[str, Any] | None:
-    """A site's name, label printer queue and label stock."""
-    row = (
-        await Site.select(Site.id, Site.name, Site.printer_queue, Site.label_stock, Site.printer_dpi)
-        .where(Site.id == site_id)
-        .first()
-    )
-    return dict(row) if row else None
-
-
-async def site_for(actor: Actor, devices: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+async def site_for(actor: Actor, devices: Sequence[LabelDevice]) -> SiteRow | None:
     """The site whose printer and stock apply: the user's own (where they stand), else the devices' site."""
-    return await site_row(actor.site_id or devices[0]["site"])
+    return await get_site(actor.site_id or devices[0]["site"])
 
 
-def _printer_dpi(site: dict[str, Any] | None) -> int | None:
+def _printer_dpi(site: SiteRow | None) -> int | None:
     """The resolution of the site's label printer: bars and modules are laid on its dots."""
-    return int(site["printer_dpi"]) if site and site.get("printer_dpi") else None
+    return int(site["printer_dpi"]) if site and site["printer_dpi"] else None
 
 
-def choose_stock(stock_id: str | None, site: dict[str, Any] | None) -> LabelStock:
+def choose_stock(stock_id: str | None, site: SiteRow | None) -> LabelStock:
     """The stock asked for, else the site's, else an A4 sheet; an unknown id is refused by name."""
-    chosen = stock_id or (site or {}).get("label_stock") or DEFAULT_STOCK
+    chosen = stock_id or (site["label_stock"] if site else None) or DEFAULT_STOCK
     if chosen not in STOCKS:
         raise InvalidInput(
             "stock",
@@ -167,15 +183,15 @@ def choose_stock(stock_id: str | None, site: dict[str, Any] | None) -> LabelStoc
     return get_stock(chosen)
 
 
-async def _asset_labels(devices: Sequence[dict[str, Any]], base_url: str) -> list[AssetLabel]:
+async def _asset_labels(devices: Sequence[LabelDevice], base_url: str) -> list[AssetLabel]:
     disks = (
         await Disk.select(Disk.device, Disk.size_bytes, Disk.kind, Disk.destroyed_at)
         .where(Disk.device.is_in([device["id"] for device in devices]))
         .order_by(Disk.id)
     )
-    by_device: dict[int, list[dict[str, Any]]] = {}
+    by_device: dict[int, list[LabelDisk]] = {}
     for disk in disks:
-        by_device.setdefault(disk["device"], []).append(disk)
+        by_device.setdefault(disk["device"], []).append(cast(LabelDisk, disk))
     return [
         AssetLabel(
             asset_tag=device["asset_tag"],
@@ -197,7 +213,7 @@ def _check_position(stock: LabelStock, start_position: int) -> None:
 
 
 async def _record(
-    devices: Sequence[dict[str, Any]], actor: Actor, stock: LabelStock, to: str, job: str, outcome: str = ""
+    devices: Sequence[LabelDevice], actor: Actor, stock: LabelStock, to: str, job: str, outcome: str = ""
 ) -> None:
     details: dict[str, Any] = {"stock": stock.stock_id, "to": to, "labels": len(devices)}
     if job:

@@ -16,7 +16,7 @@ from inventory.dependencies import EngineDependency, SettingsDependency
 from inventory.documents.controllers import labels_file_name
 from inventory.documents.donation_documents import certificate_numbers, donation_devices
 from inventory.documents.finalising import finalise_donation, sanitisation_gaps
-from inventory.documents.labelling import DEFAULT_STOCK, LabelSelection, make_labels, print_labels, site_row
+from inventory.documents.labelling import DEFAULT_STOCK, LabelSelection, make_labels, print_labels
 from inventory.documents.printing import JobOutcome
 from inventory.documents.queries import verification_view
 from inventory.documents.responses import pdf_response
@@ -26,6 +26,7 @@ from inventory.errors import DomainError, NotFound
 from inventory.i18n import N_, current_language, gettext, ngettext
 from inventory.params import RecordIdPath
 from inventory.permissions import Permission
+from inventory.sites.services import get_site
 from inventory.web import Page
 from labels import STOCKS
 from labels.stocks import stock_name
@@ -61,14 +62,14 @@ async def _labels_page(
     status_code: int = 200,
     refused_tag: str = "",
 ) -> Template:
-    site = await site_row(request.user.site_id) if request.user.site_id else None
+    site = await get_site(request.user.site_id) if request.user.site_id else None
     return Page(
         "documents/labels.html",
         context={
             "form": form,
             "stocks": _stock_choices(),
-            "default_stock": form.stock or (site or {}).get("label_stock") or DEFAULT_STOCK,
-            "printer": (site or {}).get("printer_queue"),
+            "default_stock": form.stock or (site["label_stock"] if site else None) or DEFAULT_STOCK,
+            "printer": site["printer_queue"] if site else None,
             "error": error,
             "notice": notice,
             "refused_tag": refused_tag,

@@ -83,9 +83,14 @@ async def update_site(
         await Site.update(values).where(Site.id == site_id)
 
 
+SITE_COLUMNS = (Site.id, Site.code, Site.name, Site.printer_queue, Site.label_stock, Site.printer_dpi)
+
+
 async def list_sites() -> list[SiteRow]:
     """Every site by its code (how many devices each holds is `devices.queries.device_counts_by_site`)."""
-    sites = await Site.select(
-        Site.id, Site.code, Site.name, Site.printer_queue, Site.label_stock, Site.printer_dpi
-    ).order_by(Site.code)
-    return cast(list[SiteRow], sites)
+    return cast(list[SiteRow], await Site.select(*SITE_COLUMNS).order_by(Site.code))
+
+
+async def get_site(site_id: int) -> SiteRow | None:
+    """One site with its label printer, or None if there is no such site."""
+    return cast(SiteRow | None, await Site.select(*SITE_COLUMNS).where(Site.id == site_id).first())
