@@ -31,6 +31,7 @@ from inventory.accounts.middleware import BrowserSession
 from inventory.accounts.reauthentication import REAUTHENTICATION_REQUIRED
 from inventory.errors import DomainError, InvalidInput
 from inventory.i18n import N_, gettext
+from inventory.schema_types import PATTERN_SENTENCES
 from inventory.web import Page
 
 logger = logging.getLogger("kierto.errors")
@@ -91,11 +92,23 @@ def _is_browser_session(request: Request[Any, Any, Any]) -> bool:
     )
 
 
+def readable(message: str) -> str:
+    """msgspec's "Expected `str` matching regex '…'" as the sentence written for that pattern, if there is one."""
+    for pattern, sentence in PATTERN_SENTENCES.items():
+        if message.startswith(f"Expected `str` matching regex {pattern!r}"):
+            return gettext(sentence)
+    return message
+
+
 def validation_error(request: Request[Any, Any, Any], error: ValidationException) -> Response[Any]:
     """Malformed input: 422 naming the first field that is wrong, and all of them."""
     extra = error.extra if isinstance(error.extra, list) else []
     errors = [
-        {"field": item.get("key", ""), "message": item.get("message", ""), "source": item.get("source", "")}
+        {
+            "field": item.get("key", ""),
+            "message": readable(item.get("message", "")),
+            "source": item.get("source", ""),
+        }
         for item in extra
         if isinstance(item, dict)
     ]

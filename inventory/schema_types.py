@@ -7,6 +7,8 @@ from typing import Annotated
 
 from msgspec import Meta
 
+from inventory.i18n import N_
+
 # PostgreSQL refuses NUL characters in text and integers beyond int4/int8; refuse them at the door.
 _NO_NUL = r"^[^\x00]*$"
 # Whitespace as Python's str.isspace() and str.strip() know it, written out: `\s` means different sets
@@ -31,12 +33,26 @@ Reason = Annotated[str, Meta(max_length=1000, pattern=_NO_NUL)]
 EMAIL = rf"^{_EMAIL_PART}@{_EMAIL_PART}\.{_EMAIL_PART}$"
 Email = Annotated[str, Meta(max_length=254, pattern=EMAIL, description="An e-mail address.")]
 # Digits, spaces, +, - and brackets, neither starting nor ending with a space (a client's phone is kept stripped).
-Phone = Annotated[str, Meta(max_length=40, pattern=r"^[0-9+()\-][0-9+()\- ]{1,38}[0-9+()\-]$")]
-SiteCode = Annotated[str, Meta(min_length=2, max_length=5, pattern=r"^[A-Za-z]{2,5}$")]
+PHONE = r"^[0-9+()\-][0-9+()\- ]{1,38}[0-9+()\-]$"
+Phone = Annotated[str, Meta(max_length=40, pattern=PHONE)]
+SITE_CODE = r"^[A-Za-z]{2,5}$"
+SiteCode = Annotated[str, Meta(min_length=2, max_length=5, pattern=SITE_CODE)]
 BusinessId = Annotated[str, Meta(max_length=20, pattern=_NO_NUL)]
 MethodName = Annotated[str, Meta(max_length=40, pattern=_NO_NUL)]
-Username = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9.\-]+$")]
+USERNAME = r"^[A-Za-z0-9.\-]+$"
+Username = Annotated[str, Meta(min_length=1, max_length=64, pattern=USERNAME)]
 Megabytes = Annotated[int, Meta(ge=0, le=10**8)]
 Bytes = Annotated[int, Meta(ge=0, le=2**62)]
 PageNumber = Annotated[int, Meta(ge=1, le=100_000)]
 PageSize = Annotated[int, Meta(ge=1, le=500)]
+
+# What each pattern asks of a person, for the API's refusal in place of the regular expression.
+PATTERN_SENTENCES = {
+    _NO_NUL: N_("The text contains a NUL character, which cannot be stored. Remove it."),
+    NOT_BLANK: N_("Write something here: spaces alone are not enough."),
+    NO_SPACE: N_("Write it without spaces."),
+    EMAIL: N_("Write an e-mail address such as name@example.org."),
+    PHONE: N_("Write a phone number using only digits, spaces, +, - and brackets."),
+    SITE_CODE: N_("Write two to five letters from A to Z."),
+    USERNAME: N_("Use only the letters A to Z, digits, dots and hyphens."),
+}

@@ -70,6 +70,23 @@ async def test_accommodations_come_from_the_list_only(db: Any, api: httpx.AsyncC
     assert "accommodations" in response.json()["detail"]
 
 
+async def test_a_malformed_email_or_phone_is_refused_in_a_sentence_naming_the_field(
+    db: Any, api: httpx.AsyncClient
+) -> None:
+    headers = await bearer(await person())
+    for field, value, sentence in (
+        ("email", "maija at example.org", "Kirjoita sähköpostiosoite, esimerkiksi nimi@example.org."),
+        ("phone", "040 123 4567 (ilta)", "Kirjoita puhelinnumeroon vain numeroita"),
+    ):
+        response = await api.post("/api/v1/clients", json=_body(**{field: value}), headers=headers)
+        assert response.status_code == 422, (field, response.text)
+        refusal = response.json()
+        assert refusal["field"] == field
+        assert refusal["detail"].startswith(f"Kenttä {field} ei kelpaa: {sentence}"), refusal["detail"]
+        assert "regex" not in response.text
+    assert await Client.count() == 0
+
+
 async def test_no_personal_identity_code_in_any_client_field(db: Any, api: httpx.AsyncClient) -> None:
     headers = await bearer(await person())
     for field, value in (

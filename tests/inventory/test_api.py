@@ -18,9 +18,10 @@ from inventory.app import create_app
 from inventory.devices.asset_tags import check_character, format_tag
 from inventory.devices.erasures import ErasureRecord, check_dates
 from inventory.errors import InvalidInput
-from inventory.i18n import Language
+from inventory.i18n import Language, gettext
 from inventory.lifecycle import State
 from inventory.permissions import Role
+from inventory.schema_types import NOT_BLANK, PATTERN_SENTENCES
 from tests import factories
 
 Client = httpx.AsyncClient
@@ -404,3 +405,4 @@ async def test_a_blank_scan_is_refused_naming_the_code(client: Client, headers_f
         response = await client.get(f"/api/v1/scan/{quote(blank)}", headers=trainee)
         assert response.status_code == 422, (blank, response.text)
         assert response.json()["field"] == "code", response.text
+        assert response.json()["errors"][0]["message"] == gettext(PATTERN_SENTENCES[NOT_BLANK], "fi")
