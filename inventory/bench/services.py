@@ -9,6 +9,7 @@ from inventory.actors import Actor
 from inventory.bench.queries import LABEL_ACTIONS, LABELLED_ACTION
 from inventory.database import AnyEngine, write_transaction
 from inventory.devices.events import record_event
+from inventory.devices.reach import NO_SUCH_DEVICE
 from inventory.devices.tables import Device, DeviceEvent
 from inventory.devices.transitions import transition
 from inventory.errors import DomainError, Forbidden, InvalidInput
@@ -89,7 +90,7 @@ async def mark_labelled(engine: AnyEngine, tags: Sequence[str], actor: Actor) ->
         for tag in selection:
             device = by_tag.get(tag)
             if device is None:
-                message = gettext(N_("There is no device with the tag {tag}.")).format(tag=tag)
+                message = gettext(NO_SUCH_DEVICE).format(tag=tag)
                 outcomes.append(Outcome(tag, False, message))
                 continue
             state = State(device["state"])

@@ -24,11 +24,12 @@ from inventory.clients.scope import lock_client, reach_client
 from inventory.clients.tables import Client, Handover, Reservation
 from inventory.clock import now, today
 from inventory.database import AnyEngine, is_sqlite, write_transaction
+from inventory.devices.reach import no_such_device
 from inventory.devices.tables import Device
 from inventory.devices.transitions import TransitionRequest, TransitionResult, preview_transition, transition
 from inventory.documents.issuing import issue
 from inventory.documents.summary import build_summary
-from inventory.errors import Conflict, InvalidInput, NotFound
+from inventory.errors import Conflict, InvalidInput
 from inventory.i18n import N_
 from inventory.lifecycle import ALLOCATION_ACTIONS, Action, Decision, Intent
 from inventory.permissions import Permission
@@ -256,7 +257,7 @@ async def allocation_step(
             .first()
         )
         if device is None:
-            raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+            raise no_such_device(asset_tag)
         if expired_only:
             await _check_expired(device, settings, moment)
         loan = await open_loan(device["id"]) if action is Action.RETURN else None

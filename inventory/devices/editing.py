@@ -11,7 +11,7 @@ from inventory.clock import now
 from inventory.database import AnyEngine, write_transaction
 from inventory.devices.events import record_event
 from inventory.devices.intake import NewDisk, normalise_serial
-from inventory.devices.reach import reach_device
+from inventory.devices.reach import no_such_device, reach_device
 from inventory.devices.tables import Device, Disk, ErasureDisk
 from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.event_kinds import Activity
@@ -61,7 +61,7 @@ def _stored_value(name: str, given: Any) -> Any:
 async def _editable_device(asset_tag: str) -> dict[str, Any]:
     device = await Device.select(Device.id, Device.state).where(Device.asset_tag == asset_tag).first()
     if device is None:
-        raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+        raise no_such_device(asset_tag)
     if State(device["state"]) in FINAL_STATES:
         raise Conflict(N_("This device has left the workshop; its record can no longer be changed."))
     return dict(device)

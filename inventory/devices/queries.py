@@ -14,10 +14,9 @@ from piccolo.query.functions.aggregate import Count
 from inventory.actors import Actor
 from inventory.choices import DeviceKind
 from inventory.database import contains_text
+from inventory.devices.reach import no_such_device
 from inventory.devices.rows import DeviceErasureRow, DeviceEventRow, DeviceListRow, DeviceRow
 from inventory.devices.tables import Device, DeviceEvent, Disk, Erasure
-from inventory.errors import NotFound
-from inventory.i18n import N_
 from inventory.lifecycle import State
 from inventory.sites.reach import site_condition
 
@@ -117,7 +116,7 @@ async def device_id_of(asset_tag: str) -> int:
     """The id of the device with this tag (as printed)."""
     device = await Device.select(Device.id).where(Device.asset_tag == asset_tag).first()
     if device is None:
-        raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+        raise no_such_device(asset_tag)
     return int(device["id"])
 
 
@@ -129,7 +128,7 @@ async def get_device(asset_tag: str) -> DeviceRow:
     else:
         devices, disks = await asyncio.gather(device_query.run(), disk_query.run())
     if not devices:
-        raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+        raise no_such_device(asset_tag)
     return cast(DeviceRow, {**devices[0], "disks": [dict(disk) for disk in disks]})
 
 

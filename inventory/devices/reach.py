@@ -17,6 +17,11 @@ NO_SUCH_DEVICE = N_("There is no device with the tag {tag}.")
 NO_SUCH_ERASURE = N_("There is no erasure with the certificate number {number}.")
 
 
+def no_such_device(tag: str) -> NotFound:
+    """The 404 for a tag: the same for a device that does not exist and one held out of reach."""
+    return NotFound(NO_SUCH_DEVICE, {"tag": tag})
+
+
 async def reach_device(actor: Actor, asset_tag: str, changing: bool = False) -> None:
     """Refuse (404) a device held at a site out of reach (the tag as typed or as printed); an unknown tag
     is left to the caller.
@@ -45,7 +50,7 @@ async def reach_device(actor: Actor, asset_tag: str, changing: bool = False) -> 
             AccessOutcome.REFUSED,
             "another site",
         )
-    raise NotFound(NO_SUCH_DEVICE, {"tag": asset_tag})
+    raise no_such_device(asset_tag)
 
 
 async def reach_devices(actor: Actor, asset_tags: Iterable[str]) -> None:
@@ -58,7 +63,7 @@ async def reach_devices(actor: Actor, asset_tags: Iterable[str]) -> None:
     rows = await Device.select(Device.asset_tag, Device.site).where(Device.asset_tag.is_in(tags))
     outside = [row["asset_tag"] for row in rows if not site_in_reach(actor, row["site"])]
     if outside:
-        raise NotFound(NO_SUCH_DEVICE, {"tag": ", ".join(outside)})
+        raise no_such_device(", ".join(outside))
 
 
 async def reach_device_id(actor: Actor, device_id: int) -> None:

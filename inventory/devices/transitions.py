@@ -12,8 +12,9 @@ from inventory.database import AnyEngine, write_transaction
 from inventory.devices.erasures import ErasureRecord, check_erasure, record_erasure
 from inventory.devices.events import record_event
 from inventory.devices.facts import load_facts
+from inventory.devices.reach import no_such_device
 from inventory.devices.tables import Device
-from inventory.errors import Conflict, Forbidden, InvalidInput, LifecycleRefused, NotFound
+from inventory.errors import Conflict, Forbidden, InvalidInput, LifecycleRefused
 from inventory.i18n import N_
 from inventory.lifecycle import (
     ALLOCATION_ACTIONS,
@@ -129,7 +130,7 @@ async def _decide(
         .first()
     )
     if device is None or not site_in_reach(actor, device["site"]):  # another site's device: as if none
-        raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+        raise no_such_device(asset_tag)
     facts = await load_facts(device["id"])
     if request.erasure is not None and action is Action.WIPE_PASSED:
         check_erasure(request.erasure, facts)

@@ -17,6 +17,7 @@ from inventory.actors import Actor
 from inventory.database import AnyEngine, write_transaction
 from inventory.devices.asset_tags import parse_tag
 from inventory.devices.events import record_event
+from inventory.devices.reach import no_such_device
 from inventory.devices.tables import Device, Disk
 from inventory.documents.printing import PrinterUnavailable, PrintJob, check_outcome, follow, submit
 from inventory.donations.reach import reach_donation
@@ -140,9 +141,7 @@ async def resolve_devices(selection: LabelSelection, actor: Actor) -> list[Label
         }
         unknown = [tag for tag in wanted if tag not in found or not site_in_reach(actor, found[tag]["site"])]
         if unknown:
-            raise NotFound(
-                N_("There is no device with the tag {tag}."), {"tag": ", ".join(dict.fromkeys(unknown))}
-            )
+            raise no_such_device(", ".join(dict.fromkeys(unknown)))
         rows.extend(found[tag] for tag in wanted)
     if selection.donation_id is not None:
         donation_rows = (

@@ -16,6 +16,7 @@ from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.devices.events import record_event
 from inventory.devices.intake import normalise_serial
+from inventory.devices.reach import no_such_device
 from inventory.devices.scanning import resolve_scan
 from inventory.devices.tables import Device
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -232,7 +233,7 @@ async def set_connection(
             .first()
         )
         if device is None:
-            raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+            raise no_such_device(asset_tag)
         rows = await BenchMachine.insert(
             BenchMachine(
                 site=device["site"],

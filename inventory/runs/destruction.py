@@ -17,7 +17,7 @@ from inventory.actors import Actor
 from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.devices.events import record_event
-from inventory.devices.reach import reach_device
+from inventory.devices.reach import no_such_device, reach_device
 from inventory.devices.tables import Device, Disk
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
 from inventory.event_kinds import Activity
@@ -45,7 +45,7 @@ class Destruction:
 async def _device(asset_tag: str) -> dict[str, Any]:
     device = await Device.select(Device.id, Device.state).where(Device.asset_tag == asset_tag).first()
     if device is None:
-        raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+        raise no_such_device(asset_tag)
     return dict(device)
 
 

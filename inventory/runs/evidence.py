@@ -12,9 +12,9 @@ from inventory.choices import ConditionGrade
 from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.devices.events import record_event
-from inventory.devices.reach import reach_device
+from inventory.devices.reach import no_such_device, reach_device
 from inventory.devices.tables import Device
-from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
+from inventory.errors import Conflict, Forbidden, InvalidInput
 from inventory.event_kinds import Activity
 from inventory.i18n import N_, gettext
 from inventory.lifecycle import State
@@ -35,7 +35,7 @@ async def _device(asset_tag: str) -> dict[str, Any]:
         .first()
     )
     if device is None:
-        raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+        raise no_such_device(asset_tag)
     return dict(device)
 
 

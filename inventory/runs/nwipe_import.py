@@ -14,10 +14,10 @@ from inventory.database import write_transaction
 from inventory.devices.editing import DISK_CORRECTED_ACTION
 from inventory.devices.erasures import ErasedDisk, ErasureRecord
 from inventory.devices.events import record_event
-from inventory.devices.reach import reach_device
+from inventory.devices.reach import no_such_device, reach_device
 from inventory.devices.tables import Device, Disk, Erasure
 from inventory.devices.transitions import TransitionRequest, transition
-from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
+from inventory.errors import Conflict, Forbidden, InvalidInput
 from inventory.i18n import N_
 from inventory.lifecycle import Action, State
 from inventory.permissions import Permission
@@ -122,7 +122,7 @@ async def import_wipe_log(
     async with write_transaction(engine):
         device = await Device.select(Device.id, Device.state).where(Device.asset_tag == asset_tag).first()
         if device is None:
-            raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+            raise no_such_device(asset_tag)
         if await RunTarget.exists().where(
             (RunTarget.device == device["id"]) & RunTarget.run.state.is_in(list(ACTIVE_RUN_STATES))
         ):

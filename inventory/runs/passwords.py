@@ -25,7 +25,7 @@ from inventory.actors import Actor
 from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.devices.events import record_event
-from inventory.devices.reach import reach_device
+from inventory.devices.reach import no_such_device, reach_device
 from inventory.devices.tables import Device
 from inventory.errors import Forbidden, NotFound
 from inventory.event_kinds import Activity
@@ -120,7 +120,7 @@ async def reveal_password(
             .first()
         )
         if device is None:
-            raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+            raise no_such_device(asset_tag)
         row = (
             await InitialPassword.select(InitialPassword.username, InitialPassword.ciphertext)
             .where((InitialPassword.device == device["id"]) & (InitialPassword.cycle == device["cycle"]))

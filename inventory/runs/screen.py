@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from inventory.devices.reach import no_such_device
 from inventory.devices.tables import Device
 from inventory.errors import NotFound
 from inventory.i18n import N_, gettext
@@ -158,7 +159,7 @@ async def device_screen(asset_tag: str, language: str | None = None) -> Screen:
         .first()
     )
     if device is None:
-        raise NotFound(N_("There is no device with the tag {tag}."), {"tag": asset_tag})
+        raise no_such_device(asset_tag)
     machine = await BenchMachine.select(BenchMachine.id).where(BenchMachine.device == device["id"]).first()
     phase, percent, failure = phase_of(State(device["state"]), await _latest_target(device["id"]))
     machine_id = int(machine["id"]) if machine else None

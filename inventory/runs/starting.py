@@ -13,7 +13,7 @@ from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.devices.asset_tags import canonical_tag
 from inventory.devices.intake import normalise_serial
-from inventory.devices.reach import reach_devices
+from inventory.devices.reach import no_such_device, reach_devices
 from inventory.devices.tables import Device, Disk
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -95,7 +95,7 @@ async def _devices(tags: tuple[str, ...]) -> list[RunDeviceRow]:
     found = {row["asset_tag"]: cast(RunDeviceRow, row) for row in rows}
     for tag in tags:
         if tag not in found:
-            raise NotFound(N_("There is no device with the tag {tag}."), {"tag": tag})
+            raise no_such_device(tag)
     if len({row["site"] for row in found.values()}) > 1:
         raise InvalidInput("asset_tags", N_("A run takes devices of one site only."))
     return [found[tag] for tag in tags]
