@@ -24,6 +24,7 @@ from inventory.runs.provisioning_profiles import (
     provision_variable_types,
     update_profile,
 )
+from inventory.runs.schemas import ProfileOut
 from inventory.web import Page, field_errors
 from provisioning.playbook_job import default_playbooks_dir
 
@@ -46,16 +47,16 @@ class ProfileForm:
     active: str = ""
 
 
-def _form_of(row: dict[str, Any]) -> ProfileForm:
-    variables = json.loads(json.dumps(row["variables"] or {}))  # plain values, as YAML can write them
+def _form_of(profile: ProfileOut) -> ProfileForm:
+    variables = json.loads(json.dumps(profile.variables))  # plain values, as YAML can write them
     return ProfileForm(
-        slug=row["slug"],
-        name_fi=row["name_fi"],
-        name_sv=row["name_sv"],
-        name_en=row["name_en"],
-        description=row["description"],
+        slug=profile.slug,
+        name_fi=profile.name_fi,
+        name_sv=profile.name_sv,
+        name_en=profile.name_en,
+        description=profile.description,
         variables=yaml.safe_dump(variables, allow_unicode=True, sort_keys=True) if variables else "",
-        active="yes" if row["is_active"] else "",
+        active="yes" if profile.is_active else "",
     )
 
 

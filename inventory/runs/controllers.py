@@ -126,7 +126,7 @@ class ProfileController(Controller):
     @get("/", responses=API_ERRORS, opt={"permission": Permission.DEVICE_READ})
     async def list_profiles(self) -> list[ProfileOut]:
         """Every profile."""
-        return [_profile_out(row) for row in await list_profiles()]
+        return await list_profiles()
 
     @post("/", responses=API_ERRORS, opt={"permission": Permission.ADMINISTER})
     async def create_profile(
@@ -134,7 +134,7 @@ class ProfileController(Controller):
     ) -> ProfileOut:
         """Create a profile; its variables must be documented role variables of provision.yml."""
         profile_id = await create_profile(_profile_data(data), request.user)
-        return _profile_out(await get_profile(profile_id))
+        return await get_profile(profile_id)
 
     @get(
         "/{profile_id:int}",
@@ -143,7 +143,7 @@ class ProfileController(Controller):
     )
     async def get_profile(self, profile_id: RecordIdPath) -> ProfileOut:
         """One profile."""
-        return _profile_out(await get_profile(profile_id))
+        return await get_profile(profile_id)
 
     @put(
         "/{profile_id:int}",
@@ -155,7 +155,7 @@ class ProfileController(Controller):
     ) -> ProfileOut:
         """Replace a profile's names, variables and whether it can be chosen."""
         await update_profile(profile_id, _profile_data(data), request.user)
-        return _profile_out(await get_profile(profile_id))
+        return await get_profile(profile_id)
 
 
 def _profile_data(data: ProfileIn) -> ProfileData:
@@ -168,7 +168,3 @@ def _profile_data(data: ProfileIn) -> ProfileData:
         variables=dict(data.variables),
         is_active=data.status is ProfileStatus.ACTIVE,
     )
-
-
-def _profile_out(row: dict[str, Any]) -> ProfileOut:
-    return ProfileOut(**{name: row[name] for name in ProfileOut.__struct_fields__})

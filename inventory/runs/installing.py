@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from inventory.i18n import N_
 from inventory.runs.choices import Connection
 from inventory.runs.queries import latest_scan_facts
 from inventory.runs.rows import RunDeviceRow, WipeTarget
+from inventory.runs.schemas import ProfileOut
 from inventory.settings import Settings
 from provisioning.golden_image import ImageRecipe, archive_path, cache_key, read_manifest
 from provisioning.playbook_job import Playbook, default_playbooks_dir
@@ -33,9 +35,9 @@ async def install_disk(device: RunDeviceRow, targets: list[WipeTarget]) -> dict[
     return {"device": chosen["device"], "serial": chosen["serial"]}
 
 
-def profile_image(profile: dict[str, Any], settings: Settings) -> dict[str, Any]:
+def profile_image(profile: ProfileOut, settings: Settings) -> dict[str, Any]:
     """The manifest of the profile's current golden image (its roles and variables as they are now)."""
-    recipe = ImageRecipe(profile["slug"], profile["variables"] or {})
+    recipe = ImageRecipe(profile.slug, profile.variables)
     archive = archive_path(
         settings.resolved_golden_image_dir, recipe, cache_key(recipe, default_playbooks_dir())
     )
@@ -46,18 +48,18 @@ def profile_image(profile: dict[str, Any], settings: Settings) -> dict[str, Any]
                 "The profile {profile} has no golden image for its current settings yet. Build it first: "
                 "kierto golden-image build --profile {profile}"
             ),
-            {"profile": profile["slug"]},
+            {"profile": profile.slug},
         )
     return manifest | {"path": str(archive)}
 
 
 def install_variables(
-    profile: dict[str, Any], manifest: dict[str, Any], settings: Settings
+    profile_variables: Mapping[str, Any], manifest: dict[str, Any], settings: Settings
 ) -> dict[str, Any]:
     """install.yml's variables for every host: the profile's installation settings and the image
     (downloaded from KIERTO_GOLDEN_IMAGE_URL when set, else read from its path)."""
     allowed = documented_variables(default_playbooks_dir(), Playbook.INSTALL.value)
-    variables = {name: value for name, value in (profile["variables"] or {}).items() if name in allowed}
+    variables = {name: value for name, value in profile_variables.items() if name in allowed}
     variables.pop("os_install_disk", None)  # each machine's own
     location = manifest["path"]
     if settings.golden_image_url:

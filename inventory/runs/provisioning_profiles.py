@@ -7,15 +7,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from inventory.actors import Actor
 from inventory.clock import now
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
 from inventory.i18n import N_
 from inventory.permissions import Permission
+from inventory.runs.schemas import ProfileOut
 from inventory.runs.tables import Profile
-from provisioning.default_profiles import DEFAULT_PROFILES
+from provisioning.default_profiles import DEFAULT_PROFILES, STANDARD_DESKTOP
 from provisioning.playbook_job import Playbook, default_playbooks_dir
 from provisioning.variables import documented_variable_types
+
+DEFAULT_PROFILE = STANDARD_DESKTOP.slug  # what a provisioning run installs when it names no profile
 
 # Set by the service for each device, never by a profile.
 RESERVED_VARIABLES = frozenset(
@@ -160,17 +165,31 @@ async def update_profile(profile_id: int, data: ProfileData, actor: Actor) -> No
     ).where(Profile.id == profile_id)
 
 
-async def list_profiles(active_only: bool = False) -> list[dict[str, Any]]:
+async def list_profiles(active_only: bool = False) -> list[ProfileOut]:
     """Every profile, by short name."""
     query = Profile.select().order_by(Profile.slug).output(load_json=True)
     if active_only:
         query = query.where(Profile.is_active == True)  # noqa: E712 - Piccolo builds SQL from this comparison
-    return list(await query)
+    return msgspec.convert(await query, list[ProfileOut])
 
 
-async def get_profile(profile_id: int) -> dict[str, Any]:
+async def get_profile(profile_id: int) -> ProfileOut:
     """One profile."""
     row = await Profile.select().where(Profile.id == profile_id).output(load_json=True).first()
     if row is None:
         raise NotFound(N_("There is no such profile."))
-    return dict(row)
+    return msgspec.convert(row, ProfileOut)
+
+
+async def profile_in_use(profile_id: int | None) -> ProfileOut:
+    """The profile a provisioning run asks for (the default one if none), refused unless it is in use."""
+    query = Profile.select().output(load_json=True)
+    query = (
+        query.where(Profile.id == profile_id)
+        if profile_id is not None
+        else query.where(Profile.slug == DEFAULT_PROFILE)
+    )
+    row = await query.first()
+    if row is None or not row["is_active"]:
+        raise InvalidInput("profile_id", N_("Choose an installation profile that is in use."))
+    return msgspec.convert(row, ProfileOut)

@@ -25,14 +25,15 @@ from inventory.runs.connections import connections_for, host_spec
 from inventory.runs.installing import install_disk, install_variables, installs, profile_image
 from inventory.runs.job_builder import MAX_FORKS, PLAYBOOKS, TIMEOUTS, expected_tasks
 from inventory.runs.passwords import store_password
+from inventory.runs.provisioning_profiles import profile_in_use
 from inventory.runs.queries import latest_scan_facts
 from inventory.runs.rows import RunDeviceRow, WipeTarget
-from inventory.runs.tables import BenchSite, Profile, Run, RunTarget
+from inventory.runs.schemas import ProfileOut
+from inventory.runs.tables import BenchSite, Run, RunTarget
 from inventory.settings import Settings
 from provisioning.playbook_job import Playbook, default_playbooks_dir
 
 MAX_DEVICES = 50
-DEFAULT_PROFILE = "standard-desktop"
 DEFAULT_USERNAME = "kayttaja"
 SCANNABLE = frozenset({State.RECEIVED, State.WIPE_FAILED})
 STARTS = {RunKind.WIPE: Action.START_WIPE, RunKind.PROVISION: Action.START_PROVISIONING}
@@ -139,19 +140,6 @@ async def wipe_targets(device: RunDeviceRow) -> list[WipeTarget]:
     return targets
 
 
-async def _profile(profile_id: int | None) -> dict[str, Any]:
-    query = Profile.select().output(load_json=True)
-    query = (
-        query.where(Profile.id == profile_id)
-        if profile_id is not None
-        else query.where(Profile.slug == DEFAULT_PROFILE)
-    )
-    row = await query.first()
-    if row is None or not row["is_active"]:
-        raise InvalidInput("profile_id", N_("Choose an installation profile that is in use."))
-    return dict(row)
-
-
 def _check_ready(kind: RunKind, devices: list[RunDeviceRow], machines: dict[int, dict[str, Any]]) -> None:
     for device in devices:
         if device["id"] not in machines:
@@ -172,7 +160,7 @@ def _check_ready(kind: RunKind, devices: list[RunDeviceRow], machines: dict[int,
 async def _variables(
     kind: RunKind,
     devices: list[RunDeviceRow],
-    profile: dict[str, Any] | None,
+    profile: ProfileOut | None,
     settings: Settings,
     installing: bool = False,
 ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
@@ -182,12 +170,12 @@ async def _variables(
     if kind is RunKind.WIPE:
         return {}, {d["asset_tag"]: {"disk_wipe_targets": await wipe_targets(d)} for d in devices}
     assert profile is not None
-    username = profile["variables"].get("client_account_username", DEFAULT_USERNAME)
+    username = profile.variables.get("client_account_username", DEFAULT_USERNAME)
     if not installing:
-        return dict(profile["variables"]), {
+        return dict(profile.variables), {
             d["asset_tag"]: {"client_account_username": username} for d in devices
         }
-    extravars = install_variables(profile, profile_image(profile, settings), settings)
+    extravars = install_variables(profile.variables, profile_image(profile, settings), settings)
     return extravars, {
         d["asset_tag"]: {
             "client_account_username": username,
@@ -215,7 +203,7 @@ async def start_run(
         await _check_not_busy(devices)
         machines = await connections_for([d["id"] for d in devices])
         _check_ready(request.kind, devices, machines)
-        profile = await _profile(request.profile_id) if request.kind is RunKind.PROVISION else None
+        profile = await profile_in_use(request.profile_id) if request.kind is RunKind.PROVISION else None
         installing = request.kind is RunKind.PROVISION and installs([machines[d["id"]] for d in devices])
         if request.kind is not RunKind.PROVISION:
             extravars, host_vars = await _variables(request.kind, devices, profile, settings)
@@ -263,7 +251,7 @@ async def start_run(
             Run(
                 kind=request.kind.value,
                 site=devices[0]["site"],
-                profile=profile["id"] if profile else None,
+                profile=profile.id if profile else None,
                 state=RunState.QUEUED.value,
                 executor=executor.value,
                 job_ident=ident,
@@ -275,7 +263,7 @@ async def start_run(
         ).returning(Run.id)
         run_id = int(rows[0]["id"])
         playbook = Playbook.INSTALL if installing else PLAYBOOKS[request.kind]
-        expected = await learned_task_count(request.kind, profile["id"] if profile else None, playbook)
+        expected = await learned_task_count(request.kind, profile.id if profile else None, playbook)
         await RunTarget.insert(
             *(
                 RunTarget(

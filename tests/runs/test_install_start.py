@@ -177,11 +177,8 @@ def test_bench_machines_download_the_image_from_the_configured_address(tmp_path:
 
     settings = Settings(golden_image_dir=tmp_path, golden_image_url="http://10.0.2.2:8080/images/")
     manifest = _image(settings)
-    profile = {
-        "slug": STANDARD_DESKTOP.slug,
-        "variables": {"os_install_swap_size_mib": 2048, "desktop_apps_packages": []},
-    }
-    variables = install_variables(profile, manifest, settings)
+    profile_variables = {"os_install_swap_size_mib": 2048, "desktop_apps_packages": []}
+    variables = install_variables(profile_variables, manifest, settings)
     assert variables["os_install_image"] == f"http://10.0.2.2:8080/images/{Path(manifest['path']).name}"
     assert variables["os_install_swap_size_mib"] == 2048
     assert "desktop_apps_packages" not in variables

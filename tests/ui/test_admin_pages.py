@@ -156,7 +156,7 @@ async def test_an_admin_creates_and_edits_an_installation_profile(db: Any, clien
     assert created.status_code == 303
     path = created.headers["location"].split("?")[0]
     profile_id = int(path.rsplit("/", 1)[1])
-    assert (await get_profile(profile_id))["variables"] == {"accessibility_enabled": True}
+    assert (await get_profile(profile_id)).variables == {"accessibility_enabled": True}
     listed = await client.get("/admin/profiles", headers=HTML)
     assert f'href="/admin/profiles/{profile_id}">Isoteksti<' in listed.text
     edited = await post_form(
@@ -165,8 +165,8 @@ async def test_an_admin_creates_and_edits_an_installation_profile(db: Any, clien
         {**fields, "name_sv": "Stor text", "active": "", "variables": "accessibility_enabled: false"},
     )
     assert edited.status_code == 303
-    row = await get_profile(profile_id)
-    assert (row["name_sv"], row["is_active"], row["variables"]) == (
+    profile = await get_profile(profile_id)
+    assert (profile.name_sv, profile.is_active, profile.variables) == (
         "Stor text",
         False,
         {"accessibility_enabled": False},
