@@ -15,6 +15,7 @@ from inventory.runs.choices import RunState, TargetState
 from inventory.runs.presenters import progress_out, run_out
 from inventory.runs.queries import device_progress, get_run
 from inventory.runs.rows import RunWithTargets
+from inventory.runs.screen import device_screen
 from inventory.runs.supervisor import RunSupervisor
 from inventory.settings import Settings
 
@@ -62,8 +63,18 @@ async def run_stream(
         quiet += POLL_SECONDS
 
 
+async def _device_snapshot(asset_tag: str, progress: Any) -> dict[str, Any]:
+    """The device's bar and the line saying what its machine's own screen shows now."""
+    screen = await device_screen(asset_tag)
+    return {
+        **msgspec.to_builtins(progress),
+        "screen": {"title": screen.title, "detail": screen.detail, "tone": screen.tone.value},
+    }
+
+
 async def device_stream(asset_tag: str, runs: RunSupervisor) -> AsyncGenerator[ServerSentEventMessage, None]:
-    """`progress` whenever the device's latest run moves it; `finished` when that run is over for it."""
+    """`progress` whenever the device's latest run moves it or its machine's screen changes; `finished`
+    when that run is over for it."""
     last: Any = None
     quiet = 0.0
     while True:
@@ -71,7 +82,7 @@ async def device_stream(asset_tag: str, runs: RunSupervisor) -> AsyncGenerator[S
         if row is None:
             yield ServerSentEventMessage(event="finished", data="null")
             return
-        snapshot = msgspec.to_builtins(progress_out(row))
+        snapshot = await _device_snapshot(asset_tag, progress_out(row))
         if snapshot != last:
             finished = TargetState(row["state"]).finished
             yield _message("finished" if finished else "progress", snapshot)

@@ -11,7 +11,16 @@
     message.textContent = data.message || "";
     message.hidden = !data.message;
   }
+  // The device page's line saying what the machine's own screen shows (a device's stream carries it).
+  function updateScreen(section, screen) {
+    var line = section.querySelector("[data-machine-screen]");
+    if (!line || !screen) { return; }
+    line.dataset.tone = screen.tone;
+    line.querySelector('[data-field="screen-title"]').textContent = screen.title;
+    line.querySelector('[data-field="screen-detail"]').textContent = screen.detail ? " · " + screen.detail : "";
+  }
   function apply(section, data) {
+    updateScreen(section, data.screen);
     var targets = data.targets || [data];
     targets.forEach(function (target) {
       var tag = target.asset_tag || section.querySelector("[data-progress-for]").dataset.progressFor;
