@@ -23,7 +23,7 @@ from inventory.permissions import Permission
 from inventory.runs.choices import ACTIVE_RUN_STATES, Executor, RunKind, RunState, TargetState
 from inventory.runs.connections import connections_for, host_spec
 from inventory.runs.installing import install_disk, install_variables, installs, profile_image
-from inventory.runs.job_builder import MAX_FORKS, PLAYBOOKS, TIMEOUTS, expected_tasks
+from inventory.runs.job_builder import MAX_FORKS, PLAYBOOKS, TIMEOUTS
 from inventory.runs.passwords import store_password
 from inventory.runs.provisioning_profiles import profile_in_use
 from inventory.runs.queries import latest_scan_facts
@@ -32,6 +32,7 @@ from inventory.runs.schemas import ProfileOut
 from inventory.runs.tables import BenchSite, Run, RunTarget
 from inventory.settings import Settings
 from provisioning.playbook_job import Playbook, default_playbooks_dir
+from provisioning.task_count import expected_tasks
 
 MAX_DEVICES = 50
 DEFAULT_USERNAME = "kayttaja"

@@ -18,8 +18,9 @@ from provisioning.events import (
 )
 from provisioning.hosts import LocalHost
 from provisioning.local_runner import start_local_run
-from provisioning.playbook_job import Job, Playbook
+from provisioning.playbook_job import Job, Playbook, default_playbooks_dir
 from provisioning.results import scan_results
+from provisioning.task_count import expected_tasks
 from tests.provisioning.helpers import final_status, run_job
 
 
@@ -35,6 +36,9 @@ def test_a_scan_gives_started_and_ok_events_for_every_host_and_a_recap() -> None
         ok = [e.task for e in events if isinstance(e, TaskResult) and e.host == host.name]
         assert "Gather the hardware facts" in started
         assert started == ok
+        assert len(started) == expected_tasks(default_playbooks_dir(), "scan.yml"), (
+            started
+        )  # the bar's measure
         recap = next(e for e in events if isinstance(e, HostRecap) and e.host == host.name)
         assert (recap.failed, recap.unreachable, recap.changed) == (0, 0, 0)
     assert all(e.raw for e in events), "every event keeps its raw form as evidence"

@@ -8,9 +8,11 @@ import sys
 
 import pytest
 
+from provisioning.events import TaskStarted
 from provisioning.hosts import LocalHost
-from provisioning.playbook_job import Job, Playbook
+from provisioning.playbook_job import Job, Playbook, default_playbooks_dir
 from provisioning.results import wipe_results
+from provisioning.task_count import expected_tasks
 from tests.provisioning.helpers import final_status, run_job
 from tests.support import require
 
@@ -34,6 +36,9 @@ def test_a_named_disk_reads_back_as_zeros_and_an_unnamed_one_is_untouched(make_d
     events = run_job(_wipe_job([{"device": named.device, "serial": named.serial}], named.is_image_file))
     assert final_status(events) == "successful"
     assert named.is_zero()
+    # The progress bar's measure is what Ansible starts, the check of the role's arguments included.
+    started = [e.task for e in events if isinstance(e, TaskStarted) and e.host == HOST]
+    assert len(started) == expected_tasks(default_playbooks_dir(), "wipe.yml"), started
     assert other.digest() == other_before
     report = wipe_results(events)[HOST]
     assert report.passed

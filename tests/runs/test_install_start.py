@@ -17,7 +17,6 @@ from inventory.lifecycle import State
 from inventory.permissions import Role
 from inventory.runs.choices import Connection, RunKind
 from inventory.runs.connections import ManualConnection, set_connection
-from inventory.runs.job_builder import expected_tasks
 from inventory.runs.provisioning_profiles import seed_default_profiles
 from inventory.runs.starting import RunRequest, start_run
 from inventory.runs.tables import HardwareScan, Run, RunTarget
@@ -25,6 +24,7 @@ from inventory.settings import Settings
 from provisioning.default_profiles import STANDARD_DESKTOP
 from provisioning.golden_image import ImageRecipe, archive_path, cache_key
 from provisioning.playbook_job import default_playbooks_dir
+from provisioning.task_count import expected_tasks
 from tests import factories
 
 
