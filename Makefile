@@ -9,7 +9,7 @@ PORT ?= 8000
 # Debian packages the test suite drives for real (browsers, Ansible targets, printers, decoders).
 SYSTEM_PACKAGES := $(shell cat tests/system-packages.txt 2>/dev/null | sed 's/\#.*//')
 
-.PHONY: run test test-journey install install-test system-deps lint pytest pytest-sqlite pytest-postgres schemathesis schemathesis-sqlite schemathesis-postgres clean messages migration
+.PHONY: run test test-journey install install-test system-deps lint pytest pytest-sqlite pytest-postgres schemathesis schemathesis-sqlite schemathesis-postgres clean messages migration screenshots
 
 run: install
 	$(BIN)/kierto migrate
@@ -92,6 +92,10 @@ schemathesis-postgres: install-test
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# Retake the README's screenshots (docs/screenshots/) from the demo data, in the browser.
+screenshots: system-deps install-test
+	KIERTO_UPDATE_SCREENSHOTS=1 $(BIN)/pytest -p no:randomly tests/ui/test_navigation.py
 
 # Extract translatable strings and merge them into the fi/sv/en catalogs (then translate the new ones).
 messages: install-test

@@ -4,6 +4,7 @@ the language changed by choosing it, axe clean, no sideways scroll. The README's
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pyotp
@@ -14,13 +15,26 @@ from inventory.demo import DemoLogin, load_demo_data
 from inventory.navigation import PRIMARY, START_PAGES
 from inventory.permissions import Role
 from tests.conftest import _truncate_all
-from tests.ui.browser import DESKTOP, PageWatch, new_context, run_db, serious_violations, wider_than_screen
+from tests.ui.browser import (
+    ARTIFACTS,
+    DESKTOP,
+    PageWatch,
+    new_context,
+    run_db,
+    serious_violations,
+    wider_than_screen,
+)
 from tests.ui.test_browser import browser, watch
 
 __all__ = ["browser", "watch"]
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The README's pictures are rewritten only when asked (make screenshots); a test run keeps them as artefacts.
+SCREENSHOTS = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if os.environ.get("KIERTO_UPDATE_SCREENSHOTS")
+    else ARTIFACTS / "readme"
+)
 PHONE = {"width": 390, "height": 844}
 HEADER_SHARE_ON_PHONE = 0.25  # the header may take at most a quarter of a phone's height
 
