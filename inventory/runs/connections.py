@@ -6,7 +6,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 from piccolo.engine.base import Engine
@@ -25,6 +25,7 @@ from inventory.i18n import N_
 from inventory.lifecycle import FINAL_STATES, State
 from inventory.permissions import Permission
 from inventory.runs.choices import Connection, Pairing
+from inventory.runs.rows import BenchMachineRow, SerialMatch
 from inventory.runs.schemas import MachineOut
 from inventory.runs.tables import BenchMachine
 from inventory.settings import Settings
@@ -81,7 +82,7 @@ def _clean(check_in: CheckIn) -> CheckIn:
     )
 
 
-async def _device_by_serial(site_id: int, serial: str | None) -> dict[str, Any] | None:
+async def _device_by_serial(site_id: int, serial: str | None) -> SerialMatch | None:
     if not serial:
         return None
     rows = await Device.select(Device.id, Device.asset_tag, Device.state).where(
@@ -89,7 +90,7 @@ async def _device_by_serial(site_id: int, serial: str | None) -> dict[str, Any] 
         & (Device.serial == serial)
         & Device.state.not_in([s.value for s in FINAL_STATES])
     )
-    return dict(rows[0]) if len(rows) == 1 else None
+    return cast(SerialMatch, rows[0]) if len(rows) == 1 else None
 
 
 async def check_in(engine: Engine[Any], site_id: int, report: CheckIn, actor: Actor) -> CheckInResult:
@@ -142,26 +143,25 @@ async def check_in(engine: Engine[Any], site_id: int, report: CheckIn, actor: Ac
         device = await _device_by_serial(site_id, report.serial)
         if device is None:
             return CheckInResult(machine_id, None, None)
-        await _pair(machine_id, device, Pairing.SERIAL, actor)
+        await _pair(machine_id, device["id"], State(device["state"]), Pairing.SERIAL, actor)
         return CheckInResult(machine_id, device["asset_tag"], Pairing.SERIAL)
 
 
-async def _pair(machine_id: int, device: dict[str, Any], how: Pairing, actor: Actor) -> None:
+async def _pair(machine_id: int, device_id: int, state: State, how: Pairing, actor: Actor) -> None:
     # A device has one machine on the bench: older pairings of it end.
     await BenchMachine.update(
         {BenchMachine.device: None, BenchMachine.paired_at: None, BenchMachine.paired_how: None}
-    ).where((BenchMachine.device == device["id"]) & (BenchMachine.id != machine_id))
+    ).where((BenchMachine.device == device_id) & (BenchMachine.id != machine_id))
     await BenchMachine.update(
         {
-            BenchMachine.device: device["id"],
+            BenchMachine.device: device_id,
             BenchMachine.paired_at: now(),
             BenchMachine.paired_by: actor.label,
             BenchMachine.paired_how: how.value,
         }
     ).where(BenchMachine.id == machine_id)
-    state = State(device["state"])
     await record_event(
-        device["id"], PAIRED_ACTION, state, state, actor, details={"machine_id": machine_id, "how": how.value}
+        device_id, PAIRED_ACTION, state, state, actor, details={"machine_id": machine_id, "how": how.value}
     )
 
 
@@ -186,7 +186,7 @@ async def pair_by_tag(engine: Engine[Any], machine_id: int, code: str, actor: Ac
             raise Conflict(N_("This device belongs to another site than the bench the machine is on."))
         if State(device["state"]) in FINAL_STATES:
             raise Conflict(N_("This device has left the workshop; its record can no longer be changed."))
-        await _pair(machine_id, dict(device), Pairing.TAG, actor)
+        await _pair(machine_id, device["id"], State(device["state"]), Pairing.TAG, actor)
         return str(device["asset_tag"])
 
 
@@ -246,11 +246,11 @@ async def set_connection(
             )
         ).returning(BenchMachine.id)
         machine_id = int(rows[0]["id"])
-        await _pair(machine_id, dict(device), Pairing.MANUAL, actor)
+        await _pair(machine_id, device["id"], State(device["state"]), Pairing.MANUAL, actor)
     return machine_id
 
 
-async def connections_for(device_ids: list[int]) -> dict[int, dict[str, Any]]:
+async def connections_for(device_ids: list[int]) -> dict[int, BenchMachineRow]:
     """The machine each device is paired with, by device id."""
     if not device_ids:
         return {}
@@ -259,10 +259,10 @@ async def connections_for(device_ids: list[int]) -> dict[int, dict[str, Any]]:
         .where(BenchMachine.device.is_in(device_ids))
         .order_by(BenchMachine.paired_at)
     )
-    return {row["device"]: dict(row) for row in rows}
+    return {row["device"]: cast(BenchMachineRow, row) for row in rows}
 
 
-def host_spec(host: str, machine: dict[str, Any]) -> dict[str, Any]:
+def host_spec(host: str, machine: BenchMachineRow) -> dict[str, Any]:
     """A machine's connection as job data (no secrets: the SSH key stays where Ansible runs)."""
     connection = Connection(machine["connection"])
     if connection is Connection.SSH:

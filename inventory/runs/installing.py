@@ -10,7 +10,7 @@ from inventory.errors import Conflict
 from inventory.i18n import N_
 from inventory.runs.choices import Connection
 from inventory.runs.queries import latest_scan_facts
-from inventory.runs.rows import RunDeviceRow, WipeTarget
+from inventory.runs.rows import BenchMachineRow, RunDeviceRow, WipeTarget
 from inventory.runs.schemas import ProfileOut
 from inventory.settings import Settings
 from provisioning.golden_image import ImageRecipe, archive_path, cache_key, read_manifest
@@ -18,7 +18,7 @@ from provisioning.playbook_job import Playbook, default_playbooks_dir
 from provisioning.variables import documented_variables
 
 
-def installs(machines: list[dict[str, Any]]) -> bool:
+def installs(machines: list[BenchMachineRow]) -> bool:
     """True when the machines are on the bench (installed from the image), False for chroots (provisioned
     in place: a Debian root that is already there, as in tests); a run may not mix the two."""
     kinds = {Connection(machine["connection"]) is Connection.CHROOT for machine in machines}

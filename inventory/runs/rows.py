@@ -100,3 +100,31 @@ class WipeTarget(TypedDict):
     device: str
     serial: str
     disk_id: int
+
+
+class BenchMachineRow(TypedDict):
+    """A machine that checked in from the bench, as `connections_for` reads it: how to reach it."""
+
+    id: int
+    site: int
+    device: int | None
+    connection: str
+    dmi_serial: str | None
+    mac: str
+    address: str
+    ssh_port: int
+    ssh_user: str
+    host_key: str | None
+    hostname: str
+    checked_in_at: dt.datetime
+    paired_at: dt.datetime | None
+    paired_by: str
+    paired_how: str | None
+
+
+class SerialMatch(TypedDict):
+    """The one device in the workshop whose serial a checking-in machine reported."""
+
+    id: int
+    asset_tag: str
+    state: str

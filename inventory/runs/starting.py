@@ -27,7 +27,7 @@ from inventory.runs.job_builder import MAX_FORKS, PLAYBOOKS, TIMEOUTS
 from inventory.runs.passwords import store_password
 from inventory.runs.provisioning_profiles import profile_in_use
 from inventory.runs.queries import latest_scan_facts
-from inventory.runs.rows import RunDeviceRow, WipeTarget
+from inventory.runs.rows import BenchMachineRow, RunDeviceRow, WipeTarget
 from inventory.runs.schemas import ProfileOut
 from inventory.runs.tables import BenchSite, Run, RunTarget
 from inventory.settings import Settings
@@ -141,7 +141,7 @@ async def wipe_targets(device: RunDeviceRow) -> list[WipeTarget]:
     return targets
 
 
-def _check_ready(kind: RunKind, devices: list[RunDeviceRow], machines: dict[int, dict[str, Any]]) -> None:
+def _check_ready(kind: RunKind, devices: list[RunDeviceRow], machines: dict[int, BenchMachineRow]) -> None:
     for device in devices:
         if device["id"] not in machines:
             raise Conflict(
