@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from piccolo.engine.base import Engine
 
@@ -21,6 +21,7 @@ from inventory.i18n import N_
 from inventory.lifecycle import Action, State
 from inventory.runs.choices import RunKind, RunState, TargetState
 from inventory.runs.recording import stored_events
+from inventory.runs.rows import FinishedRun, OpenTarget
 from inventory.runs.sampling import maybe_pick
 from inventory.runs.tables import HardwareScan, Run, RunTarget
 from inventory.settings import Settings
@@ -50,7 +51,7 @@ WIPE_INCOMPLETE = N_("Not every disk was erased and verified.")
 DISK_KINDS = {"hdd": DiskKind.HDD, "ssd": DiskKind.SSD, "nvme": DiskKind.NVME}
 
 
-def _failure(run_state: RunState, target: dict[str, Any]) -> str:
+def _failure(run_state: RunState, target: OpenTarget) -> str:
     if target["message"]:
         return str(target["message"])
     return RUN_FAILURES.get(run_state, RUN_FAILURES[RunState.FAILED])
@@ -193,8 +194,8 @@ def _erasure_record(evidence: list[WipeEvidence], disk_ids: dict[str, int], iden
 
 async def _wipe_outcome(
     engine: Engine[Any],
-    run: dict[str, Any],
-    target: dict[str, Any],
+    run: FinishedRun,
+    target: OpenTarget,
     events: list[Event],
     settings: Settings,
 ) -> None:
@@ -254,11 +255,11 @@ async def _wipe_outcome(
 
 async def _fail(
     engine: Engine[Any],
-    target: dict[str, Any],
+    target: OpenTarget,
     action: Action | None,
     message: str,
     settings: Settings,
-    run: dict[str, Any],
+    run: FinishedRun,
 ) -> None:
     state = TargetState.INTERRUPTED if run["state"] == RunState.INTERRUPTED.value else TargetState.FAILED
     async with write_transaction(engine):
@@ -284,10 +285,15 @@ async def _fail(
 
 async def apply_outcomes(engine: Engine[Any], run_id: int, settings: Settings) -> None:
     """Take each device of a finished run to its next step, once; safe to call again after a crash."""
-    run = await Run.select().where(Run.id == run_id).output(load_json=True).first()
+    run = (
+        await Run.select(Run.id, Run.kind, Run.state, Run.profile, Run.job_ident, Run.job, Run.started_by)
+        .where(Run.id == run_id)
+        .output(load_json=True)
+        .first()
+    )
     if run is None or not RunState(run["state"]).finished:
         return
-    targets = await RunTarget.select().where(
+    targets = await RunTarget.select(RunTarget.id, RunTarget.device, RunTarget.host, RunTarget.message).where(
         (RunTarget.run == run_id)
         & RunTarget.state.is_in([TargetState.PENDING.value, TargetState.RUNNING.value])
     )
@@ -299,7 +305,7 @@ async def apply_outcomes(engine: Engine[Any], run_id: int, settings: Settings) -
             RunKind.SCAN: _scan_outcome,
         }[RunKind(run["kind"])]
         for target in targets:
-            await outcome(engine, run, target, events, settings)
+            await outcome(engine, cast(FinishedRun, run), cast(OpenTarget, target), events, settings)
     await Run.update({Run.outcomes_applied_at: now()}).where(
         (Run.id == run_id) & Run.outcomes_applied_at.is_null()
     )
@@ -307,8 +313,8 @@ async def apply_outcomes(engine: Engine[Any], run_id: int, settings: Settings) -
 
 async def _provision_outcome(
     engine: Engine[Any],
-    run: dict[str, Any],
-    target: dict[str, Any],
+    run: FinishedRun,
+    target: OpenTarget,
     events: list[Event],
     settings: Settings,
 ) -> None:
@@ -347,8 +353,8 @@ def _failed_step(events: list[Event], host: str) -> str | None:
 
 async def _scan_outcome(
     engine: Engine[Any],
-    run: dict[str, Any],
-    target: dict[str, Any],
+    run: FinishedRun,
+    target: OpenTarget,
     events: list[Event],
     settings: Settings,
 ) -> None:

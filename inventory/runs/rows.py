@@ -128,3 +128,24 @@ class SerialMatch(TypedDict):
     id: int
     asset_tag: str
     state: str
+
+
+class FinishedRun(TypedDict):
+    """A run whose devices are taken to their next step (`outcomes.apply_outcomes`)."""
+
+    id: int
+    kind: str
+    state: str
+    profile: int | None
+    job_ident: str
+    job: dict[str, Any]
+    started_by: int | None
+
+
+class OpenTarget(TypedDict):
+    """A device of a finished run that has no outcome yet."""
+
+    id: int
+    device: int
+    host: str
+    message: str
