@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from inventory.actors import Actor
 from inventory.devices.tables import Device
@@ -12,6 +12,7 @@ from inventory.errors import NotFound
 from inventory.i18n import N_
 from inventory.lifecycle import IN_WORKSHOP, OUT_OF_WORKSHOP, State
 from inventory.sites.reach import site_condition
+from inventory.stocktake.rows import CountedDevice, StockTakeHeader, StockTakeListRow
 from inventory.stocktake.tables import StockTake, StockTakeScan
 
 # Devices in these steps are not in the workshop at all: finding one there is worth a word.
@@ -78,11 +79,11 @@ def scope_states(states: Sequence[str]) -> tuple[State, ...]:
     return chosen or ON_SITE_STATES
 
 
-def _counted(row: dict[str, Any], reason: str = "") -> Counted:
+def _counted(row: CountedDevice, reason: str = "") -> Counted:
     return Counted(row["asset_tag"], row["make"], row["model"], State(row["state"]), row["site_code"], reason)
 
 
-def misplacement(row: dict[str, Any], site_id: int, states: tuple[State, ...]) -> str:
+def misplacement(row: CountedDevice, site_id: int, states: tuple[State, ...]) -> str:
     """Why a found device should not be where it was counted, or "" when it belongs there."""
     state = State(row["state"])
     if state in OUT_OF_WORKSHOP:
@@ -94,7 +95,7 @@ def misplacement(row: dict[str, Any], site_id: int, states: tuple[State, ...]) -
     return ""
 
 
-async def _header(stocktake_id: int) -> dict[str, Any]:
+async def _header(stocktake_id: int) -> StockTakeHeader:
     row = (
         await StockTake.select(*StockTake.all_columns(), StockTake.site.code.as_alias("site_code"))
         .where(StockTake.id == stocktake_id)
@@ -103,10 +104,10 @@ async def _header(stocktake_id: int) -> dict[str, Any]:
     )
     if row is None:
         raise NotFound(N_("There is no such stock-take."))
-    return dict(row)
+    return cast(StockTakeHeader, row)
 
 
-def _from_outcome(header: dict[str, Any], states: tuple[State, ...]) -> StockTakeView:
+def _from_outcome(header: StockTakeHeader, states: tuple[State, ...]) -> StockTakeView:
     outcome = header["outcome"] or {}
 
     def rows(name: str) -> tuple[Counted, ...]:
@@ -147,7 +148,7 @@ async def stocktake_view(stocktake_id: int) -> StockTakeView:
     scanned_ids = list(dict.fromkeys(s["device"] for s in scans if s["device"] is not None))
     unknown = tuple(dict.fromkeys(s["code"] for s in scans if s["device"] is None))
     found_rows = await Device.select(*DEVICE_COLUMNS).where(Device.id.is_in(scanned_ids or [0]))
-    by_id = {row["id"]: row for row in found_rows}
+    by_id = {row["id"]: cast(CountedDevice, row) for row in found_rows}
     found: list[Counted] = []
     misplaced: list[Counted] = []
     for device_id in scanned_ids:
@@ -160,7 +161,7 @@ async def stocktake_view(stocktake_id: int) -> StockTakeView:
         .order_by(Device.asset_tag)
     )
     seen = set(scanned_ids)
-    missing = tuple(_counted(row) for row in expected_rows if row["id"] not in seen)
+    missing = tuple(_counted(cast(CountedDevice, row)) for row in expected_rows if row["id"] not in seen)
     return StockTakeView(
         id=header["id"],
         site_id=header["site"],
@@ -177,7 +178,7 @@ async def stocktake_view(stocktake_id: int) -> StockTakeView:
     )
 
 
-async def list_stocktakes(actor: Actor, limit: int = 50) -> list[dict[str, Any]]:
+async def list_stocktakes(actor: Actor, limit: int = 50) -> list[StockTakeListRow]:
     """The latest stock-takes of the sites in the actor's reach, newest first."""
     query = StockTake.select(
         StockTake.id,
@@ -195,7 +196,7 @@ async def list_stocktakes(actor: Actor, limit: int = 50) -> list[dict[str, Any]]
     in_reach = site_condition(actor, StockTake.site)
     if in_reach is not None:
         query = query.where(in_reach)
-    return list(await query.order_by(StockTake.id, ascending=False).limit(limit))
+    return cast(list[StockTakeListRow], await query.order_by(StockTake.id, ascending=False).limit(limit))
 
 
 @dataclass(frozen=True)
