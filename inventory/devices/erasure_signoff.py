@@ -10,7 +10,7 @@ decision flow asks for Purge there): a coordinator accepts it with a written rea
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from piccolo.engine.base import Engine
 
@@ -18,6 +18,8 @@ from inventory.actors import Actor
 from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.devices.events import record_event
+from inventory.devices.reach import NO_SUCH_ERASURE
+from inventory.devices.rows import AwaitingSignOffRow, SignOffErasure
 from inventory.devices.tables import Erasure
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
 from inventory.event_kinds import Activity
@@ -30,7 +32,7 @@ WARNING_ACCEPTED_ACTION = Activity.ERASURE_WARNING_ACCEPTED
 MAX_BATCH = 200
 
 
-async def _erasure(number: str) -> dict[str, Any]:
+async def _erasure(number: str) -> SignOffErasure:
     row = (
         await Erasure.select(
             Erasure.id,
@@ -47,8 +49,8 @@ async def _erasure(number: str) -> dict[str, Any]:
         .first()
     )
     if row is None:
-        raise NotFound(N_("There is no erasure with the certificate number {number}."), {"number": number})
-    return dict(row)
+        raise NotFound(NO_SUCH_ERASURE, {"number": number})
+    return cast(SignOffErasure, row)
 
 
 async def sign_off(engine: Engine[Any], numbers: Sequence[str], title: str, actor: Actor) -> int:
@@ -136,7 +138,7 @@ async def accept_warning(engine: Engine[Any], number: str, reason: str, actor: A
         )
 
 
-async def awaiting_sign_off() -> list[dict[str, Any]]:
+async def awaiting_sign_off() -> list[AwaitingSignOffRow]:
     """Passed erasures not yet signed off, oldest first, with their device and warning."""
     rows = (
         await Erasure.select(
@@ -153,4 +155,4 @@ async def awaiting_sign_off() -> list[dict[str, Any]]:
         .order_by(Erasure.id)
         .limit(MAX_BATCH)
     )
-    return list(rows)
+    return cast(list[AwaitingSignOffRow], rows)

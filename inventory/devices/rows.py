@@ -1,4 +1,5 @@
-"""The rows the device queries return (`devices/queries.py`), typed: what a reader and mypy may expect of each."""
+"""The rows the device queries return (`devices/queries.py`, `erasure_signoff.py`), typed: what a reader and mypy
+may expect of each."""
 
 from __future__ import annotations
 
@@ -94,3 +95,30 @@ class DeviceErasureRow(TypedDict):
     tool: str
     source: str
     finished_at: dt.datetime | None
+
+
+class SignOffErasure(TypedDict):
+    """An erasure as signing it off or accepting its warning reads it, with its device's state."""
+
+    id: int
+    device: int
+    passed: bool
+    operator: int | None
+    validated_at: dt.datetime | None
+    warning: str
+    warning_accepted_at: dt.datetime | None
+    certificate_number: str
+    state: str
+
+
+class AwaitingSignOffRow(TypedDict):
+    """A passed erasure that waits to be signed off, with its device's tag."""
+
+    certificate_number: str
+    finished_at: dt.datetime | None
+    tool: str
+    tool_version: str
+    warning: str
+    warning_accepted_at: dt.datetime | None
+    operator: int | None
+    asset_tag: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 from inventory.actors import Actor
 from inventory.database import AnyEngine, write_transaction
 from inventory.devices.queries import device_id_of
+from inventory.devices.reach import NO_SUCH_ERASURE
 from inventory.devices.tables import Device, Erasure
 from inventory.documents.certificate_facts import destruction_facts, erasure_facts
 from inventory.documents.issuing import Issued, issue_revision
@@ -27,9 +28,7 @@ async def issue_erasure_certificate(
     async with write_transaction(engine):
         erasure = await Erasure.select().where(Erasure.certificate_number == number.strip().upper()).first()
         if erasure is None:
-            raise NotFound(
-                N_("There is no erasure with the certificate number {number}."), {"number": number}
-            )
+            raise NotFound(NO_SUCH_ERASURE, {"number": number})
         if not erasure["passed"]:
             raise Conflict(
                 N_("Erasure {number} did not pass, so it has no certificate. Wipe the device again."),

@@ -13,6 +13,7 @@ from piccolo.engine.base import Engine
 from inventory.actors import Actor
 from inventory.clock import now
 from inventory.database import write_transaction
+from inventory.devices.reach import NO_SUCH_ERASURE
 from inventory.devices.tables import Device, Erasure
 from inventory.devices.transitions import TransitionRequest, transition
 from inventory.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -116,9 +117,7 @@ async def record_reverification(
             .first()
         )
         if erasure is None:
-            raise NotFound(
-                N_("There is no erasure with the certificate number {number}."), {"number": certificate}
-            )
+            raise NotFound(NO_SUCH_ERASURE, {"number": certificate})
         if not erasure["passed"]:
             raise Conflict(N_("Only a passed erasure can be re-verified."))
         if erasure["reverified_at"] is not None:
