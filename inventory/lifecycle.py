@@ -46,6 +46,8 @@ FINAL_STATES = frozenset({State.HANDED_OVER, State.SCRAPPED})
 # Devices no longer in the workshop: given, lent (until returned) or gone to the recycler.
 OUT_OF_WORKSHOP = frozenset({*FINAL_STATES, State.ON_LOAN})
 IN_WORKSHOP = frozenset(set(State) - OUT_OF_WORKSHOP)
+# A handed-over or scrapped device's record is evidence: corrections, pairings and checks are refused.
+RECORD_CLOSED = N_("This device has left the workshop; its record can no longer be changed.")
 
 
 class Action(StrEnum):

@@ -14,7 +14,7 @@ from inventory.devices.tables import Device, DeviceEvent
 from inventory.devices.transitions import transition
 from inventory.errors import DomainError, Forbidden, InvalidInput
 from inventory.i18n import N_, gettext
-from inventory.lifecycle import FINAL_STATES, Action, State
+from inventory.lifecycle import FINAL_STATES, RECORD_CLOSED, Action, State
 from inventory.permissions import Permission
 from inventory.settings import Settings
 from inventory.sites.reach import site_in_reach
@@ -95,9 +95,7 @@ async def mark_labelled(engine: AnyEngine, tags: Sequence[str], actor: Actor) ->
                 continue
             state = State(device["state"])
             if state in FINAL_STATES:
-                message = gettext(
-                    N_("This device has left the workshop; its record can no longer be changed.")
-                )
+                message = gettext(RECORD_CLOSED)
                 outcomes.append(Outcome(tag, False, message))
             elif device["id"] in done_before:
                 outcomes.append(Outcome(tag, False, gettext(N_("The label was already marked attached."))))

@@ -11,12 +11,13 @@ from inventory.clock import now
 from inventory.database import AnyEngine, write_transaction
 from inventory.devices.events import record_event
 from inventory.devices.intake import NewDisk, normalise_serial
+from inventory.devices.open_record import require_open_record
 from inventory.devices.reach import no_such_device, reach_device
 from inventory.devices.tables import Device, Disk, ErasureDisk
 from inventory.errors import Conflict, InvalidInput, NotFound
 from inventory.event_kinds import Activity
 from inventory.i18n import N_
-from inventory.lifecycle import FINAL_STATES, State
+from inventory.lifecycle import State
 from labels.sanitisation_terms import DiskKind
 
 EDIT_ACTION = Activity.EDITED
@@ -62,8 +63,7 @@ async def _editable_device(asset_tag: str) -> dict[str, Any]:
     device = await Device.select(Device.id, Device.state).where(Device.asset_tag == asset_tag).first()
     if device is None:
         raise no_such_device(asset_tag)
-    if State(device["state"]) in FINAL_STATES:
-        raise Conflict(N_("This device has left the workshop; its record can no longer be changed."))
+    require_open_record(device["state"])
     return dict(device)
 
 

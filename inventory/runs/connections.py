@@ -16,6 +16,7 @@ from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.devices.events import record_event
 from inventory.devices.intake import normalise_serial
+from inventory.devices.open_record import require_open_record
 from inventory.devices.reach import no_such_device
 from inventory.devices.scanning import resolve_scan
 from inventory.devices.tables import Device
@@ -184,8 +185,7 @@ async def pair_by_tag(engine: Engine[Any], machine_id: int, code: str, actor: Ac
         assert device is not None
         if device["site"] != machine["site"]:
             raise Conflict(N_("This device belongs to another site than the bench the machine is on."))
-        if State(device["state"]) in FINAL_STATES:
-            raise Conflict(N_("This device has left the workshop; its record can no longer be changed."))
+        require_open_record(device["state"])
         await _pair(machine_id, device["id"], State(device["state"]), Pairing.TAG, actor)
         return str(device["asset_tag"])
 

@@ -12,9 +12,10 @@ from inventory.choices import ConditionGrade
 from inventory.clock import now
 from inventory.database import write_transaction
 from inventory.devices.events import record_event
+from inventory.devices.open_record import require_open_record
 from inventory.devices.reach import no_such_device, reach_device
 from inventory.devices.tables import Device
-from inventory.errors import Conflict, Forbidden, InvalidInput
+from inventory.errors import Forbidden, InvalidInput
 from inventory.event_kinds import Activity
 from inventory.i18n import N_, gettext
 from inventory.lifecycle import State
@@ -113,8 +114,7 @@ async def record_hardware_check(
         raise InvalidInput("items", N_("The checklist has no item {items}."), {"items": ", ".join(unknown)})
     async with write_transaction(engine):
         device = await _device(asset_tag)
-        if State(device["state"]) in (State.HANDED_OVER, State.SCRAPPED):
-            raise Conflict(N_("This device has left the workshop; its record can no longer be changed."))
+        require_open_record(device["state"])
         battery = await latest_battery_health(device["id"])
         result = grade(checklist, battery)
         await HardwareCheck.insert(
