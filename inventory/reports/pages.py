@@ -23,10 +23,10 @@ from inventory.reports.queries import (
     handovers_by_month,
     lead_times,
     overdue_loans_shown_to,
-    site_names,
     stock_by_site,
     stuck_devices,
 )
+from inventory.sites.services import list_sites
 from inventory.web import Page, format_short_month
 
 WAITING_PER_PAGE = 50
@@ -108,7 +108,7 @@ class ReportPages(Controller):
                 "state": step.value if step else "",
                 "site_id": site_id,
                 "state_options": [(s.value, days) for s, days in thresholds.items()],
-                "site_options": [(row["id"], f"{row['code']} – {row['name']}") for row in await site_names()],
+                "site_options": [(row["id"], f"{row['code']} – {row['name']}") for row in await list_sites()],
                 "thresholds": thresholds,
             },
         )

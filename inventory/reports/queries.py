@@ -9,7 +9,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar, cast
 
 from piccolo.query.functions.aggregate import Count
 
@@ -21,7 +21,10 @@ from inventory.devices.waiting import any_of, waiting_too_long
 from inventory.lifecycle import Action, State
 from inventory.privacy.access_log import log_access
 from inventory.privacy.choices import AccessAction, Purpose
+from inventory.reports.rows import LeadTimeEvent, OverdueDevice, StuckDevice, WaitingDevice
 from inventory.sites.tables import Site
+
+Row = TypeVar("Row")
 
 SECONDS_PER_DAY = 86_400
 LEAD_TIME_WINDOW_DAYS = 365
@@ -46,11 +49,6 @@ class StockRow:
     def total(self) -> int:
         """All devices of the site."""
         return sum(self.counts.values())
-
-
-async def site_names() -> list[dict[str, Any]]:
-    """Every site's id, code and name, for a filter."""
-    return list(await Site.select(Site.id, Site.code, Site.name).order_by(Site.code))
 
 
 async def stock_by_site() -> list[StockRow]:
@@ -90,7 +88,7 @@ def _lead_time(durations: list[float]) -> LeadTime:
     return LeadTime(round(statistics.median(durations), 1), len(durations))
 
 
-def lead_times_from(events: list[dict[str, Any]], since: dt.datetime) -> LeadTimes:
+def lead_times_from(events: list[LeadTimeEvent], since: dt.datetime) -> LeadTimes:
     """Pair each device's starts (intake, return) with its next "provisioned", and that with the next
     handover; a stretch counts when it ended after `since`. `events` are in the order they happened."""
     to_ready: list[float] = []
@@ -126,13 +124,16 @@ async def lead_times(window_days: int = LEAD_TIME_WINDOW_DAYS) -> LeadTimes:
         & (DeviceEvent.at >= since)
     )
     devices = sorted({row["device"] for row in ended})
-    events: list[dict[str, Any]] = []
+    events: list[LeadTimeEvent] = []
     for start in range(0, len(devices), LEAD_TIME_DEVICES_PER_QUERY):
-        events += await DeviceEvent.select(
-            DeviceEvent.id, DeviceEvent.device, DeviceEvent.action, DeviceEvent.at
-        ).where(
-            DeviceEvent.device.is_in(devices[start : start + LEAD_TIME_DEVICES_PER_QUERY])
-            & DeviceEvent.action.is_in(actions)
+        events += cast(
+            list[LeadTimeEvent],
+            await DeviceEvent.select(
+                DeviceEvent.id, DeviceEvent.device, DeviceEvent.action, DeviceEvent.at
+            ).where(
+                DeviceEvent.device.is_in(devices[start : start + LEAD_TIME_DEVICES_PER_QUERY])
+                & DeviceEvent.action.is_in(actions)
+            ),
         )
     events.sort(key=lambda event: event["id"])
     return lead_times_from(events, since)
@@ -173,16 +174,16 @@ async def handovers_by_month(months: int = MONTHS_SHOWN) -> list[MonthCount]:
 
 
 @dataclass(frozen=True)
-class Bounded:
+class Bounded(Generic[Row]):
     """The first rows of a list (the worst first) and how many there are in all; with `more`, at least
     that many (counting a backlog of 100,000 to the last one is not worth its time on the dashboard)."""
 
-    rows: list[dict[str, Any]]
+    rows: list[Row]
     total: int
     more: bool = False
 
 
-async def overdue_loans(limit: int = DASHBOARD_ROWS) -> Bounded:
+async def overdue_loans(limit: int = DASHBOARD_ROWS) -> Bounded[OverdueDevice]:
     """Devices on loan past their due date, longest overdue first, with the client's pseudonymous code."""
     overdue = (Device.state == State.ON_LOAN.value) & (Device.loan_due_on < today())
     rows = (
@@ -199,11 +200,13 @@ async def overdue_loans(limit: int = DASHBOARD_ROWS) -> Bounded:
         .order_by(Device.loan_due_on)
         .limit(limit)
     )
-    found = [{**row, "days_overdue": (today() - row["loan_due_on"]).days} for row in rows]
+    found = [
+        cast(OverdueDevice, {**row, "days_overdue": (today() - row["loan_due_on"]).days}) for row in rows
+    ]
     return Bounded(found, len(found) if len(found) < limit else await Device.count().where(overdue))
 
 
-async def overdue_loans_shown_to(actor: Actor, limit: int = DASHBOARD_ROWS) -> Bounded:
+async def overdue_loans_shown_to(actor: Actor, limit: int = DASHBOARD_ROWS) -> Bounded[OverdueDevice]:
     """`overdue_loans()` for a page that shows the clients' codes: each client shown is a logged read."""
     found = await overdue_loans(limit)
     await log_access(
@@ -217,9 +220,9 @@ async def overdue_loans_shown_to(actor: Actor, limit: int = DASHBOARD_ROWS) -> B
     return found
 
 
-async def _longest_waiting(condition: Any, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+async def _longest_waiting(condition: Any, limit: int, offset: int = 0) -> list[WaitingDevice]:
     """Devices matching `condition`, longest waiting first: `limit` of them from `offset`."""
-    return list(
+    rows = (
         await Device.select(
             Device.asset_tag,
             Device.make,
@@ -233,6 +236,7 @@ async def _longest_waiting(condition: Any, limit: int, offset: int = 0) -> list[
         .limit(limit)
         .offset(offset)
     )
+    return cast(list[WaitingDevice], rows)
 
 
 async def stuck_devices(
@@ -243,7 +247,7 @@ async def stuck_devices(
     state: State | None = None,
     site_id: int | None = None,
     count_up_to: int | None = None,
-) -> Bounded:
+) -> Bounded[StuckDevice]:
     """Devices that have waited at a step longer than that step's threshold, longest first: one page
     of them (`limit` from `offset`), of one step or site if asked, and how many there are in all."""
     moment = now()
@@ -252,14 +256,16 @@ async def stuck_devices(
         # Each step read longest first along the (state, state_changed_at) index, the steps merged here:
         # one query with the steps OR-ed together sorts every waiting device to show the first ten.
         per_step = [await _longest_waiting(condition, offset + limit) for _, condition in conditions]
-        rows: Any = heapq.merge(*per_step, key=lambda row: row["state_changed_at"])
-        rows = itertools.islice(rows, offset, offset + limit)
+        merged = heapq.merge(*per_step, key=lambda row: row["state_changed_at"])
+        rows: list[WaitingDevice] = list(itertools.islice(merged, offset, offset + limit))
     elif conditions:
         rows = await _longest_waiting(any_of(conditions), limit, offset)
     else:
         rows = []
     found = [
-        {**row, "days": (moment - row["state_changed_at"]).days, "threshold": thresholds[State(row["state"])]}
+        StuckDevice(
+            **row, days=(moment - row["state_changed_at"]).days, threshold=thresholds[State(row["state"])]
+        )
         for row in rows
     ]
     if offset == 0 and len(found) < limit:
