@@ -24,7 +24,7 @@ from inventory.database import AnyEngine
 from inventory.devices.presenters import CLIENT_ACTIONS
 from inventory.devices.tables import Device, DeviceEvent
 from inventory.documents.tables import IssuedDocument
-from inventory.privacy.access_log import client_access, log_access
+from inventory.privacy.access_log import ClientAccessRow, client_access, log_access
 from inventory.privacy.choices import AccessAction, Purpose
 from inventory.settings import Settings
 
@@ -169,7 +169,7 @@ class ClientExport(Struct):
     access_log: list[ExportAccess]
 
 
-async def access_entries(rows: list[dict[str, Any]]) -> list[ExportAccess]:
+async def access_entries(rows: list[ClientAccessRow]) -> list[ExportAccess]:
     """Access-log rows as the client sees them (who by name, when, what, why, allowed or refused)."""
     names = await display_names(row["actor"] for row in rows)
     return [

@@ -29,7 +29,7 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from inventory.actors import Actor
 from inventory.clock import now
@@ -335,7 +335,20 @@ async def verify_chain(key: bytes | None = None, outside: HeadCopy | None = None
     return ChainReport(walk.rows, walk.last_hash, keyed_from=keyed_from)
 
 
-async def client_access(client_id: int, since: dt.datetime | None = None) -> list[dict[str, Any]]:
+class ClientAccessRow(TypedDict):
+    """One access-log row about a client, as the client's own extract shows it."""
+
+    seq: int
+    at: dt.datetime
+    actor: str
+    user_id: int | None
+    role: str
+    action: str
+    purpose: str
+    outcome: str
+
+
+async def client_access(client_id: int, since: dt.datetime | None = None) -> list[ClientAccessRow]:
     """Every log row about one client, oldest first (for the client's own extract)."""
     query = AccessLogEntry.select(
         AccessLogEntry.seq,
@@ -349,4 +362,4 @@ async def client_access(client_id: int, since: dt.datetime | None = None) -> lis
     ).where(AccessLogEntry.client_id == client_id)
     if since is not None:
         query = query.where(AccessLogEntry.at >= since)
-    return list(await query.order_by(AccessLogEntry.seq))
+    return cast(list[ClientAccessRow], await query.order_by(AccessLogEntry.seq))
