@@ -45,9 +45,9 @@ async def access_extract(
     since = months_before(made_at, EXTRACT_MONTHS)
     rows = await client_access(client_id, since)
     return AccessExtract(
-        client_code=client["code"],
-        client_name=client["full_name"],
-        language=client["language"],
+        client_code=client.code,
+        client_name=client.full_name,
+        language=client.language,
         since=since,
         made_at=made_at,
         made_by=actor.display_name or actor.username or actor.label,

@@ -82,7 +82,7 @@ async def handover_document(
     row, client = await load_handover(
         engine, handover_id, actor, purpose, AccessAction.PRINT, permission=Permission.CLIENT_READ
     )
-    if client["anonymised_at"] is not None:
+    if client.anonymised_at is not None:
         raise Conflict(ERASED)
     signatures = (
         await Handover.select(Handover.client_signature, Handover.counsellor_signature)
@@ -97,12 +97,12 @@ async def handover_document(
     )
     assert device is not None
     code = await _verification_code(row["document_number"])
-    language = client["language"]
+    language = client.language
     agreement = labels.HandoverAgreement(
         mark=labels.CertificateMark(row["document_number"], code, verification_url(settings, code)),
         kind=labels.AgreementKind(row["kind"]),
-        client_name=client["full_name"],
-        client_code=client["code"],
+        client_name=client.full_name,
+        client_code=client.code,
         device=labels.Device(row["asset_tag"], device["make"], device["model"], device["serial"] or ""),
         handed_over_on=row["handed_over_on"],
         counsellor_name=row["counsellor_name"],
@@ -117,9 +117,7 @@ async def handover_document(
         counsellor_signature_png=signatures["counsellor_signature"],
     )
     content = labels.render_handover_agreement(agreement, language, needs_large_text(client))
-    await log_access(
-        engine, actor, AccessAction.PRINT, [client["id"]], purpose, detail=row["document_number"]
-    )
+    await log_access(engine, actor, AccessAction.PRINT, [client.id], purpose, detail=row["document_number"])
     return RenderedDocument(f"{row['document_number']}.pdf", content)
 
 
@@ -142,7 +140,7 @@ async def orientation_certificate(
 ) -> RenderedDocument:
     """The orientation certificate, once the orientation is complete; printing again gives the same document."""
     client = await reach_client(engine, actor, client_id, purpose, AccessAction.PRINT)
-    if client["anonymised_at"] is not None:
+    if client.anonymised_at is not None:
         raise Conflict(ERASED)
     status = await orientation_status(client_id, settings)
     if not status.complete or not status.sessions:
@@ -166,7 +164,7 @@ async def orientation_certificate(
         )
         await record_access(actor, AccessAction.PRINT, [client_id], purpose, detail=issued.number)
     issued_on = issued.issued_at.astimezone(HELSINKI).date()
-    language = client["language"]
+    language = client.language
     sessions = await sessions_of(client_id, held_until=issued_on)
     if not sessions:
         raise Conflict(
@@ -175,8 +173,8 @@ async def orientation_certificate(
     counsellor = await _issuer_name(issued.number, actor.display_name or organisation(settings))
     certificate = labels.OrientationCertificate(
         mark=labels.CertificateMark(issued.number, issued.code, verification_url(settings, issued.code)),
-        client_name=client["full_name"],
-        client_code=client["code"],
+        client_name=client.full_name,
+        client_code=client.code,
         organisation=organisation(settings),
         counsellor_name=counsellor,
         issued_on=issued_on,
@@ -196,7 +194,7 @@ async def orientation_certificate(
 
 def needs_large_text(client: ClientRow) -> bool:
     """Whether the client's documents are printed in large text (their chosen accommodations say so)."""
-    return Accommodation.LARGE_TEXT.value in (client["accommodations"] or [])
+    return Accommodation.LARGE_TEXT.value in (client.accommodations or [])
 
 
 def _topic(code: str, language: str) -> str:

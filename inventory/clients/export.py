@@ -16,7 +16,7 @@ from inventory.clients.orientation import missing_parts, orientation_status
 from inventory.clients.orientation_sessions import sessions_of
 from inventory.clients.records import site_and_counsellor
 from inventory.clients.reservations import reservations_of
-from inventory.clients.rows import ClientRow, ReservationRow
+from inventory.clients.rows import ClientContact, ClientRow, ReservationRow
 from inventory.clients.scope import reach_client
 from inventory.clients.tables import Handover
 from inventory.clock import HELSINKI, now
@@ -31,16 +31,9 @@ from inventory.settings import Settings
 EXPORT_FORMAT = "kierto-client-export/1"
 
 
-class ExportClient(Struct):
+class ExportClient(ClientContact):
     """The client record."""
 
-    id: int
-    code: str
-    full_name: str
-    phone: str | None
-    email: str | None
-    language: str
-    accommodations: list[str]
     site_code: str
     site_name: str
     counsellor: str | None
@@ -193,19 +186,19 @@ def _png(data: bytes | None) -> str | None:
 async def _client_section(client: ClientRow) -> ExportClient:
     site, counsellor = await site_and_counsellor(client)
     return ExportClient(
-        id=client["id"],
-        code=client["code"],
-        full_name=client["full_name"],
-        phone=client["phone"],
-        email=client["email"],
-        language=client["language"],
-        accommodations=list(client["accommodations"] or []),
+        id=client.id,
+        code=client.code,
+        full_name=client.full_name,
+        phone=client.phone,
+        email=client.email,
+        language=client.language,
+        accommodations=list(client.accommodations or []),
         site_code=site["code"],
         site_name=site["name"],
         counsellor=counsellor,
-        consent_recorded_on=client["consent_recorded_on"],
-        created_at=client["created_at"],
-        anonymised_at=client["anonymised_at"],
+        consent_recorded_on=client.consent_recorded_on,
+        created_at=client.created_at,
+        anonymised_at=client.anonymised_at,
     )
 
 
@@ -318,7 +311,7 @@ async def collect_client_data(
     client: ClientRow, settings: Settings, language: str | None = None
 ) -> ClientExport:
     """Everything held about the client (no access logging: `export_client` logs)."""
-    client_id = client["id"]
+    client_id = client.id
     status = await orientation_status(client_id, settings)
     sessions = await sessions_of(client_id)
     assessments = await assessments_of(client_id)
@@ -391,7 +384,7 @@ async def export_client(
 ) -> ClientExport:
     """Everything held about the client, for their data request; logged as an export."""
     client = await reach_client(engine, actor, client_id, purpose, AccessAction.EXPORT)
-    data = await collect_client_data(client, settings, client["language"])
+    data = await collect_client_data(client, settings, client.language)
     await log_access(engine, actor, AccessAction.EXPORT, [client_id], purpose)
     data.exported_by = actor.label
     return data

@@ -198,7 +198,7 @@ async def read_handover(
 ) -> HandoverRow:
     """One handover (client code only, no personal data), logged as a read of the client's data."""
     row, client = await load_handover(engine, handover_id, actor, purpose, AccessAction.READ)
-    await log_access(engine, actor, AccessAction.READ, [client["id"]], purpose)
+    await log_access(engine, actor, AccessAction.READ, [client.id], purpose)
     return row
 
 
@@ -231,7 +231,7 @@ async def record_signatures(
     client_signature = clean_signature(client_png, "client_signature")
     counsellor_signature = clean_signature(counsellor_png, "counsellor_signature")
     async with write_transaction(engine):
-        await recheck_not_anonymised(client["id"])
+        await recheck_not_anonymised(client.id)
         await _sign_once(
             handover_id,
             {
@@ -241,7 +241,7 @@ async def record_signatures(
                 Handover.signing_recorded_by: actor.user_id,
             },
         )
-        await record_access(actor, AccessAction.UPDATE, [client["id"]], purpose, detail="signed on screen")
+        await record_access(actor, AccessAction.UPDATE, [client.id], purpose, detail="signed on screen")
 
 
 async def record_paper_signing(
@@ -257,7 +257,7 @@ async def record_paper_signing(
             handover_id,
             {Handover.signed_on_paper_at: now(), Handover.signing_recorded_by: actor.user_id},
         )
-        await record_access(actor, AccessAction.UPDATE, [client["id"]], purpose, detail="signed on paper")
+        await record_access(actor, AccessAction.UPDATE, [client.id], purpose, detail="signed on paper")
 
 
 async def return_loan(
@@ -330,7 +330,7 @@ async def extend_loan(
                 "previous_due_on": row["due_on"].isoformat() if row["due_on"] else None,
             },
         )
-        await record_access(actor, AccessAction.UPDATE, [client["id"]], purpose, detail="due date")
+        await record_access(actor, AccessAction.UPDATE, [client.id], purpose, detail="due date")
 
 
 async def handovers_of(client_id: int) -> list[HandoverRow]:

@@ -60,11 +60,11 @@ class ClientRecord:
 
 async def site_and_counsellor(client: ClientRow) -> tuple[dict[str, str], str | None]:
     """The client's site (code, name) and their counsellor's name, or None without a counsellor."""
-    site = await Site.select(Site.code, Site.name).where(Site.id == client["site"]).first()
+    site = await Site.select(Site.code, Site.name).where(Site.id == client.site).first()
     assert site is not None
     counsellor = None
-    if client["counsellor"] is not None:
-        row = await User.select(User.display_name).where(User.id == client["counsellor"]).first()
+    if client.counsellor is not None:
+        row = await User.select(User.display_name).where(User.id == client.counsellor).first()
         counsellor = row["display_name"] if row else None
     return dict(site), counsellor
 

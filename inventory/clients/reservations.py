@@ -113,7 +113,7 @@ async def candidate_devices(
 ) -> Candidates:
     """Ready devices for the client, those whose profile fits the client's accommodations first."""
     client = await reach_client(engine, actor, client_id, purpose, permission=Permission.DEVICE_ALLOCATE)
-    site_id = wish.site_id if wish.site_id is not None else client["site"]
+    site_id = wish.site_id if wish.site_id is not None else client.site
     if not site_in_reach(actor, site_id):  # another site's stock is not offered (docs/sites.md)
         site_id = -1
     query = Device.select(
@@ -138,7 +138,7 @@ async def candidate_devices(
     ids = [row["id"] for row in rows]
     storage = await _storage(ids)
     profiles = await device_profiles(ids)
-    needs = tuple(Accommodation(a) for a in client["accommodations"] or [])
+    needs = tuple(Accommodation(a) for a in client.accommodations or [])
     found = []
     for row in rows:
         stored = storage.get(row["id"])

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TypedDict
 
+from msgspec import Struct
 
-class ClientRow(TypedDict):
-    """A client as `scope.CLIENT_COLUMNS` selects it (`reach_client`)."""
+
+class ClientContact(Struct):
+    """Who a client is and how to reach them: what the client's record and its export both begin with."""
 
     id: int
     code: str
@@ -16,6 +18,11 @@ class ClientRow(TypedDict):
     email: str | None
     language: str
     accommodations: list[str]
+
+
+class ClientRow(ClientContact):
+    """A client as `scope.CLIENT_COLUMNS` selects it (`reach_client`)."""
+
     counsellor: int | None
     site: int
     consent_recorded_on: dt.date

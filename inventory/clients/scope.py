@@ -7,8 +7,9 @@ every site. A client out of reach answers exactly like a client that does not ex
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
+import msgspec
 from piccolo.columns.combination import Where
 
 from inventory.actors import Actor
@@ -91,12 +92,12 @@ async def reach_client(
     if not reachable(actor, row):
         await refuse(engine, actor, client_id, purpose, action, "another site")
         raise NotFound(NO_SUCH_CLIENT)
-    return cast(ClientRow, dict(row))
+    return msgspec.convert(row, ClientRow)
 
 
 def require_not_anonymised(client: ClientRow) -> None:
     """Refuse to record anything more for an erased client."""
-    if client["anonymised_at"] is not None:
+    if client.anonymised_at is not None:
         raise Conflict(ANONYMISED)
 
 

@@ -210,7 +210,7 @@ async def update_client(
         values[Client.accommodations] = _accommodations(changes.accommodations)
     if changes.consent_recorded_on is not None:
         values[Client.consent_recorded_on] = _consent(changes.consent_recorded_on)
-    site_id = client["site"]
+    site_id = client.site
     if changes.site_id is not None and changes.site_id != site_id:
         if not sees_every_site(actor):
             raise Forbidden(N_("Only a coordinator can move a client to another site."))

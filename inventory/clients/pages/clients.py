@@ -95,7 +95,7 @@ class ClientPages(Controller):
         client: ClientRow | None,
         error: DomainError | None = None,
     ) -> Template:
-        site_id = client["site"] if client else request.user.site_id
+        site_id = client.site if client else request.user.site_id
         return Page(
             "clients/form.html",
             context={
@@ -178,13 +178,13 @@ class ClientPages(Controller):
         """The client's details to correct."""
         client = (await read_client(engine, client_id, request.user, settings, purpose)).client
         form = ClientForm(
-            full_name=client["full_name"],
-            phone=client["phone"] or "",
-            email=client["email"] or "",
-            language=client["language"],
-            accommodations=list(client["accommodations"] or []),
-            consent_recorded_on=client["consent_recorded_on"].isoformat(),
-            counsellor_id=str(client["counsellor"] or ""),
+            full_name=client.full_name,
+            phone=client.phone or "",
+            email=client.email or "",
+            language=client.language,
+            accommodations=list(client.accommodations or []),
+            consent_recorded_on=client.consent_recorded_on.isoformat(),
+            counsellor_id=str(client.counsellor or ""),
         )
         return await self._form(request, form, client)
 
@@ -278,7 +278,7 @@ class ClientPages(Controller):
         """Erase, once the client's code has been typed again."""
         try:
             record = await read_client(engine, client_id, request.user, settings, purpose)
-            if "".join(data.confirm_code.split()).upper() != record.client["code"]:
+            if "".join(data.confirm_code.split()).upper() != record.client.code:
                 raise InvalidInput("confirm_code", N_("Type the client's code exactly as shown to confirm."))
             await anonymise_client(engine, client_id, request.user, data.reason)
         except DomainError as error:
