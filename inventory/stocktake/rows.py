@@ -18,7 +18,18 @@ class CountedDevice(TypedDict):
     site_code: str
 
 
-class StockTakeHeader(TypedDict):
+class StockTakeCounts(TypedDict):
+    """How many devices a stock-take expected, found, missed, found in the wrong place and could not name
+    (None until it is finished)."""
+
+    expected_count: int | None
+    found_count: int | None
+    missing_count: int | None
+    misplaced_count: int | None
+    unknown_count: int | None
+
+
+class StockTakeHeader(StockTakeCounts):
     """A stock-take with its site's code: what was counted where, and, once finished, what was found."""
 
     id: int
@@ -30,15 +41,10 @@ class StockTakeHeader(TypedDict):
     started_at: dt.datetime
     finished_by: int | None
     finished_at: dt.datetime | None
-    expected_count: int | None
-    found_count: int | None
-    missing_count: int | None
-    misplaced_count: int | None
-    unknown_count: int | None
     outcome: dict[str, Any]
 
 
-class StockTakeListRow(TypedDict):
+class StockTakeListRow(StockTakeCounts):
     """A stock-take in the list of the latest ones."""
 
     id: int
@@ -46,9 +52,4 @@ class StockTakeListRow(TypedDict):
     place: str
     started_at: dt.datetime
     finished_at: dt.datetime | None
-    expected_count: int | None
-    found_count: int | None
-    missing_count: int | None
-    misplaced_count: int | None
-    unknown_count: int | None
     started_by_name: str | None
